@@ -1,0 +1,227 @@
+"""The command line: ``tui-news [PATH ...]`` opens the reader; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NoReturn
+
+from tui_news import __version__
+from tui_news.core.config import ConfigError
+from tui_news.core.models import Problem, RefreshReport, View
+from tui_news.core.reader import Reader, make_reader, make_session_reader
+from tui_news.core.store import LibraryError
+from tui_news.core.text import clean
+
+COMMANDS = ("add", "remove", "sources", "refresh", "list")
+
+
+class UsageError(Exception):
+    """Bad usage or input: printed as one sentence, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder for the library and config.toml (default: $TUI_NEWS_DATA_DIR, else the "
+        "platform's data and config folders)",
+    )
+    parser = _Parser(
+        prog="tui-news",
+        parents=[common],
+        description="A keyboard-driven terminal newsreader. With no command it opens the reader: "
+        "on your library, or on the files and folders given.",
+        epilog="commands: " + ", ".join(COMMANDS) + " (tui-news COMMAND --help for each)",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-news {__version__}")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders to read")
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help="folder for the library and config")
+    parser = _Parser(prog=f"tui-news {command}", parents=[common])
+    if command == "add":
+        parser.description = "Add a local folder or article file to the library and read it."
+        parser.add_argument("location", metavar="PATH")
+        parser.add_argument(
+            "--section", metavar="NAME", help="section for articles that do not name one"
+        )
+    elif command == "remove":
+        parser.description = "Remove a source (by location or name) and its articles."
+        parser.add_argument("spec", metavar="PATH|NAME")
+    elif command == "sources":
+        parser.description = "List sources with their counts, last success and last error."
+        parser.add_argument("--json", action="store_true", help="print one JSON array")
+    elif command == "refresh":
+        parser.description = "Rescan every source and store what changed."
+    elif command == "list":
+        parser.description = "List articles, newest first."
+        parser.add_argument("--section", metavar="S", help="only this section")
+        parser.add_argument("--unread", action="store_true", help="only unread articles")
+        parser.add_argument("--starred", action="store_true", help="only starred articles")
+        parser.add_argument("--limit", type=_positive, metavar="N", help="at most N articles")
+        parser.add_argument("--json", action="store_true", help="print one JSON array")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _split(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Find the subcommand (the first word that is not an option or an option's value)."""
+    skip = False
+    for index, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word == "--data-dir":
+            skip = True
+        elif word == "--":
+            return None, argv
+        elif not word.startswith("-"):
+            if word in COMMANDS:
+                return word, argv[:index] + argv[index + 1 :]
+            return None, argv
+    return None, argv
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one line of text from outside, with every control character removed."""
+    print(clean(text).replace("\n", " "), file=sys.stderr if err else sys.stdout)
+
+
+def _date(timestamp: float | None) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
+
+
+def _report_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        say(f"skipped {problem.location}: {problem.reason}", err=True)
+
+
+def _summary(report: RefreshReport) -> str:
+    parts = [f"{report.added} new", f"{report.updated} changed", f"{report.removed} removed"]
+    if report.problems:
+        parts.append(f"{len(report.problems)} skipped")
+    return ", ".join(parts)
+
+
+def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
+    source = reader.add(args.location, args.section)
+    report = reader.refresh_source(source)
+    _report_problems(report.problems)
+    for name, reason in report.failed.items():
+        say(f"{name}: {reason}", err=True)
+    say(f"Added {source.name} ({source.location}): {_summary(report)}")
+    return 0
+
+
+def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
+    source = reader.remove(args.spec)
+    say(f"Removed {source.name} ({source.location}) and its {source.articles} articles")
+    return 0
+
+
+def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
+    sources = reader.sources()
+    if args.json:
+        print(json.dumps([s.to_json() for s in sources], ensure_ascii=False, indent=2))
+        return 0
+    if not sources:
+        say("No sources yet: add one with tui-news add PATH")
+        return 0
+    for s in sources:
+        say(f"{s.name}  [{s.kind}]  {s.location}")
+        status = f"last error: {s.last_error}" if s.last_error else f"last read {_date(s.last_ok)}"
+        section = f"section {s.section}, " if s.section else ""
+        say(f"    {section}{s.articles} articles, {s.unread} unread, {status}")
+    return 0
+
+
+def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
+    report = reader.refresh()
+    _report_problems(report.problems)
+    for name, reason in report.failed.items():
+        say(f"failed {name}: {reason}", err=True)
+    say(f"Refreshed {len(reader.sources())} sources: {_summary(report)}")
+    return 1 if report.failed else 0
+
+
+def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
+    view = View(section=args.section, unread=args.unread, starred=args.starred)
+    articles = reader.store.articles(view, limit=args.limit)
+    if args.json:
+        print(json.dumps([a.to_json() for a in articles], ensure_ascii=False, indent=2))
+        return 0
+    for a in articles:
+        marks = ("●" if not a.read else " ") + ("★" if a.starred else " ")
+        say(f"{marks} {_date(a.published)}  {a.section[:18]:<18}  {a.title}")
+    return 0
+
+
+HANDLERS = {
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "sources": cmd_sources,
+    "refresh": cmd_refresh,
+    "list": cmd_list,
+}
+
+
+def run(argv: list[str]) -> int:
+    """Run the command line; raises :class:`UsageError` and the core's errors."""
+    command, rest = _split(argv)
+    if command is None:
+        args = _parser().parse_args(rest)
+        return open_reader(args.paths, args.data_dir)
+    args = _command_parser(command).parse_args(rest)
+    reader = make_reader(args.data_dir)
+    try:
+        return HANDLERS[command](reader, args)
+    finally:
+        reader.close()
+
+
+def open_reader(paths: list[str], data_dir: str | None) -> int:
+    """Open the app on the library, or on a throwaway library of ``paths``."""
+    if paths:
+        reader = make_session_reader(paths, data_dir)
+    else:
+        reader = make_reader(data_dir)
+        reader.offer_sample()
+    from tui_news.ui.app import NewsApp
+
+    try:
+        NewsApp(reader).run()
+    finally:
+        reader.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tui-news`` script: errors become one line and an exit status."""
+    try:
+        return run(list(sys.argv[1:] if argv is None else argv))
+    except (UsageError, LibraryError, ConfigError) as error:
+        say(f"tui-news: {error}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130

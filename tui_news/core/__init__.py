@@ -1,0 +1,1 @@
+"""Core: models, store, sources, text and config; never imports the UI."""

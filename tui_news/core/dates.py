@@ -1,0 +1,41 @@
+"""Dates from outside (ISO 8601, RFC 2822, YAML values) turned into Unix timestamps in UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from email.utils import parsedate_to_datetime
+
+
+def to_timestamp(value: object) -> float | None:
+    """Return a UTC Unix timestamp for a date-like value, or ``None`` if it is not one.
+
+    Naive times are taken as UTC; a bare date is midnight UTC.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str) and value.strip():
+        moment = _parse_string(value.strip())
+        if moment is None:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _parse_string(text: str) -> datetime | None:
+    candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None

@@ -1,0 +1,157 @@
+"""Plain data the core hands to the CLI and the UI: articles, headlines, sources, views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+
+def iso_utc(timestamp: float | None) -> str | None:
+    """Format a Unix timestamp as ISO 8601 UTC (``2026-01-02T03:04:05Z``)."""
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class Parsed:
+    """An article as read from a file or feed, before it is stored."""
+
+    key: str
+    title: str
+    body: str
+    section: str | None = None
+    author: str | None = None
+    link: str | None = None
+    published: float | None = None
+    fingerprint: str | None = None
+
+
+@dataclass(slots=True)
+class Headline:
+    """One row of the headline list."""
+
+    id: int
+    title: str
+    section: str
+    source: str
+    published: float
+    read: bool
+    starred: bool
+
+
+@dataclass(slots=True)
+class Article:
+    """A stored article with everything the article view shows."""
+
+    id: int
+    title: str
+    section: str
+    source: str
+    source_id: int
+    author: str | None
+    link: str | None
+    published: float
+    body: str
+    read: bool
+    starred: bool
+    path: str | None = None
+
+    def to_json(self, with_body: bool = False) -> dict[str, Any]:
+        """The article as the CLI's ``--json`` object."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "section": self.section,
+            "source": self.source,
+            "author": self.author,
+            "link": self.link,
+            "published": iso_utc(self.published),
+            "read": self.read,
+            "starred": self.starred,
+        }
+        if self.path:
+            data["path"] = self.path
+        if with_body:
+            data["body"] = self.body
+        return data
+
+
+@dataclass(slots=True)
+class Source:
+    """A subscription: a local folder or file (later: a feed)."""
+
+    id: int
+    kind: str
+    location: str
+    name: str
+    section: str | None
+    added: float
+    last_ok: float | None = None
+    last_error: str | None = None
+    articles: int = 0
+    unread: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The source as the CLI's ``sources --json`` object."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "section": self.section,
+            "location": self.location,
+            "articles": self.articles,
+            "unread": self.unread,
+            "last_ok": iso_utc(self.last_ok),
+            "last_error": self.last_error,
+        }
+
+
+@dataclass(slots=True)
+class Problem:
+    """A file or item that could not be read, with a one-line reason."""
+
+    location: str
+    reason: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Which articles a list shows: all of them, narrowed by section, source and state."""
+
+    label: str = "All"
+    section: str | None = None
+    source_id: int | None = None
+    unread: bool = False
+    starred: bool = False
+
+
+@dataclass(slots=True)
+class SectionCount:
+    """Article and unread counts of one section, with its sources."""
+
+    name: str
+    total: int = 0
+    unread: int = 0
+    sources: list[tuple[int, str, int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    """What a refresh did: counts of articles added, updated and removed, and what failed."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def merge(self, other: RefreshReport) -> None:
+        """Add ``other``'s figures to this report."""
+        self.added += other.added
+        self.updated += other.updated
+        self.removed += other.removed
+        self.failed.update(other.failed)
+        self.problems.extend(other.problems)

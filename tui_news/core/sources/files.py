@@ -1,0 +1,234 @@
+"""Reading one local article file: the seed format, plain text, Markdown and HTML."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+
+from tui_news.core.dates import to_timestamp
+from tui_news.core.models import Parsed
+from tui_news.core.text import (
+    clean,
+    decode,
+    html_to_text,
+    looks_binary,
+    one_line,
+    paragraphs,
+    parse_html,
+    safe_link,
+)
+
+TEXT_SUFFIXES = {"", ".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".json"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class Skip(Exception):
+    """A file that is not an article; the message is the one-line reason."""
+
+
+def human_size(size: float) -> str:
+    """Format a byte count for people: ``5 MB``, ``12.5 KB``."""
+    if size < 1024:
+        return f"{size:.0f} bytes"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            break
+    return f"{size:.1f} {unit}".replace(".0 ", " ")
+
+
+def fingerprint(stat: os.stat_result) -> str:
+    """What tells a changed file from an unchanged one: modification time and size."""
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
+    """Read one article file; raise :class:`Skip` with a reason if it cannot be one.
+
+    The section is only set when the file names one itself (breadcrumb, front matter, meta).
+    """
+    suffix = path.suffix.lower()
+    if suffix in FEED_SUFFIXES:
+        raise Skip("a feed file, not an article: add it as a feed")
+    if suffix not in ARTICLE_SUFFIXES:
+        raise Skip(f"not an article file ({suffix or 'no extension'})")
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise Skip(f"too large ({human_size(stat.st_size)}, the limit is {human_size(max_bytes)})")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise Skip(f"cannot be read ({error.strerror or error})") from None
+    if not data.strip():
+        raise Skip("empty file")
+    if looks_binary(data):
+        raise Skip("binary file, not text")
+    text = decode(data)
+    if suffix in MARKDOWN_SUFFIXES:
+        parsed = parse_markdown(text)
+    elif suffix in HTML_SUFFIXES:
+        parsed = parse_html_article(text)
+    else:
+        parsed = parse_text(text)
+    if not parsed.title:
+        parsed.title = one_line(path.stem.replace("_", " ")) or path.name
+    if parsed.published is None:
+        parsed.published = stat.st_mtime
+    parsed.fingerprint = fingerprint(stat)
+    return parsed
+
+
+def _first_nonblank(lines: list[str], start: int) -> int:
+    for index in range(start, len(lines)):
+        if lines[index].strip():
+            return index
+    return len(lines)
+
+
+def parse_text(text: str) -> Parsed:
+    """Parse the seed format (breadcrumb, title, paragraphs) or plain text (title first)."""
+    lines = clean(text).split("\n")
+    first = _first_nonblank(lines, 0)
+    if first == len(lines):
+        raise Skip("empty file")
+    head = one_line(lines[first])
+    section, title_at = _breadcrumb(head, lines, first)
+    if title_at is None:
+        title_at = first
+    title = one_line(lines[title_at])
+    return Parsed(key="", title=title, body=paragraphs(lines[title_at + 1 :]), section=section)
+
+
+def _breadcrumb(head: str, lines: list[str], first: int) -> tuple[str | None, int | None]:
+    """Return (section, index of the title line) if ``head`` is a ``Home <section> <title>`` line."""
+    if not head.startswith("Home "):
+        return None, None
+    title_at = _first_nonblank(lines, first + 1)
+    if title_at == len(lines):
+        return None, None
+    title = one_line(lines[title_at])
+    rest = head[len("Home ") :]
+    at = rest.lower().rfind(title.lower())
+    if at < 0:
+        return None, None
+    section = rest[:at].strip() or None
+    return section, title_at
+
+
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def parse_markdown(text: str) -> Parsed:
+    """Parse Markdown with optional YAML (``---``) or TOML (``+++``) front matter."""
+    text = clean(text)
+    meta: dict[str, object] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        meta = _front_matter(match.group(1), match.group(2))
+        text = text[match.end() :]
+    root = parse_html(_MARKDOWN.render(text))
+    title = one_line(str(meta.get("title") or ""))
+    if root is not None:
+        title = title or _pop_heading(root, "h1") or _pop_heading(root, "h2")
+        if title:
+            _pop_heading(root, "h1", only_if=title)
+    section = _first_str(meta, "section", "category", "categories")
+    return Parsed(
+        key="",
+        title=title,
+        body=html_to_text(root) if root is not None else "",
+        section=section,
+        author=_first_str(meta, "author", "authors"),
+        link=safe_link(_first_str(meta, "link", "url", "canonical")),
+        published=to_timestamp(meta.get("date") or meta.get("published")),
+    )
+
+
+def _front_matter(fence: str, block: str) -> dict[str, object]:
+    try:
+        data = tomllib.loads(block) if fence == "+++" else yaml.safe_load(block)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return {}
+    return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _first_str(meta: dict[str, object], *keys: str) -> str | None:
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, list) and value:
+            value = value[0]
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, str | int | float) and one_line(str(value)):
+            return one_line(str(value))
+    return None
+
+
+def _pop_heading(root: lxml_html.HtmlElement, tag: str, only_if: str | None = None) -> str:
+    """Remove the first ``tag`` heading from ``root`` and return its text.
+
+    With ``only_if``, the heading is removed only when its text equals that title.
+    """
+    heading = next(root.iter(tag), None)
+    if heading is None:
+        return ""
+    text = one_line(heading.text_content())
+    if only_if is not None and text.casefold() != only_if.casefold():
+        return ""
+    heading.drop_tree()
+    return text
+
+
+def _meta(root: lxml_html.HtmlElement, *names: str) -> str | None:
+    for element in root.iter("meta"):
+        key = (element.get("property") or element.get("name") or "").lower()
+        if key in names and one_line(element.get("content")):
+            return one_line(element.get("content"))
+    return None
+
+
+def parse_html_article(text: str) -> Parsed:
+    """Parse an HTML page: title, metadata and the readable body of its main content."""
+    root = parse_html(clean(text))
+    if root is None:
+        raise Skip("HTML with no content")
+    title = _meta(root, "og:title", "twitter:title") or ""
+    heading = next(root.iter("h1"), None)
+    if not title and heading is not None:
+        title = one_line(heading.text_content())
+    if not title:
+        title_el = next(root.iter("title"), None)
+        title = one_line(title_el.text_content()) if title_el is not None else ""
+    if title:
+        _pop_heading(root, "h1", only_if=title)
+    canonical = next((e.get("href") for e in root.iter("link") if e.get("rel") == "canonical"), None)
+    time_el = next(root.iter("time"), None)
+    published = _meta(root, "article:published_time", "date", "dc.date") or (
+        time_el.get("datetime") if time_el is not None else None
+    )
+    body_root = next(
+        (e for e in root.iter("article", "main") if e is not None),
+        next((e for e in root.iter() if e.get("role") == "main"), root),
+    )
+    return Parsed(
+        key="",
+        title=title,
+        body=html_to_text(body_root, base_url=safe_link(canonical)),
+        section=_meta(root, "article:section"),
+        author=_meta(root, "author", "article:author", "dc.creator"),
+        link=safe_link(canonical or _meta(root, "og:url")),
+        published=to_timestamp(published),
+    )
+

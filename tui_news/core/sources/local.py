@@ -1,0 +1,87 @@
+"""Scanning a local folder or file source: which articles are new, changed, unchanged or gone."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_news.core.models import Parsed, Problem
+from tui_news.core.sources.files import DEFAULT_MAX_BYTES, Skip, fingerprint, read_article
+from tui_news.core.text import one_line
+
+
+class SourceError(Exception):
+    """A whole source cannot be read (a missing folder, say); the message is the reason."""
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """Articles read anew (new or changed files), keys of every article present, problems."""
+
+    changed: list[Parsed] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _walk(folder: Path) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Yield (entry, folder name) for every visible file under ``folder``, depth first, sorted."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path))
+            elif entry.is_file():
+                yield entry, folder.name
+        except OSError:
+            continue
+
+
+def scan(
+    location: str,
+    known: dict[str, str],
+    default_section: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ScanResult:
+    """Scan a folder (recursively) or a single file.
+
+    ``known`` maps article keys to stored fingerprints: files whose size and modification time
+    match are not read again. An article's section is the one it names, else
+    ``default_section``, else the name of the folder that holds it.
+    """
+    root = Path(location)
+    result = ScanResult()
+    if root.is_dir():
+        files = [(Path(e.path), os.path.relpath(e.path, root), parent) for e, parent in _walk(root)]
+    elif root.is_file():
+        files = [(root, root.name, root.parent.name)]
+    elif root.exists():
+        raise SourceError(f"{location} is neither a file nor a folder")
+    else:
+        raise SourceError(f"{location} no longer exists")
+    for path, key, parent in files:
+        key = key.replace(os.sep, "/")
+        try:
+            stat = path.stat()
+        except OSError as error:
+            result.problems.append(Problem(str(path), f"cannot be read ({error.strerror})"))
+            continue
+        if known.get(key) == fingerprint(stat):
+            result.present.add(key)
+            continue
+        try:
+            parsed = read_article(path, max_bytes)
+        except Skip as reason:
+            result.problems.append(Problem(str(path), str(reason)))
+            continue
+        parsed.key = key
+        parsed.section = parsed.section or default_section or one_line(parent) or "Articles"
+        result.present.add(key)
+        result.changed.append(parsed)
+    return result

@@ -1,0 +1,426 @@
+"""The library: one SQLite file (WAL, versioned schema) holding sources, articles and state."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from tui_news.core.models import (
+    Article,
+    Headline,
+    Parsed,
+    Problem,
+    RefreshReport,
+    SectionCount,
+    Source,
+    View,
+)
+from tui_news.core.text import clean, one_line
+
+
+class LibraryError(Exception):
+    """The library file cannot be opened or used; the message is one sentence for the user."""
+
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        location TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        section TEXT,
+        added REAL NOT NULL,
+        last_ok REAL,
+        last_error TEXT
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        section TEXT NOT NULL,
+        title TEXT NOT NULL,
+        author TEXT,
+        link TEXT,
+        published REAL NOT NULL,
+        body TEXT NOT NULL,
+        fingerprint TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        first_seen REAL NOT NULL,
+        UNIQUE (source_id, key)
+    );
+    CREATE INDEX articles_by_date ON articles (published);
+    CREATE INDEX articles_by_section ON articles (section, published);
+    CREATE INDEX articles_counts ON articles (section, source_id, read);
+    CREATE TABLE problems (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        location TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    """,
+]
+
+_ORDER = "ORDER BY a.published DESC, a.id DESC"
+_HEADLINE = (
+    "SELECT a.id, a.title, a.section, s.name, a.published, a.read, a.starred "
+    "FROM articles a JOIN sources s ON s.id = a.source_id"
+)
+_ARTICLE = (
+    "SELECT a.id, a.title, a.section, s.name, a.source_id, a.author, a.link, a.published, "
+    "a.body, a.read, a.starred, s.kind, s.location, a.key "
+    "FROM articles a JOIN sources s ON s.id = a.source_id"
+)
+_SOURCE = (
+    "SELECT s.id, s.kind, s.location, s.name, s.section, s.added, s.last_ok, s.last_error, "
+    "count(a.id), coalesce(sum(a.read = 0), 0) "
+    "FROM sources s LEFT JOIN articles a ON a.source_id = s.id"
+)
+
+
+def _where(view: View) -> tuple[str, tuple[object, ...]]:
+    """The SQL condition (on alias ``a``) and parameters that select a view's articles."""
+    terms: list[str] = []
+    params: list[object] = []
+    if view.section is not None:
+        terms.append("a.section = ?")
+        params.append(view.section)
+    if view.source_id is not None:
+        terms.append("a.source_id = ?")
+        params.append(view.source_id)
+    if view.unread:
+        terms.append("a.read = 0")
+    if view.starred:
+        terms.append("a.starred = 1")
+    return " AND ".join(terms) or "1", tuple(params)
+
+
+class Store:
+    """Access to one library file; each thread gets its own connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._connect()
+
+    # --- connections and schema ------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        try:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(
+                f"the library {self.path} cannot be opened ({error}); nothing was changed"
+            ) from None
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(conn)
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise LibraryError(
+                f"the library {self.path} cannot be used ({error}); nothing was changed"
+            ) from None
+        self._local.conn = conn
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise sqlite3.DatabaseError(
+                f"it was written by a newer tui-news (schema {version})"
+            )
+        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise sqlite3.DatabaseError("it is an SQLite file but not a tui-news library")
+        for number in range(version, len(MIGRATIONS)):
+            script = MIGRATIONS[number]
+            try:
+                conn.executescript(
+                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number + 1}; COMMIT;"
+                )
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        return self._connect()
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection, rolled back on error."""
+        with _transaction(self.conn) as conn:
+            yield conn
+
+    # --- meta -----------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A stored setting, or ``None``."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a setting."""
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # --- sources --------------------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        """Every source with its article and unread counts, in the order they were added."""
+        rows = self.conn.execute(f"{_SOURCE} GROUP BY s.id ORDER BY s.id").fetchall()
+        return [Source(*row) for row in rows]
+
+    def source(self, source_id: int) -> Source | None:
+        """One source by id."""
+        row = self.conn.execute(f"{_SOURCE} WHERE s.id = ? GROUP BY s.id", (source_id,)).fetchone()
+        return Source(*row) if row else None
+
+    def add_source(self, kind: str, location: str, name: str, section: str | None) -> Source:
+        """Add a source; raise :class:`LibraryError` if its location is already subscribed."""
+        try:
+            cursor = self.conn.execute(
+                "INSERT INTO sources (kind, location, name, section, added) VALUES (?, ?, ?, ?, ?)",
+                (kind, location, one_line(name), one_line(section) or None, time.time()),
+            )
+        except sqlite3.IntegrityError:
+            raise LibraryError(f"{location} is already in the library") from None
+        source = self.source(int(cursor.lastrowid or 0))
+        assert source is not None
+        return source
+
+    def remove_source(self, source_id: int) -> None:
+        """Remove a source with its articles and problems."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+    def set_source_error(self, source_id: int, reason: str) -> None:
+        """Record why a source could not be refreshed; its articles stay."""
+        self.conn.execute(
+            "UPDATE sources SET last_error = ? WHERE id = ?", (one_line(reason), source_id)
+        )
+
+    def fingerprints(self, source_id: int) -> dict[str, str]:
+        """Stored fingerprints of a source's articles, by key."""
+        rows = self.conn.execute(
+            "SELECT key, fingerprint FROM articles WHERE source_id = ?", (source_id,)
+        )
+        return {key: fp for key, fp in rows if fp is not None}
+
+    def apply(
+        self,
+        source_id: int,
+        changed: Sequence[Parsed],
+        present: set[str] | None,
+        problems: Sequence[Problem],
+    ) -> RefreshReport:
+        """Store one refresh of a source in a single transaction.
+
+        ``changed`` articles are inserted or updated (read and starred state kept); with
+        ``present``, stored articles whose keys are not in it are removed. The source's
+        problems are replaced by ``problems`` and its last success is now.
+        """
+        report = RefreshReport(problems=list(problems))
+        now = time.time()
+        with self.transaction() as conn:
+            existing = {
+                key: (art_id, fp)
+                for art_id, key, fp in conn.execute(
+                    "SELECT id, key, fingerprint FROM articles WHERE source_id = ?", (source_id,)
+                )
+            }
+            for item in changed:
+                values = (
+                    one_line(item.section) or "Articles",
+                    one_line(item.title) or "(untitled)",
+                    one_line(item.author) or None,
+                    item.link,
+                    item.published if item.published is not None else now,
+                    clean(item.body).strip(),
+                    item.fingerprint,
+                )
+                if item.key in existing:
+                    conn.execute(
+                        "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
+                        "published = ?, body = ?, fingerprint = ? WHERE id = ?",
+                        (*values, existing[item.key][0]),
+                    )
+                    report.updated += 1
+                else:
+                    conn.execute(
+                        "INSERT INTO articles (section, title, author, link, published, body, "
+                        "fingerprint, source_id, key, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (*values, source_id, item.key, now),
+                    )
+                    report.added += 1
+            if present is not None:
+                gone = [(existing[k][0],) for k in existing.keys() - present]
+                conn.executemany("DELETE FROM articles WHERE id = ?", gone)
+                report.removed = len(gone)
+            conn.execute("DELETE FROM problems WHERE source_id = ?", (source_id,))
+            conn.executemany(
+                "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
+                [(source_id, one_line(p.location), one_line(p.reason)) for p in problems],
+            )
+            conn.execute(
+                "UPDATE sources SET last_ok = ?, last_error = NULL WHERE id = ?", (now, source_id)
+            )
+        return report
+
+    def problems(self) -> list[Problem]:
+        """Everything the last refresh of each source could not read."""
+        rows = self.conn.execute(
+            "SELECT p.location, p.reason, s.name FROM problems p "
+            "JOIN sources s ON s.id = p.source_id ORDER BY p.id"
+        )
+        problems = [Problem(location, reason, name) for location, reason, name in rows]
+        failed = self.conn.execute(
+            "SELECT location, last_error, name FROM sources WHERE last_error IS NOT NULL"
+        )
+        return [Problem(loc, err, name) for loc, err, name in failed] + problems
+
+    # --- articles -------------------------------------------------------------------------
+
+    def view_ids(self, view: View) -> array[int]:
+        """Ids of a view's articles, newest first."""
+        where, params = _where(view)
+        rows = self.conn.execute(f"SELECT a.id FROM articles a WHERE {where} {_ORDER}", params)
+        return array("q", (row[0] for row in rows))
+
+    def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
+        """Headline rows for ``ids``, by id."""
+        ids = list(ids)
+        found: dict[int, Headline] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"{_HEADLINE} WHERE a.id IN ({marks})", chunk):
+                found[row[0]] = Headline(
+                    row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6])
+                )
+        return found
+
+    def article(self, article_id: int) -> Article | None:
+        """One article with its body, or ``None`` if it is gone."""
+        row = self.conn.execute(f"{_ARTICLE} WHERE a.id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles(self, view: View, limit: int | None = None) -> list[Article]:
+        """A view's articles with their bodies, newest first."""
+        where, params = _where(view)
+        sql = f"{_ARTICLE} WHERE {where} {_ORDER}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_article(row) for row in self.conn.execute(sql, params)]
+
+    def unread_among(self, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` are unread."""
+        found: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        """Mark articles read or unread."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET read = ? WHERE id = ?", ((int(read), i) for i in ids)
+            )
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        """Star or unstar an article."""
+        self.conn.execute(
+            "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
+        )
+
+    def mark_view_read(self, view: View) -> int:
+        """Mark every article of a view read; return how many changed."""
+        where, params = _where(view)
+        cursor = self.conn.execute(
+            f"UPDATE articles AS a SET read = 1 WHERE a.read = 0 AND {where}", params
+        )
+        return cursor.rowcount
+
+    def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
+        """Sections (by name) with their sources' counts, and totals for All/Unread/Starred."""
+        sections: dict[str, SectionCount] = {}
+        names = dict(self.conn.execute("SELECT id, name FROM sources"))
+        rows = self.conn.execute(
+            "SELECT section, source_id, count(*), sum(read = 0) FROM articles "
+            "GROUP BY section, source_id"
+        )
+        for section, source_id, total, unread in rows:
+            entry = sections.setdefault(section, SectionCount(section))
+            entry.total += total
+            entry.unread += unread
+            entry.sources.append((source_id, names.get(source_id, "?"), total, unread))
+        all_total = sum(s.total for s in sections.values())
+        unread_total = sum(s.unread for s in sections.values())
+        starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]
+        ordered = sorted(sections.values(), key=lambda s: s.name.casefold())
+        return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
+
+
+def _article(row: tuple) -> Article:
+    kind, location, key = row[11], row[12], row[13]
+    path = str(Path(location) / key) if kind == "folder" else location if kind == "file" else None
+    return Article(
+        id=row[0],
+        title=row[1],
+        section=row[2],
+        source=row[3],
+        source_id=row[4],
+        author=row[5],
+        link=row[6],
+        published=row[7],
+        body=row[8],
+        read=bool(row[9]),
+        starred=bool(row[10]),
+        path=path,
+    )
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

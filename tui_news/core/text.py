@@ -1,0 +1,251 @@
+"""Untrusted text made safe and readable: control-character stripping, decoding, HTML to text."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+# Characters that must never reach the terminal: C0/C1 controls (ESC, BEL, ...), DEL, and
+# the bidirectional overrides that can disguise text. Newline is kept; tab becomes a space.
+_UNSAFE = {cp: None for cp in range(0x00, 0x20) if cp != 0x0A}
+_UNSAFE.update({cp: None for cp in range(0x7F, 0xA0)})
+_UNSAFE.update({cp: None for cp in (0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF)})
+_UNSAFE.update({cp: None for cp in range(0x202A, 0x202F)})
+_UNSAFE.update({cp: None for cp in range(0x2066, 0x206A)})
+_UNSAFE[0x09] = " "
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u3000]+")
+
+SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def clean(text: str | None) -> str:
+    """Return ``text`` with line endings normalised and every control character removed."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_UNSAFE)
+
+
+def one_line(text: str | None) -> str:
+    """Return ``text`` cleaned and collapsed to a single line of single spaces."""
+    return " ".join(clean(text).split())
+
+
+def safe_link(url: str | None) -> str | None:
+    """Return ``url`` if it is an http(s) or mailto link without controls, else ``None``."""
+    url = one_line(url).replace(" ", "%20")
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in SAFE_LINK_SCHEMES else None
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes: a BOM wins, then UTF-8, then cp1252 (Latin-1 for its gaps)."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def looks_binary(data: bytes) -> bool:
+    """Return True when ``data`` (the start of a file) is not text: NUL bytes or many controls."""
+    sample = data[:8192]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    return bool(sample) and controls / len(sample) > 0.05
+
+
+def paragraphs(lines: list[str]) -> str:
+    """Join plain-text lines into readable paragraphs separated by one blank line.
+
+    Hard-wrapped lines are joined; list items keep their own lines.
+    """
+    blocks: list[list[str]] = [[]]
+    for raw in lines:
+        line = one_line(raw)
+        if not line:
+            if blocks[-1]:
+                blocks.append([])
+        elif _LIST_ITEM.match(line) or not blocks[-1]:
+            blocks[-1].append(line)
+        else:
+            blocks[-1][-1] += " " + line
+    return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+_LIST_ITEM = re.compile(r"^([-*•]|\d{1,3}[.)])\s")
+
+# --- HTML to readable text ---------------------------------------------------------------
+
+_DROP = {
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+    "canvas", "form", "button", "select", "input", "textarea", "nav", "footer", "aside",
+    "head", "title", "meta", "link", "dialog",
+}  # fmt: skip
+_BLOCK = {
+    "p", "div", "section", "article", "main", "header", "figure", "figcaption", "table",
+    "tr", "dl", "dt", "dd", "address", "details", "summary", "center", "body", "html",
+}  # fmt: skip
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class _TextBuilder:
+    """Walks an lxml tree and collects blocks of readable text plus numbered links."""
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.links: list[str] = []
+        self.prefix = ""
+
+    def flush(self) -> None:
+        text = _SPACES.sub(" ", "".join(self.current)).strip()
+        text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+        if text:
+            self.blocks.append(self.prefix + text if self.prefix else text)
+        self.current = []
+
+    def link_number(self, href: str | None) -> int | None:
+        if not href:
+            return None
+        href = href.strip()
+        if self.base_url:
+            try:
+                href = urljoin(self.base_url, href)
+            except ValueError:
+                return None
+        url = safe_link(href)
+        if url is None:
+            return None
+        if url not in self.links:
+            self.links.append(url)
+        return self.links.index(url) + 1
+
+    def text(self, value: str | None) -> None:
+        if value:
+            self.current.append(clean(value).replace("\n", " "))
+
+    def walk(self, el: etree._Element) -> None:  # noqa: C901 - one dispatch over tag kinds
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower().rpartition("}")[2]
+        if not tag or tag in _DROP or el.get("hidden") is not None:
+            self.text(el.tail)
+            return
+        if tag == "br":
+            self.current.append("\n")
+        elif tag == "hr":
+            self.flush()
+        elif tag == "pre":
+            self.flush()
+            code = clean(el.text_content()).rstrip()
+            if code.strip():
+                self.blocks.append("\n".join("    " + line for line in code.split("\n")))
+            self.text(el.tail)
+            return
+        elif tag == "img":
+            alt = one_line(el.get("alt"))
+            if alt:
+                self.current.append(f"[image: {alt}]")
+        if tag in _HEADINGS:
+            self.flush()
+            saved, self.prefix = self.prefix, "# "
+            self._children(el)
+            self.flush()
+            self.prefix = saved
+        elif tag == "blockquote":
+            self.flush()
+            saved, self.prefix = self.prefix, self.prefix + "> "
+            self._children(el)
+            self.flush()
+            self.prefix = saved
+        elif tag == "li":
+            self.flush()
+            parent = el.getparent()
+            if parent is not None and str(parent.tag).lower() == "ol":
+                items = [c for c in parent if str(c.tag).lower() == "li"]
+                marker = f"{items.index(el) + 1}. "
+            else:
+                marker = "• "
+            self.current.append(marker)
+            self._children(el)
+            self.flush()
+        elif tag in ("ul", "ol"):
+            self.flush()
+            self._children(el)
+            self.flush()
+        elif tag in _BLOCK:
+            self.flush()
+            self._children(el)
+            self.flush()
+        elif tag in ("td", "th"):
+            self._children(el)
+            self.current.append("  ")
+        elif tag == "a":
+            self._children(el)
+            number = self.link_number(el.get("href"))
+            if number is not None:
+                self.current.append(f" [{number}]")
+        else:
+            self._children(el)
+        self.text(el.tail)
+
+    def _children(self, el: etree._Element) -> None:
+        self.text(el.text)
+        for child in el:
+            self.walk(child)
+
+    def result(self) -> str:
+        self.flush()
+        body = "\n\n".join(self.blocks)
+        if self.links:
+            listed = "\n".join(f"[{i}] {url}" for i, url in enumerate(self.links, 1))
+            body = f"{body}\n\nLinks:\n{listed}" if body else f"Links:\n{listed}"
+        return body
+
+
+def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:
+    """Parse an HTML document or fragment leniently; ``None`` when nothing can be made of it."""
+    if isinstance(markup, str):
+        markup = markup.encode("utf-8")
+        parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
+    else:
+        parser = lxml_html.HTMLParser(remove_comments=True)
+    if not markup.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(markup, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def html_to_text(markup: str | bytes | lxml_html.HtmlElement, base_url: str | None = None) -> str:
+    """Convert HTML to readable paragraphs, links numbered ``[n]`` and listed at the end."""
+    root = markup if isinstance(markup, lxml_html.HtmlElement) else parse_html(markup)
+    if root is None:
+        return ""
+    builder = _TextBuilder(base_url)
+    builder.walk(root)
+    return builder.result()
+
