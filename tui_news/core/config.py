@@ -86,7 +86,9 @@ class Config:
         config.refresh_on_start = refresh
         keys = data.get("keys", {})
         if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-            raise ConfigError(f'{path}: [keys] maps binding ids to key strings, like n = "n,ctrl+n"')
+            raise ConfigError(
+                f'{path}: [keys] maps binding ids to key strings, like n = "n,ctrl+n"'
+            )
         config.keys = dict(keys)
         return config
 

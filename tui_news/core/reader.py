@@ -31,6 +31,11 @@ class Reader:
         self.paths = paths
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
 
+    @property
+    def temporary(self) -> bool:
+        """True for a throwaway library opened on paths (``tui-news PATH ...``)."""
+        return self._temporary is not None
+
     # --- sources --------------------------------------------------------------------------
 
     def add(self, location: str, section: str | None = None) -> Source:
@@ -61,7 +66,9 @@ class Reader:
             return named[0]
         if named:
             places = ", ".join(s.location for s in named)
-            raise LibraryError(f"{len(named)} sources are named {spec!r}; give a location: {places}")
+            raise LibraryError(
+                f"{len(named)} sources are named {spec!r}; give a location: {places}"
+            )
         raise LibraryError(f"no source matches {spec!r} (see tui-news sources)")
 
     def remove(self, spec: str) -> Source:
@@ -150,8 +157,10 @@ def make_session_reader(locations: Sequence[str], data_dir: str | None = None) -
     reader = Reader(Store(Path(temporary.name) / "session.sqlite"), config, paths)
     reader._temporary = temporary
     try:
+        added: set[str] = set()
         for location in locations:
-            reader.add(location)
+            if str(Path(location).expanduser().resolve()) not in added:
+                added.add(reader.add(location).location)
     except LibraryError:
         reader.close()
         raise

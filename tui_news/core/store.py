@@ -142,9 +142,7 @@ class Store:
     def _migrate(conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise sqlite3.DatabaseError(
-                f"it was written by a newer tui-news (schema {version})"
-            )
+            raise sqlite3.DatabaseError(f"it was written by a newer tui-news (schema {version})")
         if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise sqlite3.DatabaseError("it is an SQLite file but not a tui-news library")
         for number in range(version, len(MIGRATIONS)):

@@ -147,7 +147,7 @@ class _TextBuilder:
         if value:
             self.current.append(clean(value).replace("\n", " "))
 
-    def walk(self, el: etree._Element) -> None:  # noqa: C901 - one dispatch over tag kinds
+    def walk(self, el: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower().rpartition("}")[2]
         if not tag or tag in _DROP or el.get("hidden") is not None:
@@ -191,11 +191,7 @@ class _TextBuilder:
             self.current.append(marker)
             self._children(el)
             self.flush()
-        elif tag in ("ul", "ol"):
-            self.flush()
-            self._children(el)
-            self.flush()
-        elif tag in _BLOCK:
+        elif tag in ("ul", "ol") or tag in _BLOCK:
             self.flush()
             self._children(el)
             self.flush()
@@ -248,4 +244,3 @@ def html_to_text(markup: str | bytes | lxml_html.HtmlElement, base_url: str | No
     builder = _TextBuilder(base_url)
     builder.walk(root)
     return builder.result()
-

@@ -65,7 +65,9 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
     try:
         stat = path.stat()
         if stat.st_size > max_bytes:
-            raise Skip(f"too large ({human_size(stat.st_size)}, the limit is {human_size(max_bytes)})")
+            raise Skip(
+                f"too large ({human_size(stat.st_size)}, the limit is {human_size(max_bytes)})"
+            )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
@@ -111,7 +113,7 @@ def parse_text(text: str) -> Parsed:
 
 
 def _breadcrumb(head: str, lines: list[str], first: int) -> tuple[str | None, int | None]:
-    """Return (section, index of the title line) if ``head`` is a ``Home <section> <title>`` line."""
+    """Return (section, title line index) if ``head`` is a ``Home <section> <title>`` line."""
     if not head.startswith("Home "):
         return None, None
     title_at = _first_nonblank(lines, first + 1)
@@ -126,7 +128,9 @@ def _breadcrumb(head: str, lines: list[str], first: int) -> tuple[str | None, in
     return section, title_at
 
 
-_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(
+    r"\A(---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.S
+)
 _MARKDOWN = MarkdownIt("commonmark")
 
 
@@ -213,7 +217,9 @@ def parse_html_article(text: str) -> Parsed:
         title = one_line(title_el.text_content()) if title_el is not None else ""
     if title:
         _pop_heading(root, "h1", only_if=title)
-    canonical = next((e.get("href") for e in root.iter("link") if e.get("rel") == "canonical"), None)
+    canonical = next(
+        (e.get("href") for e in root.iter("link") if e.get("rel") == "canonical"), None
+    )
     time_el = next(root.iter("time"), None)
     published = _meta(root, "article:published_time", "date", "dc.date") or (
         time_el.get("datetime") if time_el is not None else None
@@ -231,4 +237,3 @@ def parse_html_article(text: str) -> Parsed:
         link=safe_link(canonical or _meta(root, "og:url")),
         published=to_timestamp(published),
     )
-

@@ -1,0 +1,415 @@
+"""The Textual app: three panes (sections, headlines, article), keys, palette and workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.resources import files
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Footer, Tree
+from textual.worker import Worker, WorkerState
+
+from tui_news.core.config import save_theme
+from tui_news.core.models import Article, View
+from tui_news.core.reader import Reader
+from tui_news.core.text import safe_link
+from tui_news.ui.article import ArticleView
+from tui_news.ui.headlines import HeadlineList
+from tui_news.ui.messages import CountsLoaded, RefreshDone, RefreshProgress
+from tui_news.ui.screens import HelpScreen, ProblemsScreen
+from tui_news.ui.sidebar import ALL, Sidebar
+
+NARROW = 150  # below this many columns the article goes under the headlines
+SEARCH_CHUNK = 200
+
+
+class NewsApp(App[None]):
+    """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
+
+    CSS_PATH = str(files("tui_news.styles").joinpath("app.tcss"))
+    TITLE = "tui-news"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("n", "next_unread(1)", "Next unread", id="next_unread"),
+        Binding("p", "next_unread(-1)", "Prev unread", show=False, id="previous_unread"),
+        Binding("m", "toggle_read", "Read", id="toggle_read"),
+        Binding("M", "mark_all_read", "All read", show=False, id="mark_all_read"),
+        Binding("s", "star", "Star", id="star"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("r", "refresh_here", "Refresh", show=False, id="refresh"),
+        Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
+        Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
+    ]
+
+    def __init__(self, reader: Reader) -> None:
+        super().__init__()
+        self.reader = reader
+        self.store = reader.store
+        self.view: View = ALL
+        self._saved_theme = reader.config.theme
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield Sidebar(id="sidebar")
+            with Container(id="reading"):
+                yield HeadlineList(self.store, id="headlines")
+                yield ArticleView(id="article")
+        yield Footer()
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def on_mount(self) -> None:
+        self._apply_config()
+        self.sidebar.border_title = "Sections"
+        self.article_view.border_title = "Article"
+        self.headlines.empty_text = "No articles here."
+        self.show_view(ALL)
+        self.headlines.focus()
+        self.load_counts()
+        if self.reader.temporary or self.reader.config.refresh_on_start:
+            self.refresh_sources(None)
+
+    def _apply_config(self) -> None:
+        config = self.reader.config
+        if config.theme:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                self.notify(
+                    f"Unknown theme {config.theme!r} in the config file",
+                    severity="warning",
+                    markup=False,
+                )
+        known = {b.id for b in self._all_bindings() if b.id}
+        unknown = sorted(set(config.keys) - known)
+        if unknown:
+            self.notify(
+                f"Unknown key ids in the config file: {', '.join(unknown)}",
+                severity="warning",
+                markup=False,
+            )
+        self.set_keymap({k: v for k, v in config.keys.items() if k in known})
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            try:
+                save_theme(self.reader.paths.config, theme.name)
+            except OSError as error:
+                self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
+
+    def on_resize(self) -> None:
+        self.query_one("#reading").set_class(self.size.width < NARROW, "-narrow")
+
+    # --- views and articles ---------------------------------------------------------------
+
+    def show_view(self, view: View, keep: int | None = None) -> None:
+        """Fill the headline list with a view's articles."""
+        self.view = view
+        ids = self.store.view_ids(view)
+        self.headlines.empty_text = (
+            "No sources yet: add a folder with  tui-news add PATH"
+            if view == ALL and not ids and not self.reader.sources()
+            else "No articles here."
+        )
+        self.headlines.show_ids(ids, keep=keep)
+        self._title_headlines()
+
+    def _title_headlines(self) -> None:
+        count = len(self.headlines.ids)
+        self.headlines.border_title = f"{self.view.label} · {count}"
+
+    @on(Tree.NodeHighlighted, "#sidebar")
+    def _section_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
+        if event.node.data is not None and event.node.data != self.view:
+            self.show_view(event.node.data)
+
+    @on(Tree.NodeSelected, "#sidebar")
+    def _section_selected(self, event: Tree.NodeSelected[View]) -> None:
+        if event.node.data is not None and event.node.data != self.view:
+            self.show_view(event.node.data)
+        self.headlines.focus()
+
+    @on(HeadlineList.Opened)
+    def _headline_opened(self, event: HeadlineList.Opened) -> None:
+        self.open_article(event.article_id)
+        self.article_view.focus()
+
+    @on(ArticleView.AtEnd)
+    def _article_end(self) -> None:
+        self.action_next_unread(1)
+
+    def open_article(self, article_id: int) -> Article | None:
+        """Show an article and mark it read."""
+        article = self.store.article(article_id)
+        if article is None:
+            self.notify("That article is gone; refreshing the list.", severity="warning")
+            self.show_view(self.view)
+            return None
+        if not article.read:
+            self.store.set_read([article.id], True)
+            article.read = True
+            self.headlines.update_row(article.id, read=True)
+            self.load_counts()
+        self.headlines.move_to(article.id)
+        self.article_view.show(article)
+        self.article_view.border_title = article.section
+        return article
+
+    def _target(self) -> Article | None:
+        """The article an action applies to: the one being read, else the one under the cursor."""
+        shown = self.article_view.article
+        if shown is not None and (
+            self.focused is self.article_view or self.headlines.current_id == shown.id
+        ):
+            return self.store.article(shown.id)
+        current = self.headlines.current_id
+        return self.store.article(current) if current is not None else None
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.focused is self.article_view:
+            self.headlines.focus()
+        elif self.focused is self.headlines:
+            self.sidebar.focus()
+
+    def action_next_unread(self, direction: int) -> None:
+        ids = self.headlines.ids
+        if not ids:
+            self.notify("No articles here.")
+            return
+        shown = self.article_view.article
+        start = self.headlines.cursor
+        if shown is None or self.headlines.current_id != shown.id:
+            start -= direction  # nothing open at the cursor: the cursor's article counts
+        found = self._find_unread(start, direction, exclude=shown.id if shown else None)
+        if found is None:
+            self.notify(f"No unread articles left in {self.view.label}.")
+            return
+        self.headlines.cursor = found
+        self.open_article(ids[found])
+
+    def _find_unread(self, start: int, direction: int, exclude: int | None) -> int | None:
+        """Position of the next unread article after ``start`` in ``direction``, wrapping once."""
+        ids = self.headlines.ids
+        count = len(ids)
+        order = [(start + direction * step) % count for step in range(1, count + 1)]
+        for offset in range(0, count, SEARCH_CHUNK):
+            positions = order[offset : offset + SEARCH_CHUNK]
+            unread = self.store.unread_among([ids[p] for p in positions])
+            for position in positions:
+                if ids[position] in unread and ids[position] != exclude:
+                    return position
+        return None
+
+    def action_toggle_read(self) -> None:
+        article = self._target()
+        if article is None:
+            return
+        self.store.set_read([article.id], not article.read)
+        self.headlines.update_row(article.id, read=not article.read)
+        self.load_counts()
+
+    def action_star(self) -> None:
+        article = self._target()
+        if article is None:
+            return
+        self.store.set_starred(article.id, not article.starred)
+        self.headlines.update_row(article.id, starred=not article.starred)
+        self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
+        self.load_counts()
+
+    def action_mark_all_read(self) -> None:
+        changed = self.store.mark_view_read(self.view)
+        self.headlines.mark_all_rows(True)
+        self.load_counts()
+        self.notify(
+            f"Marked {changed} article{'s' if changed != 1 else ''} read in {self.view.label}."
+        )
+
+    def _link(self) -> str | None:
+        article = self._target()
+        link = safe_link(article.link) if article else None
+        if link is None:
+            self.notify("This article has no web link.", severity="warning")
+        return link
+
+    def action_open_link(self) -> None:
+        link = self._link()
+        if link:
+            self.open_url(link)
+            self.notify(f"Opening {link}", markup=False, timeout=3)
+
+    def action_copy_link(self) -> None:
+        link = self._link()
+        if link:
+            self.copy_to_clipboard(link)
+            self.notify(f"Copied {link}", markup=False, timeout=3)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_groups()))
+
+    def action_problems(self) -> None:
+        self.push_screen(ProblemsScreen(self.store.problems()))
+
+    def action_refresh_here(self) -> None:
+        view = self.view
+        if view.source_id is not None:
+            ids: list[int] | None = [view.source_id]
+        elif view.section is not None:
+            sections, _ = self.store.section_counts()
+            ids = [src[0] for s in sections if s.name == view.section for src in s.sources]
+        else:
+            ids = None
+        self.refresh_sources(ids)
+
+    def action_refresh_all(self) -> None:
+        self.refresh_sources(None)
+
+    # --- keys and palette -----------------------------------------------------------------
+
+    def _all_bindings(self) -> Iterable[Binding]:
+        for owner in (NewsApp, Sidebar, HeadlineList, ArticleView):
+            for binding in owner.BINDINGS:
+                if isinstance(binding, Binding):
+                    yield binding
+
+    def key_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """Every key with its description and id, grouped by pane, as currently bound."""
+        keymap = self.reader.config.keys
+        groups = []
+        for title, owner in (
+            ("Everywhere", NewsApp),
+            ("Sections", Sidebar),
+            ("Headlines", HeadlineList),
+            ("Article", ArticleView),
+        ):
+            rows = []
+            for binding in owner.BINDINGS:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                keys = keymap.get(binding.id or "", binding.key)
+                shown = " ".join(
+                    self.get_key_display(binding.with_key(k.strip())) for k in keys.split(",")
+                )
+                rows.append((shown, binding.description, binding.id or ""))
+            groups.append((title, rows))
+        groups[0][1].append(("ctrl+p", "Command palette (actions, themes)", ""))
+        return groups
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Next unread", "Open the next unread article", lambda: self.action_next_unread(1)
+        )
+        yield SystemCommand(
+            "Mark all read", "Mark every article in this list read", self.action_mark_all_read
+        )
+        yield SystemCommand(
+            "Toggle read", "Mark the current article read or unread", self.action_toggle_read
+        )
+        yield SystemCommand("Star", "Star or unstar the current article", self.action_star)
+        yield SystemCommand(
+            "Open link", "Open the article's link in the browser", self.action_open_link
+        )
+        yield SystemCommand("Copy link", "Copy the article's link", self.action_copy_link)
+        yield SystemCommand("Refresh all", "Rescan every source", self.action_refresh_all)
+        yield SystemCommand(
+            "Problems", "Files and sources that could not be read", self.action_problems
+        )
+        yield SystemCommand("Help", "Every key", self.action_help)
+        for node in self.sidebar.root.children:
+            if node.data is not None:
+                view = node.data
+                yield SystemCommand(
+                    f"Go to {view.label}",
+                    "Show this section's headlines",
+                    lambda v=view: self._go_to(v),
+                )
+
+    def _go_to(self, view: View) -> None:
+        self.sidebar.select_view(view, quiet=True)
+        self.show_view(view)
+        self.headlines.focus()
+
+    # --- background work ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def load_counts(self) -> None:
+        """Count unread articles per section in a thread; the sidebar updates when done."""
+        sections, totals = self.store.section_counts()
+        self.post_message(CountsLoaded(sections, totals))
+
+    def on_counts_loaded(self, message: CountsLoaded) -> None:
+        self.sidebar.update_counts(message.sections, message.totals)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_sources(self, source_ids: list[int] | None) -> None:
+        """Rescan sources in a thread, reporting progress; the app keeps working meanwhile."""
+
+        def progress(done: int, total: int, source: object) -> None:
+            self.post_message(RefreshProgress(done, total, getattr(source, "name", "")))
+
+        report = self.reader.refresh(source_ids, progress)
+        self.post_message(RefreshDone(report))
+
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        self.sidebar.border_subtitle = f"reading {message.done + 1}/{message.total}…"
+
+    def on_refresh_done(self, message: RefreshDone) -> None:
+        report = message.report
+        self.sidebar.border_subtitle = ""
+        self.show_view(self.view, keep=self.headlines.current_id)
+        self.load_counts()
+        parts = []
+        if report.added:
+            parts.append(f"{report.added} new article{'s' if report.added != 1 else ''}")
+        if report.updated:
+            parts.append(f"{report.updated} changed")
+        if report.removed:
+            parts.append(f"{report.removed} removed")
+        if parts:
+            self.notify(", ".join(parts) + ".", timeout=4)
+        for name, reason in report.failed.items():
+            self.notify(f"{name}: {reason}", severity="error", markup=False, timeout=8)
+        if report.problems:
+            count = len(report.problems)
+            self.notify(
+                f"{count} file{'s' if count != 1 else ''} skipped: press ! to see why.",
+                severity="warning",
+                timeout=6,
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.sidebar.border_subtitle = ""
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}", severity="error", markup=False, timeout=8
+            )

@@ -1,0 +1,175 @@
+"""The article view: header and readable body, wrapped once per width and drawn line by line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_news.core.models import Article
+
+MAX_TEXT_WIDTH = 96
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article; ``space`` pages down and asks for the next unread one at the end."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_by(1)", "Down", show=False, id="article_down"),
+        Binding("k,up", "scroll_by(-1)", "Up", show=False, id="article_up"),
+        Binding("g,home", "top", "Top", show=False, id="article_top"),
+        Binding("G,end", "end", "End", show=False, id="article_end"),
+        Binding("space", "page_or_next", "Page/next", id="article_page"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="article_page_down"),
+        Binding("pageup,b", "page(-1)", "Page up", show=False, id="article_page_up"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--meta",
+        "article--heading",
+        "article--quote",
+        "article--code",
+        "article--rule",
+        "article--empty",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    @dataclass
+    class AtEnd(Message):
+        """Space was pressed on the last page: the reader wants the next unread article."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.article: Article | None = None
+        self._strips: list[Strip] = []
+        self._built_width = -1
+
+    def show(self, article: Article | None) -> None:
+        """Show ``article`` (or the empty state) from its top."""
+        self.article = article
+        self._built_width = -1
+        self.scroll_to(y=0, animate=False)
+        self._build()
+        self.refresh()
+
+    def update_article(self, article: Article) -> None:
+        """Refresh the shown article's state (read, starred) without moving."""
+        self.article = article
+
+    def on_resize(self) -> None:
+        self._build()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._built_width = -1
+        if self.is_mounted:
+            self._build()
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _build(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._built_width:
+            return
+        self._built_width = width
+        console = self.app.console
+        text_width = max(10, min(width - 2, MAX_TEXT_WIDTH))
+        strips: list[Strip] = []
+        for block in self._texts(text_width):
+            wrapped = [block] if block.no_wrap else block.wrap(console, text_width)
+            for line in wrapped:
+                line.truncate(text_width, overflow="ellipsis")
+                line.pad_left(1)
+                strips.append(Strip(line.render(console), line.cell_len))
+        self._strips = strips
+        self.virtual_size = Size(width, len(strips))
+
+    def _texts(self, width: int) -> list[Text]:
+        """The article as styled blocks, each a Text to wrap (a blank Text is a blank line)."""
+        article = self.article
+        if article is None:
+            return [
+                Text(""),
+                Text(
+                    "Choose a headline and press enter to read it.", self._style("article--empty")
+                ),
+            ]
+        meta = self._style("article--meta")
+        blocks = [Text(""), Text(article.title, self._style("article--title"))]
+        when = datetime.fromtimestamp(article.published).strftime("%a %d %b %Y %H:%M")
+        facts = [
+            article.section,
+            article.source,
+            *([article.author] if article.author else []),
+            when,
+        ]
+        blocks.append(Text(" · ".join(facts), meta))
+        if article.link:
+            blocks.append(Text(article.link, meta))
+        elif article.path:
+            blocks.append(Text(article.path, meta))
+        blocks.append(Text("─" * width, self._style("article--rule"), no_wrap=True))
+        for block in (
+            article.body.split("\n\n") if article.body else ["(This article has no text.)"]
+        ):
+            blocks.append(Text(""))
+            blocks.extend(self._block(block))
+        blocks.append(Text(""))
+        return blocks
+
+    def _block(self, block: str) -> list[Text]:
+        if block.startswith("# "):
+            return [Text(block[2:], self._style("article--heading"))]
+        if block.startswith(">"):
+            lines = [line.lstrip("> ") for line in block.split("\n")]
+            return [Text("│ " + line, self._style("article--quote")) for line in lines]
+        if block.startswith("    "):
+            style = self._style("article--code")
+            return [Text(line, style, no_wrap=True) for line in block.split("\n")]
+        if block.startswith("Links:\n"):
+            return [Text(line, self._style("article--meta")) for line in block.split("\n")]
+        return [Text(line) for line in block.split("\n")]
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        if index < len(self._strips):
+            base = self.rich_style
+            return self._strips[index].apply_style(base).adjust_cell_length(width, base)
+        return Strip.blank(width, self.rich_style)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_scroll_by(self, lines: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + lines, animate=False)
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height - 2)
+        self.scroll_to(y=self.scroll_offset.y + direction * step, animate=False)
+
+    def action_page_or_next(self) -> None:
+        if self.scroll_offset.y >= self.max_scroll_y:
+            self.post_message(self.AtEnd())
+        else:
+            self.action_page(1)

@@ -1,0 +1,222 @@
+"""The headline list: a line-API ScrollView over article ids, rows read from SQLite in pages."""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections import OrderedDict
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_news.core.models import Headline
+from tui_news.core.store import Store
+
+PAGE = 100
+CACHED_PAGES = 64
+
+
+def short_date(timestamp: float, now: float | None = None) -> str:
+    """Seven cells at most: ``14:02`` today, ``Nov 27`` this year, ``Nov '25`` before."""
+    moment = datetime.fromtimestamp(timestamp)
+    today = datetime.fromtimestamp(now if now is not None else time.time())
+    if moment.date() == today.date():
+        return moment.strftime("%H:%M")
+    if moment.year == today.year:
+        return moment.strftime("%b %d")
+    return moment.strftime("%b '%y")
+
+
+class HeadlineList(ScrollView, can_focus=True):
+    """One row per article of the current view; never more than a few pages in memory."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="headline_down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="headline_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="headline_page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="headline_page_up"),
+        Binding("g,home", "first", "First", show=False, id="headline_first"),
+        Binding("G,end", "last", "Last", show=False, id="headline_last"),
+        Binding("enter,space", "open", "Open", id="open_article"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "headlines--cursor",
+        "headlines--unread",
+        "headlines--read",
+        "headlines--meta",
+        "headlines--star",
+    }
+
+    DEFAULT_CSS = """
+    HeadlineList {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    @dataclass
+    class Opened(Message):
+        """The user chose an article to read."""
+
+        article_id: int
+
+    def __init__(self, store: Store, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.store = store
+        self.ids: array[int] = array("q")
+        self._pages: OrderedDict[int, list[Headline | None]] = OrderedDict()
+        self.empty_text = "No articles here."
+
+    # --- data -----------------------------------------------------------------------------
+
+    def show_ids(self, ids: array[int], keep: int | None = None) -> None:
+        """Show these article ids; keep the cursor on article ``keep`` if it is among them."""
+        self.ids = ids
+        self._pages.clear()
+        self.virtual_size = Size(self.size.width, len(ids))
+        position = 0
+        if keep is not None:
+            try:
+                position = ids.index(keep)
+            except ValueError:
+                position = min(self.cursor, max(len(ids) - 1, 0))
+        self.cursor = position
+        self.refresh()
+
+    def headline(self, index: int) -> Headline | None:
+        """The headline at row ``index``, loading its page if needed."""
+        if not 0 <= index < len(self.ids):
+            return None
+        page_no = index // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            chunk = self.ids[page_no * PAGE : (page_no + 1) * PAGE]
+            found = self.store.headlines(chunk)
+            page = [found.get(article_id) for article_id in chunk]
+            self._pages[page_no] = page
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[index % PAGE]
+
+    @property
+    def current_id(self) -> int | None:
+        """The id of the article under the cursor."""
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def update_row(
+        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        """Change a row's read or starred mark in place, without reloading the view."""
+        for page_no, page in self._pages.items():
+            for offset, item in enumerate(page):
+                if item is not None and item.id == article_id:
+                    if read is not None:
+                        item.read = read
+                    if starred is not None:
+                        item.starred = starred
+                    self.refresh_line(page_no * PAGE + offset)
+                    return
+
+    def mark_all_rows(self, read: bool) -> None:
+        """Change every loaded row's read mark (after marking a whole view)."""
+        for page in self._pages.values():
+            for item in page:
+                if item is not None:
+                    item.read = read
+        self.refresh()
+
+    def move_to(self, article_id: int) -> None:
+        """Put the cursor on an article, if it is in this list."""
+        with suppress(ValueError):
+            self.cursor = self.ids.index(article_id)
+
+    # --- cursor and scrolling -------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.ids) - 1)) if self.ids else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + height:
+            self.scroll_to(y=new - height + 1, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.ids) - 1
+
+    def action_open(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Opened(self.current_id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + self.scroll_offset.y
+        if 0 <= row < len(self.ids):
+            self.cursor = row
+            self.action_open()
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + self.scroll_offset.y
+        if not self.ids:
+            if y == 1:
+                text = Text(self.empty_text.center(width), style=self._style("headlines--meta"))
+                strip = Strip(text.render(self.app.console), text.cell_len)
+                return strip.apply_style(base).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        item = self.headline(index)
+        if item is None:
+            return Strip.blank(width, base)
+        line = self.format_row(item, width)
+        if index == self.cursor:
+            line.stylize(self._style("headlines--cursor"))
+        strip = Strip(line.render(self.app.console), line.cell_len)
+        return strip.apply_style(base).adjust_cell_length(width, base)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def format_row(self, item: Headline, width: int) -> Text:
+        """One headline row: unread marker, star, date, source (when there is room), title."""
+        meta = self._style("headlines--meta")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append("●" if not item.read else " ", self._style("headlines--unread"))
+        line.append("★" if item.starred else " ", self._style("headlines--star"))
+        line.append(f" {short_date(item.published):>7}  ", meta)
+        if width >= 72:
+            source = item.source if len(item.source) <= 14 else item.source[:13] + "…"
+            line.append(f"{source:<14}  ", meta)
+        title_style = self._style("headlines--read" if item.read else "headlines--unread")
+        line.append(item.title, title_style)
+        line.truncate(width, overflow="ellipsis", pad=True)
+        return line

@@ -1,0 +1,33 @@
+"""Messages that carry the results of background work back to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tui_news.core.models import RefreshReport, SectionCount
+
+
+@dataclass
+class CountsLoaded(Message):
+    """Fresh section counts for the sidebar."""
+
+    sections: list[SectionCount]
+    totals: dict[str, int]
+
+
+@dataclass
+class RefreshProgress(Message):
+    """A refresh has reached source ``done + 1`` of ``total``."""
+
+    done: int
+    total: int
+    name: str
+
+
+@dataclass
+class RefreshDone(Message):
+    """A refresh finished; ``report`` says what it brought and what failed."""
+
+    report: RefreshReport
