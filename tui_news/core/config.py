@@ -65,7 +65,7 @@ class Config:
         """Read ``path``; a missing file gives the defaults."""
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return cls()
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read the config file {path} ({error})") from None

@@ -135,7 +135,6 @@ class Reader:
 def make_reader(data_dir: str | os.PathLike[str] | None = None) -> Reader:
     """Open (creating if needed) the library in ``data_dir`` or the default folders."""
     paths = Paths.resolve(data_dir)
-    config = Config.load(paths.config)
     folder = paths.library.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -143,6 +142,7 @@ def make_reader(data_dir: str | os.PathLike[str] | None = None) -> Reader:
         raise LibraryError(f"cannot create the data folder {folder} ({error.strerror})") from None
     if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
         raise LibraryError(f"the data folder {folder} is not readable and writable")
+    config = Config.load(paths.config)
     return Reader(Store(paths.library), config, paths)
 
 

@@ -119,12 +119,19 @@ class _TextBuilder:
         self.current: list[str] = []
         self.links: list[str] = []
         self.prefix = ""
+        self.after_item = False
 
-    def flush(self) -> None:
+    def flush(self, item: bool = False) -> None:
+        """End the current block; consecutive list items share one block, a line each."""
         text = _SPACES.sub(" ", "".join(self.current)).strip()
         text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
         if text:
-            self.blocks.append(self.prefix + text if self.prefix else text)
+            text = self.prefix + text
+            if item and self.after_item:
+                self.blocks[-1] += "\n" + text
+            else:
+                self.blocks.append(text)
+            self.after_item = item
         self.current = []
 
     def link_number(self, href: str | None) -> int | None:
@@ -190,11 +197,13 @@ class _TextBuilder:
                 marker = "• "
             self.current.append(marker)
             self._children(el)
-            self.flush()
+            self.flush(item=True)
         elif tag in ("ul", "ol") or tag in _BLOCK:
             self.flush()
+            self.after_item = False
             self._children(el)
             self.flush()
+            self.after_item = False
         elif tag in ("td", "th"):
             self._children(el)
             self.current.append("  ")

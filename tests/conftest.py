@@ -1,0 +1,79 @@
+"""Shared fixtures: a data dir, article folders written on disk, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tui_news.core.reader import Reader, make_reader
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_82045d8439cd361a.txt"
+
+
+def seed_article(section: str, title: str, *paragraphs: str) -> str:
+    """An article in the seed format: breadcrumb, blank, title, blank, paragraphs."""
+    body = "\n\n".join(paragraphs or ("Some text about " + title.lower() + ".",))
+    return f"Home {section} {title}\n\n{title}\n\n{body}\n"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data dir, also set as TUI_NEWS_DATA_DIR so nothing touches the real one."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("TUI_NEWS_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """A folder of five seed-format articles in three sections, one with a multi-word name."""
+    folder = tmp_path / "news"
+    (folder / "world").mkdir(parents=True)
+    (folder / "mideast").mkdir()
+    files = {
+        "world/a.txt": seed_article("World", "Ports Reopen After Strike", "Dock workers return."),
+        "world/b.txt": seed_article("World", "Forest Loss Slows", "Satellites show less."),
+        "mideast/c.txt": seed_article("Middle East", "Rail Line Opens", "Trains cross."),
+        "mideast/d.txt": seed_article("Middle East", "Water Deal Signed", "Five nations."),
+        "e.txt": seed_article("Science", "Comet Spotted", "A new comet."),
+    }
+    for index, (name, text) in enumerate(sorted(files.items())):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (1_700_000_000 + index * 3600, 1_700_000_000 + index * 3600))
+    return folder
+
+
+@pytest.fixture
+def reader(data_dir: Path) -> Reader:
+    """A reader on the empty data dir."""
+    opened = make_reader(data_dir)
+    yield opened
+    opened.close()
+
+
+CliRun = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cli(data_dir: Path) -> CliRun:
+    """Run ``python -m tui_news ARGS`` in a subprocess against the test data dir."""
+
+    def run(*args: str, check_exit: int | None = None) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_news", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "TUI_NEWS_DATA_DIR": str(data_dir)},
+        )
+        if check_exit is not None:
+            assert result.returncode == check_exit, result.stderr
+        return result
+
+    return run

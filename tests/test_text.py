@@ -1,0 +1,81 @@
+"""Untrusted text: control characters, links, decoding and HTML to readable text."""
+
+from __future__ import annotations
+
+from tui_news.core.text import clean, decode, html_to_text, looks_binary, one_line, safe_link
+
+
+def test_clean_strips_escapes_bell_and_osc52_but_keeps_newlines() -> None:
+    hostile = "Title\x1b[31m red\x07\x1b]52;c;aGk=\x07 end\r\nnext\tline\u202e"
+    cleaned = clean(hostile)
+    assert "\x1b" not in cleaned and "\x07" not in cleaned and "\u202e" not in cleaned
+    assert cleaned == "Title[31m red]52;c;aGk= end\nnext line"
+
+
+def test_clean_removes_c1_controls() -> None:
+    assert clean("a\x9b31mb\x85c") == "a31mbc"
+
+
+def test_one_line_collapses_whitespace() -> None:
+    assert one_line("  A\n\n  title\t here ") == "A title here"
+
+
+def test_safe_link_accepts_web_and_mail_only() -> None:
+    assert safe_link("https://example.org/a b") == "https://example.org/a%20b"
+    assert safe_link("mailto:x@example.org") == "mailto:x@example.org"
+    assert safe_link("javascript:alert(1)") is None
+    assert safe_link("file:///etc/passwd") is None
+    assert safe_link("http://exa\x1bmple.org") == "http://example.org"
+    assert safe_link("") is None
+
+
+def test_decode_prefers_utf8_then_cp1252() -> None:
+    assert decode("café “quoted”".encode()) == "café “quoted”"
+    assert decode("café “quoted”".encode("cp1252")) == "café “quoted”"
+    assert decode("naïve".encode("latin-1")) == "naïve"
+    assert decode(b"\x81\x8d") == "\x81\x8d"  # undefined in cp1252: Latin-1 fallback
+    assert decode("\ufeffBOM".encode()) == "BOM"
+    assert decode("wide".encode("utf-16")) == "wide"
+
+
+def test_looks_binary() -> None:
+    assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert not looks_binary("plain text\nwith lines\n".encode())
+    assert not looks_binary("utf-16 text".encode("utf-16"))
+
+
+def test_html_to_text_paragraphs_lists_headings_and_numbered_links() -> None:
+    html = """
+    <html><head><title>T</title><style>p{}</style></head><body>
+    <script>alert('x')</script>
+    <h2>Sub heading</h2>
+    <p>First <b>bold</b> paragraph with a <a href="/more">link</a>.</p>
+    <p>Second&nbsp;one <a href="javascript:evil()">bad</a> and
+       <a href="https://example.org/x">again</a> <a href="/more">dup</a>.</p>
+    <ul><li>one</li><li>two</li></ul>
+    <ol><li>first</li><li>second</li></ol>
+    <blockquote>Quoted words</blockquote>
+    <pre>code  line 1
+  indented</pre>
+    </body></html>
+    """
+    text = html_to_text(html, base_url="https://site.example/news/")
+    blocks = text.split("\n\n")
+    assert blocks[0] == "# Sub heading"
+    assert blocks[1] == "First bold paragraph with a link [1]."
+    assert blocks[2] == "Second one bad and again [2] dup [1]."
+    assert "• one\n• two\n\n1. first\n2. second" in text
+    assert "> Quoted words" in text
+    assert "    code  line 1\n      indented" in text
+    assert text.endswith("Links:\n[1] https://site.example/more\n[2] https://example.org/x")
+    assert "alert" not in text and "p{}" not in text and "evil" not in text
+
+
+def test_html_to_text_keeps_markup_like_text_literal() -> None:
+    text = html_to_text("<p>[bold red]x[/] &lt;b&gt;</p>")
+    assert text == "[bold red]x[/] <b>"
+
+
+def test_html_to_text_of_nothing() -> None:
+    assert html_to_text("") == ""
+    assert html_to_text("   ") == ""
