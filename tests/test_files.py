@@ -44,7 +44,9 @@ def test_breadcrumb_sections(tmp_path: Path, breadcrumb: str, title: str, sectio
 
 
 def test_no_breadcrumb_first_line_is_the_title(tmp_path: Path) -> None:
-    text = "\n\n  A Plain Note  \n\nLine one of a\nhard-wrapped paragraph.\n\n- item one\n- item two\n"
+    text = (
+        "\n\n  A Plain Note  \n\nLine one of a\nhard-wrapped paragraph.\n\n- item one\n- item two\n"
+    )
     parsed = read_article(write(tmp_path / "note", text))
     assert parsed.title == "A Plain Note"
     assert parsed.section is None
@@ -52,13 +54,17 @@ def test_no_breadcrumb_first_line_is_the_title(tmp_path: Path) -> None:
 
 
 def test_home_line_that_is_not_a_breadcrumb_is_a_title(tmp_path: Path) -> None:
-    parsed = read_article(write(tmp_path / "a.txt", "Home Improvements on a Budget\n\nPaint first.\n"))
+    parsed = read_article(
+        write(tmp_path / "a.txt", "Home Improvements on a Budget\n\nPaint first.\n")
+    )
     assert parsed.title == "Home Improvements on a Budget"
     assert parsed.section is None
 
 
 def test_cp1252_latin1_and_crlf(tmp_path: Path) -> None:
-    text = "Home Europe Café “Society” Returns\r\n\r\nCafé “Society” Returns\r\n\r\nNaïve façade.\r\n"
+    text = (
+        "Home Europe Café “Society” Returns\r\n\r\nCafé “Society” Returns\r\n\r\nNaïve façade.\r\n"
+    )
     parsed = read_article(write(tmp_path / "a.txt", text, "cp1252"))
     assert parsed.title == "Café “Society” Returns"
     assert parsed.section == "Europe"
@@ -90,7 +96,9 @@ Intro with *emphasis* and a [link](https://example.org/x).
     assert parsed.author == "Ada"
     assert parsed.link == "https://example.org/post"
     assert parsed.published == 1709629200.0
-    assert parsed.body.startswith("Intro with emphasis and a link [1].\n\n# Details\n\n• one\n• two")
+    assert parsed.body.startswith(
+        "Intro with emphasis and a link [1].\n\n# Details\n\n• one\n• two"
+    )
     assert parsed.body.endswith("Links:\n[1] https://example.org/x")
 
 
@@ -162,7 +170,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_hostile_title_and_body_are_cleaned(tmp_path: Path) -> None:
-    text = "Home World \x1b]0;pwned\x07[bold red]Evil[/]\n\n\x1b]0;pwned\x07[bold red]Evil[/]\n\nBody\x1b[2J text\x9b.\n"
+    title = "\x1b]0;pwned\x07[bold red]Evil[/]"
+    text = f"Home World {title}\n\n{title}\n\nBody\x1b[2J text\x9b.\n"
     parsed = read_article(write(tmp_path / "evil.txt", text))
     assert parsed.title == "]0;pwned[bold red]Evil[/]"
     assert parsed.section == "World"

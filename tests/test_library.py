@@ -39,7 +39,9 @@ def test_add_folder_reads_sections_recursively(reader: Reader, news: Path) -> No
     ]
 
 
-def test_section_falls_back_to_the_folder_or_the_given_section(reader: Reader, tmp_path: Path) -> None:
+def test_section_falls_back_to_the_folder_or_the_given_section(
+    reader: Reader, tmp_path: Path
+) -> None:
     folder = tmp_path / "notes" / "Deep Dives"
     folder.mkdir(parents=True)
     (folder / "a.txt").write_text("Plain Title\n\nBody.\n")
@@ -173,7 +175,11 @@ def test_sample_library_is_offered_once(reader: Reader) -> None:
 def test_session_reader_leaves_the_library_alone(data_dir: Path, news: Path) -> None:
     session = make_session_reader([str(news / "e.txt"), str(news / "world")], data_dir)
     session.refresh()
-    assert sorted(titles(session)) == ["Comet Spotted", "Forest Loss Slows", "Ports Reopen After Strike"]
+    assert sorted(titles(session)) == [
+        "Comet Spotted",
+        "Forest Loss Slows",
+        "Ports Reopen After Strike",
+    ]
     temporary = session.store.path
     session.close()
     assert not temporary.exists()

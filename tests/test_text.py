@@ -40,7 +40,7 @@ def test_decode_prefers_utf8_then_cp1252() -> None:
 
 def test_looks_binary() -> None:
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert not looks_binary("plain text\nwith lines\n".encode())
+    assert not looks_binary(b"plain text\nwith lines\n")
     assert not looks_binary("utf-16 text".encode("utf-16"))
 
 

@@ -28,6 +28,13 @@ NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 
 
+class Reading(Container):
+    """Holds the headlines and the article: side by side, or stacked on narrow terminals."""
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < NARROW, "-narrow")
+
+
 class NewsApp(App[None]):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
@@ -65,7 +72,7 @@ class NewsApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
-            with Container(id="reading"):
+            with Reading(id="reading"):
                 yield HeadlineList(self.store, id="headlines")
                 yield ArticleView(id="article")
         yield Footer()
@@ -122,9 +129,6 @@ class NewsApp(App[None]):
                 save_theme(self.reader.paths.config, theme.name)
             except OSError as error:
                 self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
-
-    def on_resize(self) -> None:
-        self.query_one("#reading").set_class(self.size.width < NARROW, "-narrow")
 
     # --- views and articles ---------------------------------------------------------------
 

@@ -177,7 +177,10 @@ class HeadlineList(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.current_id))
 
     def on_click(self, event: events.Click) -> None:
-        row = event.y + self.scroll_offset.y
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = offset.y + self.scroll_offset.y
         if 0 <= row < len(self.ids):
             self.cursor = row
             self.action_open()

@@ -1,0 +1,217 @@
+"""The app driven by keys and the mouse, checked against the screen and the library."""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from pathlib import Path
+
+from tests.conftest import seed_article
+from tui_news.core.models import View
+from tui_news.core.reader import Reader, make_reader
+from tui_news.ui.app import NewsApp
+from tui_news.ui.screens import HelpScreen, ProblemsScreen
+
+
+def line_text(widget, y: int) -> str:
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+async def settle(app: NewsApp, pilot) -> None:
+    """Wait until background workers are done and their messages handled."""
+    await pilot.pause()
+    while any(not worker.is_finished for worker in app.workers):
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+
+
+def library(reader: Reader, news: Path) -> Reader:
+    reader.refresh_source(reader.add(str(news)))
+    return reader
+
+
+async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.focused is app.headlines
+        assert app.headlines.border_title == "All · 5"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.focused is app.article_view
+        seen = [app.article_view.article.title]
+        for _ in range(4):
+            await pilot.press("space")  # short articles: space at the end opens the next unread
+            await settle(app, pilot)
+            seen.append(app.article_view.article.title)
+        assert seen == [
+            "Forest Loss Slows",
+            "Ports Reopen After Strike",
+            "Water Deal Signed",
+            "Rail Line Opens",
+            "Comet Spotted",
+        ]
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Comet Spotted"
+        assert reader.store.articles(View(unread=True)) == []
+        assert "No unread articles left in All." in [n.message for n in app._notifications]
+        labels = [node.label.plain for node in app.sidebar.root.children]
+        assert labels[0].split() == ["All"] and labels[1].split() == ["Unread"]
+
+
+async def test_n_and_p_move_between_unread_and_sidebar_counts_follow(
+    reader: Reader, news: Path
+) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Forest Loss Slows"
+        assert app.focused is app.headlines  # n reads without leaving the list
+        await pilot.press("n", "n")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Water Deal Signed"
+        assert app.headlines.cursor == 2
+        await pilot.press("p")
+        await settle(app, pilot)
+        # Both earlier ones are read now: p wraps round to the oldest unread.
+        assert app.article_view.article.title == "Comet Spotted"
+        labels = {n.data.label: n.label.plain.split() for n in app.sidebar.root.children}
+        assert labels["Unread"] == ["Unread", "1"]
+        assert labels["World"] == ["World"]
+        assert labels["Middle East"] == ["Middle", "East", "1"]
+
+
+async def test_toggle_read_star_and_mark_all(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        first = app.headlines.current_id
+        await pilot.press("m")
+        assert reader.store.article(first).read
+        assert line_text(app.headlines, 0).startswith(" ")
+        await pilot.press("m", "s")
+        article = reader.store.article(first)
+        assert not article.read and article.starred
+        assert line_text(app.headlines, 0).startswith("●★")
+        await settle(app, pilot)
+        starred = next(n for n in app.sidebar.root.children if n.data.label == "Starred")
+        assert starred.label.plain.split() == ["Starred", "1"]
+        await pilot.press("M")
+        await settle(app, pilot)
+        assert reader.store.articles(View(unread=True)) == []
+        assert all(line_text(app.headlines, y).startswith(" ") for y in range(5))
+
+
+async def test_sidebar_chooses_the_view(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("shift+tab")
+        assert app.focused is app.sidebar
+        await pilot.press("j", "j", "j")  # All, Unread, Starred, Middle East
+        await settle(app, pilot)
+        assert app.view.section == "Middle East"
+        assert app.headlines.border_title == "Middle East · 2"
+        await pilot.press("enter")
+        assert app.focused is app.headlines
+        await pilot.press("G", "enter")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Rail Line Opens"
+        await pilot.press("escape")
+        assert app.focused is app.headlines
+        await pilot.press("escape")
+        assert app.focused is app.sidebar
+        await pilot.press("tab", "tab")
+        assert app.focused is app.article_view
+
+
+async def test_mouse_click_opens_a_headline(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#headlines", offset=(10, 3))  # border row, then the third headline
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Water Deal Signed"
+        assert reader.store.article(app.article_view.article.id).read
+
+
+async def test_hostile_title_is_shown_literally(reader: Reader, tmp_path: Path) -> None:
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    title = "[bold red]x[/] \x1b]52;c;cHduZWQ=\x07 \x1b[2J end"
+    (folder / "a.txt").write_text(seed_article("World", title, "[link=https://evil]click[/link]"))
+    app = NewsApp(library(reader, folder))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        row = line_text(app.headlines, 0)
+        assert "[bold red]x[/] ]52;c;cHduZWQ= [2J end" in row
+        await pilot.press("enter")
+        await settle(app, pilot)
+        lines = [line_text(app.article_view, y) for y in range(12)]
+        assert any("[bold red]x[/] ]52;c;cHduZWQ= [2J end" in line for line in lines)
+        assert any("[link=https://evil]click[/link]" in line for line in lines)
+        assert not any("\x1b" in line or "\x07" in line for line in [row, *lines])
+
+
+async def test_help_problems_and_palette(reader: Reader, news: Path) -> None:
+    (news / "empty.txt").write_bytes(b"")
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        groups = dict(app.key_groups())
+        assert ("n", "Next unread", "next_unread") in groups["Everywhere"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ProblemsScreen)
+        assert app.screen.sheet_title == "Problems (1)"
+        await pilot.press("escape")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Mark all read", "Next unread", "Theme", "Go to Middle East"} <= set(commands)
+
+
+async def test_theme_is_remembered_and_keys_rebound(data_dir: Path, news: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text('# mine\n[keys]\nnext_unread = "x"\n')
+    reader = library(make_reader(data_dir), news)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Forest Loss Slows"
+        app.theme = "nord"
+        await pilot.pause()
+    config = (data_dir / "config.toml").read_text()
+    assert config.startswith("# mine\n")
+    assert tomllib.loads(config) == {"theme": "nord", "keys": {"next_unread": "x"}}
+    app = NewsApp(make_reader(data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "nord"
+
+
+async def test_empty_library_says_how_to_start(reader: Reader) -> None:
+    app = NewsApp(reader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "tui-news add PATH" in line_text(app.headlines, 1)
+
+
+async def test_narrow_terminal_stacks_the_article_under_the_headlines(
+    reader: Reader, news: Path
+) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        headlines, article = app.headlines.region, app.article_view.region
+        assert article.y > headlines.y and article.x == headlines.x
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        headlines, article = app.headlines.region, app.article_view.region
+        assert article.x > headlines.x and article.y == headlines.y

@@ -1,0 +1,164 @@
+"""End-to-end runs of the command line in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import CliRun, seed_article
+
+
+def test_add_list_json_and_sources(cli: CliRun, news: Path) -> None:
+    (news / "junk.bin.txt").write_bytes(b"\x00\x00binary")
+    added = cli("add", str(news), check_exit=0)
+    assert added.stdout.strip() == f"Added news ({news}): 5 new, 0 changed, 0 removed, 1 skipped"
+    assert added.stderr.strip() == f"skipped {news / 'junk.bin.txt'}: binary file, not text"
+
+    listed = json.loads(cli("list", "--json", check_exit=0).stdout)
+    assert [a["title"] for a in listed][:2] == ["Forest Loss Slows", "Ports Reopen After Strike"]
+    first = listed[0]
+    assert set(first) >= {
+        "id",
+        "title",
+        "section",
+        "source",
+        "link",
+        "published",
+        "read",
+        "starred",
+    }
+    assert first["section"] == "World" and first["source"] == "news"
+    assert first["published"].endswith("Z") and first["read"] is False and first["starred"] is False
+
+    middle = json.loads(cli("list", "--section", "Middle East", "--json").stdout)
+    assert sorted(a["title"] for a in middle) == ["Rail Line Opens", "Water Deal Signed"]
+    limited = json.loads(cli("list", "--limit", "2", "--json").stdout)
+    assert len(limited) == 2
+    assert json.loads(cli("list", "--starred", "--json").stdout) == []
+
+    sources = json.loads(cli("sources", "--json", check_exit=0).stdout)
+    assert len(sources) == 1
+    assert sources[0]["location"] == str(news)
+    assert (sources[0]["articles"], sources[0]["unread"], sources[0]["last_error"]) == (5, 5, None)
+    text = cli("sources", check_exit=0).stdout
+    assert "news  [folder]" in text and "5 articles, 5 unread" in text
+
+
+def test_list_text_output(cli: CliRun, news: Path) -> None:
+    cli("add", str(news), check_exit=0)
+    lines = cli("list", "--unread", check_exit=0).stdout.splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("● ") and lines[0].endswith("Forest Loss Slows")
+    assert "World" in lines[0]
+
+
+def test_refresh_picks_up_changes_and_reports_failures(
+    cli: CliRun, news: Path, tmp_path: Path
+) -> None:
+    cli("add", str(news), check_exit=0)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text(seed_article("Sport", "Final Score"))
+    cli("add", str(other), "--section", "Games", check_exit=0)
+    (news / "world" / "late.txt").write_text(seed_article("World", "Late Story"))
+    refreshed = cli("refresh", check_exit=0)
+    assert "1 new" in refreshed.stdout
+
+    (other / "x.txt").unlink()
+    other.rmdir()
+    failed = cli("refresh")
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == f"failed other: {other} no longer exists"
+    titles = [a["title"] for a in json.loads(cli("list", "--json").stdout)]
+    assert "Final Score" in titles and "Late Story" in titles
+    sources = json.loads(cli("sources", "--json").stdout)
+    assert sources[1]["last_error"] == f"{other} no longer exists"
+
+
+def test_remove_by_name_and_path(cli: CliRun, news: Path) -> None:
+    cli("add", str(news), check_exit=0)
+    removed = cli("remove", "news", check_exit=0)
+    assert removed.stdout.strip() == f"Removed news ({news}) and its 5 articles"
+    assert json.loads(cli("list", "--json").stdout) == []
+    cli("add", str(news / "e.txt"), check_exit=0)
+    cli("remove", str(news / "e.txt"), check_exit=0)
+    missing = cli("remove", "nothing")
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        "tui-news: no source matches 'nothing' (see tui-news sources)\n",
+    )
+
+
+def test_bad_usage_is_one_line_and_exit_2(cli: CliRun, tmp_path: Path) -> None:
+    for args, message in [
+        (("add", str(tmp_path / "nope")), f"tui-news: no such file or folder: {tmp_path / 'nope'}"),
+        ((str(tmp_path / "nope"),), f"tui-news: no such file or folder: {tmp_path / 'nope'}"),
+        (("list", "--limit", "x"), "tui-news: argument --limit: 'x' is not a whole number"),
+        (("list", "--bogus"), "tui-news: unrecognized arguments: --bogus"),
+        (("add",), "tui-news: the following arguments are required: PATH"),
+    ]:
+        result = cli(*args)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(message), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_corrupt_library_exit_2_and_untouched(cli: CliRun, data_dir: Path) -> None:
+    data_dir.mkdir()
+    library = data_dir / "library.sqlite"
+    library.write_bytes(b"garbage" * 1000)
+    result = cli("list")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"tui-news: the library {library} cannot be opened")
+    assert library.read_bytes() == b"garbage" * 1000
+    assert list(data_dir.iterdir()) == [library]
+
+
+def test_data_dir_option_wins_over_environment(cli: CliRun, news: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    cli("--data-dir", str(elsewhere), "add", str(news), check_exit=0)
+    assert (elsewhere / "library.sqlite").exists()
+    assert json.loads(cli("list", "--json").stdout) == []
+    assert len(json.loads(cli("list", "--json", "--data-dir", str(elsewhere)).stdout)) == 5
+
+
+def test_bad_config_is_one_line(cli: CliRun, data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text("theme = [unclosed\n")
+    result = cli("list")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"tui-news: the config file {data_dir / 'config.toml'} is not valid TOML"
+    )
+
+
+def test_hostile_names_never_reach_the_terminal(cli: CliRun, tmp_path: Path) -> None:
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Home World \x1b]52;c;cHduZWQ=\x07Title\x1b[2J\n\n\x1b]52;c;cHduZWQ=\x07Title\x1b[2J\n\nx\n"
+    )
+    (folder / "bad\x1b[31mname.txt").write_bytes(b"")
+    added = cli("add", str(folder), check_exit=0)
+    listed = cli("list", check_exit=0)
+    listed_json = cli("list", "--json", check_exit=0)
+    for output in (added.stdout, added.stderr, listed.stdout):
+        assert "\x1b" not in output and "\x07" not in output
+    assert "]52;c;cHduZWQ=Title[2J" in listed.stdout
+    assert json.loads(listed_json.stdout)[0]["title"] == "]52;c;cHduZWQ=Title[2J"
+    assert "bad[31mname.txt: empty file" in added.stderr
+
+
+def test_module_entry_point_and_version(cli: CliRun) -> None:
+    result = cli("--version", check_exit=0)
+    assert result.stdout.startswith("tui-news ")
+
+
+def test_library_is_sqlite_with_schema_version(cli: CliRun, news: Path, data_dir: Path) -> None:
+    cli("add", str(news), check_exit=0)
+    conn = sqlite3.connect(data_dir / "library.sqlite")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
+    conn.close()
