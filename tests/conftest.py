@@ -12,7 +12,8 @@ import pytest
 
 from tui_news.core.reader import Reader, make_reader
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_82045d8439cd361a.txt"
+# The seed article from shared/seed/, as shipped in the bundled sample library.
+SEED = Path(__file__).resolve().parents[1] / "tui_news" / "sample" / "000_82045d8439cd361a.txt"
 
 
 def seed_article(section: str, title: str, *paragraphs: str) -> str:

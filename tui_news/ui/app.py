@@ -32,7 +32,7 @@ class Reading(Container):
     """Holds the headlines and the article: side by side, or stacked on narrow terminals."""
 
     def on_resize(self) -> None:
-        self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.screen.set_class(self.app.size.width < NARROW, "-narrow")
 
 
 class NewsApp(App[None]):
