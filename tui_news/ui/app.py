@@ -220,16 +220,23 @@ class NewsApp(App[None]):
         self.open_article(ids[found])
 
     def _find_unread(self, start: int, direction: int, exclude: int | None) -> int | None:
-        """Position of the next unread article after ``start`` in ``direction``, wrapping once."""
+        """Position of the next unread article after ``start`` in ``direction``, wrapping once.
+
+        Asks the library in growing chunks, so a long run of read articles stays quick.
+        """
         ids = self.headlines.ids
         count = len(ids)
-        order = [(start + direction * step) % count for step in range(1, count + 1)]
-        for offset in range(0, count, SEARCH_CHUNK):
-            positions = order[offset : offset + SEARCH_CHUNK]
+        step, chunk = 1, SEARCH_CHUNK
+        while step <= count:
+            positions = [
+                (start + direction * s) % count for s in range(step, min(step + chunk, count + 1))
+            ]
             unread = self.store.unread_among([ids[p] for p in positions])
             for position in positions:
                 if ids[position] in unread and ids[position] != exclude:
                     return position
+            step += chunk
+            chunk = min(chunk * 2, 20_000)
         return None
 
     def action_toggle_read(self) -> None:
