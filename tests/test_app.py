@@ -6,6 +6,8 @@ import asyncio
 import tomllib
 from pathlib import Path
 
+from rich.style import Style
+
 from tests.conftest import seed_article
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader
@@ -17,6 +19,14 @@ def line_text(widget, y: int) -> str:
     return "".join(segment.text for segment in widget.render_line(y))
 
 
+def sidebar_labels(app: NewsApp) -> dict[str, list[str]]:
+    """Each top-level sidebar entry as drawn (name and unread count), split into words."""
+    return {
+        node.data.label: app.sidebar.render_label(node, Style(), Style()).plain.split()
+        for node in app.sidebar.root.children
+    }
+
+
 async def settle(app: NewsApp, pilot) -> None:
     """Wait until background workers are done and their messages handled."""
     await pilot.pause()
@@ -26,7 +36,7 @@ async def settle(app: NewsApp, pilot) -> None:
 
 
 def library(reader: Reader, news: Path) -> Reader:
-    reader.refresh_source(reader.add(str(news)))
+    reader.add(str(news))
     return reader
 
 
@@ -56,8 +66,8 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
         assert app.article_view.article.title == "Comet Spotted"
         assert reader.store.articles(View(unread=True)) == []
         assert "No unread articles left in All." in [n.message for n in app._notifications]
-        labels = [node.label.plain for node in app.sidebar.root.children]
-        assert labels[0].split() == ["All"] and labels[1].split() == ["Unread"]
+        labels = sidebar_labels(app)
+        assert labels["All"] == ["All"] and labels["Unread"] == ["Unread"]
 
 
 async def test_n_and_p_move_between_unread_and_sidebar_counts_follow(
@@ -78,7 +88,7 @@ async def test_n_and_p_move_between_unread_and_sidebar_counts_follow(
         await settle(app, pilot)
         # Both earlier ones are read now: p wraps round to the oldest unread.
         assert app.article_view.article.title == "Comet Spotted"
-        labels = {n.data.label: n.label.plain.split() for n in app.sidebar.root.children}
+        labels = sidebar_labels(app)
         assert labels["Unread"] == ["Unread", "1"]
         assert labels["World"] == ["World"]
         assert labels["Middle East"] == ["Middle", "East", "1"]
@@ -97,8 +107,7 @@ async def test_toggle_read_star_and_mark_all(reader: Reader, news: Path) -> None
         assert not article.read and article.starred
         assert line_text(app.headlines, 0).startswith("●★")
         await settle(app, pilot)
-        starred = next(n for n in app.sidebar.root.children if n.data.label == "Starred")
-        assert starred.label.plain.split() == ["Starred", "1"]
+        assert sidebar_labels(app)["Starred"] == ["Starred", "1"]
         await pilot.press("M")
         await settle(app, pilot)
         assert reader.store.articles(View(unread=True)) == []

@@ -19,8 +19,7 @@ def titles(reader: Reader, view: View | None = None) -> list[str]:
 
 
 def test_add_folder_reads_sections_recursively(reader: Reader, news: Path) -> None:
-    source = reader.add(str(news))
-    report = reader.refresh_source(source)
+    _source, report = reader.add(str(news))
     assert (report.added, report.problems) == (5, [])
     sections, totals = reader.store.section_counts()
     assert [(s.name, s.total, s.unread) for s in sections] == [
@@ -46,7 +45,7 @@ def test_section_falls_back_to_the_folder_or_the_given_section(
     folder.mkdir(parents=True)
     (folder / "a.txt").write_text("Plain Title\n\nBody.\n")
     (tmp_path / "notes" / "b.md").write_text("# Top Note\n\nBody.\n")
-    reader.refresh_source(reader.add(str(tmp_path / "notes")))
+    reader.add(str(tmp_path / "notes"))
     assert {(a.title, a.section) for a in reader.store.articles(View())} == {
         ("Plain Title", "Deep Dives"),
         ("Top Note", "notes"),
@@ -55,7 +54,7 @@ def test_section_falls_back_to_the_folder_or_the_given_section(
     other.mkdir()
     (other / "c.txt").write_text("Untagged\n\nBody.\n")
     (other / "d.txt").write_text(seed_article("Sport", "Tagged"))
-    reader.refresh_source(reader.add(str(other), section="Inbox"))
+    reader.add(str(other), section="Inbox")
     assert {(a.title, a.section) for a in reader.store.articles(View(source_id=2))} == {
         ("Untagged", "Inbox"),
         ("Tagged", "Sport"),
@@ -63,8 +62,7 @@ def test_section_falls_back_to_the_folder_or_the_given_section(
 
 
 def test_rescan_keeps_state_and_follows_changes(reader: Reader, news: Path) -> None:
-    source = reader.add(str(news))
-    reader.refresh_source(source)
+    source, _ = reader.add(str(news))
     by_title = {a.title: a for a in reader.store.articles(View())}
     reader.store.set_read([by_title["Comet Spotted"].id])
     reader.store.set_starred(by_title["Rail Line Opens"].id, True)
@@ -91,8 +89,7 @@ def test_rescan_keeps_state_and_follows_changes(reader: Reader, news: Path) -> N
 
 
 def test_unchanged_files_are_not_read_again(reader: Reader, news: Path) -> None:
-    source = reader.add(str(news))
-    reader.refresh_source(source)
+    source, _ = reader.add(str(news))
     report = reader.refresh_source(source)
     assert (report.added, report.updated, report.removed) == (0, 0, 0)
 
@@ -101,8 +98,7 @@ def test_problems_are_recorded_and_replaced(reader: Reader, news: Path) -> None:
     (news / "broken.bin.txt").write_bytes(b"\x00\x01\x02binary")
     (news / "empty.txt").write_bytes(b"")
     (news / ".hidden.txt").write_bytes(b"")  # hidden files are ignored, not problems
-    source = reader.add(str(news))
-    report = reader.refresh_source(source)
+    source, report = reader.add(str(news))
     assert report.added == 5
     reasons = {Path(p.location).name: p.reason for p in reader.store.problems()}
     assert reasons == {"broken.bin.txt": "binary file, not text", "empty.txt": "empty file"}
@@ -114,8 +110,7 @@ def test_problems_are_recorded_and_replaced(reader: Reader, news: Path) -> None:
 
 
 def test_missing_folder_marks_the_source_and_keeps_articles(reader: Reader, news: Path) -> None:
-    source = reader.add(str(news))
-    reader.refresh_source(source)
+    reader.add(str(news))
     news.rename(news.with_name("moved"))
     report = reader.refresh()
     assert report.failed == {"news": f"{news} no longer exists"}
@@ -125,7 +120,7 @@ def test_missing_folder_marks_the_source_and_keeps_articles(reader: Reader, news
 
 def test_read_and_starred_persist_across_runs(data_dir: Path, news: Path) -> None:
     first = make_reader(data_dir)
-    first.refresh_source(first.add(str(news)))
+    first.add(str(news))
     article = first.store.articles(View())[0]
     first.store.set_read([article.id])
     first.store.set_starred(article.id, True)
@@ -139,7 +134,7 @@ def test_read_and_starred_persist_across_runs(data_dir: Path, news: Path) -> Non
 
 
 def test_views_combine_section_and_state(reader: Reader, news: Path) -> None:
-    reader.refresh_source(reader.add(str(news)))
+    reader.add(str(news))
     world = reader.store.articles(View(section="World"))
     reader.store.set_read([world[0].id])
     assert titles(reader, View(section="World", unread=True)) == [world[1].title]
@@ -149,7 +144,7 @@ def test_views_combine_section_and_state(reader: Reader, news: Path) -> None:
 
 
 def test_add_twice_and_remove(reader: Reader, news: Path) -> None:
-    reader.refresh_source(reader.add(str(news)))
+    reader.add(str(news))
     with pytest.raises(LibraryError, match="already in the library"):
         reader.add(str(news / "." / ""))
     removed = reader.remove("news")

@@ -125,8 +125,7 @@ def _summary(report: RefreshReport) -> str:
 
 
 def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
-    source = reader.add(args.location, args.section)
-    report = reader.refresh_source(source)
+    source, report = reader.add(args.location, args.section)
     _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"{name}: {reason}", err=True)

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import platformdirs
 
-from tui_news.core.sources.files import DEFAULT_MAX_BYTES
-
 APP_NAME = "tui-news"
 LIBRARY_FILE = "library.sqlite"
 CONFIG_FILE = "config.toml"
@@ -21,7 +19,11 @@ CONFIG_TEMPLATE = """\
 
 # theme = "textual-dark"          # any Textual theme; picking one in the app saves it here
 # max_file_mb = 5                 # local files larger than this are skipped
-# refresh_on_start = true         # rescan sources when the reader opens
+# refresh_on_start = true         # refresh every source when the reader opens
+# refresh_minutes = 30            # refresh feeds this often while the reader is open (0: never)
+# max_connections = 16            # feeds fetched at once
+# timeout_seconds = 20            # give up on a server after this long
+# max_feed_mb = 10                # feeds larger than this are refused
 
 # [keys]                          # rebind keys by binding id (see ? in the app)
 # next_unread = "n,ctrl+n"
@@ -56,8 +58,12 @@ class Config:
     """Settings from ``config.toml``; every one has a default."""
 
     theme: str | None = None
-    max_file_bytes: int = DEFAULT_MAX_BYTES
+    max_file_bytes: int = 5 * 1024 * 1024
     refresh_on_start: bool = True
+    refresh_minutes: float = 30
+    max_connections: int = 16
+    timeout_seconds: float = 20
+    max_feed_bytes: int = 10 * 1024 * 1024
     keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -76,10 +82,11 @@ class Config:
         if theme is not None and not isinstance(theme, str):
             raise ConfigError(f"{path}: theme must be a string")
         config.theme = theme
-        size = data.get("max_file_mb", DEFAULT_MAX_BYTES / 1024 / 1024)
-        if not isinstance(size, int | float) or isinstance(size, bool) or size <= 0:
-            raise ConfigError(f"{path}: max_file_mb must be a positive number")
-        config.max_file_bytes = int(size * 1024 * 1024)
+        config.max_file_bytes = int(_number(data, "max_file_mb", 5, path) * 1024 * 1024)
+        config.max_feed_bytes = int(_number(data, "max_feed_mb", 10, path) * 1024 * 1024)
+        config.timeout_seconds = _number(data, "timeout_seconds", 20, path)
+        config.max_connections = int(_number(data, "max_connections", 16, path))
+        config.refresh_minutes = _number(data, "refresh_minutes", 30, path, allow_zero=True)
         refresh = data.get("refresh_on_start", True)
         if not isinstance(refresh, bool):
             raise ConfigError(f"{path}: refresh_on_start must be true or false")
@@ -91,6 +98,18 @@ class Config:
             )
         config.keys = dict(keys)
         return config
+
+
+def _number(data: dict, key: str, default: float, path: Path, allow_zero: bool = False) -> float:
+    value = data.get(key, default)
+    if (
+        not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise ConfigError(f"{path}: {key} must be a {'' if allow_zero else 'positive '}number")
+    return float(value)
 
 
 def save_theme(path: Path, theme: str) -> None:

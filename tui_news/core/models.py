@@ -92,6 +92,9 @@ class Source:
     last_error: str | None = None
     articles: int = 0
     unread: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    site: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The source as the CLI's ``sources --json`` object."""
@@ -101,6 +104,7 @@ class Source:
             "kind": self.kind,
             "section": self.section,
             "location": self.location,
+            "site": self.site,
             "articles": self.articles,
             "unread": self.unread,
             "last_ok": iso_utc(self.last_ok),
@@ -129,13 +133,29 @@ class View:
 
 
 @dataclass(slots=True)
+class SourceCount:
+    """One source's articles within a section, and its last error."""
+
+    id: int
+    name: str
+    total: int
+    unread: int
+    error: str | None = None
+
+
+@dataclass(slots=True)
 class SectionCount:
     """Article and unread counts of one section, with its sources."""
 
     name: str
     total: int = 0
     unread: int = 0
-    sources: list[tuple[int, str, int, int]] = field(default_factory=list)
+    sources: list[SourceCount] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        """The last errors of this section's failing sources."""
+        return [f"{s.name}: {s.error}" for s in self.sources if s.error]
 
 
 @dataclass(slots=True)

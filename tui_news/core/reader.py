@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -9,12 +10,24 @@ from importlib.resources import files
 from pathlib import Path
 
 from tui_news.core.config import Config, Paths
+from tui_news.core.feed_refresh import (
+    FetchSettings,
+    host_name,
+    is_url,
+    read_feed_file,
+    refresh_feeds,
+    resolve,
+    store_feed,
+)
 from tui_news.core.models import RefreshReport, Source
+from tui_news.core.sources.feeds import FeedError, parse_feed
+from tui_news.core.sources.fetch import FetchError
+from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.store import LibraryError, Store
 
 SAMPLE_OFFERED = "sample_offered"
-Progress = Callable[[int, int, Source], None]
+Progress = Callable[[int, int, Source], None]  # (finished, total, the source just finished)
 
 
 def sample_folder() -> Path:
@@ -38,19 +51,50 @@ class Reader:
 
     # --- sources --------------------------------------------------------------------------
 
-    def add(self, location: str, section: str | None = None) -> Source:
-        """Subscribe to a local folder or file (not yet read: call :meth:`refresh`)."""
+    def add(self, location: str, section: str | None = None) -> tuple[Source, RefreshReport]:
+        """Subscribe to a feed address, a feed file, a local folder or an article file.
+
+        The new source is read at once; a web page's address is resolved to the feed it
+        announces. Raises :class:`LibraryError` when there is nothing to subscribe to.
+        """
         if "://" in location:
-            raise LibraryError(f"{location} is a URL; feeds are not supported yet")
+            return self._add_feed(location, section)
         path = Path(location).expanduser()
         if not path.exists():
             raise LibraryError(f"no such file or folder: {location}")
         if not os.access(path, os.R_OK):
             raise LibraryError(f"{location} cannot be read (permission denied)")
         path = path.resolve()
+        if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
+            try:
+                response = read_feed_file(str(path), self.fetch_settings.max_bytes)
+                feed = parse_feed(response.body, response.url)
+            except (FetchError, FeedError) as error:
+                raise LibraryError(f"{location} is not a readable feed: {error}") from None
+            source = self.store.add_source("feed", str(path), feed.title or path.stem, section)
+            return source, store_feed(self.store, source, response, feed)
         kind = "folder" if path.is_dir() else "file"
         name = path.name if kind == "folder" else path.stem
-        return self.store.add_source(kind, str(path), name or str(path), section)
+        source = self.store.add_source(kind, str(path), name or str(path), section)
+        return source, self.refresh_source(source)
+
+    def _add_feed(self, url: str, section: str | None) -> tuple[Source, RefreshReport]:
+        if not is_url(url):
+            raise LibraryError(f"{url}: only http and https addresses can be subscribed to")
+        self._refuse_duplicate(url)
+        try:
+            response, feed = asyncio.run(resolve(url, self.fetch_settings))
+        except (FetchError, FeedError) as error:
+            raise LibraryError(f"cannot subscribe to {url}: {error}") from None
+        if response.url != url:
+            self._refuse_duplicate(response.url)
+        name = feed.title or host_name(response.url)
+        source = self.store.add_source("feed", response.url, name, section)
+        return source, store_feed(self.store, source, response, feed)
+
+    def _refuse_duplicate(self, location: str) -> None:
+        if any(s.location == location for s in self.store.sources()):
+            raise LibraryError(f"{location} is already in the library")
 
     def find_source(self, spec: str) -> Source:
         """The source whose location or name is ``spec``."""
@@ -94,17 +138,35 @@ class Reader:
     def refresh(
         self, source_ids: Iterable[int] | None = None, progress: Progress | None = None
     ) -> RefreshReport:
-        """Rescan sources (all by default) and store what changed; failures are reported."""
+        """Fetch feeds (many at once) and rescan local sources; failures are reported."""
         sources = self.store.sources()
         if source_ids is not None:
             wanted = set(source_ids)
             sources = [s for s in sources if s.id in wanted]
         report = RefreshReport()
-        for done, source in enumerate(sources):
+        finished = 0
+
+        def done(source: Source) -> None:
+            nonlocal finished
+            finished += 1
             if progress:
-                progress(done, len(sources), source)
-            report.merge(self.refresh_source(source))
+                progress(finished, len(sources), source)
+
+        feeds = [s for s in sources if s.kind == "feed"]
+        if feeds:
+            report.merge(asyncio.run(refresh_feeds(self.store, feeds, self.fetch_settings, done)))
+        for source in sources:
+            if source.kind != "feed":
+                report.merge(self.refresh_source(source))
+                done(source)
         return report
+
+    @property
+    def fetch_settings(self) -> FetchSettings:
+        """Fetch limits from the config."""
+        return FetchSettings(
+            self.config.max_connections, self.config.timeout_seconds, self.config.max_feed_bytes
+        )
 
     def refresh_source(self, source: Source) -> RefreshReport:
         """Rescan one source; on failure record the reason and keep its articles."""
@@ -159,8 +221,8 @@ def make_session_reader(locations: Sequence[str], data_dir: str | None = None) -
     try:
         added: set[str] = set()
         for location in locations:
-            if str(Path(location).expanduser().resolve()) not in added:
-                added.add(reader.add(location).location)
+            if location not in added and str(Path(location).expanduser().resolve()) not in added:
+                added.add(reader.add(location)[0].location)
     except LibraryError:
         reader.close()
         raise

@@ -18,6 +18,7 @@ from tui_news.core.models import (
     RefreshReport,
     SectionCount,
     Source,
+    SourceCount,
     View,
 )
 from tui_news.core.text import clean, one_line
@@ -66,6 +67,11 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE sources ADD COLUMN etag TEXT;
+    ALTER TABLE sources ADD COLUMN last_modified TEXT;
+    ALTER TABLE sources ADD COLUMN site TEXT;
+    """,
 ]
 
 _ORDER = "ORDER BY a.published DESC, a.id DESC"
@@ -80,7 +86,7 @@ _ARTICLE = (
 )
 _SOURCE = (
     "SELECT s.id, s.kind, s.location, s.name, s.section, s.added, s.last_ok, s.last_error, "
-    "count(a.id), coalesce(sum(a.read = 0), 0) "
+    "count(a.id), coalesce(sum(a.read = 0), 0), s.etag, s.last_modified, s.site "
     "FROM sources s LEFT JOIN articles a ON a.source_id = s.id"
 )
 
@@ -225,6 +231,31 @@ class Store:
             "UPDATE sources SET last_error = ? WHERE id = ?", (one_line(reason), source_id)
         )
 
+    def set_fetched(
+        self,
+        source_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        site: str | None = None,
+        location: str | None = None,
+    ) -> None:
+        """Remember a successful fetch: validators for the next conditional GET, a moved address."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET etag = ?, last_modified = ?, site = coalesce(?, site), "
+                "last_ok = ?, last_error = NULL WHERE id = ?",
+                (etag, last_modified, site, time.time(), source_id),
+            )
+            if location:
+                taken = conn.execute(
+                    "SELECT 1 FROM sources WHERE location = ?", (location,)
+                ).fetchone()
+                if not taken:
+                    conn.execute(
+                        "UPDATE sources SET location = ? WHERE id = ?", (location, source_id)
+                    )
+
     def fingerprints(self, source_id: int) -> dict[str, str]:
         """Stored fingerprints of a source's articles, by key."""
         rows = self.conn.execute(
@@ -254,30 +285,39 @@ class Store:
                     "SELECT id, key, fingerprint FROM articles WHERE source_id = ?", (source_id,)
                 )
             }
+            inserts, updates, seen = [], [], set()
             for item in changed:
+                if item.key in seen:
+                    continue  # a feed may repeat an item; the first one counts
+                seen.add(item.key)
+                art_id, stored_fp = existing.get(item.key, (None, None))
+                if art_id is not None and item.fingerprint and stored_fp == item.fingerprint:
+                    continue
                 values = (
                     one_line(item.section) or "Articles",
                     one_line(item.title) or "(untitled)",
                     one_line(item.author) or None,
                     item.link,
-                    item.published if item.published is not None else now,
+                    item.published,
                     clean(item.body).strip(),
                     item.fingerprint,
                 )
-                if item.key in existing:
-                    conn.execute(
-                        "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
-                        "published = ?, body = ?, fingerprint = ? WHERE id = ?",
-                        (*values, existing[item.key][0]),
-                    )
-                    report.updated += 1
+                if art_id is not None:
+                    updates.append((*values, art_id))
                 else:
-                    conn.execute(
-                        "INSERT INTO articles (section, title, author, link, published, body, "
-                        "fingerprint, source_id, key, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (*values, source_id, item.key, now),
-                    )
-                    report.added += 1
+                    inserts.append((*values[:5], now, *values[5:], source_id, item.key, now))
+            conn.executemany(
+                "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
+                "published = coalesce(?, published), body = ?, fingerprint = ? WHERE id = ?",
+                updates,
+            )
+            conn.executemany(
+                "INSERT INTO articles (section, title, author, link, published, body, "
+                "fingerprint, source_id, key, first_seen) "
+                "VALUES (?, ?, ?, ?, coalesce(?, ?), ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            report.added, report.updated = len(inserts), len(updates)
             if present is not None:
                 gone = [(existing[k][0],) for k in existing.keys() - present]
                 conn.executemany("DELETE FROM articles WHERE id = ?", gone)
@@ -374,16 +414,26 @@ class Store:
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections (by name) with their sources' counts, and totals for All/Unread/Starred."""
         sections: dict[str, SectionCount] = {}
-        names = dict(self.conn.execute("SELECT id, name FROM sources"))
+        sources = {
+            row[0]: row[1:]
+            for row in self.conn.execute("SELECT id, name, section, last_error FROM sources")
+        }
         rows = self.conn.execute(
             "SELECT section, source_id, count(*), sum(read = 0) FROM articles "
             "GROUP BY section, source_id"
         )
+        listed: set[int] = set()
         for section, source_id, total, unread in rows:
+            name, _section, error = sources.get(source_id, ("?", None, None))
             entry = sections.setdefault(section, SectionCount(section))
             entry.total += total
             entry.unread += unread
-            entry.sources.append((source_id, names.get(source_id, "?"), total, unread))
+            entry.sources.append(SourceCount(source_id, name, total, unread, error))
+            listed.add(source_id)
+        for source_id, (name, section, error) in sources.items():
+            if source_id not in listed:  # nothing read yet (a failing feed, say): still shown
+                entry = sections.setdefault(section or name, SectionCount(section or name))
+                entry.sources.append(SourceCount(source_id, name, 0, 0, error))
         all_total = sum(s.total for s in sections.values())
         unread_total = sum(s.unread for s in sections.values())
         starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]

@@ -97,7 +97,7 @@ class NewsApp(App[None]):
         self.show_view(ALL)
         self.headlines.focus()
         self.load_counts()
-        if self.reader.temporary or self.reader.config.refresh_on_start:
+        if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
 
     def _apply_config(self) -> None:
@@ -295,7 +295,7 @@ class NewsApp(App[None]):
             ids: list[int] | None = [view.source_id]
         elif view.section is not None:
             sections, _ = self.store.section_counts()
-            ids = [src[0] for s in sections if s.name == view.section for src in s.sources]
+            ids = [src.id for s in sections if s.name == view.section for src in s.sources]
         else:
             ids = None
         self.refresh_sources(ids)

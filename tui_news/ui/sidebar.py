@@ -15,11 +15,12 @@ UNREAD = View("Unread", unread=True)
 STARRED = View("Starred", starred=True)
 
 
-def _label(name: str, count: int, *, muted: bool = False) -> Text:
-    """A node label: the name, then the unread count (right-aligned when drawn)."""
-    text = Text(name, style="dim" if muted else "", no_wrap=True, end="")
-    if count:
-        text.append(f" {count:>5}", style="bold")
+def _label(name: str, *, muted: bool = False, failed: bool = False) -> Text:
+    """A node label: a warning sign if the source failed, then the name."""
+    text = Text(no_wrap=True, end="")
+    if failed:
+        text.append("⚠ ", style="bold red")
+    text.append(name, style="dim" if muted else "")
     return text
 
 
@@ -36,6 +37,7 @@ class Sidebar(Tree[View]):
     ]
 
     def __init__(self, **kwargs: object) -> None:
+        self._counts: dict[int, int] = {}
         super().__init__("Sections", data=ALL, **kwargs)  # type: ignore[arg-type]
         self.show_root = False
         self.auto_expand = False
@@ -43,54 +45,59 @@ class Sidebar(Tree[View]):
         self._shape: list[tuple[str, tuple[int, ...]]] | None = None
 
     def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
-        """Draw the label with its count pushed to the right edge."""
+        """Draw the label with its unread count pushed to the right edge."""
         label = super().render_label(node, base_style, style)
         depth, parent = 0, node.parent
         while parent is not None and parent is not self.root:
             depth, parent = depth + 1, parent.parent
-        indent = depth * self.guide_depth
-        room = self.scrollable_content_region.width - indent - 1
-        name, _, count = label.plain.rpartition(" ")
-        if not name or not count.isdigit() or room <= 0:
+        room = self.scrollable_content_region.width - depth * self.guide_depth - 1
+        count = self._counts.get(node.id, 0)
+        if not count or room <= 0:
             label.truncate(max(room, 1), overflow="ellipsis")
             return label
-        head = label[: len(name)]
-        head.truncate(max(1, room - len(count) - 1), overflow="ellipsis", pad=True)
-        return Text.assemble(head, " ", label[len(label) - len(count) :])
+        number = Text(str(count), style="bold")
+        label.truncate(max(1, room - len(number) - 1), overflow="ellipsis", pad=True)
+        return Text.assemble(label, " ", number)
+
+    def _set(self, node: TreeNode[View], label: Text, count: int) -> None:
+        self._counts[node.id] = count
+        node.set_label(label)
 
     def update_counts(self, sections: list[SectionCount], totals: dict[str, int]) -> None:
         """Show fresh counts; rebuild only when the sections or their sources changed."""
-        shape = [(s.name, tuple(src[0] for src in s.sources)) for s in sections]
+        shape = [(s.name, tuple(src.id for src in s.sources)) for s in sections]
         if shape != self._shape:
             self._rebuild(sections)
             self._shape = shape
         nodes = list(self.root.children)
-        nodes[0].set_label(_label("All", totals["unread"]))
-        nodes[1].set_label(_label("Unread", totals["unread"]))
-        nodes[2].set_label(_label("Starred", totals["starred"]))
+        self._set(nodes[0], _label("All"), totals["unread"])
+        self._set(nodes[1], _label("Unread"), totals["unread"])
+        self._set(nodes[2], _label("Starred"), totals["starred"])
         for node, section in zip(nodes[3:], sections, strict=True):
-            node.set_label(_label(section.name, section.unread, muted=not section.unread))
-            for child, (_sid, name, _total, unread) in zip(
-                node.children, section.sources, strict=True
-            ):
-                child.set_label(_label(name, unread, muted=not unread))
+            label = _label(section.name, muted=not section.unread, failed=bool(section.errors))
+            self._set(node, label, section.unread)
+            for child, source in zip(node.children, section.sources, strict=True):
+                label = _label(source.name, muted=not source.unread, failed=bool(source.error))
+                self._set(child, label, source.unread)
 
     def _rebuild(self, sections: list[SectionCount]) -> None:
         current = self.cursor_node.data if self.cursor_node is not None else ALL
         expanded = {n.data.section for n in self.root.children if n.is_expanded and n.data}
         self.clear()
+        self._counts.clear()
         for view in (ALL, UNREAD, STARRED):
-            self.root.add_leaf(_label(view.label, 0), data=view)
+            self.root.add_leaf(_label(view.label), data=view)
         for section in sections:
             node = self.root.add(
-                _label(section.name, 0),
+                _label(section.name),
                 data=View(section.name, section=section.name),
                 expand=section.name in expanded,
                 allow_expand=len(section.sources) > 1,
             )
-            for source_id, name, _total, _unread in section.sources:
-                view = View(f"{section.name} › {name}", section=section.name, source_id=source_id)
-                node.add_leaf(_label(name, 0), data=view)
+            for source in section.sources:
+                label = f"{section.name} › {source.name}"
+                view = View(label, section=section.name, source_id=source.id)
+                node.add_leaf(_label(source.name), data=view)
         self.select_view(current, quiet=True)
 
     def select_view(self, view: View | None, quiet: bool = False) -> None:

@@ -1,0 +1,136 @@
+"""Refreshing feed sources: many fetches at once (bounded), each parsed and stored on arrival."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from tui_news.core.models import RefreshReport, Source
+from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
+from tui_news.core.sources.fetch import FetchError, Response, fetch, make_client
+from tui_news.core.sources.files import human_size
+from tui_news.core.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits for fetching: connections at once, seconds to wait, largest body."""
+
+    connections: int = 16
+    timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+
+    def client(self) -> httpx.AsyncClient:
+        """A client obeying these limits."""
+        return make_client(
+            self.connections, httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
+        )
+
+
+def is_url(location: str) -> bool:
+    """True for an http(s) address."""
+    return urlsplit(location).scheme.lower() in ("http", "https")
+
+
+def host_name(url: str) -> str:
+    """A readable name for an address: its host without ``www.``."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def read_feed_file(path: str, max_bytes: int) -> Response:
+    """A feed file on disk, read as if it had been fetched."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise FetchError(
+                f"the file is too large ({human_size(size)}, the limit is {human_size(max_bytes)})"
+            )
+        return Response(file.as_uri(), 200, file.read_bytes())
+    except FileNotFoundError:
+        raise FetchError(f"{path} no longer exists") from None
+    except OSError as error:
+        raise FetchError(f"{path} cannot be read ({error.strerror})") from None
+
+
+async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
+    """Fetch ``url`` and parse it; a web page is searched for the feeds it announces."""
+    async with settings.client() as client:
+        response = await fetch(client, url, max_bytes=settings.max_bytes)
+        try:
+            return response, parse_feed(response.body, response.url)
+        except FeedError as error:
+            candidates = discover(response.body, response.url)
+            if not candidates:
+                raise FeedError(f"{error}, and the page announces no feed") from None
+        last: Exception | None = None
+        for candidate in candidates:
+            try:
+                found = await fetch(client, candidate, max_bytes=settings.max_bytes)
+                return found, parse_feed(found.body, found.url)
+            except (FetchError, FeedError) as problem:
+                last = problem
+        raise FeedError(f"the page announces {candidates[0]}, but {last}")
+
+
+def store_feed(
+    store: Store, source: Source, response: Response, feed: Feed | None
+) -> RefreshReport:
+    """Store a fetched feed's items (all under the source's section) and its validators."""
+    moved = response.moved_to if is_url(source.location) else None
+    report = RefreshReport()
+    if feed is not None:
+        section = source.section or source.name
+        for item in feed.items:
+            item.section = section
+        report = store.apply(source.id, feed.items, None, [])
+    store.set_fetched(
+        source.id,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        site=feed.link if feed else None,
+        location=moved,
+    )
+    return report
+
+
+async def refresh_feeds(
+    store: Store,
+    sources: Sequence[Source],
+    settings: FetchSettings,
+    done: Callable[[Source], None] | None = None,
+) -> RefreshReport:
+    """Fetch every feed source at once (bounded by ``settings.connections``) and store each."""
+    report = RefreshReport()
+    gate = asyncio.Semaphore(settings.connections)
+    async with settings.client() as client:
+
+        async def one(source: Source) -> None:
+            try:
+                async with gate:
+                    if is_url(source.location):
+                        response = await fetch(
+                            client,
+                            source.location,
+                            etag=source.etag,
+                            last_modified=source.last_modified,
+                            max_bytes=settings.max_bytes,
+                        )
+                    else:
+                        response = read_feed_file(source.location, settings.max_bytes)
+                feed = None if response.status == 304 else parse_feed(response.body, response.url)
+                report.merge(store_feed(store, source, response, feed))
+            except (FetchError, FeedError) as error:
+                store.set_source_error(source.id, str(error))
+                report.failed[source.name] = str(error)
+            if done:
+                done(source)
+
+        await asyncio.gather(*(one(source) for source in sources))
+    return report

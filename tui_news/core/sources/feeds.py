@@ -1,0 +1,223 @@
+"""Parsing feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed) into articles.
+
+Well-formed XML goes through fastfeedparser (fast, lxml); anything else falls back to
+feedparser's forgiving parser. Documents that declare XML entities are refused outright.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from tui_news.core.dates import to_timestamp
+from tui_news.core.models import Parsed
+from tui_news.core.text import clean, html_to_text, one_line, paragraphs, safe_link
+
+
+class FeedError(Exception):
+    """The document is not a usable feed; the message is the one-line reason."""
+
+
+@dataclass(slots=True)
+class Feed:
+    """A parsed feed: its title, its site's link and its items."""
+
+    title: str
+    link: str | None
+    items: list[Parsed] = field(default_factory=list)
+    parser: str = ""
+
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I | re.S)
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def parse_feed(data: bytes, url: str) -> Feed:
+    """Parse a feed document fetched from ``url`` (used to resolve relative links)."""
+    head = data[:4096]
+    if not data.strip():
+        raise FeedError("empty response, not a feed")
+    if _ENTITY_DECL.search(head):
+        raise FeedError("refused: the document declares XML entities (a possible entity bomb)")
+    if data.lstrip()[:1] in (b"{", b"["):
+        return _parse_json_feed(data, url)
+    if _HTML_START.match(head):
+        raise FeedError("not a feed: the address gives an HTML page")
+    try:
+        etree.fromstring(data, _STRICT)
+    except etree.XMLSyntaxError:
+        feed = _parse_loose(data, url)
+    else:
+        feed = _parse_fast(data, url)
+    return feed
+
+
+def _parse_fast(data: bytes, url: str) -> Feed:
+    import fastfeedparser
+
+    try:
+        result = fastfeedparser.parse(data)
+    except Exception:  # any failure of the fast path means: try the careful one
+        return _parse_loose(data, url)
+    info = result.get("feed", {})
+    base = _absolute(url, info.get("link")) or url
+    feed = Feed(one_line(info.get("title")), safe_link(base), parser="fastfeedparser")
+    for entry in result.get("entries", []):
+        content = entry.get("content") or []
+        body, kind = "", "text/html"
+        if content:
+            body, kind = content[0].get("value") or "", content[0].get("type") or kind
+        body = body or entry.get("description") or entry.get("summary") or ""
+        feed.items.append(
+            _item(
+                base,
+                entry_id=entry.get("id"),
+                title=entry.get("title"),
+                link=entry.get("link"),
+                body=body,
+                plain=kind == "text/plain",
+                published=to_timestamp(entry.get("published") or entry.get("updated")),
+                author=entry.get("author"),
+            )
+        )
+    return feed
+
+
+def _parse_loose(data: bytes, url: str) -> Feed:
+    import feedparser
+
+    result = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    info = result.get("feed", {})
+    if not result.get("version") and not result.entries:
+        problem = result.get("bozo_exception")
+        detail = f": {one_line(str(problem))}" if problem else ""
+        raise FeedError(f"not a feed (malformed XML{detail})")
+    base = _absolute(url, info.get("link")) or url
+    feed = Feed(one_line(info.get("title")), safe_link(base), parser="feedparser")
+    for entry in result.entries:
+        content = entry.get("content") or []
+        body, kind = "", "text/html"
+        if content:
+            body, kind = content[0].get("value") or "", content[0].get("type") or kind
+        if not body:
+            body = entry.get("summary") or ""
+            kind = (entry.get("summary_detail") or {}).get("type") or kind
+        moment = entry.get("published_parsed") or entry.get("updated_parsed")
+        feed.items.append(
+            _item(
+                base,
+                entry_id=entry.get("id"),
+                title=entry.get("title"),
+                link=entry.get("link"),
+                body=body,
+                plain=kind == "text/plain",
+                published=float(calendar.timegm(moment)) if moment else None,
+                author=entry.get("author"),
+            )
+        )
+    return feed
+
+
+def _parse_json_feed(data: bytes, url: str) -> Feed:
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise FeedError(f"not a feed (broken JSON: {one_line(str(error))[:80]})") from None
+    if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version", "")):
+        raise FeedError("not a feed: JSON, but not a JSON Feed")
+    items = document.get("items")
+    if not isinstance(items, list):
+        raise FeedError("not a feed: the JSON Feed has no items list")
+    base = _absolute(url, _text(document.get("home_page_url"))) or url
+    feed = Feed(one_line(_text(document.get("title"))), safe_link(base), parser="json")
+    for entry in items:
+        if not isinstance(entry, dict):
+            continue
+        html, text = _text(entry.get("content_html")), _text(entry.get("content_text"))
+        authors = entry.get("authors") or ([entry["author"]] if entry.get("author") else [])
+        author = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
+        feed.items.append(
+            _item(
+                base,
+                entry_id=_text(entry.get("id")),
+                title=_text(entry.get("title")),
+                link=_text(entry.get("url")) or _text(entry.get("external_url")),
+                body=html or text or _text(entry.get("summary")),
+                plain=not html,
+                published=to_timestamp(entry.get("date_published") or entry.get("date_modified")),
+                author=_text(author),
+            )
+        )
+    return feed
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value) if isinstance(value, int | float) else ""
+
+
+def _absolute(base: str, link: str | None) -> str | None:
+    if not link:
+        return None
+    try:
+        return urljoin(base, link.strip())
+    except ValueError:
+        return None
+
+
+def _item(
+    base: str,
+    *,
+    entry_id: str | None,
+    title: str | None,
+    link: str | None,
+    body: str,
+    plain: bool,
+    published: float | None,
+    author: str | None,
+) -> Parsed:
+    """One feed item as an article; its key is its id, else its link, else a content hash."""
+    absolute = _absolute(base, link)
+    text = paragraphs(clean(body).split("\n")) if plain or "<" not in body else ""
+    if not text and body:
+        text = html_to_text(body, base_url=absolute or base)
+    name = one_line(title) or one_line(text)[:80] or "(untitled)"
+    key = one_line(entry_id) or (absolute or "")
+    digest = hashlib.sha1(f"{name}\0{text}\0{absolute}\0{published}".encode()).hexdigest()
+    return Parsed(
+        key=key or f"sha1:{digest}",
+        title=name,
+        body=text,
+        author=one_line(author) or None,
+        link=safe_link(absolute),
+        published=published,
+        fingerprint=digest,
+    )
+
+
+def discover(html: bytes, url: str) -> list[str]:
+    """Feed addresses a web page announces with ``<link rel="alternate">``, in page order."""
+    from tui_news.core.text import parse_html
+
+    root = parse_html(html)
+    if root is None:
+        return []
+    kinds = ("application/rss+xml", "application/atom+xml", "application/feed+json",
+             "application/json", "application/rdf+xml", "text/xml", "application/xml")  # fmt: skip
+    found: list[str] = []
+    for element in root.iter("link"):
+        rel = (element.get("rel") or "").lower().split()
+        kind = (element.get("type") or "").lower().split(";")[0].strip()
+        href = element.get("href")
+        if "alternate" in rel and kind in kinds and href:
+            absolute = safe_link(_absolute(url, href))
+            if absolute and absolute not in found:
+                found.append(absolute)
+    return found
