@@ -25,6 +25,11 @@ SPAN = 365 * 86400
 LONG_PREFIX = "Long read: "
 LONG_BYTES = 20_000
 
+
+def _words(text: str) -> list[str]:
+    return text.split("|")
+
+
 # (name, weight): uneven sizes, like a real library; three multi-word sections.
 SECTIONS = [
     ("World", 18),
@@ -45,191 +50,63 @@ SECTIONS = [
     ("Food", 2),
 ]
 
-SUBJECTS = [
-    "The government",
-    "Regional leaders",
-    "A coalition of farmers",
-    "The central bank",
-    "Researchers in Oslo",
-    "City officials",
-    "The opposition",
-    "Investors",
-    "A new study",
-    "The committee",
-    "Local residents",
-    "Health workers",
-    "The ministry",
-    "Engineers",
-    "Shipping companies",
-    "The union",
-    "Teachers",
-    "A court in São Paulo",
-    "The prime minister",
-    "Startups",
-    "Scientists",
-    "Climate negotiators",
-    "The club",
-    "Voters",
-    "The regulator",
-    "Hospitals",
-    "Exporters",
-    "Museum curators",
-]
-VERBS = [
-    "announced",
-    "rejected",
-    "questioned",
-    "welcomed",
-    "delayed",
-    "approved",
-    "criticised",
-    "reported",
-    "proposed",
-    "defended",
-    "expanded",
-    "reviewed",
-    "warned about",
-    "backed",
-    "postponed",
-    "published",
-    "celebrated",
-    "funded",
-    "investigated",
-    "challenged",
-]
-OBJECTS = [
-    "a plan to modernise the ports",
-    "new rules on water use",
-    "the budget for next year",
-    "a long-delayed rail link",
-    "tighter controls on imports",
-    "the results of the trial",
-    "a proposal to cut emissions",
-    "the merger of two lenders",
-    "an inquiry into the outage",
-    "plans for a new stadium",
-    "the reform of the pension system",
-    "a ceasefire agreement",
-    "the price of cocoa",
-    "a programme for rural schools",
-    "stricter sanctions",
-    "the café licensing scheme",
-    "a bid to host the games",
-    "the sale of the utility",
-    "a survey of coastal forests",
-    "the launch of a weather satellite",
-]
-TAILS = [
-    "on Tuesday",
-    "after weeks of talks",
-    "despite strong objections",
-    "amid rising costs",
-    "for the first time since 2015",
-    "in a statement",
-    "ahead of the summit",
-    "according to officials",
-    "in the capital",
-    "as prices climbed",
-    "behind closed doors",
-    "in a narrow vote",
-    "after a review",
-    "with little warning",
-    "to mixed reactions",
-]
-ASIDES = [
-    "“This is only the beginning,” one official said.",
-    "Critics called the move “rushed and unclear”.",
-    "The details are expected to be published next month.",
-    "Analysts said the effect on prices would be modest.",
-    "Similar measures were tried in 2019 with mixed results.",
-    "The figures could not be independently verified.",
-    "Supporters say the change is long overdue.",
-    "A spokesperson declined to comment further.",
-    "Officials promised a second review before the end of the year.",
-    "Several groups have already said they will appeal.",
-]
-TITLE_NOUNS = [
-    "Ports",
-    "Water",
-    "Rail",
-    "Rates",
-    "Cocoa",
-    "Comet",
-    "Bees",
-    "Batteries",
-    "Forests",
-    "Sleep",
-    "Pensions",
-    "Budget",
-    "Elections",
-    "Satellites",
-    "Schools",
-    "Wages",
-    "Drought",
-    "Markets",
-    "Vaccines",
-    "Stadium",
-    "Museum",
-    "Fisheries",
-    "Housing",
-    "Tariffs",
-    "Grid",
-    "Refugees",
-    "Chips",
-    "Harvest",
-    "Airports",
-    "Libraries",
-    "Rivers",
-    "Bridges",
-]
-TITLE_VERBS = [
-    "Face",
-    "Raise Concerns about",
-    "Promise",
-    "Reject",
-    "Win Backing for",
-    "Delay",
-    "Rethink",
-    "Push for",
-    "Warn over",
-    "Celebrate",
-    "Split over",
-    "Bet on",
-    "Return to",
-]
-TITLE_WHO = [
-    "Officials",
-    "Leaders",
-    "Investors",
-    "Scientists",
-    "Voters",
-    "Residents",
-    "Ministers",
-    "Farmers",
-    "Engineers",
-    "Unions",
-    "Regulators",
-    "Doctors",
-    "Fans",
-    "Teachers",
-]
-TITLE_WHAT = [
-    "New Plan",
-    "Prospective Collaboration",
-    "Record Year",
-    "Slow Recovery",
-    "Fresh Talks",
-    "Cheaper Power",
-    "Longer Hours",
-    "Open Data",
-    "Bigger Budgets",
-    "Quiet Reform",
-    "Rising Costs",
-    "Shared Rules",
-    "Faster Trains",
-    "Cleaner Air",
-    "Old Promises",
-]
+SUBJECTS = _words(
+    "The government|Regional leaders|A coalition of farmers|The central bank|City officials|"
+    "Researchers in Oslo|The opposition|Investors|A new study|The committee|Local residents|"
+    "Health workers|The ministry|Engineers|Shipping companies|The union|Teachers|Startups|"
+    "A court in São Paulo|The prime minister|Scientists|Climate negotiators|The club|Voters|"
+    "The regulator|Hospitals|Exporters|Museum curators"
+)
+VERBS = _words(
+    "announced|rejected|questioned|welcomed|delayed|approved|criticised|reported|proposed|"
+    "defended|expanded|reviewed|warned about|backed|postponed|published|celebrated|funded|"
+    "investigated|challenged"
+)
+OBJECTS = _words(
+    "a plan to modernise the ports|new rules on water use|the budget for next year|"
+    "a long-delayed rail link|tighter controls on imports|the results of the trial|"
+    "a proposal to cut emissions|the merger of two lenders|an inquiry into the outage|"
+    "plans for a new stadium|the reform of the pension system|a ceasefire agreement|"
+    "the price of cocoa|a programme for rural schools|stricter sanctions|"
+    "the café licensing scheme|a bid to host the games|the sale of the utility|"
+    "a survey of coastal forests|the launch of a weather satellite"
+)
+TAILS = _words(
+    "on Tuesday|after weeks of talks|despite strong objections|amid rising costs|"
+    "for the first time since 2015|in a statement|ahead of the summit|according to officials|"
+    "in the capital|as prices climbed|behind closed doors|in a narrow vote|after a review|"
+    "with little warning|to mixed reactions"
+)
+ASIDES = _words(
+    "“This is only the beginning,” one official said.|"
+    "Critics called the move “rushed and unclear”.|"
+    "The details are expected to be published next month.|"
+    "Analysts said the effect on prices would be modest.|"
+    "Similar measures were tried in 2019 with mixed results.|"
+    "The figures could not be independently verified.|"
+    "Supporters say the change is long overdue.|"
+    "A spokesperson declined to comment further.|"
+    "Officials promised a second review before the end of the year.|"
+    "Several groups have already said they will appeal."
+)
+TITLE_NOUNS = _words(
+    "Ports|Water|Rail|Rates|Cocoa|Comet|Bees|Batteries|Forests|Sleep|Pensions|Budget|Elections|"
+    "Satellites|Schools|Wages|Drought|Markets|Vaccines|Stadium|Museum|Fisheries|Housing|"
+    "Tariffs|Grid|Refugees|Chips|Harvest|Airports|Libraries|Rivers|Bridges"
+)
+TITLE_VERBS = _words(
+    "Face|Raise Concerns about|Promise|Reject|Win Backing for|Delay|Rethink|Push for|"
+    "Warn over|Celebrate|Split over|Bet on|Return to"
+)
+TITLE_WHO = _words(
+    "Officials|Leaders|Investors|Scientists|Voters|Residents|Ministers|Farmers|Engineers|"
+    "Unions|Regulators|Doctors|Fans|Teachers"
+)
+TITLE_WHAT = _words(
+    "New Plan|Prospective Collaboration|Record Year|Slow Recovery|Fresh Talks|Cheaper Power|"
+    "Longer Hours|Open Data|Bigger Budgets|Quiet Reform|Rising Costs|Shared Rules|"
+    "Faster Trains|Cleaner Air|Old Promises"
+)
 
 
 def section_names(count: int) -> list[tuple[str, int]]:
@@ -280,9 +157,9 @@ def article_text(rng: random.Random, pool: list[str], section: str, long: bool) 
     return f"Home {section} {title}\n\n{title}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def _write_range(job: tuple[int, int, int, Path, int, int, int]) -> int:
+def _write_range(job: tuple[int, int, Path, int, int, int]) -> int:
     """Write articles ``first`` .. ``last - 1``; each has its own seeded generator."""
-    first, last, _count, out_dir, sections, seed, every = job
+    first, last, out_dir, sections, seed, every = job
     pool = sentence_pool(random.Random(seed))
     chosen = section_names(sections)
     names = [name for name, _ in chosen]
@@ -328,7 +205,7 @@ def generate(
     jobs = max(1, min(jobs or os.cpu_count() or 1, 8))
     step = -(-count // (jobs * 4))
     ranges = [
-        (first, min(first + step, count), count, out_dir, sections, seed, every)
+        (first, min(first + step, count), out_dir, sections, seed, every)
         for first in range(0, count, step)
     ]
     if jobs == 1 or count < 2000:
