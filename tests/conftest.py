@@ -78,3 +78,11 @@ def cli(data_dir: Path) -> CliRun:
         return result
 
     return run
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 serving the routes a test sets."""
+    from tests.feedserver import serve
+
+    yield from serve()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 from dataclasses import dataclass
 
 import httpx
@@ -94,7 +96,8 @@ async def fetch(
                 moved,
             )
     except httpx.TimeoutException:
-        raise FetchError(f"timed out (no answer within {TIMEOUT.read:.0f} s)") from None
+        waited = client.timeout.read or 0
+        raise FetchError(f"timed out (no answer within {waited:g} s)") from None
     except httpx.TooManyRedirects:
         raise FetchError("too many redirects") from None
     except httpx.DecodingError:
@@ -124,15 +127,19 @@ def _too_big(size: int, limit: int, at_least: bool = False) -> str:
 
 
 def _connect_reason(error: httpx.ConnectError) -> str:
+    """Name the cause of a failed connection from the exceptions that led to it."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "host not found (DNS lookup failed)"
+        if isinstance(cause, ssl.SSLError):
+            return f"secure connection failed ({cause.reason or cause})"
+        cause = cause.__cause__ or cause.__context__
     text = str(error).lower()
     if "refused" in text:
         return "connection refused"
-    if (
-        "name or service not known" in text
-        or "nodename nor servname" in text
-        or "getaddrinfo" in text
-    ):
+    if "name or service not known" in text or "getaddrinfo" in text:
         return "host not found (DNS lookup failed)"
-    if "ssl" in text or "certificate" in text:
-        return f"secure connection failed ({error})"
     return f"cannot connect ({error})" if str(error) else "cannot connect"

@@ -1,0 +1,176 @@
+"""Parsing feed documents: every format, the fast and the careful path, and hostile input."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.feedserver import rss
+from tui_news.core.sources.feeds import FeedError, discover, parse_feed
+
+URL = "https://news.example/feed.xml"
+
+
+def test_rss2_items_links_dates_and_html() -> None:
+    data = rss(
+        "Example News",
+        [
+            {
+                "title": "First &amp; Best",
+                "link": "/stories/1",
+                "guid": "id-1",
+                "description": "&lt;p&gt;Hello &lt;a href='/more'&gt;there&lt;/a&gt;&lt;/p&gt;",
+                "pubDate": "Tue, 10 Jun 2003 04:00:00 +0200",
+                "author": "ed@news.example (Ed)",
+            },
+            {"title": "No guid", "link": "https://news.example/2", "description": "Plain text."},
+            {"description": "Only a body, which becomes the title."},
+        ],
+    )
+    feed = parse_feed(data, URL)
+    assert (feed.title, feed.link, feed.parser) == (
+        "Example News",
+        "https://site.example/",
+        "fastfeedparser",
+    )
+    first, second, third = feed.items
+    assert first.key == "id-1" and first.title == "First & Best"
+    assert first.link == "https://site.example/stories/1"
+    assert first.body == "Hello there [1]\n\nLinks:\n[1] https://site.example/more"
+    assert first.published == 1055210400.0  # 02:00 UTC
+    assert second.key == "https://news.example/2" and second.body == "Plain text."
+    assert second.published is None
+    assert third.key.startswith("sha1:") and third.title == "Only a body, which becomes the title."
+
+
+def test_atom_rss1_and_rss091() -> None:
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+    <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Site</title>
+    <link href="https://atom.example/"/>
+    <entry><id>tag:atom.example,2024:1</id><title>Atom entry</title>
+    <link href="https://atom.example/1"/><updated>2024-01-02T03:04:05Z</updated>
+    <content type="html">&lt;p&gt;Atom &lt;b&gt;body&lt;/b&gt;&lt;/p&gt;</content>
+    <author><name>Ann</name></author></entry></feed>"""
+    feed = parse_feed(atom, URL)
+    (entry,) = feed.items
+    assert feed.title == "Atom Site"
+    assert (entry.key, entry.title, entry.body, entry.author) == (
+        "tag:atom.example,2024:1",
+        "Atom entry",
+        "Atom body",
+        "Ann",
+    )
+    assert entry.published == 1704164645.0
+    rdf = b"""<?xml version="1.0"?>
+    <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+    <channel rdf:about="https://rdf.example/"><title>RDF Site</title><link>https://rdf.example/</link></channel>
+    <item rdf:about="https://rdf.example/1"><title>RDF item</title><link>https://rdf.example/1</link>
+    <description>RDF body</description></item></rdf:RDF>"""
+    feed = parse_feed(rdf, URL)
+    assert feed.title == "RDF Site" and [i.title for i in feed.items] == ["RDF item"]
+    old = b"""<?xml version="1.0"?><rss version="0.91"><channel><title>Old</title>
+    <link>https://old.example/</link><item><title>Old item</title><link>https://old.example/1</link>
+    </item></channel></rss>"""
+    assert [i.link for i in parse_feed(old, URL).items] == ["https://old.example/1"]
+
+
+def test_json_feed() -> None:
+    data = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "JSON Site",
+            "home_page_url": "https://json.example/",
+            "items": [
+                {
+                    "id": "1",
+                    "url": "/one",
+                    "title": "One",
+                    "content_html": "<p>Hi</p>",
+                    "date_published": "2024-05-06T07:08:09Z",
+                    "authors": [{"name": "Jo"}],
+                },
+                {"id": 2, "content_text": "Text only\nsecond line"},
+                "not an item",
+            ],
+        }  # fmt: skip
+    ).encode()
+    feed = parse_feed(data, URL)
+    assert (feed.title, feed.parser) == ("JSON Site", "json")
+    one, two = feed.items
+    assert (one.key, one.link, one.body, one.author) == (
+        "1",
+        "https://json.example/one",
+        "Hi",
+        "Jo",
+    )
+    assert one.published == 1714979289.0
+    assert (two.key, two.title, two.body) == ("2", "Text only second line", "Text only second line")
+
+
+def test_malformed_feed_falls_back_to_feedparser() -> None:
+    broken = (
+        b'<rss version="2.0"><channel><title>Broken & co</title>'
+        b"<item><title>A & B</title><link>http://x.example/a</link>"
+        b"<description>caf\xe9 <b>bold</description></item></channel></rss>"
+    )
+    feed = parse_feed(broken, URL)
+    assert (feed.title, feed.parser) == ("Broken & co", "feedparser")
+    (item,) = feed.items
+    assert item.title == "A & B"
+    assert item.body == "café bold"
+
+
+def test_entity_bomb_is_refused_at_once() -> None:
+    entities = "".join(
+        f'<!ENTITY e{i} "{("&e" + str(i - 1) + ";") * 10 if i else "x" * 10}">' for i in range(9)
+    )
+    bomb = f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss><channel><title>&e8;</title></channel></rss>'
+    started = time.perf_counter()
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(bomb.encode(), URL)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty response, not a feed"),
+        (
+            b"<!DOCTYPE html><html><body>Hi</body></html>",
+            "not a feed: the address gives an HTML page",
+        ),
+        (b'{"hello": 1}', "not a feed: JSON, but not a JSON Feed"),
+        (b"{broken", "not a feed (broken JSON"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", "not a feed (malformed XML"),
+        (b"just some words", "not a feed (malformed XML"),
+    ],
+)
+def test_not_a_feed(data: bytes, reason: str) -> None:
+    with pytest.raises(FeedError) as caught:
+        parse_feed(data, URL)
+    assert str(caught.value).startswith(reason)
+    assert "\n" not in str(caught.value)
+
+
+def test_hostile_item_text_is_cleaned() -> None:
+    data = rss("Evil\x1b]0;x\x07", [{"title": "T\x1b[31m", "guid": "g", "description": "B\x07ody"}])
+    feed = parse_feed(data.replace(b"\x1b", b"&#27;").replace(b"\x07", b"&#7;"), URL)
+    (item,) = feed.items
+    assert "\x1b" not in item.title + item.body + feed.title and "\x07" not in item.body
+
+
+def test_autodiscovery() -> None:
+    page = b"""<html><head>
+    <link rel="stylesheet" href="/s.css">
+    <link rel="alternate" type="application/atom+xml" href="/atom.xml" title="Atom">
+    <link rel="alternate" type="application/rss+xml" href="https://cdn.example/rss.xml">
+    <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
+    <link rel="alternate" type="text/html" href="/other-language">
+    </head><body></body></html>"""
+    assert discover(page, "https://site.example/blog/") == [
+        "https://site.example/atom.xml",
+        "https://cdn.example/rss.xml",
+    ]
+    assert discover(b"<html><body>No feeds</body></html>", "https://site.example/") == []
