@@ -55,7 +55,8 @@ def test_add_with_section_and_duplicate(reader: Reader, server: FeedServer) -> N
 
 
 def test_autodiscovery_from_a_web_page(reader: Reader, server: FeedServer) -> None:
-    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{server.url("/rss")}"></head></html>'
+    link = f'<link rel="alternate" type="application/rss+xml" href="{server.url("/rss")}">'
+    page = f"<html><head>{link}</head></html>"
     server.routes["/"] = Route(page.encode(), content_type="text/html")
     server.routes["/rss"] = Route(rss("Found Feed", items(2)))
     source, report = reader.add(server.url("/"))
