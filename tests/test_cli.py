@@ -96,7 +96,7 @@ def test_bad_usage_is_one_line_and_exit_2(cli: CliRun, tmp_path: Path) -> None:
         ((str(tmp_path / "nope"),), f"tui-news: no such file or folder: {tmp_path / 'nope'}"),
         (("list", "--limit", "x"), "tui-news: argument --limit: 'x' is not a whole number"),
         (("list", "--bogus"), "tui-news: unrecognized arguments: --bogus"),
-        (("add",), "tui-news: the following arguments are required: PATH"),
+        (("add",), "tui-news: the following arguments are required: URL|PATH"),
     ]:
         result = cli(*args)
         assert result.returncode == 2, args

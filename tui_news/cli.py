@@ -13,10 +13,11 @@ from tui_news import __version__
 from tui_news.core.config import ConfigError
 from tui_news.core.models import Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
+from tui_news.core.sources.opml import ListError
 from tui_news.core.store import LibraryError
 from tui_news.core.text import clean
 
-COMMANDS = ("add", "remove", "sources", "refresh", "list")
+COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list")
 
 
 class UsageError(Exception):
@@ -53,8 +54,11 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     common.add_argument("--data-dir", metavar="DIR", help="folder for the library and config")
     parser = _Parser(prog=f"tui-news {command}", parents=[common])
     if command == "add":
-        parser.description = "Add a local folder or article file to the library and read it."
-        parser.add_argument("location", metavar="PATH")
+        parser.description = (
+            "Subscribe to a feed (a site's address is resolved by feed autodiscovery) or add a "
+            "local folder, article file or feed file, and read it."
+        )
+        parser.add_argument("location", metavar="URL|PATH")
         parser.add_argument(
             "--section", metavar="NAME", help="section for articles that do not name one"
         )
@@ -64,6 +68,15 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "sources":
         parser.description = "List sources with their counts, last success and last error."
         parser.add_argument("--json", action="store_true", help="print one JSON array")
+    elif command == "import":
+        parser.description = (
+            "Subscribe to the feeds of an OPML file (folders become sections) or a newsboat "
+            "urls file (the first tag becomes the section), then fetch them."
+        )
+        parser.add_argument("file", metavar="FILE")
+    elif command == "export":
+        parser.description = "Write your feed subscriptions to standard output."
+        parser.add_argument("--format", choices=("opml", "urls"), default="opml")
     elif command == "refresh":
         parser.description = "Rescan every source and store what changed."
     elif command == "list":
@@ -155,6 +168,30 @@ def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file} ({error.strerror})") from None
+    try:
+        added, skipped = reader.import_list(data)
+    except ListError as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    for what, reason in skipped:
+        say(f"skipped {what}: {reason}", err=True)
+    report = reader.refresh([s.id for s in added]) if added else RefreshReport()
+    for name, reason in report.failed.items():
+        say(f"failed {name}: {reason}", err=True)
+    say(f"Imported {len(added)} feeds ({len(skipped)} skipped): {_summary(report)}")
+    return 0
+
+
+def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
+    sys.stdout.write(reader.export_list(args.format))
+    return 0
+
+
 def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     report = reader.refresh()
     _report_problems(report.problems)
@@ -180,6 +217,8 @@ HANDLERS = {
     "add": cmd_add,
     "remove": cmd_remove,
     "sources": cmd_sources,
+    "import": cmd_import,
+    "export": cmd_export,
     "refresh": cmd_refresh,
     "list": cmd_list,
 }

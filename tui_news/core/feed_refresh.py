@@ -86,7 +86,8 @@ def store_feed(
     moved = response.moved_to if is_url(source.location) else None
     report = RefreshReport()
     if feed is not None:
-        section = source.section or source.name
+        named = source.name if source.name != source.location else ""
+        section = source.section or named or feed.title or host_name(source.location)
         for item in feed.items:
             item.section = section
         report = store.apply(source.id, feed.items, None, [])
@@ -96,6 +97,7 @@ def store_feed(
         last_modified=response.last_modified,
         site=feed.link if feed else None,
         location=moved,
+        title=feed.title if feed else None,
     )
     return report
 

@@ -24,6 +24,7 @@ from tui_news.core.sources.feeds import FeedError, parse_feed
 from tui_news.core.sources.fetch import FetchError
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
+from tui_news.core.sources.opml import read_list, write_opml, write_urls
 from tui_news.core.store import LibraryError, Store
 
 SAMPLE_OFFERED = "sample_offered"
@@ -95,6 +96,27 @@ class Reader:
     def _refuse_duplicate(self, location: str) -> None:
         if any(s.location == location for s in self.store.sources()):
             raise LibraryError(f"{location} is already in the library")
+
+    def import_list(self, data: bytes) -> tuple[list[Source], list[tuple[str, str]]]:
+        """Subscribe to the feeds of an OPML or newsboat ``urls`` file (not yet fetched).
+
+        Returns the new sources and what was skipped, with reasons.
+        """
+        found = read_list(data)
+        known = {s.location for s in self.store.sources()}
+        added, skipped = [], list(found.skipped)
+        for entry in found.entries:
+            if entry.url in known:
+                skipped.append((entry.name or entry.url, "already in the library"))
+                continue
+            added.append(self.store.add_source("feed", entry.url, entry.name or "", entry.section))
+            known.add(entry.url)
+        return added, skipped
+
+    def export_list(self, kind: str) -> str:
+        """The subscribed web feeds as OPML (``opml``) or a newsboat ``urls`` file (``urls``)."""
+        feeds = [s for s in self.store.sources() if s.kind == "feed" and is_url(s.location)]
+        return write_opml(feeds) if kind == "opml" else write_urls(feeds)
 
     def find_source(self, spec: str) -> Source:
         """The source whose location or name is ``spec``."""

@@ -75,17 +75,19 @@ MIGRATIONS: list[str] = [
 ]
 
 _ORDER = "ORDER BY a.published DESC, a.id DESC"
+# A source's name: the one chosen, else (until its first fetch names it) its location.
+_NAME = "coalesce(nullif(s.name, ''), s.location)"
 _HEADLINE = (
-    "SELECT a.id, a.title, a.section, s.name, a.published, a.read, a.starred "
+    f"SELECT a.id, a.title, a.section, {_NAME}, a.published, a.read, a.starred "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 _ARTICLE = (
-    "SELECT a.id, a.title, a.section, s.name, a.source_id, a.author, a.link, a.published, "
+    f"SELECT a.id, a.title, a.section, {_NAME}, a.source_id, a.author, a.link, a.published, "
     "a.body, a.read, a.starred, s.kind, s.location, a.key "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 _SOURCE = (
-    "SELECT s.id, s.kind, s.location, s.name, s.section, s.added, s.last_ok, s.last_error, "
+    f"SELECT s.id, s.kind, s.location, {_NAME}, s.section, s.added, s.last_ok, s.last_error, "
     "count(a.id), coalesce(sum(a.read = 0), 0), s.etag, s.last_modified, s.site "
     "FROM sources s LEFT JOIN articles a ON a.source_id = s.id"
 )
@@ -239,9 +241,18 @@ class Store:
         last_modified: str | None,
         site: str | None = None,
         location: str | None = None,
+        title: str | None = None,
     ) -> None:
-        """Remember a successful fetch: validators for the next conditional GET, a moved address."""
+        """Remember a successful fetch: validators for the next conditional GET, a moved address.
+
+        A source with no chosen name takes the feed's ``title``.
+        """
         with self.transaction() as conn:
+            if title:
+                conn.execute(
+                    "UPDATE sources SET name = ? WHERE id = ? AND name = ''",
+                    (one_line(title), source_id),
+                )
             conn.execute(
                 "UPDATE sources SET etag = ?, last_modified = ?, site = coalesce(?, site), "
                 "last_ok = ?, last_error = NULL WHERE id = ?",
@@ -335,12 +346,12 @@ class Store:
     def problems(self) -> list[Problem]:
         """Everything the last refresh of each source could not read."""
         rows = self.conn.execute(
-            "SELECT p.location, p.reason, s.name FROM problems p "
+            f"SELECT p.location, p.reason, {_NAME} FROM problems p "
             "JOIN sources s ON s.id = p.source_id ORDER BY p.id"
         )
         problems = [Problem(location, reason, name) for location, reason, name in rows]
         failed = self.conn.execute(
-            "SELECT location, last_error, name FROM sources WHERE last_error IS NOT NULL"
+            f"SELECT s.location, s.last_error, {_NAME} FROM sources s WHERE s.last_error IS NOT NULL"
         )
         return [Problem(loc, err, name) for loc, err, name in failed] + problems
 
@@ -416,7 +427,9 @@ class Store:
         sections: dict[str, SectionCount] = {}
         sources = {
             row[0]: row[1:]
-            for row in self.conn.execute("SELECT id, name, section, last_error FROM sources")
+            for row in self.conn.execute(
+                f"SELECT s.id, {_NAME}, s.section, s.last_error FROM sources s"
+            )
         }
         rows = self.conn.execute(
             "SELECT section, source_id, count(*), sum(read = 0) FROM articles "
