@@ -351,7 +351,8 @@ class Store:
         )
         problems = [Problem(location, reason, name) for location, reason, name in rows]
         failed = self.conn.execute(
-            f"SELECT s.location, s.last_error, {_NAME} FROM sources s WHERE s.last_error IS NOT NULL"
+            f"SELECT s.location, s.last_error, {_NAME} FROM sources s "
+            "WHERE s.last_error IS NOT NULL"
         )
         return [Problem(loc, err, name) for loc, err, name in failed] + problems
 
