@@ -1,0 +1,331 @@
+"""The measured side of the benchmarks: run by ``bench/run.py`` in a fresh process.
+
+    python bench/_child.py cold DATA_DIR WIDTH HEIGHT
+    python bench/_child.py session DATA_DIR WIDTH HEIGHT REPS
+
+Prints one JSON object on its last line of stdout. Times are ``time.perf_counter()`` values;
+on Linux that is CLOCK_MONOTONIC, shared by every process, so the parent can subtract the
+moment it spawned this process from the moment this process painted.
+
+The app runs headless at a fixed size. A headless Textual app skips turning each frame into
+terminal escape codes, so :class:`BenchMixin` does that step itself (and throws the text
+away): every measured frame costs what it would cost in a terminal, minus the write.
+"""
+
+# ruff: noqa: E402  (the clock starts before anything is imported)
+import time
+
+T0 = time.perf_counter()
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+from collections.abc import Callable
+from typing import Any
+
+perf = time.perf_counter
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(result: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+def bench_app_class() -> type:
+    """NewsApp with frame hooks: first paint with rows, and waiting for a condition's frame."""
+    from textual._compositor import CompositorUpdate
+
+    from tui_news.ui.app import NewsApp
+    from tui_news.ui.headlines import HeadlineList
+
+    drawn = {"rows": False}
+    original = HeadlineList.render_line
+
+    def render_line(self: HeadlineList, y: int) -> Any:
+        strip = original(self, y)
+        if self.ids and y + self.scroll_offset.y < len(self.ids):
+            drawn["rows"] = True
+        return strip
+
+    HeadlineList.render_line = render_line  # type: ignore[method-assign]
+
+    class BenchApp(NewsApp):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.frames = 0
+            self.first_rows: float | None = None
+            self.rows_at_first_paint = 0
+            self.counts_shown: float | None = None
+            self.on_first_rows: Callable[[], None] | None = None
+            self.waiter: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
+
+        def _display(self, screen: Any, renderable: Any) -> None:
+            if (
+                renderable is not None
+                and self.is_headless
+                and not self._batch_count
+                and isinstance(renderable, CompositorUpdate)
+            ):
+                renderable.render_segments(self.console)
+            super()._display(screen, renderable)
+            if renderable is None:
+                return
+            now = perf()
+            self.frames += 1
+            if self.first_rows is None and drawn["rows"]:
+                self.first_rows = now
+                self.rows_at_first_paint = len(self.headlines.ids)
+                if self.on_first_rows is not None:
+                    self.on_first_rows()
+            if self.counts_shown is None and len(self.sidebar.root.children) > 3:
+                self.counts_shown = now
+            if self.waiter is not None and self.waiter[0]():
+                future = self.waiter[1]
+                self.waiter = None
+                if not future.done():
+                    future.set_result(now)
+
+    return BenchApp
+
+
+# --- cold start ---------------------------------------------------------------------------
+
+
+def cold(data_dir: str, size: tuple[int, int]) -> None:
+    from tui_news.core.reader import make_reader
+
+    t_core = perf()
+    reader = make_reader(data_dir)
+    t_reader = perf()
+    reader.offer_sample()  # as ``tui-news`` does before it opens the app
+    t_sample = perf()
+    app_class = bench_app_class()  # imports textual and the UI
+    t_ui = perf()
+    app = app_class(reader)
+    app.on_first_rows = app.exit
+    app.run(headless=True, size=size)
+    t_exit = perf()
+    reader.close()
+    emit(
+        {
+            "t0": T0,
+            "core_imported": t_core,
+            "reader_open": t_reader,
+            "sample_checked": t_sample,
+            "ui_imported": t_ui,
+            "first_paint": app.first_rows,
+            "app_exited": t_exit,
+            "rows": app.rows_at_first_paint,
+            "maxrss_mb": maxrss_mb(),
+        }
+    )
+
+
+# --- interactive session ------------------------------------------------------------------
+
+
+def key_event(key: str) -> Any:
+    """The Key event a terminal would send for ``key`` (as Pilot builds it)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+class Session:
+    def __init__(self, app: Any, pilot: Any) -> None:
+        self.app = app
+        self.pilot = pilot
+        self.samples: dict[str, list[float]] = {}
+
+    def record(self, name: str, seconds: float) -> None:
+        self.samples.setdefault(name, []).append(seconds)
+
+    async def settle(self) -> None:
+        """Wait until the app is idle: messages handled, workers done, a frame drawn."""
+        await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    async def press(self, key: str, done: Callable[[], bool], timeout: float = 30.0) -> float:
+        """Seconds from sending ``key`` to the first frame drawn once ``done()`` holds."""
+        await self.settle()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.app.waiter = (done, future)
+        event = key_event(key)
+        start = perf()
+        self.app.post_message(event)
+        try:
+            end = await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise RuntimeError(
+                f"pressing {key!r} never drew the expected screen (waited {timeout:g} s): "
+                "a key binding or widget the benchmark relies on may have changed"
+            ) from None
+        finally:
+            self.app.waiter = None
+        return end - start
+
+    async def timed(self, name: str, key: str, done: Callable[[], bool]) -> float:
+        seconds = await self.press(key, done)
+        self.record(name, seconds)
+        return seconds
+
+
+def direct(function: Callable[[], object], reps: int) -> list[float]:
+    times = []
+    for _ in range(reps):
+        start = perf()
+        function()
+        times.append(perf() - start)
+    return times
+
+
+async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[str, Any]:
+    from tui_news.core.reader import make_reader
+    from tui_news.ui.sidebar import UNREAD
+
+    reader = make_reader(data_dir)
+    store = reader.store
+    app_class = bench_app_class()
+    app = app_class(reader)
+    started = perf()
+    async with app.run_test(size=size) as pilot:
+        s = Session(app, pilot)
+        while app.first_rows is None or app.counts_shown is None:
+            await pilot.pause()
+        s.record("startup_first_rows", app.first_rows - started)
+        s.record("startup_counts", app.counts_shown - started)
+        await s.settle()
+        headlines, article_view = app.headlines, app.article_view
+        last = len(headlines.ids) - 1
+
+        # Jump to the end and back.
+        for _ in range(reps):
+            await s.timed(
+                "jump_end",
+                "G",
+                lambda: (
+                    headlines.cursor == last
+                    and headlines.scroll_offset.y >= headlines.max_scroll_y > 0
+                ),
+            )
+            await s.timed(
+                "jump_top", "g", lambda: headlines.cursor == 0 and headlines.scroll_offset.y == 0
+            )
+
+        # j / k: the first screenful moves the cursor, the rest scroll the list.
+        height = headlines.scrollable_content_region.height
+        for _ in range(max(reps * 4, height + 10)):
+            target = headlines.cursor + 1
+            await s.timed(
+                "key_j" if target < height else "key_j_scroll",
+                "j",
+                lambda t=target: headlines.cursor == t,
+            )
+        for _ in range(reps * 4):
+            target = headlines.cursor - 1
+            await s.timed("key_k", "k", lambda t=target: headlines.cursor == t)
+
+        # Open ~20 KB articles (unread, so opening also marks them read) and a short one.
+        long_ids = [
+            row[0]
+            for row in store.conn.execute(
+                "SELECT id FROM articles WHERE length(body) > 15000 AND read = 0 "
+                "ORDER BY id LIMIT ?",
+                (reps,),
+            )
+        ]
+        short_id = headlines.ids[len(headlines.ids) // 2]
+        opened: list[int] = []
+        sizes: list[int] = []
+        for name, article_id in [("open_long", i) for i in long_ids] + [("open_short", short_id)]:
+            headlines.focus()
+            headlines.cursor = headlines.ids.index(article_id)
+            await s.settle()
+
+            def shown(article_id: int = article_id) -> bool:
+                return (
+                    article_view.article is not None
+                    and article_view.article.id == article_id
+                    and bool(getattr(article_view, "_strips", True))
+                )
+
+            await s.timed(name, "enter", shown)
+            opened.append(article_id)
+            if name == "open_long":
+                sizes.append(len(article_view.article.body.encode()))
+                # The parts: reading the row, and building the view's lines.
+                s.record(
+                    "open_long_store_article", direct(lambda i=article_id: store.article(i), 1)[0]
+                )
+                article = store.article(article_id)
+                s.record(
+                    "open_long_build_lines", direct(lambda a=article: article_view.show(a), 1)[0]
+                )
+        store.set_read(opened, False)  # leave the library as we found it
+        await s.settle()
+
+        # Switch views from the sidebar: j moves the highlight, which loads the view.
+        app.sidebar.focus()
+        app.sidebar.select_view(app.view, quiet=True)
+        await s.settle()
+        views = [node.data for node in app.sidebar.root.children]
+        for _ in range(max(1, reps // 2)):
+            app.sidebar.action_first()
+            await s.settle()
+            if app.view != views[0]:
+                app.show_view(views[0])
+            for view in views[1:]:
+                name = "view_" + ("section" if view.section else view.label.lower())
+                await s.timed(name, "j", lambda v=view: app.view == v)
+                if view == UNREAD:
+                    s.record("rows_unread", len(headlines.ids))
+            await s.timed("view_all", "g", lambda v=views[0]: app.view == v)
+
+        # SQL alone: the ids of each view, the sidebar counts.
+        for view in views:
+            kind = "section" if view.section else view.label.lower()
+            for seconds in direct(lambda v=view: store.view_ids(v), reps):
+                s.record(f"sql_view_ids_{kind}", seconds)
+        for seconds in direct(store.section_counts, reps):
+            s.record("sql_section_counts", seconds)
+        for seconds in direct(store.sources, max(1, reps // 2)):
+            s.record("sql_sources", seconds)
+        page = headlines.ids[:100]
+        for seconds in direct(lambda: store.headlines(page), reps):
+            s.record("sql_headline_page", seconds)
+        s.record("long_article_bytes", statistics.median(sizes) if sizes else 0)
+        s.record("views", len(views))
+    reader.close()
+    return {"samples": s.samples, "maxrss_mb": maxrss_mb()}
+
+
+def main() -> None:
+    mode, data_dir, width, height = sys.argv[1:5]
+    size = (int(width), int(height))
+    if mode == "cold":
+        cold(data_dir, size)
+    elif mode == "session":
+        emit(asyncio.run(run_session(data_dir, size, int(sys.argv[5]))))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main()
