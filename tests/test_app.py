@@ -209,7 +209,7 @@ async def test_empty_library_says_how_to_start(reader: Reader) -> None:
     app = NewsApp(reader)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        assert "tui-news add PATH" in line_text(app.headlines, 1)
+        assert "press a to add a feed or a folder" in line_text(app.headlines, 1)
 
 
 async def test_narrow_terminal_stacks_the_article_under_the_headlines(

@@ -267,6 +267,13 @@ class Store:
                         "UPDATE sources SET location = ? WHERE id = ?", (location, source_id)
                     )
 
+    def failures(self) -> dict[int, tuple[str, str]]:
+        """Sources whose last refresh failed: id -> (name, reason)."""
+        rows = self.conn.execute(
+            f"SELECT s.id, {_NAME}, s.last_error FROM sources s WHERE s.last_error IS NOT NULL"
+        )
+        return {sid: (name, error) for sid, name, error in rows}
+
     def fingerprints(self, source_id: int) -> dict[str, str]:
         """Stored fingerprints of a source's articles, by key."""
         rows = self.conn.execute(

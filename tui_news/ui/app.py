@@ -15,13 +15,14 @@ from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState
 
 from tui_news.core.config import save_theme
-from tui_news.core.models import Article, View
+from tui_news.core.models import Article, RefreshReport, SectionCount, View
 from tui_news.core.reader import Reader
+from tui_news.core.store import LibraryError
 from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.headlines import HeadlineList
-from tui_news.ui.messages import CountsLoaded, RefreshDone, RefreshProgress
-from tui_news.ui.screens import HelpScreen, ProblemsScreen
+from tui_news.ui.messages import CountsLoaded, RefreshDone, RefreshProgress, SourceAdded
+from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, HelpScreen, ProblemsScreen
 from tui_news.ui.sidebar import ALL, Sidebar
 
 NARROW = 150  # below this many columns the article goes under the headlines
@@ -57,6 +58,8 @@ class NewsApp(App[None]):
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_here", "Refresh", show=False, id="refresh"),
         Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
+        Binding("a", "add_source", "Add", show=False, id="add_source"),
+        Binding("d", "remove_source", "Remove", show=False, id="remove_source"),
         Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
     ]
 
@@ -66,6 +69,7 @@ class NewsApp(App[None]):
         self.store = reader.store
         self.view: View = ALL
         self._saved_theme = reader.config.theme
+        self._sections: list[SectionCount] = []
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -99,6 +103,9 @@ class NewsApp(App[None]):
         self.load_counts()
         if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
+        minutes = self.reader.config.refresh_minutes
+        if minutes > 0 and not self.reader.temporary:
+            self.set_interval(minutes * 60, self.action_refresh_all, name="auto-refresh")
 
     def _apply_config(self) -> None:
         config = self.reader.config
@@ -137,7 +144,7 @@ class NewsApp(App[None]):
         self.view = view
         ids = self.store.view_ids(view)
         self.headlines.empty_text = (
-            "No sources yet: add a folder with  tui-news add PATH"
+            "No sources yet: press a to add a feed or a folder"
             if view == ALL and not ids and not self.reader.sources()
             else "No articles here."
         )
@@ -147,6 +154,20 @@ class NewsApp(App[None]):
     def _title_headlines(self) -> None:
         count = len(self.headlines.ids)
         self.headlines.border_title = f"{self.view.label} · {count}"
+        ids = set(self._view_source_ids())
+        failing = [
+            f"{name}: {error}" for sid, (name, error) in self.store.failures().items() if sid in ids
+        ]
+        self.headlines.border_subtitle = "⚠ " + "; ".join(failing) if failing else ""
+
+    def _view_source_ids(self) -> list[int]:
+        """The sources the current view draws from (all of them for All, Unread, Starred)."""
+        if self.view.source_id is not None:
+            return [self.view.source_id]
+        sections = self._sections
+        if self.view.section is not None:
+            sections = [s for s in sections if s.name == self.view.section]
+        return [src.id for s in sections for src in s.sources]
 
     @on(Tree.NodeHighlighted, "#sidebar")
     def _section_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
@@ -290,15 +311,43 @@ class NewsApp(App[None]):
         self.push_screen(ProblemsScreen(self.store.problems()))
 
     def action_refresh_here(self) -> None:
-        view = self.view
-        if view.source_id is not None:
-            ids: list[int] | None = [view.source_id]
-        elif view.section is not None:
-            sections, _ = self.store.section_counts()
-            ids = [src.id for s in sections if s.name == view.section for src in s.sources]
+        """Refresh the sources of this view; in All/Unread/Starred, the current article's."""
+        if self.view.source_id is not None or self.view.section is not None:
+            ids = self._view_source_ids()
         else:
-            ids = None
-        self.refresh_sources(ids)
+            article = self._target()
+            ids = [article.source_id] if article else []
+        self.refresh_sources(ids or None)
+
+    def action_add_source(self) -> None:
+        def chosen(answer: tuple[str, str | None] | None) -> None:
+            if answer:
+                self.sidebar.border_subtitle = "adding…"
+                self.add_source(*answer)
+
+        self.push_screen(AddSourceScreen(), chosen)
+
+    def action_remove_source(self) -> None:
+        ids = self._view_source_ids()
+        if len(ids) != 1:
+            article = self._target()
+            ids = [article.source_id] if article and article.source_id in ids else []
+        source = self.store.source(ids[0]) if ids else None
+        if source is None:
+            self.notify("Choose a source (or one of its articles) to remove.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.reader.store.remove_source(source.id)
+                self.notify(f"Removed {source.name}.", markup=False)
+                self.sidebar.select_view(ALL, quiet=True)
+                self.show_view(ALL)
+                self.article_view.show(None)
+                self.load_counts()
+
+        question = f"Remove {source.name} ({source.location}) and its {source.articles} articles?"
+        self.push_screen(ConfirmScreen(question), answered)
 
     def action_refresh_all(self) -> None:
         self.refresh_sources(None)
@@ -350,7 +399,15 @@ class NewsApp(App[None]):
             "Open link", "Open the article's link in the browser", self.action_open_link
         )
         yield SystemCommand("Copy link", "Copy the article's link", self.action_copy_link)
-        yield SystemCommand("Refresh all", "Rescan every source", self.action_refresh_all)
+        yield SystemCommand(
+            "Refresh all", "Fetch every feed and rescan every folder", self.action_refresh_all
+        )
+        yield SystemCommand(
+            "Add source", "Subscribe to a feed or add a folder", self.action_add_source
+        )
+        yield SystemCommand(
+            "Remove source", "Remove this source and its articles", self.action_remove_source
+        )
         yield SystemCommand(
             "Problems", "Files and sources that could not be read", self.action_problems
         )
@@ -378,7 +435,9 @@ class NewsApp(App[None]):
         self.post_message(CountsLoaded(sections, totals))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
+        self._sections = message.sections
         self.sidebar.update_counts(message.sections, message.totals)
+        self._title_headlines()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_sources(self, source_ids: list[int] | None) -> None:
@@ -389,6 +448,31 @@ class NewsApp(App[None]):
 
         report = self.reader.refresh(source_ids, progress)
         self.post_message(RefreshDone(report))
+
+    @work(thread=True, exclusive=True, group="add", exit_on_error=False)
+    def add_source(self, location: str, section: str | None) -> None:
+        """Subscribe in a thread (a site's address may need two fetches)."""
+        try:
+            source, report = self.reader.add(location, section)
+        except LibraryError as error:
+            self.post_message(SourceAdded(None, RefreshReport(), str(error)))
+            return
+        self.post_message(SourceAdded(source, report, None))
+
+    def on_source_added(self, message: SourceAdded) -> None:
+        self.sidebar.border_subtitle = ""
+        if message.source is None:
+            self.notify(
+                message.error or "Could not add that.", severity="error", markup=False, timeout=8
+            )
+            return
+        count = message.report.added
+        self.notify(
+            f"Added {message.source.name}: {count} article{'s' if count != 1 else ''}.",
+            markup=False,
+        )
+        self.show_view(self.view, keep=self.headlines.current_id)
+        self.load_counts()
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
         self.sidebar.border_subtitle = f"reading {message.done + 1}/{message.total}…"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_news.core.models import RefreshReport, SectionCount
+from tui_news.core.models import RefreshReport, SectionCount, Source
 
 
 @dataclass
@@ -31,3 +31,12 @@ class RefreshDone(Message):
     """A refresh finished; ``report`` says what it brought and what failed."""
 
     report: RefreshReport
+
+
+@dataclass
+class SourceAdded(Message):
+    """Adding a source finished: the source and what it brought, or why it failed."""
+
+    source: Source | None
+    report: RefreshReport
+    error: str | None

@@ -1,4 +1,4 @@
-"""Modal screens: every key (``?``) and the problems met while reading sources."""
+"""Modal screens: every key (``?``), problems, adding a source and confirming a removal."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Label, Static
 
 from tui_news.core.models import Problem
 
@@ -75,3 +76,52 @@ class ProblemsScreen(_Sheet):
             for problem in problems:
                 body.add_row(Text(problem.reason), Text(problem.location, style="dim"))
         super().__init__(f"Problems ({len(problems)})", body)
+
+
+class AddSourceScreen(ModalScreen[tuple[str, str | None] | None]):
+    """Asks for a feed address (or a site, folder or file) and an optional section."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_add")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Add a source"
+            dialog.border_subtitle = "enter adds · escape cancels"
+            yield Label("Feed or site address, or a folder or file on this computer:")
+            yield Input(placeholder="https://example.org/feed.xml", id="location")
+            yield Label("Section (optional; a feed without one is a section of its own):")
+            yield Input(placeholder="News", id="section")
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        location = self.query_one("#location", Input).value.strip()
+        section = self.query_one("#section", Input).value.strip() or None
+        if not location:
+            self.query_one("#location", Input).focus()
+            return
+        self.dismiss((location, section))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; ``y`` or enter says yes, ``n`` or escape says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Confirm"
+            dialog.border_subtitle = "y yes · n no"
+            yield Static(Text(self.question))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
