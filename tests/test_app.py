@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tomllib
 from pathlib import Path
 
@@ -48,7 +49,7 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
         assert app.headlines.border_title == "All · 5"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.focused is app.article_view
+        assert app.focused is app.headlines  # reading keeps the headlines at hand
         seen = [app.article_view.article.title]
         for _ in range(4):
             await pilot.press("space")  # short articles: space at the end opens the next unread
@@ -129,6 +130,8 @@ async def test_sidebar_chooses_the_view(reader: Reader, news: Path) -> None:
         await pilot.press("G", "enter")
         await settle(app, pilot)
         assert app.article_view.article.title == "Rail Line Opens"
+        await pilot.press("tab")
+        assert app.focused is app.article_view
         await pilot.press("escape")
         assert app.focused is app.headlines
         await pilot.press("escape")
@@ -224,3 +227,80 @@ async def test_narrow_terminal_stacks_the_article_under_the_headlines(
         await pilot.pause()
         headlines, article = app.headlines.region, app.article_view.region
         assert article.x > headlines.x and article.y == headlines.y
+
+
+async def test_space_pages_a_long_article_then_moves_on(reader: Reader, tmp_path: Path) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    paragraphs = [f"Paragraph {n} " + "word " * 40 for n in range(30)]
+    (folder / "a.txt").write_text(seed_article("World", "Long Read", *paragraphs))
+    (folder / "b.txt").write_text(seed_article("World", "Short One"))
+    for index, name in enumerate(["b.txt", "a.txt"]):
+        os.utime(folder / name, (1_700_000_000 + index, 1_700_000_000 + index))
+    app = NewsApp(library(reader, folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Long Read"
+        offsets = []
+        while app.article_view.article.title == "Long Read" and len(offsets) < 40:
+            offsets.append(app.article_view.scroll_offset.y)
+            await pilot.press("space")
+            await settle(app, pilot)
+        assert len(offsets) > 3 and offsets == sorted(offsets) and offsets[-1] > 0
+        assert app.article_view.article.title == "Short One"
+        await pilot.press("tab")
+        assert app.focused is app.article_view
+        await pilot.press("p")
+        await settle(app, pilot)
+        # Both are read: p finds no other unread article and says so.
+        assert "No unread articles left in All." in [n.message for n in app._notifications]
+
+
+async def test_add_and_remove_a_feed_in_the_app(reader: Reader, server) -> None:
+    from tests.feedserver import Route, rss
+    from tui_news.ui.screens import AddSourceScreen, ConfirmScreen
+
+    server.routes["/feed"] = Route(rss("Planet News", [{"title": "Moon Landing", "guid": "1"}]))
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddSourceScreen)
+        await pilot.press(*server.url("/feed"))
+        await pilot.press("tab", *"Space", "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert [s.name for s in reader.sources()] == ["Planet News"]
+        assert sidebar_labels(app)["Space"] == ["Space", "1"]
+        assert "Moon Landing" in line_text(app.headlines, 0)
+        await pilot.press("shift+tab", "j", "j", "j")
+        await settle(app, pilot)
+        assert app.view.section == "Space"
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert len(reader.sources()) == 1
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert reader.sources() == []
+        assert "Space" not in sidebar_labels(app)
+
+
+async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> None:
+    from tests.feedserver import Route, rss
+
+    server.routes["/feed"] = Route(rss("Flaky", [{"title": "Kept", "guid": "1"}]))
+    await asyncio.to_thread(reader.add, server.url("/feed"))  # add() runs its own event loop
+    server.routes["/feed"] = Route(b"", status=500, content_type="text/plain")
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)  # the start-up refresh fails for this feed
+        assert sidebar_labels(app)["Flaky"][0] == "⚠"
+        await pilot.press("shift+tab", "j", "j", "j")
+        await settle(app, pilot)
+        assert app.headlines.border_subtitle == (
+            "⚠ Flaky: the server answered HTTP 500 Internal Server Error"
+        )
+        assert "Kept" in line_text(app.headlines, 0)

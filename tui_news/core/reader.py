@@ -8,24 +8,16 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
-from tui_news.core.feed_refresh import (
-    FetchSettings,
-    host_name,
-    is_url,
-    read_feed_file,
-    refresh_feeds,
-    resolve,
-    store_feed,
-)
 from tui_news.core.models import RefreshReport, Source
-from tui_news.core.sources.feeds import FeedError, parse_feed
-from tui_news.core.sources.fetch import FetchError
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
-from tui_news.core.sources.opml import read_list, write_opml, write_urls
 from tui_news.core.store import LibraryError, Store
+
+if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
+    from tui_news.core.feed_refresh import FetchSettings
 
 SAMPLE_OFFERED = "sample_offered"
 Progress = Callable[[int, int, Source], None]  # (finished, total, the source just finished)
@@ -58,6 +50,10 @@ class Reader:
         The new source is read at once; a web page's address is resolved to the feed it
         announces. Raises :class:`LibraryError` when there is nothing to subscribe to.
         """
+        from tui_news.core.feed_refresh import read_feed_file, store_feed
+        from tui_news.core.sources.feeds import FeedError, parse_feed
+        from tui_news.core.sources.fetch import FetchError
+
         if "://" in location:
             return self._add_feed(location, section)
         path = Path(location).expanduser()
@@ -80,6 +76,10 @@ class Reader:
         return source, self.refresh_source(source)
 
     def _add_feed(self, url: str, section: str | None) -> tuple[Source, RefreshReport]:
+        from tui_news.core.feed_refresh import host_name, is_url, resolve, store_feed
+        from tui_news.core.sources.feeds import FeedError
+        from tui_news.core.sources.fetch import FetchError
+
         if not is_url(url):
             raise LibraryError(f"{url}: only http and https addresses can be subscribed to")
         self._refuse_duplicate(url)
@@ -102,6 +102,8 @@ class Reader:
 
         Returns the new sources and what was skipped, with reasons.
         """
+        from tui_news.core.sources.opml import read_list
+
         found = read_list(data)
         known = {s.location for s in self.store.sources()}
         added, skipped = [], list(found.skipped)
@@ -115,6 +117,9 @@ class Reader:
 
     def export_list(self, kind: str) -> str:
         """The subscribed web feeds as OPML (``opml``) or a newsboat ``urls`` file (``urls``)."""
+        from tui_news.core.feed_refresh import is_url
+        from tui_news.core.sources.opml import write_opml, write_urls
+
         feeds = [s for s in self.store.sources() if s.kind == "feed" and is_url(s.location)]
         return write_opml(feeds) if kind == "opml" else write_urls(feeds)
 
@@ -149,7 +154,7 @@ class Reader:
 
     def offer_sample(self) -> bool:
         """On a library that never had a source, subscribe to the bundled sample library."""
-        if self.store.get_meta(SAMPLE_OFFERED) or self.store.sources():
+        if self.store.get_meta(SAMPLE_OFFERED) or self.store.has_sources():
             return False
         self.store.set_meta(SAMPLE_OFFERED, "1")
         self.store.add_source("folder", str(sample_folder()), "Sample library", None)
@@ -176,6 +181,8 @@ class Reader:
 
         feeds = [s for s in sources if s.kind == "feed"]
         if feeds:
+            from tui_news.core.feed_refresh import refresh_feeds
+
             report.merge(asyncio.run(refresh_feeds(self.store, feeds, self.fetch_settings, done)))
         for source in sources:
             if source.kind != "feed":
@@ -186,6 +193,8 @@ class Reader:
     @property
     def fetch_settings(self) -> FetchSettings:
         """Fetch limits from the config."""
+        from tui_news.core.feed_refresh import FetchSettings
+
         return FetchSettings(
             self.config.max_connections, self.config.timeout_seconds, self.config.max_feed_bytes
         )

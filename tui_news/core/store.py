@@ -72,6 +72,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sources ADD COLUMN last_modified TEXT;
     ALTER TABLE sources ADD COLUMN site TEXT;
     """,
+    """
+    CREATE INDEX articles_unread ON articles (published) WHERE read = 0;
+    CREATE INDEX articles_starred ON articles (published) WHERE starred = 1;
+    CREATE INDEX articles_by_source ON articles (source_id, read);
+    """,
 ]
 
 _ORDER = "ORDER BY a.published DESC, a.id DESC"
@@ -198,6 +203,10 @@ class Store:
         )
 
     # --- sources --------------------------------------------------------------------------
+
+    def has_sources(self) -> bool:
+        """True if at least one source was ever added and not removed."""
+        return self.conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
 
     def sources(self) -> list[Source]:
         """Every source with its article and unread counts, in the order they were added."""

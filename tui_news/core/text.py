@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-from lxml import html as lxml_html
+if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start-up
+    from lxml import etree
+    from lxml import html as lxml_html
 
 # Characters that must never reach the terminal: C0/C1 controls (ESC, BEL, ...), DEL, and
 # the bidirectional overrides that can disguise text. Newline is kept; tab becomes a space.
-_UNSAFE = {cp: None for cp in range(0x00, 0x20) if cp != 0x0A}
-_UNSAFE.update({cp: None for cp in range(0x7F, 0xA0)})
-_UNSAFE.update({cp: None for cp in (0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF)})
-_UNSAFE.update({cp: None for cp in range(0x202A, 0x202F)})
-_UNSAFE.update({cp: None for cp in range(0x2066, 0x206A)})
-_UNSAFE[0x09] = " "
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]"
+)
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u3000]+")
+_TEXT_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\x0c\r\x1b")
 
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
 
@@ -25,8 +25,8 @@ def clean(text: str | None) -> str:
     """Return ``text`` with line endings normalised and every control character removed."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_UNSAFE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _UNSAFE.sub("", text)
 
 
 def one_line(text: str | None) -> str:
@@ -72,7 +72,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    controls = len(sample) - len(sample.translate(None, _TEXT_CONTROLS))
     return bool(sample) and controls / len(sample) > 0.05
 
 
@@ -232,6 +232,9 @@ class _TextBuilder:
 
 def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:
     """Parse an HTML document or fragment leniently; ``None`` when nothing can be made of it."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
     if isinstance(markup, str):
         markup = markup.encode("utf-8")
         parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
@@ -247,7 +250,7 @@ def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:
 
 def html_to_text(markup: str | bytes | lxml_html.HtmlElement, base_url: str | None = None) -> str:
     """Convert HTML to readable paragraphs, links numbered ``[n]`` and listed at the end."""
-    root = markup if isinstance(markup, lxml_html.HtmlElement) else parse_html(markup)
+    root = parse_html(markup) if isinstance(markup, str | bytes) else markup
     if root is None:
         return ""
     builder = _TextBuilder(base_url)

@@ -49,6 +49,7 @@ class NewsApp(App[None]):
         Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
         Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("space", "read_on", "Read on", id="read_on"),
         Binding("n", "next_unread(1)", "Next unread", id="next_unread"),
         Binding("p", "next_unread(-1)", "Prev unread", show=False, id="previous_unread"),
         Binding("m", "toggle_read", "Read", id="toggle_read"),
@@ -145,7 +146,7 @@ class NewsApp(App[None]):
         ids = self.store.view_ids(view)
         self.headlines.empty_text = (
             "No sources yet: press a to add a feed or a folder"
-            if view == ALL and not ids and not self.reader.sources()
+            if view == ALL and not ids and not self.store.has_sources()
             else "No articles here."
         )
         self.headlines.show_ids(ids, keep=keep)
@@ -183,7 +184,6 @@ class NewsApp(App[None]):
     @on(HeadlineList.Opened)
     def _headline_opened(self, event: HeadlineList.Opened) -> None:
         self.open_article(event.article_id)
-        self.article_view.focus()
 
     @on(ArticleView.AtEnd)
     def _article_end(self) -> None:
@@ -217,6 +217,15 @@ class NewsApp(App[None]):
         return self.store.article(current) if current is not None else None
 
     # --- actions --------------------------------------------------------------------------
+
+    def action_read_on(self) -> None:
+        """Space outside the article: page through the open article, else open this one."""
+        shown = self.article_view.article
+        current = self.headlines.current_id
+        if shown is not None and (current is None or current == shown.id):
+            self.article_view.action_page_or_next()
+        elif current is not None:
+            self.open_article(current)
 
     def action_back(self) -> None:
         if self.focused is self.article_view:

@@ -10,15 +10,15 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_news.core.models import Article
+from tui_news.ui.lineview import LineView
 
 MAX_TEXT_WIDTH = 96
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """Shows one article; ``space`` pages down and asks for the next unread one at the end."""
 
     BINDINGS = [
@@ -57,6 +57,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.article: Article | None = None
         self._strips: list[Strip] = []
         self._built_width = -1
+        self._styles: tuple[Style, ...] = ()
 
     def show(self, article: Article | None) -> None:
         """Show ``article`` (or the empty state) from its top."""
@@ -74,13 +75,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._build()
 
     def notify_style_update(self) -> None:
+        """Rebuild the lines when the theme changes their styles (not on every focus change)."""
         super().notify_style_update()
-        self._built_width = -1
-        if self.is_mounted:
+        if not self.is_mounted:
+            return
+        styles = tuple(self.component_style(name) for name in sorted(self.COMPONENT_CLASSES))
+        if styles != self._styles:
+            self._styles = styles
+            self._built_width = -1
             self._build()
-
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
 
     def _build(self) -> None:
         width = self.scrollable_content_region.width
@@ -106,11 +109,12 @@ class ArticleView(ScrollView, can_focus=True):
             return [
                 Text(""),
                 Text(
-                    "Choose a headline and press enter to read it.", self._style("article--empty")
+                    "Choose a headline and press enter to read it.",
+                    self.component_style("article--empty"),
                 ),
             ]
-        meta = self._style("article--meta")
-        blocks = [Text(""), Text(article.title, self._style("article--title"))]
+        meta = self.component_style("article--meta")
+        blocks = [Text(""), Text(article.title, self.component_style("article--title"))]
         when = datetime.fromtimestamp(article.published).strftime("%a %d %b %Y %H:%M")
         facts = [
             article.section,
@@ -123,7 +127,7 @@ class ArticleView(ScrollView, can_focus=True):
             blocks.append(Text(article.link, meta))
         elif article.path:
             blocks.append(Text(article.path, meta))
-        blocks.append(Text("─" * width, self._style("article--rule"), no_wrap=True))
+        blocks.append(Text("─" * width, self.component_style("article--rule"), no_wrap=True))
         for block in (
             article.body.split("\n\n") if article.body else ["(This article has no text.)"]
         ):
@@ -134,24 +138,24 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _block(self, block: str) -> list[Text]:
         if block.startswith("# "):
-            return [Text(block[2:], self._style("article--heading"))]
+            return [Text(block[2:], self.component_style("article--heading"))]
         if block.startswith(">"):
             lines = [line.lstrip("> ") for line in block.split("\n")]
-            return [Text("│ " + line, self._style("article--quote")) for line in lines]
+            return [Text("│ " + line, self.component_style("article--quote")) for line in lines]
         if block.startswith("    "):
-            style = self._style("article--code")
+            style = self.component_style("article--code")
             return [Text(line, style, no_wrap=True) for line in block.split("\n")]
         if block.startswith("Links:\n"):
-            return [Text(line, self._style("article--meta")) for line in block.split("\n")]
+            return [Text(line, self.component_style("article--meta")) for line in block.split("\n")]
         return [Text(line) for line in block.split("\n")]
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
         if index < len(self._strips):
-            base = self.rich_style
+            base = self._base
             return self._strips[index].apply_style(base).adjust_cell_length(width, base)
-        return Strip.blank(width, self.rich_style)
+        return Strip.blank(width, self._base)
 
     # --- actions --------------------------------------------------------------------------
 

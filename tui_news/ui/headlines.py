@@ -9,18 +9,17 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_news.core.models import Headline
 from tui_news.core.store import Store
+from tui_news.ui.lineview import LineView
 
 PAGE = 100
 CACHED_PAGES = 64
@@ -37,7 +36,7 @@ def short_date(timestamp: float, now: float | None = None) -> str:
     return moment.strftime("%b '%y")
 
 
-class HeadlineList(ScrollView, can_focus=True):
+class HeadlineList(LineView, can_focus=True):
     """One row per article of the current view; never more than a few pages in memory."""
 
     BINDINGS = [
@@ -47,7 +46,7 @@ class HeadlineList(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False, id="headline_page_up"),
         Binding("g,home", "first", "First", show=False, id="headline_first"),
         Binding("G,end", "last", "Last", show=False, id="headline_last"),
-        Binding("enter,space", "open", "Open", id="open_article"),
+        Binding("enter", "open", "Open", id="open_article"),
     ]
 
     COMPONENT_CLASSES = {
@@ -189,11 +188,13 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base
         index = y + self.scroll_offset.y
         if not self.ids:
             if y == 1:
-                text = Text(self.empty_text.center(width), style=self._style("headlines--meta"))
+                text = Text(
+                    self.empty_text.center(width), style=self.component_style("headlines--meta")
+                )
                 strip = Strip(text.render(self.app.console), text.cell_len)
                 return strip.apply_style(base).adjust_cell_length(width, base)
             return Strip.blank(width, base)
@@ -202,24 +203,21 @@ class HeadlineList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         line = self.format_row(item, width)
         if index == self.cursor:
-            line.stylize(self._style("headlines--cursor"))
+            line.stylize(self.component_style("headlines--cursor"))
         strip = Strip(line.render(self.app.console), line.cell_len)
         return strip.apply_style(base).adjust_cell_length(width, base)
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
-
     def format_row(self, item: Headline, width: int) -> Text:
         """One headline row: unread marker, star, date, source (when there is room), title."""
-        meta = self._style("headlines--meta")
+        meta = self.component_style("headlines--meta")
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append("●" if not item.read else " ", self._style("headlines--unread"))
-        line.append("★" if item.starred else " ", self._style("headlines--star"))
+        line.append("●" if not item.read else " ", self.component_style("headlines--unread"))
+        line.append("★" if item.starred else " ", self.component_style("headlines--star"))
         line.append(f" {short_date(item.published):>7}  ", meta)
         if width >= 72:
             source = item.source if len(item.source) <= 14 else item.source[:13] + "…"
             line.append(f"{source:<14}  ", meta)
-        title_style = self._style("headlines--read" if item.read else "headlines--unread")
+        title_style = self.component_style("headlines--read" if item.read else "headlines--unread")
         line.append(item.title, title_style)
         line.truncate(width, overflow="ellipsis", pad=True)
         return line

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from functools import cache
 from pathlib import Path
-
-import yaml
-from lxml import html as lxml_html
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from tui_news.core.dates import to_timestamp
 from tui_news.core.models import Parsed
+
+if TYPE_CHECKING:
+    from lxml import html as lxml_html
+    from markdown_it import MarkdownIt
+
 from tui_news.core.text import (
     clean,
     decode,
@@ -131,7 +134,13 @@ def _breadcrumb(head: str, lines: list[str], first: int) -> tuple[str | None, in
 _FRONT_MATTER = re.compile(
     r"\A(---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.S
 )
-_MARKDOWN = MarkdownIt("commonmark")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def parse_markdown(text: str) -> Parsed:
@@ -142,7 +151,7 @@ def parse_markdown(text: str) -> Parsed:
     if match:
         meta = _front_matter(match.group(1), match.group(2))
         text = text[match.end() :]
-    root = parse_html(_MARKDOWN.render(text))
+    root = parse_html(_markdown().render(text))
     title = one_line(str(meta.get("title") or ""))
     if root is not None:
         title = title or _pop_heading(root, "h1") or _pop_heading(root, "h2")
@@ -161,6 +170,8 @@ def parse_markdown(text: str) -> Parsed:
 
 
 def _front_matter(fence: str, block: str) -> dict[str, object]:
+    import yaml
+
     try:
         data = tomllib.loads(block) if fence == "+++" else yaml.safe_load(block)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError):
