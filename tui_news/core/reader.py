@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
-from tui_news.core.models import RefreshReport, Source
+from tui_news.core.models import Parsed, RefreshReport, Source
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.store import LibraryError, Store
@@ -200,20 +200,31 @@ class Reader:
         )
 
     def refresh_source(self, source: Source) -> RefreshReport:
-        """Rescan one source; on failure record the reason and keep its articles."""
+        """Rescan one local source; on failure record the reason and keep its articles.
+
+        Articles are stored in batches as they are read, so a large folder never sits in memory.
+        """
+        report = RefreshReport()
+
+        def store_batch(items: list[Parsed]) -> None:
+            report.merge(self.store.apply(source.id, items, None, None))
+
         try:
             result = scan(
                 source.location,
                 self.store.fingerprints(source.id),
                 default_section=source.section,
                 max_bytes=self.config.max_file_bytes,
+                batch=store_batch,
             )
         except SourceError as error:
             self.store.set_source_error(source.id, str(error))
-            return RefreshReport(failed={source.name: str(error)})
+            report.failed[source.name] = str(error)
+            return report
         for problem in result.problems:
             problem.source = source.name
-        return self.store.apply(source.id, result.changed, result.present, result.problems)
+        report.merge(self.store.apply(source.id, result.changed, result.present, result.problems))
+        return report
 
     # --- lifecycle ------------------------------------------------------------------------
 

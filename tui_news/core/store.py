@@ -295,15 +295,15 @@ class Store:
         source_id: int,
         changed: Sequence[Parsed],
         present: set[str] | None,
-        problems: Sequence[Problem],
+        problems: Sequence[Problem] | None,
     ) -> RefreshReport:
-        """Store one refresh of a source in a single transaction.
+        """Store (part of) one refresh of a source in a single transaction.
 
         ``changed`` articles are inserted or updated (read and starred state kept); with
-        ``present``, stored articles whose keys are not in it are removed. The source's
-        problems are replaced by ``problems`` and its last success is now.
+        ``present``, stored articles whose keys are not in it are removed. With ``problems``,
+        the source's problems are replaced by them. Its last success is now.
         """
-        report = RefreshReport(problems=list(problems))
+        report = RefreshReport(problems=list(problems or ()))
         now = time.time()
         with self.transaction() as conn:
             existing = {
@@ -349,11 +349,12 @@ class Store:
                 gone = [(existing[k][0],) for k in existing.keys() - present]
                 conn.executemany("DELETE FROM articles WHERE id = ?", gone)
                 report.removed = len(gone)
-            conn.execute("DELETE FROM problems WHERE source_id = ?", (source_id,))
-            conn.executemany(
-                "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
-                [(source_id, one_line(p.location), one_line(p.reason)) for p in problems],
-            )
+            if problems is not None:
+                conn.execute("DELETE FROM problems WHERE source_id = ?", (source_id,))
+                conn.executemany(
+                    "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
+                    [(source_id, one_line(p.location), one_line(p.reason)) for p in problems],
+                )
             conn.execute(
                 "UPDATE sources SET last_ok = ?, last_error = NULL WHERE id = ?", (now, source_id)
             )

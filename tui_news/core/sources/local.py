@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,12 +48,15 @@ def scan(
     known: dict[str, str],
     default_section: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    batch: Callable[[list[Parsed]], None] | None = None,
+    batch_size: int = 1000,
 ) -> ScanResult:
     """Scan a folder (recursively) or a single file.
 
     ``known`` maps article keys to stored fingerprints: files whose size and modification time
     match are not read again. An article's section is the one it names, else
-    ``default_section``, else the name of the folder that holds it.
+    ``default_section``, else the name of the folder that holds it. With ``batch``, articles
+    read anew are handed over every ``batch_size`` files instead of all kept in memory.
     """
     root = Path(location)
     result = ScanResult()
@@ -84,4 +87,7 @@ def scan(
         parsed.section = parsed.section or default_section or one_line(parent) or "Articles"
         result.present.add(key)
         result.changed.append(parsed)
+        if batch is not None and len(result.changed) >= batch_size:
+            batch(result.changed)
+            result.changed = []
     return result
