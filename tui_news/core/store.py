@@ -378,8 +378,14 @@ class Store:
     def view_ids(self, view: View) -> array[int]:
         """Ids of a view's articles, newest first."""
         where, params = _where(view)
-        rows = self.conn.execute(f"SELECT a.id FROM articles a WHERE {where} {_ORDER}", params)
-        return array("q", (row[0] for row in rows))
+        cursor = self.conn.cursor()
+        cursor.row_factory = _first_column  # about twice as fast as unpacking tuples
+        return array(
+            "q",
+            cursor.execute(
+                f"SELECT a.id FROM articles a WHERE {where} {_ORDER}", params
+            ).fetchall(),
+        )
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
@@ -470,6 +476,10 @@ class Store:
         starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]
         ordered = sorted(sections.values(), key=lambda s: s.name.casefold())
         return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
+
+
+def _first_column(_cursor: sqlite3.Cursor, row: tuple) -> object:
+    return row[0]
 
 
 def _article(row: tuple) -> Article:
