@@ -37,8 +37,9 @@ def test_rss2_items_links_dates_and_html() -> None:
     )
     first, second, third = feed.items
     assert first.key == "id-1" and first.title == "First & Best"
-    assert first.link == "https://site.example/stories/1"
-    assert first.body == "Hello there [1]\n\nLinks:\n[1] https://site.example/more"
+    assert first.link == "https://news.example/stories/1"  # resolved against the feed's address
+    assert first.body == "Hello there [1]\n\nLinks:\n[1] https://news.example/more"
+    assert first.author == "Ed"
     assert first.published == 1055210400.0  # 02:00 UTC
     assert second.key == "https://news.example/2" and second.body == "Plain text."
     assert second.published is None

@@ -38,7 +38,7 @@ def test_add_feed_reads_it_and_names_its_section(reader: Reader, server: FeedSer
     articles = reader.store.articles(View())
     assert {a.section for a in articles} == {"Daily Planet"}
     assert {a.source for a in articles} == {"Daily Planet"}
-    assert articles[0].link == "https://site.example/a/2"
+    assert articles[0].link == server.url("/a/2")
     headers = server.requests[0][1]
     assert headers["User-Agent"].startswith("tui-news/")
     assert "gzip" in headers["Accept-Encoding"] and "deflate" in headers["Accept-Encoding"]

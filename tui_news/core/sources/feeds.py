@@ -68,8 +68,8 @@ def _parse_fast(data: bytes, url: str) -> Feed:
     except Exception:  # any failure of the fast path means: try the careful one
         return _parse_loose(data, url)
     info = result.get("feed", {})
-    base = _absolute(url, info.get("link")) or url
-    feed = Feed(one_line(info.get("title")), safe_link(base), parser="fastfeedparser")
+    site = _absolute(url, info.get("link"))
+    feed = Feed(one_line(info.get("title")), safe_link(site), parser="fastfeedparser")
     for entry in result.get("entries", []):
         content = entry.get("content") or []
         body, kind = "", "text/html"
@@ -78,7 +78,7 @@ def _parse_fast(data: bytes, url: str) -> Feed:
         body = body or entry.get("description") or entry.get("summary") or ""
         feed.items.append(
             _item(
-                base,
+                url,
                 entry_id=entry.get("id"),
                 title=entry.get("title"),
                 link=entry.get("link"),
@@ -100,8 +100,8 @@ def _parse_loose(data: bytes, url: str) -> Feed:
         problem = result.get("bozo_exception")
         detail = f": {one_line(str(problem))}" if problem else ""
         raise FeedError(f"not a feed (malformed XML{detail})")
-    base = _absolute(url, info.get("link")) or url
-    feed = Feed(one_line(info.get("title")), safe_link(base), parser="feedparser")
+    site = _absolute(url, info.get("link"))
+    feed = Feed(one_line(info.get("title")), safe_link(site), parser="feedparser")
     for entry in result.entries:
         content = entry.get("content") or []
         body, kind = "", "text/html"
@@ -113,7 +113,7 @@ def _parse_loose(data: bytes, url: str) -> Feed:
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
         feed.items.append(
             _item(
-                base,
+                url,
                 entry_id=entry.get("id"),
                 title=entry.get("title"),
                 link=entry.get("link"),
@@ -136,8 +136,8 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
     items = document.get("items")
     if not isinstance(items, list):
         raise FeedError("not a feed: the JSON Feed has no items list")
-    base = _absolute(url, _text(document.get("home_page_url"))) or url
-    feed = Feed(one_line(_text(document.get("title"))), safe_link(base), parser="json")
+    site = _absolute(url, _text(document.get("home_page_url")))
+    feed = Feed(one_line(_text(document.get("title"))), safe_link(site), parser="json")
     for entry in items:
         if not isinstance(entry, dict):
             continue
@@ -146,7 +146,7 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
         author = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
         feed.items.append(
             _item(
-                base,
+                url,
                 entry_id=_text(entry.get("id")),
                 title=_text(entry.get("title")),
                 link=_text(entry.get("url")) or _text(entry.get("external_url")),
@@ -172,6 +172,16 @@ def _absolute(base: str, link: str | None) -> str | None:
         return None
 
 
+_EMAIL_NAME = re.compile(r"^\S+@\S+\s+\((.+)\)$")
+
+
+def _person(author: str | None) -> str | None:
+    """An author as people write it: ``ed@example.org (Ed)`` becomes ``Ed``."""
+    name = one_line(author)
+    match = _EMAIL_NAME.match(name)
+    return (match.group(1).strip() if match else name) or None
+
+
 def _item(
     base: str,
     *,
@@ -183,7 +193,11 @@ def _item(
     published: float | None,
     author: str | None,
 ) -> Parsed:
-    """One feed item as an article; its key is its id, else its link, else a content hash."""
+    """One feed item as an article; its key is its id, else its link, else a content hash.
+
+    The item's link is resolved against the feed's address, links in its text against the
+    item's link.
+    """
     absolute = _absolute(base, link)
     text = paragraphs(clean(body).split("\n")) if plain or "<" not in body else ""
     if not text and body:
@@ -195,7 +209,7 @@ def _item(
         key=key or f"sha1:{digest}",
         title=name,
         body=text,
-        author=one_line(author) or None,
+        author=_person(author),
         link=safe_link(absolute),
         published=published,
         fingerprint=digest,
