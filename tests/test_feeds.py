@@ -102,7 +102,7 @@ def test_json_feed() -> None:
     one, two = feed.items
     assert (one.key, one.link, one.body, one.author) == (
         "1",
-        "https://json.example/one",
+        "https://news.example/one",
         "Hi",
         "Jo",
     )
