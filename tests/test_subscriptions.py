@@ -212,9 +212,11 @@ def test_feed_file_on_disk(reader: Reader, tmp_path: Path) -> None:
 
 def test_unknown_host_is_a_dns_failure(reader: Reader) -> None:
     # .invalid never resolves (RFC 2606), so this needs no network.
-    source = reader.store.add_source("feed", "http://feeds.nonexistent.invalid/rss", "Nowhere", None)
+    source = reader.store.add_source(
+        "feed", "http://feeds.nonexistent.invalid/rss", "Nowhere", None
+    )
     report = reader.refresh()
     assert report.failed == {"Nowhere": "host not found (DNS lookup failed)"}
     assert reader.store.source(source.id).last_error == "host not found (DNS lookup failed)"
-    with pytest.raises(LibraryError, match="cannot subscribe to .*: host not found"):
+    with pytest.raises(LibraryError, match=r"cannot subscribe to .*: host not found"):
         reader.add("https://other.nonexistent.invalid/")

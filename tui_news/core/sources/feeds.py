@@ -67,50 +67,34 @@ def _parse_fast(data: bytes, url: str) -> Feed:
         result = fastfeedparser.parse(data)
     except Exception:  # any failure of the fast path means: try the careful one
         return _parse_loose(data, url)
-    info = result.get("feed", {})
-    site = _absolute(url, info.get("link"))
-    feed = Feed(one_line(info.get("title")), safe_link(site), parser="fastfeedparser")
-    for entry in result.get("entries", []):
-        content = entry.get("content") or []
-        body, kind = "", "text/html"
-        if content:
-            body, kind = content[0].get("value") or "", content[0].get("type") or kind
-        body = body or entry.get("description") or entry.get("summary") or ""
-        feed.items.append(
-            _item(
-                url,
-                entry_id=entry.get("id"),
-                title=entry.get("title"),
-                link=entry.get("link"),
-                body=body,
-                plain=kind == "text/plain",
-                published=to_timestamp(entry.get("published") or entry.get("updated")),
-                author=entry.get("author"),
-            )
-        )
-    return feed
+    return _from_entries(result.get("feed", {}), result.get("entries", []), url, "fastfeedparser")
 
 
 def _parse_loose(data: bytes, url: str) -> Feed:
     import feedparser
 
     result = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    info = result.get("feed", {})
     if not result.get("version") and not result.entries:
         problem = result.get("bozo_exception")
         detail = f": {one_line(str(problem))}" if problem else ""
         raise FeedError(f"not a feed (malformed XML{detail})")
+    return _from_entries(result.get("feed", {}), result.entries, url, "feedparser")
+
+
+def _from_entries(info: dict, entries: list[dict], url: str, parser: str) -> Feed:
+    """Articles from feedparser-shaped entries (both parsers give this shape)."""
     site = _absolute(url, info.get("link"))
-    feed = Feed(one_line(info.get("title")), safe_link(site), parser="feedparser")
-    for entry in result.entries:
+    feed = Feed(one_line(info.get("title")), safe_link(site), parser=parser)
+    for entry in entries:
         content = entry.get("content") or []
         body, kind = "", "text/html"
         if content:
             body, kind = content[0].get("value") or "", content[0].get("type") or kind
         if not body:
-            body = entry.get("summary") or ""
+            body = entry.get("description") or entry.get("summary") or ""
             kind = (entry.get("summary_detail") or {}).get("type") or kind
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = float(calendar.timegm(moment)) if moment else None
         feed.items.append(
             _item(
                 url,
@@ -119,7 +103,7 @@ def _parse_loose(data: bytes, url: str) -> Feed:
                 link=entry.get("link"),
                 body=body,
                 plain=kind == "text/plain",
-                published=float(calendar.timegm(moment)) if moment else None,
+                published=published or to_timestamp(entry.get("published") or entry.get("updated")),
                 author=entry.get("author"),
             )
         )
