@@ -159,7 +159,10 @@ class NewsApp(App[None]):
         failing = [
             f"{name}: {error}" for sid, (name, error) in self.store.failures().items() if sid in ids
         ]
-        self.headlines.border_subtitle = "⚠ " + "; ".join(failing) if failing else ""
+        if len(failing) > 1:
+            self.headlines.border_subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
+        else:
+            self.headlines.border_subtitle = f"⚠ {failing[0]}" if failing else ""
 
     def _view_source_ids(self) -> list[int]:
         """The sources the current view draws from (all of them for All, Unread, Starred)."""
@@ -448,9 +451,17 @@ class NewsApp(App[None]):
         self.sidebar.update_counts(message.sections, message.totals)
         self._title_headlines()
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_sources(self, source_ids: list[int] | None) -> None:
-        """Rescan sources in a thread, reporting progress; the app keeps working meanwhile."""
+        """Refresh sources in the background, unless a refresh is already running."""
+        if any(w.group == "refresh" and not w.is_finished for w in self.workers):
+            self.notify("Already refreshing.", timeout=2)
+            return
+        self.sidebar.border_subtitle = "refreshing…"
+        self._refresh_in_thread(source_ids)
+
+    @work(thread=True, group="refresh", exit_on_error=False)
+    def _refresh_in_thread(self, source_ids: list[int] | None) -> None:
+        """Fetch and rescan in a thread, reporting progress; the app keeps working meanwhile."""
 
         def progress(done: int, total: int, source: object) -> None:
             self.post_message(RefreshProgress(done, total, getattr(source, "name", "")))
