@@ -1,0 +1,131 @@
+"""Child process of ``bench/feeds.py --breakdown``: where a first refresh spends its time.
+
+    python bench/_feeds_stages.py BASE_URL WORK_DIR NAME [NAME ...]
+
+Runs the stages of tui-news's feed refresh one at a time, in this process, over the feeds
+``BASE_URL/NAME``: fetching every body (httpx, the app's client and limits), checking that
+each is well-formed XML (lxml), parsing (``parse_feed`` as a whole, then fastfeedparser alone
+and HTML-to-text alone), and storing (``Store.apply``) into a fresh library in ``WORK_DIR``.
+Then it runs the real ``refresh_feeds`` on another fresh library with a 5 ms ticker on the
+event loop to measure how long the loop is blocked. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
+from tui_news.core.reader import make_reader
+from tui_news.core.sources.feeds import parse_feed
+from tui_news.core.sources.fetch import fetch
+from tui_news.core.store import Store
+from tui_news.core.text import html_to_text
+
+perf = time.perf_counter
+
+
+async def fetch_all(urls: list[str], settings: FetchSettings) -> list[bytes]:
+    gate = asyncio.Semaphore(settings.connections)
+    async with settings.client() as client:
+
+        async def one(url: str) -> bytes:
+            async with gate:
+                return (await fetch(client, url, max_bytes=settings.max_bytes)).body
+
+        return await asyncio.gather(*(one(url) for url in urls))
+
+
+async def with_ticker(coroutine: object, every: float = 0.005) -> tuple[object, list[float]]:
+    """Run ``coroutine`` while a ticker records how late each of its wake-ups was."""
+    late: list[float] = []
+
+    async def tick() -> None:
+        while True:
+            start = perf()
+            await asyncio.sleep(every)
+            late.append(perf() - start - every)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        result = await coroutine  # type: ignore[misc]
+    finally:
+        ticker.cancel()
+    return result, late
+
+
+def main(base: str, work: Path, names: list[str]) -> dict[str, object]:
+    import fastfeedparser
+    from lxml import etree
+
+    out: dict[str, object] = {}
+    urls = [f"{base}/{name}" for name in names]
+    settings = FetchSettings()
+    out["connections"] = settings.connections
+
+    started = perf()
+    bodies = asyncio.run(fetch_all(urls, settings))
+    out["fetch_s"] = perf() - started
+    out["bytes"] = sum(map(len, bodies))
+
+    strict = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    started = perf()
+    for body in bodies:
+        etree.fromstring(body, strict)
+    out["xml_check_s"] = perf() - started
+
+    started = perf()
+    feeds = [parse_feed(body, url) for body, url in zip(bodies, urls, strict=True)]
+    out["parse_feed_s"] = perf() - started
+    out["parsers"] = dict(Counter(feed.parser for feed in feeds))
+    out["items"] = sum(len(feed.items) for feed in feeds)
+
+    started = perf()
+    parsed = [fastfeedparser.parse(body) for body in bodies]
+    out["fastfeedparser_s"] = perf() - started
+
+    html = []
+    for result in parsed:
+        for entry in result.get("entries", []):
+            content = entry.get("content") or []
+            html.append((content[0].get("value") if content else None) or entry.get("description"))
+    started = perf()
+    for markup in html:
+        html_to_text(markup or "", base_url="https://example.org/")
+    out["html_to_text_s"] = perf() - started
+    out["html_items"] = len(html)
+
+    (work / "stages").mkdir(parents=True)
+    store = Store(work / "stages" / "library.sqlite")
+    sources = [store.add_source("feed", url, "", None) for url in urls]
+    started = perf()
+    for source, feed in zip(sources, feeds, strict=True):
+        for item in feed.items:
+            item.section = feed.title
+        store.apply(source.id, feed.items, None, [])
+    out["store_s"] = perf() - started
+    store.close()
+
+    reader = make_reader(work / "loop")
+    urls_file = "\n".join(urls).encode()
+    added, _ = reader.import_list(urls_file)
+    started = perf()
+    report, late = asyncio.run(with_ticker(refresh_feeds(reader.store, added, settings)))
+    out["refresh_feeds_s"] = perf() - started
+    out["refresh_added"] = report.added  # type: ignore[attr-defined]
+    late.sort()
+    out["loop_ticks"] = len(late)
+    out["loop_stall_max_s"] = late[-1] if late else 0.0
+    out["loop_stall_p50_s"] = late[len(late) // 2] if late else 0.0
+    out["loop_stall_p99_s"] = late[int(len(late) * 0.99)] if late else 0.0
+    out["loop_stalled_over_50ms_s"] = sum(x for x in late if x > 0.05)
+    reader.close()
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], Path(sys.argv[2]), sys.argv[3:])))

@@ -1,0 +1,770 @@
+"""Time tui-news's feed refresh against newsboat's on the same loopback feeds.
+
+    python bench/feeds.py [--feeds 500] [--items 50] [--runs 3] [--server auto|nginx|python]
+                          [--gzip] [--no-newsboat] [--no-import] [--breakdown] [--profile]
+
+Generates (or reuses) ``--feeds`` static RSS 2.0/Atom feeds of ``--items`` items each under
+``bench/data/feeds/`` (``bench/feedgen.py``), serves them on 127.0.0.1 with nginx (or, when
+nginx is not installed, a threaded Python server that also sends ETag and Last-Modified and
+answers 304), then per run, on fresh data dirs:
+
+- tui-news first refresh: the feeds are subscribed without fetching (``Reader.import_list``,
+  untimed), then ``tui-news --data-dir D refresh`` is timed;
+- tui-news repeat refresh: the same command again, nothing changed (every answer a 304);
+- tui-news import: ``tui-news --data-dir D2 import URLS`` on another fresh dir (subscribe and
+  first fetch in one command), timed;
+- newsboat: ``newsboat -u URLS -c CACHE -C CONFIG -x reload`` with ``reload-threads 10`` on a
+  fresh cache (first reload), then twice more: newsboat 2.21 stores validators only for feeds
+  already cached, so its second reload still downloads everything and the third is all 304.
+
+``--breakdown`` also times each stage of a first refresh on its own, in one process
+(``bench/_feeds_stages.py``); ``--profile`` prints cProfile's top functions of a first and a
+repeat ``tui-news refresh``. ``--runs 0`` skips the timed runs.
+
+Times are wall times of the whole command (spawn to exit), peak RSS comes from ``wait4``; the
+table shows medians of ``--runs``. Every server this script starts is stopped, also on error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+FEEDS = BENCH / "data" / "feeds"
+STAGES = BENCH / "_feeds_stages.py"
+sys.path.insert(0, str(BENCH))
+
+from feedgen import generate  # noqa: E402
+
+perf = time.perf_counter
+TAGS = ("Tech", "News", "Hobbies", "Science")  # every other feed gets one in the urls file
+TARGET_RATIO = 0.25
+TARGET_REPEAT_S = 1.0
+
+
+# --- running commands ---------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One finished command."""
+
+    command: list[str]
+    status: int
+    stdout: str
+    stderr: str
+    wall: float
+    maxrss_mb: float
+
+    def check(self, what: str) -> Run:
+        if self.status != 0:
+            tail = (self.stderr or self.stdout)[-2000:]
+            print(f"  warning: {what} exited with status {self.status}:\n{tail}", flush=True)
+        return self
+
+
+def spawn(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run ``command`` to the end; wall time from spawn to exit, peak RSS from wait4."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = perf()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        wall = perf() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            command, process.returncode, out.read(), err.read(), wall, usage.ru_maxrss / 1024
+        )
+
+
+def count(database: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.Error:
+        return -1
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes] | None, seconds: float = 10) -> None:
+    deadline = perf() + seconds
+    while perf() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited at start (status {process.returncode})")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing answers on 127.0.0.1:{port} after {seconds:g} s")
+
+
+class Server:
+    """A running feed server: its base URL and the HTTP statuses it has sent."""
+
+    name = ""
+    base = ""
+
+    def statuses(self) -> Counter[int]:
+        raise NotImplementedError
+
+
+NGINX_CONF = """\
+daemon off;
+master_process off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include {mime};
+    types {{ application/rss+xml rss; application/atom+xml atom; }}
+    default_type application/octet-stream;
+    log_format statusonly '$status';
+    access_log {tmp}/access.log statusonly;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+    {gzip}
+    server {{
+        listen 127.0.0.1:{port} backlog=1024;
+        root {root};
+        location / {{ }}
+    }}
+}}
+"""
+
+
+class Nginx(Server):
+    name = "nginx"
+
+    def __init__(self, tmp: Path, port: int) -> None:
+        self.log = tmp / "access.log"
+        self.base = f"http://127.0.0.1:{port}"
+
+    def statuses(self) -> Counter[int]:
+        try:
+            lines = self.log.read_text().split()
+        except FileNotFoundError:
+            return Counter()
+        return Counter(int(line) for line in lines if line.isdigit())
+
+
+@contextmanager
+def nginx_server(binary: str, root: Path, gz: bool) -> Iterator[Server]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    port = free_port()
+    mime = Path("/etc/nginx/mime.types")
+    conf = NGINX_CONF.format(
+        tmp=tmp,
+        port=port,
+        root=root,
+        mime=mime if mime.exists() else tmp / "mime.types",
+        gzip="gzip_static on;" if gz else "",
+    )
+    if not mime.exists():
+        (tmp / "mime.types").write_text("types { text/xml xml; }\n")
+    (tmp / "nginx.conf").write_text(conf)
+    command = [binary, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        try:
+            wait_for_port(port, process)
+        except RuntimeError as error:
+            log = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
+            stderr = process.stderr.read().decode() if process.poll() is not None else ""
+            raise RuntimeError(f"nginx did not start: {error}\n{stderr}{log}") from None
+        yield Nginx(tmp, port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _Files:
+    """The served files, read once: body, gzipped body, ETag, Last-Modified, type."""
+
+    TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml", ".xml": "text/xml"}
+
+    def __init__(self, root: Path) -> None:
+        self.files: dict[str, tuple[bytes, bytes | None, str, str, int, str]] = {}
+        for path in root.iterdir():
+            if not path.is_file() or path.suffix == ".gz":
+                continue
+            stat = path.stat()
+            mtime = int(stat.st_mtime)
+            gz = path.with_name(path.name + ".gz")
+            self.files["/" + path.name] = (
+                path.read_bytes(),
+                gz.read_bytes() if gz.exists() else None,
+                f'"{mtime:x}-{stat.st_size:x}"',
+                formatdate(mtime, usegmt=True),
+                mtime,
+                self.TYPES.get(path.suffix, "application/octet-stream"),
+            )
+        self.statuses: Counter[int] = Counter()
+        self.lock = threading.Lock()
+
+
+def _handler(files: _Files) -> type[BaseHTTPRequestHandler]:
+    class FeedHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "bench-feeds"
+        disable_nagle_algorithm = True  # headers and body go out in separate writes
+
+        def do_GET(self) -> None:
+            found = files.files.get(self.path.split("?", 1)[0])
+            if found is None:
+                self._send(404, b"not found\n", {"Content-Type": "text/plain"})
+                return
+            body, gz, etag, modified, mtime, kind = found
+            headers = {"ETag": etag, "Last-Modified": modified, "Content-Type": kind}
+            if self._not_modified(etag, mtime):
+                self._send(304, b"", headers)
+                return
+            if gz is not None and "gzip" in self.headers.get("Accept-Encoding", ""):
+                body = gz
+                headers["Content-Encoding"] = "gzip"
+            self._send(200, body, headers)
+
+        def _not_modified(self, etag: str, mtime: int) -> bool:
+            wanted = self.headers.get("If-None-Match")
+            if wanted is not None:
+                tags = [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+                return etag in tags or "*" in tags
+            since = self.headers.get("If-Modified-Since")
+            if since:
+                try:
+                    return mtime <= parsedate_to_datetime(since).timestamp()
+                except (TypeError, ValueError):
+                    return False
+            return False
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            if status != 304:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if status != 304:
+                self.wfile.write(body)
+            with files.lock:
+                files.statuses[status] += 1
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return FeedHandler
+
+
+class PythonServer(Server):
+    def __init__(self, files: _Files, port: int, why: str) -> None:
+        self.name = f"Python ThreadingHTTPServer ({why})"
+        self.files = files
+        self.base = f"http://127.0.0.1:{port}"
+
+    def statuses(self) -> Counter[int]:
+        with self.files.lock:
+            return Counter(self.files.statuses)
+
+
+class _Threading(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # listen() backlog: the default 5 drops connections at once
+
+
+@contextmanager
+def python_server(root: Path, why: str) -> Iterator[Server]:
+    files = _Files(root)
+    httpd = _Threading(("127.0.0.1", 0), _handler(files))
+    thread = threading.Thread(target=httpd.serve_forever, name="feed-server", daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_address[1]
+        wait_for_port(int(port), None)
+        yield PythonServer(files, int(port), why)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)
+
+
+@contextmanager
+def feed_server(kind: str, root: Path, gz: bool) -> Iterator[Server]:
+    nginx = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+    if kind == "nginx" and not nginx:
+        raise SystemExit("nginx is not installed (apt-get install nginx), or use --server python")
+    if nginx and kind in ("auto", "nginx"):
+        with nginx_server(nginx, root, gz) as server:
+            yield server
+    else:
+        why = "asked for" if kind == "python" else "fallback: nginx is not installed"
+        with python_server(root, why) as server:
+            yield server
+
+
+def check_server(server: Server, name: str) -> str:
+    """GET one feed twice (the second time conditionally); describe the validators seen."""
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server.base}/{name}", timeout=10) as response:
+        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        response.read()
+    request = urllib.request.Request(f"{server.base}/{name}")
+    if etag:
+        request.add_header("If-None-Match", etag)
+    if modified:
+        request.add_header("If-Modified-Since", modified)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 304 or not etag or not modified:
+        raise SystemExit(f"{server.name} does not answer conditional GETs with 304 ({status})")
+    return "ETag + Last-Modified, 304 on a conditional GET"
+
+
+# --- tui-news -----------------------------------------------------------------------------
+
+
+def tui_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("TUI_NEWS_DATA_DIR", None)
+    return env
+
+
+def tui(data_dir: Path, *args: str) -> Run:
+    command = [sys.executable, "-m", "tui_news", "--data-dir", str(data_dir), *args]
+    return spawn(command, tui_env())
+
+
+SUBSCRIBE = """\
+import sys
+from tui_news.core.reader import make_reader
+reader = make_reader(sys.argv[1])
+with open(sys.argv[2], "rb") as handle:
+    added, skipped = reader.import_list(handle.read())
+reader.close()
+print(len(added), len(skipped))
+"""
+
+
+def subscribe(data_dir: Path, urls: Path) -> int:
+    """Subscribe a fresh data dir to the feeds without fetching them (untimed set-up)."""
+    run = spawn([sys.executable, "-c", SUBSCRIBE, str(data_dir), str(urls)], tui_env())
+    if run.status != 0:
+        raise SystemExit(f"subscribing failed (status {run.status}):\n{run.stderr[-3000:]}")
+    return int(run.stdout.split()[0])
+
+
+# --- newsboat -----------------------------------------------------------------------------
+
+
+def newsboat_version(binary: str) -> str:
+    run = spawn([binary, "--version"])
+    return (run.stdout or run.stderr).splitlines()[0] if (run.stdout or run.stderr) else "?"
+
+
+def newsboat(binary: str, folder: Path, threads: int) -> Run:
+    env = {
+        **os.environ,
+        "HOME": str(folder),
+        "XDG_CONFIG_HOME": str(folder / "xdg-config"),
+        "XDG_DATA_HOME": str(folder / "xdg-data"),
+    }
+    (folder / "config").write_text(f"reload-threads {threads}\n")
+    command = [binary, "-u", "urls", "-c", "cache.db", "-C", "config", "-x", "reload"]
+    return spawn(command, env, cwd=folder)
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    """Every sample by key (``tui_first``, ``nb_repeat``, ...): times, peak RSS, statuses."""
+
+    wall: dict[str, list[float]] = field(default_factory=dict)
+    rss: dict[str, list[float]] = field(default_factory=dict)
+    status: dict[str, list[int]] = field(default_factory=dict)
+    stored: dict[str, list[int]] = field(default_factory=dict)
+    answers: dict[str, Counter[int]] = field(default_factory=dict)
+
+    def add(self, key: str, run: Run, stored: int | None = None) -> None:
+        self.wall.setdefault(key, []).append(run.wall)
+        self.rss.setdefault(key, []).append(run.maxrss_mb)
+        self.status.setdefault(key, []).append(run.status)
+        if stored is not None:
+            self.stored.setdefault(key, []).append(stored)
+
+    def answered(self, key: str, codes: Counter[int]) -> None:
+        self.answers[key] = self.answers.get(key, Counter()) + codes
+
+
+def measure_tui(
+    results: Results, server: Server, work: Path, urls: Path, number: int, with_import: bool
+) -> str:
+    """One run of tui-news: first refresh, repeat refresh, import; a line describing it."""
+    data_dir = work / f"tui-{number}"
+    subscribe(data_dir, urls)
+    library = data_dir / "library.sqlite"
+    before = server.statuses()
+    first = tui(data_dir, "refresh").check("tui-news refresh (first)")
+    results.add("tui_first", first, count(library, "articles"))
+    results.answered("tui_first", server.statuses() - before)
+    before = server.statuses()
+    repeat = tui(data_dir, "refresh").check("tui-news refresh (repeat)")
+    results.add("tui_repeat", repeat, count(library, "articles"))
+    codes = server.statuses() - before
+    results.answered("tui_repeat", codes)
+    shutil.rmtree(data_dir)
+    line = (
+        f"tui-news first refresh {first.wall:.2f} s ({results.stored['tui_first'][-1]} "
+        f"articles), repeat {repeat.wall:.2f} s ({dict(codes)})"
+    )
+    if with_import:
+        import_dir = work / f"import-{number}"
+        imported = tui(import_dir, "import", str(urls)).check("tui-news import")
+        results.add("tui_import", imported, count(import_dir / "library.sqlite", "articles"))
+        shutil.rmtree(import_dir)
+        line += f", import {imported.wall:.2f} s"
+    return line
+
+
+def measure_newsboat(
+    results: Results, server: Server, work: Path, urls: Path, binary: str, threads: int
+) -> str:
+    """One run of newsboat: three reloads on a fresh cache; a line describing it.
+
+    newsboat 2.21 saves a feed's ETag and Last-Modified only when the feed is already in its
+    cache, so the second reload still gets 200s (all items unchanged); the third is all 304.
+    """
+    folder = work / "newsboat"
+    folder.mkdir()
+    shutil.copy(urls, folder / "urls")
+    parts = []
+    for key, label in (("nb_first", "first"), ("nb_second", "second"), ("nb_repeat", "third")):
+        before = server.statuses()
+        run = newsboat(binary, folder, threads).check(f"newsboat ({label} reload)")
+        results.add(key, run, count(folder / "cache.db", "rss_item"))
+        codes = server.statuses() - before
+        results.answered(key, codes)
+        parts.append(f"{label} {run.wall:.2f} s ({dict(codes)})")
+    shutil.rmtree(folder)
+    return f"newsboat reloads: {', '.join(parts)}, {results.stored['nb_first'][-1]} items"
+
+
+def write_urls(path: Path, base: str, names: list[str]) -> None:
+    """A newsboat urls file; every other feed has a tag (a section in tui-news)."""
+    lines = []
+    for number, name in enumerate(names):
+        tag = f' "{TAGS[number // 2 % len(TAGS)]}"' if number % 2 else ""
+        lines.append(f"{base}/{name}{tag}\n")
+    path.write_text("".join(lines))
+
+
+def profile(work: Path, urls: Path, top: int) -> None:
+    """cProfile of a first and a repeat refresh: the top functions by cumulative and own time."""
+    import pstats
+
+    data_dir = work / "profile"
+    subscribe(data_dir, urls)
+    for which in ("first", "repeat"):
+        out = work / f"refresh-{which}.prof"
+        command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tui_news"]
+        run = spawn([*command, "--data-dir", str(data_dir), "refresh"], tui_env())
+        print(f"\nprofile of a {which} refresh (cProfile, {run.wall:.2f} s under the profiler):")
+        for order in ("cumulative", "tottime"):
+            print(f"\n--- {which} refresh: top {top} by {order} ---", flush=True)
+            stats = pstats.Stats(str(out), stream=sys.stdout)
+            stats.strip_dirs().sort_stats(order).print_stats(top)
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def breakdown(work: Path, base: str, names: list[str]) -> None:
+    """Each stage of a first refresh timed on its own (``bench/_feeds_stages.py``)."""
+    run = spawn([sys.executable, str(STAGES), base, str(work / "stages"), *names], tui_env())
+    if run.status != 0:
+        print(f"\nthe stage breakdown failed (status {run.status}):\n{run.stderr[-3000:]}")
+        return
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    items = r["items"] or 1
+    us = 1e6 / items
+    print(f"\nstages of a first refresh, one at a time in one process ({items} items):")
+    rows = [
+        ("stage", "time", "per item"),
+        (f"fetch all bodies (httpx, {r['connections']} at once)", f"{r['fetch_s']:.2f} s", ""),
+        ("well-formedness check (lxml)", f"{r['xml_check_s']:.2f} s", ""),
+        ("parse_feed (all of parsing)", f"{r['parse_feed_s']:.2f} s",
+         f"{r['parse_feed_s'] * us:.0f} us"),
+        ("  fastfeedparser.parse alone", f"{r['fastfeedparser_s']:.2f} s",
+         f"{r['fastfeedparser_s'] * us:.0f} us"),
+        ("  html_to_text alone", f"{r['html_to_text_s']:.2f} s",
+         f"{r['html_to_text_s'] * 1e6 / max(r['html_items'], 1):.0f} us"),
+        ("Store.apply (one transaction per feed)", f"{r['store_s']:.2f} s",
+         f"{r['store_s'] * us:.0f} us"),
+        ("refresh_feeds, all stages together", f"{r['refresh_feeds_s']:.2f} s",
+         f"{r['refresh_feeds_s'] * us:.0f} us"),
+    ]  # fmt: skip
+    for line in table(rows):
+        print("  " + line)
+    parsers = ", ".join(f"{name}: {n}" for name, n in r["parsers"].items())
+    print(f"  parsers used: {parsers}")
+    print(
+        "  event loop during refresh_feeds (5 ms ticker): "
+        f"median lateness {r['loop_stall_p50_s'] * 1000:.0f} ms, "
+        f"p99 {r['loop_stall_p99_s'] * 1000:.0f} ms, max {r['loop_stall_max_s'] * 1000:.0f} ms, "
+        f"{r['loop_stalled_over_50ms_s']:.1f} s in stalls over 50 ms"
+    )
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def spread(values: list[float] | None, unit: str = "s") -> str:
+    if not values:
+        return "-"
+    if unit == "MB":
+        return f"{med(values):.0f} MB"
+    return f"{med(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = []
+    for number, row in enumerate(rows):
+        out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if number == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def report(r: Results, expected: int) -> list[str]:
+    """The figures table: medians (min-max), ratios against newsboat's first reload."""
+    nb_first = r.wall.get("nb_first")
+
+    def ratio(key: str) -> float | None:
+        return med(r.wall[key]) / med(nb_first) if nb_first and r.wall.get(key) else None
+
+    def ok(good: bool | None) -> str:
+        return "" if good is None else ("yes" if good else "NO")
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    def one(key: str, what: dict[str, list[int]]) -> str:
+        return "/".join(map(str, sorted(set(what.get(key, []))))) or "-"
+
+    rows = [("what", "tui-news", "newsboat", "ratio", "target", "ok")]
+    for key, label in (
+        ("tui_first", "first refresh (tui-news refresh)"),
+        ("tui_import", "first fetch via tui-news import"),
+    ):
+        if key in r.wall:
+            value = ratio(key)
+            rows.append(
+                (
+                    label,
+                    spread(r.wall[key]),
+                    spread(nb_first),
+                    shown(value),
+                    f"ratio <= {TARGET_RATIO}",
+                    ok(None if value is None else value <= TARGET_RATIO),
+                )
+            )
+    repeat = med(r.wall["tui_repeat"])
+    nb_repeat = r.wall.get("nb_repeat")
+    rows += [
+        (
+            "repeat refresh, nothing changed",
+            spread(r.wall["tui_repeat"]),
+            spread(nb_repeat),
+            shown(repeat / med(nb_repeat) if nb_repeat else None),
+            f"tui-news < {TARGET_REPEAT_S:g} s",
+            ok(repeat < TARGET_REPEAT_S),
+        ),
+        ("  server answers, all runs", fmt(r.answers.get("tui_repeat")),
+         fmt(r.answers.get("nb_repeat")),
+         "", "all 304", ok(set(r.answers.get("tui_repeat", {304: 1})) == {304})),
+        ("newsboat 2nd reload (200s, unchanged)", "", spread(r.wall.get("nb_second")),
+         "", "", ""),
+        ("tui-news refresh with no sources", spread(r.wall.get("tui_empty")), "", "", "", ""),
+        ("items stored after first refresh", one("tui_first", r.stored),
+         one("nb_first", r.stored), "", str(expected),
+         ok(all(set(r.stored.get(k, [expected])) == {expected}
+                for k in ("tui_first", "tui_repeat", "tui_import")))),
+        ("peak RSS, first refresh", spread(r.rss.get("tui_first"), "MB"),
+         spread(r.rss.get("nb_first"), "MB"), "", "", ""),
+        ("peak RSS, repeat refresh", spread(r.rss.get("tui_repeat"), "MB"),
+         spread(r.rss.get("nb_repeat"), "MB"), "", "", ""),
+        ("exit status (1st/repeat/import; nb 1st/2nd/3rd)",
+         "/".join(one(k, r.status) for k in ("tui_first", "tui_repeat", "tui_import")
+                  if k in r.status),
+         "/".join(one(k, r.status) for k in ("nb_first", "nb_second", "nb_repeat")
+                  if k in r.status) or "-",
+         "", "0", ok(all(set(v) == {0} for v in r.status.values()))),
+    ]  # fmt: skip
+    return table(rows)
+
+
+def revision() -> str:
+    """The commit of the tui-news being measured, and whether its code has local changes."""
+    root = BENCH.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "tui_news"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown revision"
+    return f"{head}{' + local changes' if dirty else ''}"
+
+
+def fmt(codes: Counter[int] | None) -> str:
+    return ", ".join(f"{n} x {code}" for code, n in sorted(codes.items())) if codes else "-"
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=500)
+    parser.add_argument("--items", type=int, default=50, help="items per feed")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions (0: none)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=FEEDS, help="folder for the feed files")
+    parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
+    parser.add_argument("--gzip", action="store_true", help="serve precompressed .gz twins")
+    parser.add_argument("--threads", type=int, default=10, help="newsboat reload-threads")
+    parser.add_argument("--no-newsboat", action="store_true", help="skip newsboat")
+    parser.add_argument("--no-import", action="store_true", help="skip timing tui-news import")
+    parser.add_argument("--breakdown", action="store_true", help="time each stage alone")
+    parser.add_argument("--profile", action="store_true", help="cProfile a first/repeat refresh")
+    parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    args = parser.parse_args(argv)
+
+    started = perf()
+    names = generate(args.data, args.feeds, args.items, args.seed, args.gzip)
+    size = sum((args.data / n).stat().st_size for n in names)
+    print(
+        f"{len(names)} feeds x {args.items} items in {args.data} ({size / 1e6:.1f} MB, "
+        f"{'with' if args.gzip else 'no'} .gz twins, {perf() - started:.1f} s)",
+        flush=True,
+    )
+    nb_binary = None if args.no_newsboat else shutil.which("newsboat")
+    if not args.no_newsboat and not nb_binary:
+        print("newsboat is not installed (apt-get install newsboat): skipping it", flush=True)
+    results = Results()
+    work = Path(tempfile.mkdtemp(prefix="bench-feeds-"))
+    try:
+        with feed_server(args.server, args.data, args.gzip) as server:
+            served_by = server.name
+            print(f"server: {served_by} at {server.base} ({check_server(server, names[0])})")
+            urls = work / "urls"
+            write_urls(urls, server.base, names)
+            for name in names:  # warm the page cache
+                (args.data / name).read_bytes()
+            if args.runs:
+                empty = tui(work / "empty", "refresh").check("tui-news refresh (no sources)")
+                results.add("tui_empty", empty)
+            for number in range(1, args.runs + 1):
+                line = measure_tui(results, server, work, urls, number, not args.no_import)
+                print(f"run {number}/{args.runs}: {line}", flush=True)
+                if nb_binary:
+                    line = measure_newsboat(results, server, work, urls, nb_binary, args.threads)
+                    print(f"           {line}", flush=True)
+            if args.breakdown:
+                breakdown(work, server.base, names)
+            if args.profile:
+                profile(work, urls, args.top)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not args.runs:
+        return 0
+
+    import httpx
+
+    newsboat_name = newsboat_version(nb_binary) if nb_binary else "newsboat not run"
+    print(
+        f"\nfeeds bench, tui-news {revision()}: {len(names)} feeds x {args.items} items "
+        f"({size / 1e6:.0f} MB, "
+        f"{'gzip' if args.gzip else 'uncompressed'}) from {served_by} on 127.0.0.1; "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, httpx {httpx.__version__}, "
+        f"SQLite {sqlite3.sqlite_version}; {newsboat_name.split(' - ')[0]} with reload-threads "
+        f"{args.threads}; median (min-max) of {args.runs} runs, wall time of each command."
+    )
+    print(
+        "first refresh: `tui-news refresh` on a fresh data dir subscribed to every feed, none "
+        "fetched yet.\nimport: `tui-news import URLS` on a fresh data dir (subscribe + first "
+        "fetch).\nnewsboat: `newsboat -x reload` on a fresh cache, then twice more.\n"
+    )
+    for line in report(results, len(names) * args.items):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
