@@ -8,9 +8,16 @@ import time
 import pytest
 
 from tests.feedserver import rss
+from tui_news.core.models import Parsed
 from tui_news.core.sources.feeds import FeedError, discover, parse_feed
+from tui_news.core.text import readable
 
 URL = "https://news.example/feed.xml"
+
+
+def shown(parsed: Parsed) -> str:
+    """What the reader shows of a parsed article (its HTML converted, if it has any)."""
+    return readable(parsed.body, parsed.content, parsed.link)
 
 
 def test_rss2_items_links_dates_and_html() -> None:
@@ -38,7 +45,8 @@ def test_rss2_items_links_dates_and_html() -> None:
     first, second, third = feed.items
     assert first.key == "id-1" and first.title == "First & Best"
     assert first.link == "https://news.example/stories/1"  # resolved against the feed's address
-    assert first.body == "Hello there [1]\n\nLinks:\n[1] https://news.example/more"
+    assert shown(first) == "Hello there [1]\n\nLinks:\n[1] https://news.example/more"
+    assert first.body == "Hello there"  # quick text for lists and search
     assert first.author == "Ed"
     assert first.published == 1055210400.0  # 02:00 UTC
     assert second.key == "https://news.example/2" and second.body == "Plain text."
@@ -57,7 +65,7 @@ def test_atom_rss1_and_rss091() -> None:
     feed = parse_feed(atom, URL)
     (entry,) = feed.items
     assert feed.title == "Atom Site"
-    assert (entry.key, entry.title, entry.body, entry.author) == (
+    assert (entry.key, entry.title, shown(entry), entry.author) == (
         "tag:atom.example,2024:1",
         "Atom entry",
         "Atom body",
@@ -100,7 +108,7 @@ def test_json_feed() -> None:
     feed = parse_feed(data, URL)
     assert (feed.title, feed.parser) == ("JSON Site", "json")
     one, two = feed.items
-    assert (one.key, one.link, one.body, one.author) == (
+    assert (one.key, one.link, shown(one), one.author) == (
         "1",
         "https://news.example/one",
         "Hi",
@@ -120,7 +128,7 @@ def test_malformed_feed_falls_back_to_feedparser() -> None:
     assert (feed.title, feed.parser) == ("Broken & co", "feedparser")
     (item,) = feed.items
     assert item.title == "A & B"
-    assert item.body == "café bold"
+    assert shown(item) == "café bold"
 
 
 def test_entity_bomb_is_refused_at_once() -> None:
@@ -159,7 +167,8 @@ def test_hostile_item_text_is_cleaned() -> None:
     data = rss("Evil\x1b]0;x\x07", [{"title": "T\x1b[31m", "guid": "g", "description": "B\x07ody"}])
     feed = parse_feed(data.replace(b"\x1b", b"&#27;").replace(b"\x07", b"&#7;"), URL)
     (item,) = feed.items
-    assert "\x1b" not in item.title + item.body + feed.title and "\x07" not in item.body
+    assert "\x1b" not in item.title + item.body + shown(item) + feed.title
+    assert "\x07" not in item.body + shown(item)
 
 
 def test_autodiscovery() -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
+from tui_news.core.models import Parsed
 from tui_news.core.sources.files import Skip, read_article
+from tui_news.core.text import readable
+
+
+def shown(parsed: Parsed) -> str:
+    """What the reader shows of a parsed article (its HTML converted, if it has any)."""
+    return readable(parsed.body, parsed.content, parsed.link)
 
 
 def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:
@@ -22,7 +29,7 @@ def test_the_seed_article(tmp_path: Path) -> None:
     parsed = read_article(write(tmp_path / "seed.txt", SEED.read_bytes()))
     assert parsed.section == "World"
     assert parsed.title == "Russia and Syria Raise Concerns about Prospective Collaboration"
-    paragraphs = parsed.body.split("\n\n")
+    paragraphs = shown(parsed).split("\n\n")
     assert len(paragraphs) == 4
     assert paragraphs[0].startswith("The meeting between Russian President Vladimir Putin")
     assert paragraphs[-1].endswith("was the most positive take away.")
@@ -40,7 +47,7 @@ def test_the_seed_article(tmp_path: Path) -> None:
 )
 def test_breadcrumb_sections(tmp_path: Path, breadcrumb: str, title: str, section: str) -> None:
     parsed = read_article(write(tmp_path / "a.txt", f"{breadcrumb}\n\n{title}\n\nBody.\n"))
-    assert (parsed.title, parsed.section, parsed.body) == (title, section, "Body.")
+    assert (parsed.title, parsed.section, shown(parsed)) == (title, section, "Body.")
 
 
 def test_no_breadcrumb_first_line_is_the_title(tmp_path: Path) -> None:
@@ -50,7 +57,7 @@ def test_no_breadcrumb_first_line_is_the_title(tmp_path: Path) -> None:
     parsed = read_article(write(tmp_path / "note", text))
     assert parsed.title == "A Plain Note"
     assert parsed.section is None
-    assert parsed.body == "Line one of a hard-wrapped paragraph.\n\n- item one\n- item two"
+    assert shown(parsed) == "Line one of a hard-wrapped paragraph.\n\n- item one\n- item two"
 
 
 def test_home_line_that_is_not_a_breadcrumb_is_a_title(tmp_path: Path) -> None:
@@ -68,7 +75,7 @@ def test_cp1252_latin1_and_crlf(tmp_path: Path) -> None:
     parsed = read_article(write(tmp_path / "a.txt", text, "cp1252"))
     assert parsed.title == "Café “Society” Returns"
     assert parsed.section == "Europe"
-    assert parsed.body == "Naïve façade."
+    assert shown(parsed) == "Naïve façade."
     latin = read_article(write(tmp_path / "b.txt", "Ærø\n\nSmørrebrød.\n", "latin-1"))
     assert (latin.title, latin.body) == ("Ærø", "Smørrebrød.")
 
@@ -96,19 +103,19 @@ Intro with *emphasis* and a [link](https://example.org/x).
     assert parsed.author == "Ada"
     assert parsed.link == "https://example.org/post"
     assert parsed.published == 1709629200.0
-    assert parsed.body.startswith(
+    assert shown(parsed).startswith(
         "Intro with emphasis and a link [1].\n\n# Details\n\n• one\n• two"
     )
-    assert parsed.body.endswith("Links:\n[1] https://example.org/x")
+    assert shown(parsed).endswith("Links:\n[1] https://example.org/x")
 
 
 def test_markdown_toml_front_matter_and_heading_title(tmp_path: Path) -> None:
     toml = read_article(write(tmp_path / "a.md", '+++\ntitle = "Toml"\n+++\nBody.\n'))
-    assert (toml.title, toml.body) == ("Toml", "Body.")
+    assert (toml.title, shown(toml)) == ("Toml", "Body.")
     plain = read_article(write(tmp_path / "b.markdown", "# Heading Title\n\nText.\n"))
-    assert (plain.title, plain.body, plain.section) == ("Heading Title", "Text.", None)
+    assert (plain.title, shown(plain), plain.section) == ("Heading Title", "Text.", None)
     broken = read_article(write(tmp_path / "c.md", "---\ntitle: [unclosed\n---\nStill read.\n"))
-    assert broken.title == "c" and broken.body == "Still read."
+    assert broken.title == "c" and shown(broken) == "Still read."
 
 
 def test_html_file(tmp_path: Path) -> None:
@@ -129,12 +136,12 @@ def test_html_file(tmp_path: Path) -> None:
     assert parsed.author == "Sam"
     assert parsed.link == "https://news.example/story"
     assert parsed.published == 1704164645.0
-    assert parsed.body == "Readable text [1].\n\nLinks:\n[1] https://news.example/rel"
+    assert shown(parsed) == "Readable text [1].\n\nLinks:\n[1] https://news.example/rel"
 
 
 def test_html_title_falls_back_to_title_tag(tmp_path: Path) -> None:
     parsed = read_article(write(tmp_path / "p.htm", "<title>Only Title</title><p>Hi</p>"))
-    assert (parsed.title, parsed.body) == ("Only Title", "Hi")
+    assert (parsed.title, shown(parsed)) == ("Only Title", "Hi")
 
 
 @pytest.mark.parametrize(
@@ -175,4 +182,4 @@ def test_hostile_title_and_body_are_cleaned(tmp_path: Path) -> None:
     parsed = read_article(write(tmp_path / "evil.txt", text))
     assert parsed.title == "]0;pwned[bold red]Evil[/]"
     assert parsed.section == "World"
-    assert parsed.body == "Body[2J text."
+    assert shown(parsed) == "Body[2J text."

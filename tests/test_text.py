@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tui_news.core.text import clean, decode, html_to_text, looks_binary, one_line, safe_link
+from tui_news.core.text import (
+    clean,
+    decode,
+    html_to_text,
+    looks_binary,
+    one_line,
+    readable,
+    safe_link,
+    strip_tags,
+)
 
 
 def test_clean_strips_escapes_bell_and_osc52_but_keeps_newlines() -> None:
@@ -79,3 +88,16 @@ def test_html_to_text_keeps_markup_like_text_literal() -> None:
 def test_html_to_text_of_nothing() -> None:
     assert html_to_text("") == ""
     assert html_to_text("   ") == ""
+
+
+def test_strip_tags_gives_quick_plain_text() -> None:
+    html = "<style>p{}</style><p>Caf&eacute; <b>bold</b></p><script>x()</script><ul><li>a</li></ul>"
+    assert strip_tags(html) == "Café bold a"
+    assert strip_tags("<p>\x1b[31mred</p>") == "[31mred"
+
+
+def test_readable_prefers_converted_content() -> None:
+    assert readable(
+        "quick text", "<p>One</p><p>Two <a href='/x'>x</a></p>", "https://a.example/b"
+    ) == ("One\n\nTwo x [1]\n\nLinks:\n[1] https://a.example/x")
+    assert readable("plain body", None) == "plain body"

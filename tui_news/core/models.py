@@ -26,6 +26,7 @@ class Parsed:
     link: str | None = None
     published: float | None = None
     fingerprint: str | None = None
+    content: str | None = None  # the HTML the body came from, converted when read
 
 
 @dataclass(slots=True)
@@ -57,6 +58,13 @@ class Article:
     read: bool
     starred: bool
     path: str | None = None
+    content: str | None = None
+
+    def readable(self) -> str:
+        """The article's text for reading: its HTML converted, links numbered at the end."""
+        from tui_news.core.text import readable
+
+        return readable(self.body, self.content, self.link)
 
     def to_json(self, with_body: bool = False) -> dict[str, Any]:
         """The article as the CLI's ``--json`` object."""

@@ -77,6 +77,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_starred ON articles (published) WHERE starred = 1;
     CREATE INDEX articles_by_source ON articles (source_id, read);
     """,
+    """
+    ALTER TABLE articles ADD COLUMN content TEXT;
+    """,
 ]
 
 _ORDER = "ORDER BY a.published DESC, a.id DESC"
@@ -88,7 +91,7 @@ _HEADLINE = (
 )
 _ARTICLE = (
     f"SELECT a.id, a.title, a.section, {_NAME}, a.source_id, a.author, a.link, a.published, "
-    "a.body, a.read, a.starred, s.kind, s.location, a.key "
+    "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 _SOURCE = (
@@ -328,6 +331,7 @@ class Store:
                     item.published,
                     clean(item.body).strip(),
                     item.fingerprint,
+                    item.content,
                 )
                 if art_id is not None:
                     updates.append((*values, art_id))
@@ -335,13 +339,14 @@ class Store:
                     inserts.append((*values[:5], now, *values[5:], source_id, item.key, now))
             conn.executemany(
                 "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
-                "published = coalesce(?, published), body = ?, fingerprint = ? WHERE id = ?",
+                "published = coalesce(?, published), body = ?, fingerprint = ?, content = ? "
+                "WHERE id = ?",
                 updates,
             )
             conn.executemany(
                 "INSERT INTO articles (section, title, author, link, published, body, "
-                "fingerprint, source_id, key, first_seen) "
-                "VALUES (?, ?, ?, ?, coalesce(?, ?), ?, ?, ?, ?, ?)",
+                "fingerprint, content, source_id, key, first_seen) "
+                "VALUES (?, ?, ?, ?, coalesce(?, ?), ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             report.added, report.updated = len(inserts), len(updates)
@@ -498,6 +503,7 @@ def _article(row: tuple) -> Article:
         read=bool(row[9]),
         starred=bool(row[10]),
         path=path,
+        content=row[14],
     )
 
 

@@ -230,6 +230,25 @@ class _TextBuilder:
         return body
 
 
+_SCRIPTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def strip_tags(markup: str) -> str:
+    """A quick one-paragraph text of some HTML, for lists and search (not for reading)."""
+    import html
+
+    text = _TAGS.sub(" ", _SCRIPTS.sub(" ", markup))
+    return " ".join(clean(html.unescape(text)).split())
+
+
+def readable(body: str, content: str | None, base_url: str | None = None) -> str:
+    """The text to read: ``content`` (HTML) converted if there is any, else ``body``."""
+    if content:
+        return html_to_text(content, base_url=base_url) or body
+    return body
+
+
 def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:
     """Parse an HTML document or fragment leniently; ``None`` when nothing can be made of it."""
     from lxml import etree

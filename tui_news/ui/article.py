@@ -55,6 +55,7 @@ class ArticleView(LineView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
+        self._text = ""
         self._strips: list[Strip] = []
         self._built_width = -1
         self._styles: tuple[Style, ...] = ()
@@ -62,6 +63,7 @@ class ArticleView(LineView, can_focus=True):
     def show(self, article: Article | None) -> None:
         """Show ``article`` (or the empty state) from its top."""
         self.article = article
+        self._text = article.readable() if article else ""
         self._built_width = -1
         self.scroll_to(y=0, animate=False)
         self._build()
@@ -128,9 +130,8 @@ class ArticleView(LineView, can_focus=True):
         elif article.path:
             blocks.append(Text(article.path, meta))
         blocks.append(Text("─" * width, self.component_style("article--rule"), no_wrap=True))
-        for block in (
-            article.body.split("\n\n") if article.body else ["(This article has no text.)"]
-        ):
+        text = self._text
+        for block in text.split("\n\n") if text else ["(This article has no text.)"]:
             blocks.append(Text(""))
             blocks.extend(self._block(block))
         blocks.append(Text(""))

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from tui_news.core.dates import to_timestamp
 from tui_news.core.models import Parsed
-from tui_news.core.text import clean, html_to_text, one_line, paragraphs, safe_link
+from tui_news.core.text import clean, one_line, paragraphs, safe_link, strip_tags
 
 
 class FeedError(Exception):
@@ -37,7 +35,6 @@ class Feed:
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I | re.S)
-_STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
 def parse_feed(data: bytes, url: str) -> Feed:
@@ -51,8 +48,11 @@ def parse_feed(data: bytes, url: str) -> Feed:
         return _parse_json_feed(data, url)
     if _HTML_START.match(head):
         raise FeedError("not a feed: the address gives an HTML page")
+    from lxml import etree
+
+    strict = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        etree.fromstring(data, _STRICT)
+        etree.fromstring(data, strict)
     except etree.XMLSyntaxError:
         feed = _parse_loose(data, url)
     else:
@@ -179,16 +179,16 @@ def _item(
 ) -> Parsed:
     """One feed item as an article; its key is its id, else its link, else a content hash.
 
-    The item's link is resolved against the feed's address, links in its text against the
-    item's link.
+    The item's link is resolved against the feed's address. HTML is kept as the article's
+    content (converted for reading when opened, links resolved against the item's link); its
+    body is a quick plain text of it, for lists and search.
     """
     absolute = _absolute(base, link)
-    text = paragraphs(clean(body).split("\n")) if plain or "<" not in body else ""
-    if not text and body:
-        text = html_to_text(body, base_url=absolute or base)
-    name = one_line(title) or one_line(text)[:80] or "(untitled)"
+    html = None if plain or "<" not in body else body
+    text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
+    name = one_line(title) or text[:80] or "(untitled)"
     key = one_line(entry_id) or (absolute or "")
-    digest = hashlib.sha1(f"{name}\0{text}\0{absolute}\0{published}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{name}\0{body}\0{absolute}\0{published}".encode()).hexdigest()
     return Parsed(
         key=key or f"sha1:{digest}",
         title=name,
@@ -197,6 +197,7 @@ def _item(
         link=safe_link(absolute),
         published=published,
         fingerprint=digest,
+        content=html,
     )
 
 

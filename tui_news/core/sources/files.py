@@ -19,12 +19,12 @@ if TYPE_CHECKING:
 from tui_news.core.text import (
     clean,
     decode,
-    html_to_text,
     looks_binary,
     one_line,
     paragraphs,
     parse_html,
     safe_link,
+    strip_tags,
 )
 
 TEXT_SUFFIXES = {"", ".txt", ".text"}
@@ -158,10 +158,12 @@ def parse_markdown(text: str) -> Parsed:
         if title:
             _pop_heading(root, "h1", only_if=title)
     section = _first_str(meta, "section", "category", "categories")
+    content = _serialise(root) if root is not None else None
     return Parsed(
         key="",
         title=title,
-        body=html_to_text(root) if root is not None else "",
+        body=strip_tags(content) if content else "",
+        content=content,
         section=section,
         author=_first_str(meta, "author", "authors"),
         link=safe_link(_first_str(meta, "link", "url", "canonical")),
@@ -206,6 +208,12 @@ def _pop_heading(root: lxml_html.HtmlElement, tag: str, only_if: str | None = No
     return text
 
 
+def _serialise(element: lxml_html.HtmlElement) -> str:
+    from lxml import html as lxml_html
+
+    return lxml_html.tostring(element, encoding="unicode")
+
+
 def _meta(root: lxml_html.HtmlElement, *names: str) -> str | None:
     for element in root.iter("meta"):
         key = (element.get("property") or element.get("name") or "").lower()
@@ -237,12 +245,16 @@ def parse_html_article(text: str) -> Parsed:
     )
     body_root = next(
         (e for e in root.iter("article", "main") if e is not None),
-        next((e for e in root.iter() if e.get("role") == "main"), root),
+        next((e for e in root.iter() if e.get("role") == "main"), None),
     )
+    if body_root is None:
+        body_root = next(root.iter("body"), root)
+    content = _serialise(body_root)
     return Parsed(
         key="",
         title=title,
-        body=html_to_text(body_root, base_url=safe_link(canonical)),
+        body=strip_tags(content),
+        content=content,
         section=_meta(root, "article:section"),
         author=_meta(root, "author", "article:author", "dc.creator"),
         link=safe_link(canonical or _meta(root, "og:url")),
