@@ -13,7 +13,6 @@ from tui_news import __version__
 from tui_news.core.config import ConfigError
 from tui_news.core.models import Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
-from tui_news.core.sources.opml import ListError
 from tui_news.core.store import LibraryError
 from tui_news.core.text import clean
 
@@ -174,6 +173,8 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
             data = handle.read()
     except OSError as error:
         raise UsageError(f"cannot read {args.file} ({error.strerror})") from None
+    from tui_news.core.sources.opml import ListError
+
     try:
         added, skipped = reader.import_list(data)
     except ListError as error:

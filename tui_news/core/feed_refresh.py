@@ -24,6 +24,7 @@ class FetchSettings:
     connections: int = 16
     timeout: float = 20.0
     max_bytes: int = 10 * 1024 * 1024
+    per_host: int = 4  # polite to one server, and httpx's pool stays quick
 
     def client(self) -> httpx.AsyncClient:
         """A client obeying these limits."""
@@ -85,20 +86,21 @@ def store_feed(
     """Store a fetched feed's items (all under the source's section) and its validators."""
     moved = response.moved_to if is_url(source.location) else None
     report = RefreshReport()
-    if feed is not None:
-        named = source.name if source.name != source.location else ""
-        section = source.section or named or feed.title or host_name(source.location)
-        for item in feed.items:
-            item.section = section
-        report = store.apply(source.id, feed.items, None, [])
-    store.set_fetched(
-        source.id,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        site=feed.link if feed else None,
-        location=moved,
-        title=feed.title if feed else None,
-    )
+    with store.transaction():  # one commit per feed
+        if feed is not None:
+            named = source.name if source.name != source.location else ""
+            section = source.section or named or feed.title or host_name(source.location)
+            for item in feed.items:
+                item.section = section
+            report = store.apply(source.id, feed.items, None, [])
+        store.set_fetched(
+            source.id,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            site=feed.link if feed else None,
+            location=moved,
+            title=feed.title if feed else None,
+        )
     return report
 
 
@@ -111,11 +113,15 @@ async def refresh_feeds(
     """Fetch every feed source at once (bounded by ``settings.connections``) and store each."""
     report = RefreshReport()
     gate = asyncio.Semaphore(settings.connections)
+    hosts: dict[str, asyncio.Semaphore] = {}
     async with settings.client() as client:
 
         async def one(source: Source) -> None:
+            host = hosts.setdefault(
+                host_name(source.location), asyncio.Semaphore(settings.per_host)
+            )
             try:
-                async with gate:
+                async with host, gate:
                     if is_url(source.location):
                         response = await fetch(
                             client,

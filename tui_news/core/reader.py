@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -83,6 +82,8 @@ class Reader:
         if not is_url(url):
             raise LibraryError(f"{url}: only http and https addresses can be subscribed to")
         self._refuse_duplicate(url)
+        import asyncio
+
         try:
             response, feed = asyncio.run(resolve(url, self.fetch_settings))
         except (FetchError, FeedError) as error:
@@ -181,6 +182,8 @@ class Reader:
 
         feeds = [s for s in sources if s.kind == "feed"]
         if feeds:
+            import asyncio
+
             from tui_news.core.feed_refresh import refresh_feeds
 
             report.merge(asyncio.run(refresh_feeds(self.store, feeds, self.fetch_settings, done)))

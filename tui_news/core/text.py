@@ -25,6 +25,8 @@ def clean(text: str | None) -> str:
     """Return ``text`` with line endings normalised and every control character removed."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to remove
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _UNSAFE.sub("", text)
 
@@ -36,6 +38,8 @@ def one_line(text: str | None) -> str:
 
 def safe_link(url: str | None) -> str | None:
     """Return ``url`` if it is an http(s) or mailto link without controls, else ``None``."""
+    if url and url.startswith(("https://", "http://")) and url.isascii() and url.isprintable():
+        return url.replace(" ", "%20")  # the common case, without parsing
     url = one_line(url).replace(" ", "%20")
     if not url:
         return None

@@ -150,6 +150,8 @@ def _text(value: Any) -> str:
 def _absolute(base: str, link: str | None) -> str | None:
     if not link:
         return None
+    if link.startswith(("https://", "http://")):
+        return link.strip()  # already absolute: no need to join
     try:
         return urljoin(base, link.strip())
     except ValueError:

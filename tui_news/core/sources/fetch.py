@@ -67,6 +67,10 @@ async def fetch(
     try:
         async with client.stream("GET", url, headers=headers) as response:
             moved = _permanent_move(url, response)
+            if response.status_code == 304 or response.status_code >= 400:
+                await (
+                    response.aread()
+                )  # an empty or short body: read it so the connection is reused
             if response.status_code == 304:
                 return Response(
                     str(response.url), 304, etag=etag, last_modified=last_modified, moved_to=moved
