@@ -2,4 +2,5 @@
 
 from tui_news.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a parsing process re-imports this module
+    raise SystemExit(main())

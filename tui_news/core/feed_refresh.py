@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +28,9 @@ class FetchSettings:
     timeout: float = 20.0
     max_bytes: int = 10 * 1024 * 1024
     per_host: int = 4  # polite to one server, and httpx's pool stays quick
+    parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
+    parse_workers: int = 4  # at most; never more than the cores less one
+    store_batch: int = 20  # feeds stored per transaction
 
     def client(self) -> httpx.AsyncClient:
         """A client obeying these limits."""
@@ -110,35 +116,85 @@ async def refresh_feeds(
     settings: FetchSettings,
     done: Callable[[Source], None] | None = None,
 ) -> RefreshReport:
-    """Fetch every feed source at once (bounded by ``settings.connections``) and store each."""
+    """Fetch every feed source at once and store each.
+
+    Fetches are bounded by ``settings.connections`` (and ``per_host`` per server). With many
+    feeds, parsing runs in other processes, so fetching, parsing and storing overlap; what
+    arrives is stored a few feeds per transaction.
+    """
     report = RefreshReport()
     gate = asyncio.Semaphore(settings.connections)
     hosts: dict[str, asyncio.Semaphore] = {}
-    async with settings.client() as client:
+    pending: list[tuple[Source, Response | None, Feed | None, str | None]] = []
 
-        async def one(source: Source) -> None:
-            host = hosts.setdefault(
-                host_name(source.location), asyncio.Semaphore(settings.per_host)
-            )
-            try:
-                async with host, gate:
-                    if is_url(source.location):
-                        response = await fetch(
-                            client,
-                            source.location,
-                            etag=source.etag,
-                            last_modified=source.last_modified,
-                            max_bytes=settings.max_bytes,
-                        )
-                    else:
-                        response = read_feed_file(source.location, settings.max_bytes)
-                feed = None if response.status == 304 else parse_feed(response.body, response.url)
-                report.merge(store_feed(store, source, response, feed))
-            except (FetchError, FeedError) as error:
-                store.set_source_error(source.id, str(error))
-                report.failed[source.name] = str(error)
+    def flush() -> None:
+        with store.transaction():
+            for source, response, feed, error in pending:
+                if error is not None or response is None:
+                    store.set_source_error(source.id, error or "")
+                    report.failed[source.name] = error or ""
+                else:
+                    report.merge(store_feed(store, source, response, feed))
+        finished = [source for source, *_ in pending]
+        pending.clear()
+        for source in finished:
             if done:
                 done(source)
 
-        await asyncio.gather(*(one(source) for source in sources))
+    async def one(source: Source, client: httpx.AsyncClient) -> None:
+        host = hosts.setdefault(host_name(source.location), asyncio.Semaphore(settings.per_host))
+        try:
+            async with host, gate:
+                if is_url(source.location):
+                    response = await fetch(
+                        client,
+                        source.location,
+                        etag=source.etag,
+                        last_modified=source.last_modified,
+                        max_bytes=settings.max_bytes,
+                    )
+                else:
+                    response = read_feed_file(source.location, settings.max_bytes)
+            feed = (
+                None if response.status == 304 else await parsers.parse(response.body, response.url)
+            )
+            pending.append((source, response, feed, None))
+        except (FetchError, FeedError) as error:
+            pending.append((source, None, None, str(error)))
+        if len(pending) >= settings.store_batch:
+            flush()
+
+    parsers = _Parsers(len(sources), settings)
+    try:
+        async with settings.client() as client:
+            await asyncio.gather(*(one(source, client) for source in sources))
+    finally:
+        parsers.close()
+    flush()
     return report
+
+
+class _Parsers:
+    """Parses feeds inline, or in other processes when a refresh is big enough to gain.
+
+    The processes start with the first body to parse, so a refresh of unchanged feeds
+    (all 304) never starts them.
+    """
+
+    def __init__(self, feeds: int, settings: FetchSettings) -> None:
+        self.workers = min(settings.parse_workers, (os.cpu_count() or 1) - 1)
+        if feeds < settings.parallel_from:
+            self.workers = 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    async def parse(self, body: bytes, url: str) -> Feed:
+        if self.workers < 1:
+            return parse_feed(body, url)
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, parse_feed, body, url)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
