@@ -495,7 +495,7 @@ class NewsApp(App[None]):
         self.load_counts()
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
-        self.sidebar.border_subtitle = f"reading {message.done + 1}/{message.total}…"
+        self.sidebar.border_subtitle = f"refreshing {message.done}/{message.total}…"
 
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report

@@ -19,7 +19,7 @@ class CountsLoaded(Message):
 
 @dataclass
 class RefreshProgress(Message):
-    """A refresh has reached source ``done + 1`` of ``total``."""
+    """``done`` of ``total`` sources are refreshed; ``name`` is the one just finished."""
 
     done: int
     total: int
