@@ -220,3 +220,20 @@ def test_unknown_host_is_a_dns_failure(reader: Reader) -> None:
     assert reader.store.source(source.id).last_error == "host not found (DNS lookup failed)"
     with pytest.raises(LibraryError, match=r"cannot subscribe to .*: host not found"):
         reader.add("https://other.nonexistent.invalid/")
+
+
+def test_redirect_loops_and_mixed_chains(reader: Reader, server: FeedServer) -> None:
+    server.routes["/feed"] = Route(rss("Planet", items(1)))
+    reader.add(server.url("/feed"))
+    server.routes["/feed"] = Route(status=301, location="/hop")
+    server.routes["/hop"] = Route(status=302, location="/final")  # not permanent all the way
+    server.routes["/final"] = Route(rss("Planet", items(2)))
+    assert reader.refresh().added == 1
+    assert reader.sources()[0].location == server.url("/feed")
+    server.routes["/feed"] = Route(status=308, location="/feed")
+    assert reader.refresh().failed == {"Planet": "too many redirects"}
+    server.routes["/feed"] = Route(status=301, location="file:///etc/passwd")
+    assert reader.refresh().failed == {
+        "Planet": "redirected to something other than a web address: file:///etc/passwd"
+    }
+    assert len(reader.store.articles(View())) == 2

@@ -15,7 +15,7 @@ import httpx
 
 from tui_news.core.models import RefreshReport, Source
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
-from tui_news.core.sources.fetch import FetchError, Response, fetch, make_client
+from tui_news.core.sources.fetch import Fetcher, FetchError, Response
 from tui_news.core.sources.files import human_size
 from tui_news.core.store import Store
 
@@ -32,9 +32,9 @@ class FetchSettings:
     parse_workers: int = 4  # at most; never more than the cores less one
     store_batch: int = 20  # feeds stored per transaction
 
-    def client(self) -> httpx.AsyncClient:
-        """A client obeying these limits."""
-        return make_client(
+    def fetcher(self) -> Fetcher:
+        """A fetcher obeying these limits."""
+        return Fetcher(
             self.connections, httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
         )
 
@@ -68,8 +68,8 @@ def read_feed_file(path: str, max_bytes: int) -> Response:
 
 async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
     """Fetch ``url`` and parse it; a web page is searched for the feeds it announces."""
-    async with settings.client() as client:
-        response = await fetch(client, url, max_bytes=settings.max_bytes)
+    async with settings.fetcher() as fetcher:
+        response = await fetcher.fetch(url, max_bytes=settings.max_bytes)
         try:
             return response, parse_feed(response.body, response.url)
         except FeedError as error:
@@ -79,7 +79,7 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
         last: Exception | None = None
         for candidate in candidates:
             try:
-                found = await fetch(client, candidate, max_bytes=settings.max_bytes)
+                found = await fetcher.fetch(candidate, max_bytes=settings.max_bytes)
                 return found, parse_feed(found.body, found.url)
             except (FetchError, FeedError) as problem:
                 last = problem
@@ -141,13 +141,12 @@ async def refresh_feeds(
             if done:
                 done(source)
 
-    async def one(source: Source, client: httpx.AsyncClient) -> None:
+    async def one(source: Source, fetcher: Fetcher) -> None:
         host = hosts.setdefault(host_name(source.location), asyncio.Semaphore(settings.per_host))
         try:
             async with host, gate:
                 if is_url(source.location):
-                    response = await fetch(
-                        client,
+                    response = await fetcher.fetch(
                         source.location,
                         etag=source.etag,
                         last_modified=source.last_modified,
@@ -166,8 +165,8 @@ async def refresh_feeds(
 
     parsers = _Parsers(len(sources), settings)
     try:
-        async with settings.client() as client:
-            await asyncio.gather(*(one(source, client) for source in sources))
+        async with settings.fetcher() as fetcher:
+            await asyncio.gather(*(one(source, fetcher) for source in sources))
     finally:
         parsers.close()
     flush()

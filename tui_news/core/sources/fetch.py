@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -14,6 +15,7 @@ from tui_news.core.sources.files import human_size
 USER_AGENT = f"tui-news/{__version__} (terminal newsreader; +https://pypi.org/project/tui-news/)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+MAX_REDIRECTS = 8
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.1"
@@ -37,92 +39,116 @@ class Response:
     moved_to: str | None = None
 
 
-def make_client(max_connections: int = 16, timeout: httpx.Timeout = TIMEOUT) -> httpx.AsyncClient:
-    """An HTTP client for feeds: redirects followed, gzip and deflate accepted."""
-    return httpx.AsyncClient(
-        follow_redirects=True,
-        max_redirects=8,
-        timeout=timeout,
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
-    )
+class Fetcher:
+    """GETs feeds through httpx's transport, following redirects itself.
 
+    A 304 costs less this way than through ``httpx.AsyncClient``, whose per-request work
+    (cookies, auth, hooks) outweighs the request itself when hundreds of feeds answer 304.
+    """
 
-async def fetch(
-    client: httpx.AsyncClient,
-    url: str,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Response:
-    """GET ``url``; raise :class:`FetchError` with a reason on any failure."""
-    headers = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    try:
-        async with client.stream("GET", url, headers=headers) as response:
-            moved = _permanent_move(url, response)
-            if response.status_code == 304 or response.status_code >= 400:
-                await (
-                    response.aread()
-                )  # an empty or short body: read it so the connection is reused
-            if response.status_code == 304:
-                return Response(
-                    str(response.url), 304, etag=etag, last_modified=last_modified, moved_to=moved
-                )
-            if response.status_code >= 400:
-                phrase = response.reason_phrase or ""
-                raise FetchError(
-                    f"the server answered HTTP {response.status_code} {phrase}".rstrip()
-                )
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(_too_big(int(declared), max_bytes))
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(_too_big(size, max_bytes, at_least=True))
-                chunks.append(chunk)
-            return Response(
-                str(response.url),
-                response.status_code,
-                b"".join(chunks),
-                response.headers.get("content-type", ""),
-                response.headers.get("etag"),
-                response.headers.get("last-modified"),
-                moved,
+    def __init__(self, max_connections: int = 16, timeout: httpx.Timeout = TIMEOUT) -> None:
+        self.timeout = timeout
+        self.transport = httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
             )
-    except httpx.TimeoutException:
-        waited = client.timeout.read or 0
-        raise FetchError(f"timed out (no answer within {waited:g} s)") from None
-    except httpx.TooManyRedirects:
-        raise FetchError("too many redirects") from None
-    except httpx.DecodingError:
-        raise FetchError("the server sent a broken compressed body") from None
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL):
-        raise FetchError(f"not a web address: {url}") from None
-    except httpx.ConnectError as error:
-        raise FetchError(_connect_reason(error)) from None
-    except httpx.HTTPError as error:
-        raise FetchError(
-            f"network error ({type(error).__name__}: {error})".replace(" ()", "")
-        ) from None
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.transport.aclose()
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Response:
+        """GET ``url``; raise :class:`FetchError` with a reason on any failure."""
+        headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            return await self._follow(url, headers, max_bytes)
+        except httpx.TimeoutException:
+            waited = self.timeout.read or 0
+            raise FetchError(f"timed out (no answer within {waited:g} s)") from None
+        except httpx.DecodingError:
+            raise FetchError("the server sent a broken compressed body") from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL):
+            raise FetchError(f"not a web address: {url}") from None
+        except httpx.ConnectError as error:
+            raise FetchError(_connect_reason(error)) from None
+        except httpx.HTTPError as error:
+            reason = f"network error ({type(error).__name__}: {error})".replace(" ()", "")
+            raise FetchError(reason) from None
+
+    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        extensions = {"timeout": self.timeout.as_dict()}
+        current, permanent = url, True
+        for _hop in range(MAX_REDIRECTS + 1):
+            request = httpx.Request("GET", current, headers=headers, extensions=extensions)
+            response = await self.transport.handle_async_request(request)
+            try:
+                location = response.headers.get("location")
+                if response.status_code in (301, 302, 303, 307, 308) and location:
+                    await response.aread()
+                    permanent = permanent and response.status_code in (301, 308)
+                    current = urljoin(current, location.strip())
+                    if urlsplit(current).scheme not in ("http", "https"):
+                        raise FetchError(
+                            f"redirected to something other than a web address: {current}"
+                        )
+                    continue
+                moved = current if permanent and current != url else None
+                return await _read(current, response, max_bytes, moved, headers)
+            finally:
+                await response.aclose()
+        raise FetchError("too many redirects")
 
 
-def _permanent_move(url: str, response: httpx.Response) -> str | None:
-    """The new address if every redirect on the way was permanent (301 or 308)."""
-    history = response.history
-    if history and all(step.status_code in (301, 308) for step in history):
-        final = str(response.url)
-        return final if final != url else None
-    return None
+async def _read(
+    url: str, response: httpx.Response, max_bytes: int, moved: str | None, sent: dict[str, str]
+) -> Response:
+    """The answer to a GET: nothing new (304), an error status, or a body within the cap."""
+    if response.status_code == 304:
+        await response.aread()  # empty: read it so the connection is reused
+        return Response(
+            url,
+            304,
+            etag=sent.get("If-None-Match"),
+            last_modified=sent.get("If-Modified-Since"),
+            moved_to=moved,
+        )
+    if response.status_code >= 400:
+        await response.aread()
+        phrase = httpx.codes.get_reason_phrase(response.status_code)
+        raise FetchError(f"the server answered HTTP {response.status_code} {phrase}".rstrip())
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(_too_big(int(declared), max_bytes))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(_too_big(size, max_bytes, at_least=True))
+        chunks.append(chunk)
+    return Response(
+        url,
+        response.status_code,
+        b"".join(chunks),
+        response.headers.get("content-type", ""),
+        response.headers.get("etag"),
+        response.headers.get("last-modified"),
+        moved,
+    )
 
 
 def _too_big(size: int, limit: int, at_least: bool = False) -> str:
