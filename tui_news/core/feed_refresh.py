@@ -27,7 +27,7 @@ class FetchSettings:
     connections: int = 16
     timeout: float = 20.0
     max_bytes: int = 10 * 1024 * 1024
-    per_host: int = 4  # polite to one server, and httpx's pool stays quick
+    per_host: int = 2  # polite to one server, and httpx's pool stays quick
     parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
     parse_workers: int = 4  # at most; never more than the cores less one
     store_batch: int = 20  # feeds stored per transaction
