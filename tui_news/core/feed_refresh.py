@@ -29,7 +29,7 @@ class FetchSettings:
     max_bytes: int = 10 * 1024 * 1024
     per_host: int = 2  # polite to one server, and httpx's pool stays quick
     parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
-    parse_workers: int = 4  # at most; never more than the cores less one
+    parse_workers: int = 4  # at most, and no more than the cores (the main process mostly waits)
     store_batch: int = 20  # feeds stored per transaction
 
     def fetcher(self) -> Fetcher:
@@ -181,7 +181,7 @@ class _Parsers:
     """
 
     def __init__(self, feeds: int, settings: FetchSettings) -> None:
-        self.workers = min(settings.parse_workers, (os.cpu_count() or 1) - 1)
+        self.workers = min(settings.parse_workers, (os.cpu_count() or 1))
         if feeds < settings.parallel_from:
             self.workers = 0
         self.pool: ProcessPoolExecutor | None = None
