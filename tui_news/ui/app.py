@@ -80,7 +80,7 @@ class NewsApp(App[None]):
             with Reading(id="reading"):
                 yield HeadlineList(self.store, id="headlines")
                 yield ArticleView(id="article")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sidebar(self) -> Sidebar:
