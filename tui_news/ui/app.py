@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from importlib.resources import files
 
@@ -21,7 +22,13 @@ from tui_news.core.store import LibraryError
 from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.headlines import HeadlineList
-from tui_news.ui.messages import CountsLoaded, RefreshDone, RefreshProgress, SourceAdded
+from tui_news.ui.messages import (
+    CountsLoaded,
+    RefreshDone,
+    RefreshProgress,
+    SourceAdded,
+    ViewLoaded,
+)
 from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, HelpScreen, ProblemsScreen
 from tui_news.ui.sidebar import ALL, Sidebar
 
@@ -142,8 +149,19 @@ class NewsApp(App[None]):
 
     def show_view(self, view: View, keep: int | None = None) -> None:
         """Fill the headline list with a view's articles."""
+        self._apply_view(view, self.store.view_ids(view), keep)
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def load_view(self, view: View) -> None:
+        """Read a view's ids in a thread, so moving through the sidebar never waits on it."""
+        self.post_message(ViewLoaded(view, self.store.view_ids(view)))
+
+    def on_view_loaded(self, message: ViewLoaded) -> None:
+        if message.view == self.view:  # the sidebar may have moved on meanwhile
+            self._apply_view(message.view, message.ids, None)
+
+    def _apply_view(self, view: View, ids: array[int], keep: int | None) -> None:
         self.view = view
-        ids = self.store.view_ids(view)
         self.headlines.empty_text = (
             "No sources yet: press a to add a feed or a folder"
             if view == ALL and not ids and not self.store.has_sources()
@@ -176,7 +194,8 @@ class NewsApp(App[None]):
     @on(Tree.NodeHighlighted, "#sidebar")
     def _section_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
         if event.node.data is not None and event.node.data != self.view:
-            self.show_view(event.node.data)
+            self.view = event.node.data
+            self.load_view(event.node.data)
 
     @on(Tree.NodeSelected, "#sidebar")
     def _section_selected(self, event: Tree.NodeSelected[View]) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_news.core.models import RefreshReport, SectionCount, Source
+from tui_news.core.models import RefreshReport, SectionCount, Source, View
 
 
 @dataclass
@@ -40,3 +41,11 @@ class SourceAdded(Message):
     source: Source | None
     report: RefreshReport
     error: str | None
+
+
+@dataclass
+class ViewLoaded(Message):
+    """The ids of a view's articles, newest first, read in a thread."""
+
+    view: View
+    ids: array[int]
