@@ -304,3 +304,20 @@ async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> 
             "⚠ Flaky: the server answered HTTP 500 Internal Server Error"
         )
         assert "Kept" in line_text(app.headlines, 0)
+
+
+async def test_big_refresh_parses_in_other_processes_under_the_app(reader: Reader, server) -> None:
+    # 40 feeds or more are parsed in a process pool; starting it under a running app (whose
+    # stderr is replaced) once failed with "bad value(s) in fds_to_keep".
+    from tests.feedserver import Route, rss
+
+    for n in range(40):
+        server.routes[f"/f{n}"] = Route(rss(f"Feed {n}", [{"title": f"Story {n}", "guid": "1"}]))
+        reader.store.add_source("feed", server.url(f"/f{n}"), "", "Many")
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)  # the start-up refresh
+        assert reader.store.failures() == {}
+        assert len(reader.store.articles(View())) == 40
+        assert sidebar_labels(app)["Many"] == ["▶", "Many", "40"]
+        assert not [n for n in app._notifications if n.severity == "error"]

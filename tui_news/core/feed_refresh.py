@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -173,6 +174,21 @@ async def refresh_feeds(
     return report
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    A full-screen app replaces ``sys.stderr`` with an object whose ``fileno()`` is -1, which the
+    tracker would otherwise try to hand to its process ("bad value(s) in fds_to_keep").
+    """
+    from multiprocessing import resource_tracker
+
+    replaced, sys.stderr = sys.stderr, sys.__stderr__ or sys.stderr
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = replaced
+
+
 class _Parsers:
     """Parses feeds inline, or in other processes when a refresh is big enough to gain.
 
@@ -190,6 +206,7 @@ class _Parsers:
         if self.workers < 1:
             return parse_feed(body, url)
         if self.pool is None:
+            _start_resource_tracker()
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
         return await asyncio.get_running_loop().run_in_executor(self.pool, parse_feed, body, url)
