@@ -174,6 +174,13 @@ async def refresh_feeds(
     return report
 
 
+def _quiet_worker() -> None:
+    """A parsing process writes nothing to the terminal (it would scribble over the app)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
 def _start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker with the real stderr.
 
@@ -208,7 +215,9 @@ class _Parsers:
         if self.pool is None:
             _start_resource_tracker()
             context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_quiet_worker
+            )
         return await asyncio.get_running_loop().run_in_executor(self.pool, parse_feed, body, url)
 
     def close(self) -> None:
