@@ -321,3 +321,23 @@ async def test_big_refresh_parses_in_other_processes_under_the_app(reader: Reade
         assert len(reader.store.articles(View())) == 40
         assert sidebar_labels(app)["Many"] == ["▶", "Many", "40"]
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_auto_refresh_follows_the_config(reader: Reader, server) -> None:
+    from tests.feedserver import Route, rss
+
+    server.routes["/feed"] = Route(rss("Ticker", [{"title": "First", "guid": "1"}]))
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    reader.config.refresh_minutes = 0.005  # every 0.3 s
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert server.paths() == ["/feed"]  # only the add so far
+        server.routes["/feed"] = Route(
+            rss("Ticker", [{"title": "First", "guid": "1"}, {"title": "Second", "guid": "2"}])
+        )
+        await asyncio.sleep(0.8)
+        await settle(app, pilot)
+        assert len(server.paths()) >= 2
+        assert "Second" in line_text(app.headlines, 0) + line_text(app.headlines, 1)
