@@ -22,7 +22,6 @@ from pathlib import Path
 from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
 from tui_news.core.reader import make_reader
 from tui_news.core.sources.feeds import parse_feed
-from tui_news.core.sources.fetch import fetch
 from tui_news.core.store import Store
 from tui_news.core.text import html_to_text
 
@@ -31,11 +30,11 @@ perf = time.perf_counter
 
 async def fetch_all(urls: list[str], settings: FetchSettings) -> list[bytes]:
     gate = asyncio.Semaphore(settings.connections)
-    async with settings.client() as client:
+    async with settings.fetcher() as fetcher:
 
         async def one(url: str) -> bytes:
             async with gate:
-                return (await fetch(client, url, max_bytes=settings.max_bytes)).body
+                return (await fetcher.fetch(url, max_bytes=settings.max_bytes)).body
 
         return await asyncio.gather(*(one(url) for url in urls))
 
