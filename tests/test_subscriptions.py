@@ -237,3 +237,27 @@ def test_redirect_loops_and_mixed_chains(reader: Reader, server: FeedServer) -> 
         "Planet": "redirected to something other than a web address: file:///etc/passwd"
     }
     assert len(reader.store.articles(View())) == 2
+
+
+def test_an_unexpected_parser_error_fails_only_that_feed(
+    reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui_news.core.feed_refresh as feed_refresh
+
+    server.routes["/good"] = Route(rss("Good", items(2)))
+    server.routes["/bad"] = Route(rss("Bad", items(2, prefix="B")))
+    reader.store.add_source("feed", server.url("/good"), "Good", None)
+    reader.store.add_source("feed", server.url("/bad"), "Bad", None)
+    real = feed_refresh.parse_feed
+
+    def flaky(body: bytes, url: str):  # stands in for a parser bug on one document
+        if url.endswith("/bad"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(body, url)
+
+    monkeypatch.setattr(feed_refresh, "parse_feed", flaky)
+    report = reader.refresh()
+    assert report.added == 2
+    assert report.failed == {
+        "Bad": "could not be read (RecursionError: maximum recursion depth exceeded)"
+    }

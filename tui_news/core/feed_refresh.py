@@ -161,6 +161,9 @@ async def refresh_feeds(
             pending.append((source, response, feed, None))
         except (FetchError, FeedError) as error:
             pending.append((source, None, None, str(error)))
+        except Exception as error:  # a bug or a parser crash fails this source, not the refresh
+            reason = f"could not be read ({type(error).__name__}: {error})"
+            pending.append((source, None, None, reason))
         if len(pending) >= settings.store_batch:
             flush()
 
