@@ -328,16 +328,18 @@ async def test_auto_refresh_follows_the_config(reader: Reader, server) -> None:
 
     server.routes["/feed"] = Route(rss("Ticker", [{"title": "First", "guid": "1"}]))
     await asyncio.to_thread(reader.add, server.url("/feed"))
-    reader.config.refresh_on_start = False
+    server.routes["/feed"] = Route(
+        rss("Ticker", [{"title": "First", "guid": "1"}, {"title": "Second", "guid": "2"}])
+    )
+    reader.config.refresh_on_start = False  # only the interval can bring "Second"
     reader.config.refresh_minutes = 0.005  # every 0.3 s
     app = NewsApp(reader)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        assert server.paths() == ["/feed"]  # only the add so far
-        server.routes["/feed"] = Route(
-            rss("Ticker", [{"title": "First", "guid": "1"}, {"title": "Second", "guid": "2"}])
-        )
-        await asyncio.sleep(0.8)
-        await settle(app, pilot)
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            await settle(app, pilot)
+            if len(reader.store.articles(View())) == 2:
+                break
         assert len(server.paths()) >= 2
+        assert {a.title for a in reader.store.articles(View())} == {"First", "Second"}
         assert "Second" in line_text(app.headlines, 0) + line_text(app.headlines, 1)
