@@ -343,3 +343,29 @@ async def test_auto_refresh_follows_the_config(reader: Reader, server) -> None:
         assert len(server.paths()) >= 2
         assert {a.title for a in reader.store.articles(View())} == {"First", "Second"}
         assert "Second" in line_text(app.headlines, 0) + line_text(app.headlines, 1)
+
+
+async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> None:
+    from tests.feedserver import Route, rss
+
+    body = (
+        "&lt;p&gt;See &lt;a href='https://one.example/'&gt;one&lt;/a&gt; and "
+        "&lt;a href='/two'&gt;two&lt;/a&gt; and "
+        "&lt;a href='javascript:x()'&gt;bad&lt;/a&gt;&lt;/p&gt;"
+    )
+    item = {"title": "Linked", "guid": "1", "link": "https://news.example/a", "description": body}
+    server.routes["/feed"] = Route(rss("Links", [item]))
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # the browser cannot run here
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.article_view.links == {1: "https://one.example/", 2: "https://news.example/two"}
+        await pilot.press("2", "o", "3")
+        await settle(app, pilot)
+        assert opened == ["https://news.example/two", "https://news.example/a"]
+        assert "This article has no link [3]." in [n.message for n in app._notifications]

@@ -63,6 +63,10 @@ class NewsApp(App[None]):
         Binding("M", "mark_all_read", "All read", show=False, id="mark_all_read"),
         Binding("s", "star", "Star", id="star"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        *(
+            Binding(str(n), f"open_numbered({n})", "", show=False, id=f"link_{n}")
+            for n in range(1, 10)
+        ),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("r", "refresh_here", "Refresh", show=False, id="refresh"),
         Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
@@ -329,6 +333,15 @@ class NewsApp(App[None]):
             self.open_url(link)
             self.notify(f"Opening {link}", markup=False, timeout=3)
 
+    def action_open_numbered(self, number: int) -> None:
+        """Open link [number] of the article being read."""
+        url = self.article_view.links.get(number)
+        if url is None:
+            self.notify(f"This article has no link [{number}].", severity="warning", timeout=2)
+            return
+        self.open_url(url)
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+
     def action_copy_link(self) -> None:
         link = self._link()
         if link:
@@ -411,6 +424,7 @@ class NewsApp(App[None]):
                 )
                 rows.append((shown, binding.description, binding.id or ""))
             groups.append((title, rows))
+        groups[0][1].append(("1 … 9", "Open link [n] of the article", "link_1 … link_9"))
         groups[0][1].append(("ctrl+p", "Command palette (actions, themes)", ""))
         return groups
 

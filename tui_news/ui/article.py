@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tui_news.core.models import Article
+from tui_news.core.text import safe_link
 from tui_news.ui.lineview import LineView
 
 MAX_TEXT_WIDTH = 96
@@ -56,6 +57,7 @@ class ArticleView(LineView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
         self._text = ""
+        self.links: dict[int, str] = {}
         self._strips: list[Strip] = []
         self._built_width = -1
         self._styles: tuple[Style, ...] = ()
@@ -64,6 +66,7 @@ class ArticleView(LineView, can_focus=True):
         """Show ``article`` (or the empty state) from its top."""
         self.article = article
         self._text = article.readable() if article else ""
+        self.links = _numbered_links(self._text)
         self._built_width = -1
         self.scroll_to(y=0, animate=False)
         self._build()
@@ -178,3 +181,14 @@ class ArticleView(LineView, can_focus=True):
             self.post_message(self.AtEnd())
         else:
             self.action_page(1)
+
+
+def _numbered_links(text: str) -> dict[int, str]:
+    """The ``[n] url`` lines listed under ``Links:`` at the end of an article's text."""
+    _, found, listed = text.rpartition("\n\nLinks:\n") if "\n\nLinks:\n" in text else ("", "", "")
+    links: dict[int, str] = {}
+    for line in listed.split("\n") if found else []:
+        number, _, url = line.partition("] ")
+        if number.startswith("[") and number[1:].isdigit() and safe_link(url):
+            links[int(number[1:])] = url
+    return links
