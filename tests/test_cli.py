@@ -162,3 +162,25 @@ def test_library_is_sqlite_with_schema_version(cli: CliRun, news: Path, data_dir
     assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     conn.close()
+
+
+def test_list_into_a_closed_pipe_is_quiet(cli: CliRun, news: Path, data_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    cli("add", str(news), check_exit=0)
+    for n in range(300):
+        (news / f"more{n}.txt").write_text(seed_article("World", f"Story {n}"))
+    cli("refresh", check_exit=0)
+    env = {**os.environ, "TUI_NEWS_DATA_DIR": str(data_dir)}
+    pipe = subprocess.run(
+        f"{sys.executable} -m tui_news list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert len(pipe.stdout.splitlines()) == 1
+    assert pipe.stderr == ""

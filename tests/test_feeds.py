@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tests.feedserver import rss
+from tui_news.core.dates import to_timestamp
 from tui_news.core.models import Parsed
 from tui_news.core.sources.feeds import FeedError, discover, parse_feed
 from tui_news.core.text import readable
@@ -184,3 +185,29 @@ def test_autodiscovery() -> None:
         "https://cdn.example/rss.xml",
     ]
     assert discover(b"<html><body>No feeds</body></html>", "https://site.example/") == []
+
+
+def test_xml_base_and_markup_in_titles() -> None:
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+    <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://base.example/base/">
+    <title type="html">Atom &lt;i&gt;Title&lt;/i&gt;</title>
+    <entry xml:base="sub/"><id>1</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; x</title>
+    <link href="post.html"/></entry></feed>"""
+    feed = parse_feed(atom, URL)
+    assert feed.title == "Atom Title"
+    (entry,) = feed.items
+    assert entry.link == "https://base.example/base/sub/post.html"
+    assert entry.title == "Bold & x"
+    plain = parse_feed(rss("A < B", [{"title": "Less &lt; more", "guid": "1"}]), URL)
+    assert plain.title == "A < B" and plain.items[0].title == "Less < more"
+
+
+def test_odd_dates_become_no_date_or_epoch_seconds() -> None:
+    data = rss(
+        "Dates", [{"title": "future", "guid": "2", "pubDate": "Mon, 01 Jan 2091 00:00:00 GMT"}]
+    )
+    (future,) = parse_feed(data, URL).items
+    assert future.published is None  # stored as the time it was first seen
+    assert to_timestamp("1700000000") == 1700000000.0
+    assert to_timestamp("2024-02-30T10:00:00Z") is None
+    assert to_timestamp("2024-02-03") == 1706918400.0

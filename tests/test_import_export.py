@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ https://a.example/rss again
     assert found.skipped == [
         ("line 4", "a query feed (a saved search in newsboat)"),
         ("line 5", "an exec: feed runs a command; not imported"),
-        ("line 6", "an filter: feed runs a command; not imported"),
+        ("line 6", "a filter: feed runs a command; not imported"),
         ("line 8", "listed twice"),
         ("line 9", "unbalanced quotes"),
     ]
@@ -114,6 +115,15 @@ def test_round_trip_loses_no_feed_and_no_section(kind: str, tmp_path: Path) -> N
     assert [reason for _, reason in skipped_twice] == ["already in the library"] * 3
 
 
+def test_urls_export_keeps_quotes_in_names(tmp_path: Path) -> None:
+    first = make_reader(tmp_path / "one")
+    first.import_list(b'https://q.example/rss "say \\"hi\\"" "~The \\"Best\\" Feed"\n')
+    assert [(s.section, s.name) for s in first.sources()] == [('say "hi"', 'The "Best" Feed')]
+    second = make_reader(tmp_path / "two")
+    second.import_list(first.export_list("urls").encode())
+    assert [(s.section, s.name) for s in second.sources()] == [('say "hi"', 'The "Best" Feed')]
+
+
 def test_cli_import_fetches_and_export_prints(
     cli: CliRun, server: FeedServer, tmp_path: Path
 ) -> None:
@@ -139,7 +149,20 @@ def test_cli_import_fetches_and_export_prints(
         ("Bee", None, 0, "the server answered HTTP 500 Internal Server Error"),
     ]
     missing = cli("import", str(tmp_path / "nothing.opml"))
-    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    assert (missing.returncode, missing.stderr.strip()) == (
+        2,
+        f"tui-news: no such file: {tmp_path / 'nothing.opml'}",
+    )
+    not_a_list = tmp_path / "notes.txt"
+    not_a_list.write_text("just some words\nand more\n")
+    refused = cli("import", str(not_a_list))
+    assert (refused.returncode, refused.stderr.strip()) == (
+        2,
+        f"tui-news: {not_a_list}: not an OPML file or a newsboat urls file (no feed address in it)",
+    )
+    fifo = tmp_path / "pipe.opml"
+    os.mkfifo(fifo)
+    assert cli("import", str(fifo)).stderr.strip() == f"tui-news: {fifo} is not a regular file"
 
 
 def test_cli_add_url_and_refresh_failures(cli: CliRun, server: FeedServer) -> None:

@@ -221,3 +221,32 @@ def test_library_uses_wal(reader: Reader) -> None:
     mode = reader.store.conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     assert os.path.exists(reader.paths.library)
+
+
+def test_deeply_nested_folder_is_read(reader: Reader, tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        for _ in range(1100):  # deeper than Python's recursion limit
+            os.mkdir("d")
+            os.chdir("d")
+        Path("a.txt").write_text("Deep Title\n\nAt the bottom.\n")
+    finally:
+        os.chdir(here)
+    _source, report = reader.add(str(folder))
+    assert report.added == 1 and titles(reader) == ["Deep Title"]
+
+
+def test_add_refuses_nothing_and_special_files(reader: Reader, tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="give a feed address, a folder or a file"):
+        reader.add("  ")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(LibraryError, match="is neither a file nor a folder"):
+        reader.add(str(fifo))
+    for bad in ("http://[::1", "http://"):
+        with pytest.raises(LibraryError, match="is not a valid web address"):
+            reader.add(bad)
+    assert reader.sources() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -161,13 +162,18 @@ def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
         return 0
     for s in sources:
         say(f"{s.name}  [{s.kind}]  {s.location}")
-        status = f"last error: {s.last_error}" if s.last_error else f"last read {_date(s.last_ok)}"
+        status = f"last error: {s.last_error}" if s.last_error else f"refreshed {_date(s.last_ok)}"
         section = f"section {s.section}, " if s.section else ""
-        say(f"    {section}{s.articles} articles, {s.unread} unread, {status}")
+        noun = "article" if s.articles == 1 else "articles"
+        say(f"    {section}{s.articles} {noun}, {s.unread} unread, {status}")
     return 0
 
 
 def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
+    if not os.path.exists(args.file):
+        raise UsageError(f"no such file: {args.file}")
+    if not os.path.isfile(args.file):
+        raise UsageError(f"{args.file} is not a regular file")
     try:
         with open(args.file, "rb") as handle:
             data = handle.read()
@@ -264,3 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `tui-news list | head`: the reader has gone, quietly stop
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import time
+from datetime import UTC, date, datetime
+from datetime import time as midnight
 from email.utils import parsedate_to_datetime
 
 
@@ -14,7 +16,9 @@ def to_timestamp(value: object) -> float | None:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
-        moment = datetime.combine(value, time())
+        moment = datetime.combine(value, midnight())
+    elif isinstance(value, str) and value.strip().isdigit():
+        return _plausible(float(value.strip()))  # seconds since 1970
     elif isinstance(value, str) and value.strip():
         moment = _parse_string(value.strip())
         if moment is None:
@@ -24,9 +28,14 @@ def to_timestamp(value: object) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.timestamp()
+        return _plausible(moment.timestamp())
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def _plausible(timestamp: float) -> float | None:
+    """A timestamp, unless it is more than a day in the future (a broken clock or feed)."""
+    return timestamp if timestamp <= time.time() + 86400 else None
 
 
 def _parse_string(text: str) -> datetime | None:

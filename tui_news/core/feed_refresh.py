@@ -41,13 +41,20 @@ class FetchSettings:
 
 
 def is_url(location: str) -> bool:
-    """True for an http(s) address."""
-    return urlsplit(location).scheme.lower() in ("http", "https")
+    """True for an http(s) address with a host."""
+    try:
+        parts = urlsplit(location)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed address, like http://[::1
+        return False
 
 
 def host_name(url: str) -> str:
     """A readable name for an address: its host without ``www.``."""
-    host = urlsplit(url).hostname or url
+    try:
+        host = urlsplit(url).hostname or url
+    except ValueError:
+        host = url
     return host.removeprefix("www.")
 
 

@@ -53,11 +53,15 @@ class Reader:
         from tui_news.core.sources.feeds import FeedError, parse_feed
         from tui_news.core.sources.fetch import FetchError
 
+        if not location.strip():
+            raise LibraryError("give a feed address, a folder or a file to add")
         if "://" in location:
             return self._add_feed(location, section)
         path = Path(location).expanduser()
         if not path.exists():
             raise LibraryError(f"no such file or folder: {location}")
+        if not (path.is_dir() or path.is_file()):
+            raise LibraryError(f"{location} is neither a file nor a folder")
         if not os.access(path, os.R_OK):
             raise LibraryError(f"{location} cannot be read (permission denied)")
         path = path.resolve()
@@ -80,6 +84,9 @@ class Reader:
         from tui_news.core.sources.fetch import FetchError
 
         if not is_url(url):
+            scheme = url.partition("://")[0].lower()
+            if scheme in ("http", "https"):
+                raise LibraryError(f"{url} is not a valid web address")
             raise LibraryError(f"{url}: only http and https addresses can be subscribed to")
         self._refuse_duplicate(url)
         import asyncio

@@ -54,10 +54,10 @@ def parse_feed(data: bytes, url: str) -> Feed:
     try:
         etree.fromstring(data, strict)
     except etree.XMLSyntaxError:
-        feed = _parse_loose(data, url)
-    else:
-        feed = _parse_fast(data, url)
-    return feed
+        return _parse_loose(data, url)
+    if b"xml:base" in data:  # fastfeedparser ignores xml:base; feedparser resolves with it
+        return _parse_loose(data, url)
+    return _parse_fast(data, url)
 
 
 def _parse_fast(data: bytes, url: str) -> Feed:
@@ -84,7 +84,7 @@ def _parse_loose(data: bytes, url: str) -> Feed:
 def _from_entries(info: dict, entries: list[dict], url: str, parser: str) -> Feed:
     """Articles from feedparser-shaped entries (both parsers give this shape)."""
     site = _absolute(url, info.get("link"))
-    feed = Feed(one_line(info.get("title")), safe_link(site), parser=parser)
+    feed = Feed(plain_title(info.get("title")), safe_link(site), parser=parser)
     for entry in entries:
         content = entry.get("content") or []
         body, kind = "", "text/html"
@@ -143,6 +143,16 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
     return feed
 
 
+_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+
+
+def plain_title(title: str | None) -> str:
+    """A title as one line of text: markup some feeds put in titles is removed."""
+    if title and _TAG.search(title):
+        return strip_tags(title)
+    return one_line(title)
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value) if isinstance(value, int | float) else ""
 
@@ -188,7 +198,7 @@ def _item(
     absolute = _absolute(base, link)
     html = None if plain or "<" not in body else body
     text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
-    name = one_line(title) or text[:80] or "(untitled)"
+    name = plain_title(title) or text[:80] or "(untitled)"
     key = one_line(entry_id) or (absolute or "")
     digest = hashlib.sha1(f"{name}\0{body}\0{absolute}\0{published}".encode()).hexdigest()
     return Parsed(

@@ -25,22 +25,31 @@ class ScanResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _walk(folder: Path) -> Iterator[tuple[os.DirEntry[str], str]]:
-    """Yield (entry, folder name) for every visible file under ``folder``, depth first, sorted."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
+def _walk(root: Path) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Yield (entry, folder name) for every visible file under ``root``, depth first, sorted.
+
+    Iterative, so no depth of nesting can exhaust the stack; symlinked folders are not
+    followed, so a link loop cannot either.
+    """
+    stack: list[Path] = [root]
+    while stack:
+        folder = stack.pop()
         try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path))
-            elif entry.is_file():
-                yield entry, folder.name
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(Path(entry.path))
+                elif entry.is_file():
+                    yield entry, folder.name
+            except OSError:
+                continue
+        stack.extend(reversed(subfolders))
 
 
 def scan(

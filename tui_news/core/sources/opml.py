@@ -32,6 +32,7 @@ class SubscriptionList:
 
     entries: list[Entry] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped_commands: int = 0  # newsboat query/exec/filter lines: a urls file after all
 
     def add(self, entry: Entry, what: str) -> None:
         """Add ``entry`` unless its address is unusable or already listed."""
@@ -108,16 +109,23 @@ def read_newsboat(text: str) -> SubscriptionList:
         url, tags = words[0], words[1:]
         if url.startswith("query:"):
             found.skipped.append((f"line {number}", "a query feed (a saved search in newsboat)"))
+            found.skipped_commands += 1
             continue
         if url.startswith(("exec:", "filter:")):
             kind = url.split(":", 1)[0]
             found.skipped.append(
-                (f"line {number}", f"an {kind}: feed runs a command; not imported")
+                (
+                    f"line {number}",
+                    f"{'an' if kind == 'exec' else 'a'} {kind}: feed runs a command; not imported",
+                )
             )
+            found.skipped_commands += 1
             continue
         name = next((t[1:] for t in tags if t.startswith("~") and len(t) > 1), None)
         section = next((t for t in tags if not t.startswith(("~", "!"))), None)
         found.add(Entry(url, one_line(section) or None, one_line(name) or None), f"line {number}")
+    if not found.entries and not found.skipped_commands:
+        raise ListError("not an OPML file or a newsboat urls file (no feed address in it)")
     return found
 
 
@@ -154,7 +162,7 @@ def write_urls(sources: Sequence[Source]) -> str:
     """A newsboat ``urls`` file of the feed sources: section as the first tag, ``~`` name."""
 
     def quoted(text: str) -> str:
-        return '"' + text.replace('"', "'") + '"'
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = []
     for source in sources:
