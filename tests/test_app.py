@@ -369,3 +369,23 @@ async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> Non
         await settle(app, pilot)
         assert opened == ["https://news.example/two", "https://news.example/a"]
         assert "This article has no link [3]." in [n.message for n in app._notifications]
+
+
+async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: Path) -> None:
+    from tui_news.ui.screens import ConfirmScreen
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(60):
+        (folder / f"{n}.txt").write_text(seed_article("World", f"Story {n}"))
+    app = NewsApp(library(reader, folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == "Mark all 60 unread articles in All read?"
+        await pilot.press("n")
+        assert len(reader.store.articles(View(unread=True))) == 60
+        await pilot.press("M", "y")
+        await settle(app, pilot)
+        assert reader.store.articles(View(unread=True)) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,17 +226,15 @@ def test_library_uses_wal(reader: Reader) -> None:
 
 def test_deeply_nested_folder_is_read(reader: Reader, tmp_path: Path) -> None:
     folder = tmp_path / "deep"
-    folder.mkdir()
-    here = os.getcwd()
+    path = folder.joinpath(*["d"] * 300)
+    path.mkdir(parents=True)
+    (path / "a.txt").write_text("Deep Title\n\nAt the bottom.\n")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)  # nesting deeper than the stack allows: the walk must not recurse
     try:
-        os.chdir(folder)
-        for _ in range(1100):  # deeper than Python's recursion limit
-            os.mkdir("d")
-            os.chdir("d")
-        Path("a.txt").write_text("Deep Title\n\nAt the bottom.\n")
+        _source, report = reader.add(str(folder))
     finally:
-        os.chdir(here)
-    _source, report = reader.add(str(folder))
+        sys.setrecursionlimit(limit)
     assert report.added == 1 and titles(reader) == ["Deep Title"]
 
 

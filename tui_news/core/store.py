@@ -392,6 +392,13 @@ class Store:
             ).fetchall(),
         )
 
+    def count(self, view: View) -> int:
+        """How many articles a view holds."""
+        where, params = _where(view)
+        return self.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {where}", params
+        ).fetchone()[0]
+
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
         ids = list(ids)

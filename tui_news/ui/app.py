@@ -34,6 +34,7 @@ from tui_news.ui.sidebar import ALL, Sidebar
 
 NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
+ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
 
 
 class Reading(Container):
@@ -313,6 +314,25 @@ class NewsApp(App[None]):
         self.load_counts()
 
     def action_mark_all_read(self) -> None:
+        """Mark every article here read; asks first when that is more than a screenful."""
+        unread = self.store.count(
+            View(
+                self.view.label,
+                self.view.section,
+                self.view.source_id,
+                unread=True,
+                starred=self.view.starred,
+            )
+        )
+        if unread <= ASK_BEFORE_MARKING:
+            self._mark_all_read()
+            return
+        question = f"Mark all {unread:,} unread articles in {self.view.label} read?"
+        self.push_screen(
+            ConfirmScreen(question), lambda yes: self._mark_all_read() if yes else None
+        )
+
+    def _mark_all_read(self) -> None:
         changed = self.store.mark_view_read(self.view)
         self.headlines.mark_all_rows(True)
         self.load_counts()
