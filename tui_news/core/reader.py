@@ -102,7 +102,7 @@ class Reader:
         return source, store_feed(self.store, source, response, feed)
 
     def _refuse_duplicate(self, location: str) -> None:
-        if any(s.location == location for s in self.store.sources()):
+        if self.store.has_location(location):
             raise LibraryError(f"{location} is already in the library")
 
     def import_list(self, data: bytes) -> tuple[list[Source], list[tuple[str, str]]]:

@@ -211,6 +211,11 @@ class Store:
         """True if at least one source was ever added and not removed."""
         return self.conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
 
+    def has_location(self, location: str) -> bool:
+        """True if a source already has this location."""
+        row = self.conn.execute("SELECT 1 FROM sources WHERE location = ?", (location,))
+        return row.fetchone() is not None
+
     def sources(self) -> list[Source]:
         """Every source with its article and unread counts, in the order they were added."""
         rows = self.conn.execute(f"{_SOURCE} GROUP BY s.id ORDER BY s.id").fetchall()
@@ -270,14 +275,8 @@ class Store:
                 "last_ok = ?, last_error = NULL WHERE id = ?",
                 (etag, last_modified, site, time.time(), source_id),
             )
-            if location:
-                taken = conn.execute(
-                    "SELECT 1 FROM sources WHERE location = ?", (location,)
-                ).fetchone()
-                if not taken:
-                    conn.execute(
-                        "UPDATE sources SET location = ? WHERE id = ?", (location, source_id)
-                    )
+            if location and not self.has_location(location):
+                conn.execute("UPDATE sources SET location = ? WHERE id = ?", (location, source_id))
 
     def failures(self) -> dict[int, tuple[str, str]]:
         """Sources whose last refresh failed: id -> (name, reason)."""
@@ -401,11 +400,8 @@ class Store:
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
-        ids = list(ids)
         found: dict[int, Headline] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in _id_chunks(ids):
             for row in self.conn.execute(f"{_HEADLINE} WHERE a.id IN ({marks})", chunk):
                 found[row[0]] = Headline(
                     row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6])
@@ -428,9 +424,7 @@ class Store:
     def unread_among(self, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` are unread."""
         found: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in _id_chunks(ids):
             rows = self.conn.execute(
                 f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk
             )
@@ -488,6 +482,14 @@ class Store:
         starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]
         ordered = sorted(sections.values(), key=lambda s: s.name.casefold())
         return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
+
+
+def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[str, list[int]]]:
+    """``ids`` in chunks small enough for one ``IN (...)``, each with its ``?`` marks."""
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield ",".join("?" * len(chunk)), chunk
 
 
 def _first_column(_cursor: sqlite3.Cursor, row: tuple) -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from dataclasses import replace
 from importlib.resources import files
 
 from textual import on, work
@@ -315,15 +316,7 @@ class NewsApp(App[None]):
 
     def action_mark_all_read(self) -> None:
         """Mark every article here read; asks first when that is more than a screenful."""
-        unread = self.store.count(
-            View(
-                self.view.label,
-                self.view.section,
-                self.view.source_id,
-                unread=True,
-                starred=self.view.starred,
-            )
-        )
+        unread = self.store.count(replace(self.view, unread=True))
         if unread <= ASK_BEFORE_MARKING:
             self._mark_all_read()
             return
@@ -347,11 +340,14 @@ class NewsApp(App[None]):
             self.notify("This article has no web link.", severity="warning")
         return link
 
+    def _open_in_browser(self, url: str) -> None:
+        self.open_url(url)
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+
     def action_open_link(self) -> None:
         link = self._link()
         if link:
-            self.open_url(link)
-            self.notify(f"Opening {link}", markup=False, timeout=3)
+            self._open_in_browser(link)
 
     def action_open_numbered(self, number: int) -> None:
         """Open link [number] of the article being read."""
@@ -359,8 +355,7 @@ class NewsApp(App[None]):
         if url is None:
             self.notify(f"This article has no link [{number}].", severity="warning", timeout=2)
             return
-        self.open_url(url)
-        self.notify(f"Opening {url}", markup=False, timeout=3)
+        self._open_in_browser(url)
 
     def action_copy_link(self) -> None:
         link = self._link()
