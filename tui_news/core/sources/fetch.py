@@ -33,7 +33,6 @@ class Response:
     url: str
     status: int
     body: bytes = b""
-    content_type: str = ""
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None
@@ -144,7 +143,6 @@ async def _read(
         url,
         response.status_code,
         b"".join(chunks),
-        response.headers.get("content-type", ""),
         response.headers.get("etag"),
         response.headers.get("last-modified"),
         moved,
