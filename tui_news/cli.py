@@ -12,12 +12,13 @@ from typing import NoReturn
 
 from tui_news import __version__
 from tui_news.core.config import ConfigError
-from tui_news.core.models import Problem, RefreshReport, View
+from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
+from tui_news.core.search import QueryError
 from tui_news.core.store import LibraryError
 from tui_news.core.text import clean
 
-COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list")
+COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list", "search")
 
 
 class UsageError(Exception):
@@ -86,6 +87,18 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--limit", type=_positive, metavar="N", help="at most N articles")
         parser.add_argument("--json", action="store_true", help="print one JSON array")
+    elif command == "search":
+        parser.description = (
+            "Search titles and bodies of the whole library, best first. Every word must match, "
+            'ignoring case and accents. Also: "quoted phrases", prefix*, -excluded, and the '
+            "filters section:NAME, source:NAME, is:unread|read|starred|unstarred, "
+            "before:DATE and after:DATE (2026-01-31, 2026-01, today, 7d, 2w)."
+        )
+        parser.add_argument("query", nargs="+", metavar="QUERY", help="words and filters")
+        parser.add_argument(
+            "--limit", type=_positive, default=50, metavar="N", help="at most N (default 50)"
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON array")
     return parser
 
 
@@ -114,6 +127,26 @@ def _split(argv: list[str]) -> tuple[str | None, list[str]]:
                 return word, argv[:index] + argv[index + 1 :]
             return None, argv
     return None, argv
+
+
+def _query_last(argv: list[str]) -> list[str]:
+    """Search's words after ``--``, so that ``-word`` (an excluded word) is not an option."""
+    options, words = [], []
+    takes_value = False
+    for word in argv:
+        if takes_value:
+            options.append(word)
+            takes_value = False
+        elif word in ("--limit", "--data-dir"):
+            options.append(word)
+            takes_value = True
+        elif word == "--":
+            continue
+        elif word.startswith("--") or word == "-h":
+            options.append(word)
+        else:
+            words.append(word)
+    return [*options, "--", *words]
 
 
 def say(text: str, *, err: bool = False) -> None:
@@ -210,8 +243,18 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
     view = View(section=args.section, unread=args.unread, starred=args.starred)
-    articles = reader.store.articles(view, limit=args.limit)
-    if args.json:
+    return _print_articles(reader.store.articles(view, limit=args.limit), args.json)
+
+
+def cmd_search(reader: Reader, args: argparse.Namespace) -> int:
+    articles = reader.search(" ".join(args.query), limit=args.limit)
+    if not articles and not args.json:
+        say("No articles match.", err=True)
+    return _print_articles(articles, args.json)
+
+
+def _print_articles(articles: Sequence[Article], as_json: bool) -> int:
+    if as_json:
         print(json.dumps([a.to_json() for a in articles], ensure_ascii=False, indent=2))
         return 0
     for a in articles:
@@ -228,6 +271,7 @@ HANDLERS = {
     "export": cmd_export,
     "refresh": cmd_refresh,
     "list": cmd_list,
+    "search": cmd_search,
 }
 
 
@@ -237,6 +281,8 @@ def run(argv: list[str]) -> int:
     if command is None:
         args = _parser().parse_args(rest)
         return open_reader(args.paths, args.data_dir)
+    if command == "search":
+        rest = _query_last(rest)
     args = _command_parser(command).parse_args(rest)
     reader = make_reader(args.data_dir)
     try:
@@ -265,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tui-news`` script: errors become one line and an exit status."""
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
-    except (UsageError, LibraryError, ConfigError) as error:
+    except (UsageError, LibraryError, ConfigError, QueryError) as error:
         say(f"tui-news: {error}", err=True)
         return 2
     except KeyboardInterrupt:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tui_news.core.search import Query
+
 
 def iso_utc(timestamp: float | None) -> str | None:
     """Format a Unix timestamp as ISO 8601 UTC (``2026-01-02T03:04:05Z``)."""
@@ -131,13 +133,17 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """Which articles a list shows: all of them, narrowed by section, source and state."""
+    """Which articles a list shows: all of them, narrowed by section, source, state, search."""
 
     label: str = "All"
     section: str | None = None
     source_id: int | None = None
     unread: bool = False
     starred: bool = False
+    query: Query | None = None  # a search within the view
+    titles: bool = False  # the query looks at titles only (filtering as you type)
+    ranked: bool = False  # best matches first instead of newest first
+    search_id: int | None = None  # the saved search this view shows
 
 
 @dataclass(slots=True)
@@ -183,3 +189,13 @@ class RefreshReport:
         self.removed += other.removed
         self.failed.update(other.failed)
         self.problems.extend(other.problems)
+
+
+@dataclass(slots=True)
+class SavedSearch:
+    """A query kept as a sidebar entry, with its unread count."""
+
+    id: int
+    name: str
+    query: str
+    unread: int = 0

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
-from tui_news.core.models import Parsed, RefreshReport, Source
+from tui_news.core.models import Article, Parsed, RefreshReport, SavedSearch, Source, View
+from tui_news.core.search import Query, QueryError, parse
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.store import LibraryError, Store
@@ -168,6 +170,33 @@ class Reader:
         self.store.add_source("folder", str(sample_folder()), "Sample library", None)
         return True
 
+    # --- searching ------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int | None = None) -> list[Article]:
+        """Articles matching a query across the whole library, best first.
+
+        Raises :class:`~tui_news.core.search.QueryError` with a hint for a query it cannot read.
+        """
+        return self.store.articles(search_view(parse(text)), limit)
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Saved searches with their unread counts."""
+        found = []
+        for search_id, name, text in self.store.searches():
+            try:
+                view = saved_view(search_id, name, text)
+            except QueryError:
+                found.append(SavedSearch(search_id, name, text))  # saved by a newer version
+                continue
+            unread = self.store.count(replace(view, unread=True))
+            found.append(SavedSearch(search_id, name, text, unread))
+        return found
+
+    def save_search(self, name: str, text: str) -> View:
+        """Keep a query as a saved search; returns the view that shows it."""
+        parse(text)  # refuse what cannot be read, with its hint
+        return saved_view(self.store.save_search(name, text.strip()), name, text)
+
     # --- refreshing -----------------------------------------------------------------------
 
     def refresh(
@@ -244,6 +273,16 @@ class Reader:
         if self._temporary is not None:
             self._temporary.cleanup()
             self._temporary = None
+
+
+def search_view(query: Query, label: str = "Search") -> View:
+    """The view of a full-text search across the library, best first."""
+    return View(label, query=query, ranked=True)
+
+
+def saved_view(search_id: int, name: str, text: str) -> View:
+    """The view of a saved search: its matches in the whole library, newest first."""
+    return View(name, query=parse(text), search_id=search_id)
 
 
 def make_reader(data_dir: str | os.PathLike[str] | None = None) -> Reader:

@@ -1,0 +1,269 @@
+"""Search: the query language, ranking, saved searches, and the index kept in step."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliRun, seed_article
+from tests.feedserver import FeedServer, Route, rss
+from tui_news.core.models import View
+from tui_news.core.reader import Reader, search_view
+from tui_news.core.search import QueryError, Term, highlight_spans, parse
+from tui_news.core.store import MIGRATIONS, Store
+
+DAY = 86400
+NOW = time.time()
+
+
+def write(folder: Path, name: str, text: str, age_days: float = 1.0) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    moment = NOW - age_days * DAY
+    os.utime(path, (moment, moment))
+    return path
+
+
+@pytest.fixture
+def library(reader: Reader, tmp_path: Path) -> Path:
+    """A small library with accents, phrases, sections and dates to search."""
+    folder = tmp_path / "lib"
+    zurich = seed_article("World", "Zürich Votes on Rail Link", "Voters in Zürich.")
+    write(folder, "a.txt", zurich, 2)
+    write(folder, "b.txt", seed_article("World", "Rail Strike Ends", "Trains run again."), 3)
+    write(
+        folder,
+        "c.txt",
+        seed_article("Middle East", "Water Deal Signed", "A new deal on water for the region."),
+        40,
+    )
+    write(
+        folder,
+        "d.txt",
+        seed_article("Science", "Comet Seen Over Zurich", "Astronomers in zurich saw a comet."),
+        400,
+    )
+    write(
+        folder,
+        "e.txt",
+        seed_article("Sport", "Middle Distance Record", "The East stand cheered the middle race."),
+        5,
+    )
+    reader.add(str(folder))
+    return folder
+
+
+def found(reader: Reader, text: str) -> list[str]:
+    return [a.title for a in reader.search(text)]
+
+
+def test_words_ignore_case_and_accents(reader: Reader, library: Path) -> None:
+    assert set(found(reader, "zurich")) == {"Zürich Votes on Rail Link", "Comet Seen Over Zurich"}
+    assert set(found(reader, "ZÜRICH")) == set(found(reader, "zurich"))
+    assert found(reader, "zurich comet") == ["Comet Seen Over Zurich"]  # every word must match
+    assert found(reader, "zurich banana") == []
+
+
+def test_bodies_are_searched_as_well_as_titles(reader: Reader, library: Path) -> None:
+    assert found(reader, "astronomers") == ["Comet Seen Over Zurich"]
+    assert found(reader, "trains") == ["Rail Strike Ends"]
+
+
+def test_phrases_match_words_in_order(reader: Reader, library: Path) -> None:
+    # The record has both words ("Middle Distance", "East stand"), never side by side.
+    assert found(reader, "middle east") == ["Middle Distance Record"]
+    assert found(reader, '"middle east"') == []
+    assert found(reader, '"middle race"') == ["Middle Distance Record"]
+    assert found(reader, '"race middle"') == []
+
+
+def test_prefixes_and_whole_words(reader: Reader, library: Path) -> None:
+    assert found(reader, "astro") == []  # a bare word is a whole word
+    assert found(reader, "astro*") == ["Comet Seen Over Zurich"]
+    assert set(found(reader, "zur*")) == {"Zürich Votes on Rail Link", "Comet Seen Over Zurich"}
+
+
+def test_exclusions(reader: Reader, library: Path) -> None:
+    assert found(reader, "zurich -comet") == ["Zürich Votes on Rail Link"]
+    assert found(reader, 'rail -"rail link"') == ["Rail Strike Ends"]
+    assert set(found(reader, "-zurich -rail")) == {"Water Deal Signed", "Middle Distance Record"}
+
+
+def test_filters(reader: Reader, library: Path) -> None:
+    assert set(found(reader, "section:world")) == {"Zürich Votes on Rail Link", "Rail Strike Ends"}
+    assert found(reader, 'section:"middle east"') == ["Water Deal Signed"]
+    assert found(reader, "zurich -section:science") == ["Zürich Votes on Rail Link"]
+    assert len(found(reader, "source:lib")) == 5
+    assert found(reader, "source:nowhere") == []
+    assert set(found(reader, "after:7d rail")) == {"Zürich Votes on Rail Link", "Rail Strike Ends"}
+    assert found(reader, "after:7d -rail") == ["Middle Distance Record"]
+    assert set(found(reader, "before:30d")) == {"Water Deal Signed", "Comet Seen Over Zurich"}
+    year_ago = time.strftime("%Y-%m-%d", time.localtime(NOW - 380 * DAY))
+    assert found(reader, f"before:{year_ago}") == ["Comet Seen Over Zurich"]
+    rail = reader.search("rail")
+    reader.store.set_read([rail[0].id])
+    reader.store.set_starred(rail[1].id, True)
+    assert found(reader, "rail is:unread") == [rail[1].title]
+    assert found(reader, "rail is:read") == [rail[0].title]
+    assert found(reader, "is:starred") == [rail[1].title]
+    assert found(reader, "rail -is:starred") == [rail[0].title]
+
+
+def test_ranking_prefers_title_matches_then_recent(reader: Reader, tmp_path: Path) -> None:
+    folder = tmp_path / "rank"
+    write(folder, "old.txt", seed_article("A", "Harbour Plans", "The harbour will grow."), 300)
+    write(folder, "body.txt", seed_article("A", "City Budget", "Money for the harbour."), 1)
+    write(folder, "new.txt", seed_article("A", "Harbour Opens", "The harbour is open."), 1)
+    write(folder, "none.txt", seed_article("A", "Nothing", "Unrelated."), 1)
+    reader.add(str(folder))
+    # Both title matches beat the body-only match; the newer of the two comes first.
+    assert found(reader, "harbour") == ["Harbour Opens", "Harbour Plans", "City Budget"]
+
+
+def test_queries_that_cannot_be_read_give_a_hint() -> None:
+    for text, hint in [
+        ("is:sometimes", "is: takes unread, read, starred"),
+        ("before:soon", "before: wants a date like 2026-01-31"),
+        ("after:2026-13-45", "after: wants a date"),
+        ("section:", "section: needs a value"),
+        ('source:""', "source: needs a value"),
+    ]:
+        with pytest.raises(QueryError, match=hint) as caught:
+            parse(text)
+        assert "\n" not in str(caught.value)
+
+
+def test_odd_queries_are_read_not_refused(reader: Reader, library: Path) -> None:
+    # Search syntax inside the text is only text: nothing reaches FTS5 unquoted.
+    for text in ['"', "-", "*", "AND", "OR NOT", "NEAR(a b)", "a:b", "title:x", "'", "^x", "(("]:
+        reader.search(text)
+    assert found(reader, '"unclosed phrase') == []  # taken as closed at the end
+    assert found(reader, "covid-19") == []
+    assert len(found(reader, "   ")) == 5  # nothing asked: everything matches
+
+
+def test_live_typing_treats_the_last_word_as_a_prefix() -> None:
+    assert parse("zur", live=True).include == (Term(("zur",), prefix=True),)
+    assert parse("zur ", live=True).include == (Term(("zur",), prefix=False),)
+    assert parse('"rail li', live=True).include == (Term(("rail", "li"), prefix=False),)
+    assert parse("zur", live=True).saved_text() == "zur*"
+    assert parse("zur rail", live=False).saved_text() == "zur rail"
+
+
+def test_highlight_spans_follow_folding_and_prefixes() -> None:
+    title = "Zürich votes: ZURICH-born rail plan"
+    spans = highlight_spans(title, parse("zurich ra", live=True).include)
+    assert [title[a:b] for a, b in spans] == ["Zürich", "ZURICH", "ra"]
+
+
+def test_titles_only_filter_keeps_newest_first(reader: Reader, library: Path) -> None:
+    view = View("World", section="World", query=parse("rail", live=True), titles=True)
+    titles = [a.title for a in reader.store.articles(view)]
+    assert titles == ["Zürich Votes on Rail Link", "Rail Strike Ends"]
+    assert reader.store.articles(replace_query(view, "trains")) == []  # a body word
+
+
+def replace_query(view: View, text: str) -> View:
+    from dataclasses import replace
+
+    return replace(view, query=parse(text, live=True))
+
+
+def test_index_follows_changes_and_removals(reader: Reader, library: Path) -> None:
+    assert found(reader, "water") == ["Water Deal Signed"]
+    write(library, "c.txt", seed_article("Middle East", "Desert Solar Farm", "Panels."), 1)
+    write(library, "f.txt", seed_article("World", "Glacier Retreat", "Ice melts."), 1)
+    (library / "b.txt").unlink()
+    reader.refresh()
+    assert found(reader, "water") == []
+    assert found(reader, "solar") == ["Desert Solar Farm"]
+    assert found(reader, "glacier") == ["Glacier Retreat"]
+    assert found(reader, "strike") == []
+    view = View(query=parse("glac", live=True), titles=True)
+    assert [a.title for a in reader.store.articles(view)] == ["Glacier Retreat"]
+    reader.remove(str(library))
+    assert found(reader, "glacier") == []
+    rows = reader.store.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert rows == 0
+    reader.store.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
+def test_index_follows_feed_refreshes(reader: Reader, server: FeedServer) -> None:
+    item = {"title": "Budget Vote Delayed", "guid": "g1", "description": "MPs argue."}
+    other = {"title": "Harvest Festival", "guid": "g2", "description": "Apples."}
+    server.routes["/feed"] = Route(rss("Planet", [item, other]))
+    reader.add(server.url("/feed"))
+    assert found(reader, "budget") == ["Budget Vote Delayed"]
+    server.routes["/feed"] = Route(rss("Planet", [{**item, "title": "Budget Vote Passed"}]))
+    reader.refresh()
+    assert found(reader, "budget") == ["Budget Vote Passed"]
+    assert found(reader, "delayed") == []
+    assert found(reader, "apples") == ["Harvest Festival"]  # items that leave a feed stay
+    reader.store.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    reader.store.conn.execute("INSERT INTO titles_fts (titles_fts) VALUES ('integrity-check')")
+
+
+def test_library_from_before_the_index_is_indexed_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:4]):
+        conn.executescript(f"{script}; PRAGMA user_version = {number + 1};")
+    conn.execute(
+        "INSERT INTO sources (id, kind, location, name, added) VALUES (1, 'folder', '/x', 'x', 0)"
+    )
+    conn.execute(
+        "INSERT INTO articles (source_id, key, section, title, published, body, first_seen) "
+        "VALUES (1, 'k', 'World', 'Old Zürich Story', 0, 'Kept from before.', 0)"
+    )
+    conn.close()
+    store = Store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert [a.title for a in store.articles(search_view(parse("zurich")))] == ["Old Zürich Story"]
+    assert [a.title for a in store.articles(search_view(parse("before")))] == ["Old Zürich Story"]
+    store.close()
+
+
+def test_saved_searches_survive_and_count_unread(reader: Reader, library: Path) -> None:
+    view = reader.save_search("Zurich news", "zurich")
+    assert view.search_id is not None and view.label == "Zurich news"
+    reader.store.set_read([reader.search("zurich comet")[0].id])
+    [saved] = reader.saved_searches()
+    assert (saved.name, saved.query, saved.unread) == ("Zurich news", "zurich", 1)
+    assert reader.save_search("Renamed", "zurich").search_id == view.search_id  # no duplicate
+    with pytest.raises(QueryError):
+        reader.save_search("Broken", "is:maybe")
+    reader.close()
+    again = Store(reader.store.path)
+    assert again.searches() == [(view.search_id, "Renamed", "zurich")]
+    again.remove_search(view.search_id)
+    assert again.searches() == []
+    again.close()
+
+
+def test_cli_search_json_best_first(cli: CliRun, tmp_path: Path) -> None:
+    folder = tmp_path / "cli"
+    write(folder, "1.txt", seed_article("World", "Zürich Floods", "Rivers rise."), 1)
+    write(folder, "2.txt", seed_article("World", "Rivers Rise", "Zurich and Basel."), 1)
+    write(folder, "3.txt", seed_article("Sport", "Zurich Derby", "Goals."), 9)
+    cli("add", str(folder), check_exit=0)
+    result = cli("search", "zurich", "-derby", "--json", check_exit=0)
+    data = json.loads(result.stdout)
+    assert [a["title"] for a in data] == ["Zürich Floods", "Rivers Rise"]
+    assert {"id", "title", "section", "source", "link", "published", "read", "starred"} <= set(
+        data[0]
+    )
+    limited = json.loads(cli("search", "section:world", "--limit", "1", "--json").stdout)
+    assert len(limited) == 1
+    text = cli("search", '"rivers rise"', check_exit=0).stdout
+    assert "Rivers Rise" in text and "Zürich Floods" in text  # body and title phrase
+    bad = cli("search", "before:whenever")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert "before: wants a date" in bad.stderr and "Traceback" not in bad.stderr
+    none = cli("search", "nothing-here")
+    assert none.returncode == 0 and none.stdout == "" and "No articles match" in none.stderr

@@ -1,0 +1,265 @@
+"""Search queries: what the user typed, parsed into FTS5 match expressions and SQL filters.
+
+Syntax: words (every one must match), ``"quoted phrases"``, ``prefix*``, ``-excluded`` words
+or phrases, and the filters ``section:``, ``source:``, ``is:unread|read|starred|unstarred``,
+``before:`` and ``after:`` (``2026-01-31``, ``2026-01``, ``2026``, ``today``, ``yesterday``,
+or ``7d``/``2w``/``3m``/``1y`` ago). A filter can be excluded too (``-section:Sport``).
+Matching ignores case and accents, as the index does.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+FILTERS = ("section", "source", "is", "before", "after")
+STATES = {
+    "unread": "a.read = 0",
+    "read": "a.read = 1",
+    "starred": "a.starred = 1",
+    "unstarred": "a.starred = 0",
+}
+_WORD = re.compile(r"[^\W_]+")
+_KEY = re.compile(r"([A-Za-z]+):")
+_RELATIVE = re.compile(r"(\d{1,5})([dwmy])")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+_DATE_FORMATS = (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4))
+
+
+class QueryError(ValueError):
+    """A query that cannot be read; the message is a one-line hint."""
+
+
+def fold(text: str) -> str:
+    """``text`` without case or accents ("Zürich" -> "zurich"), as the index compares it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the index splits them: letters and digits, folded."""
+    return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or a phrase to find; ``prefix`` matches words that start with its last word."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def fts(self) -> str:
+        """This term as an FTS5 phrase."""
+        return '"' + " ".join(self.words) + '"' + (" *" if self.prefix else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """A ``key:value`` condition on articles, maybe excluded."""
+
+    key: str
+    value: str
+    negated: bool = False
+
+    def sql(self, now: float) -> tuple[str, tuple[object, ...]]:
+        """The condition on articles (alias ``a``) with its parameters."""
+        if self.key == "section":
+            sql, params = r"a.section LIKE ? ESCAPE '\'", (_like(self.value) + "%",)
+        elif self.key == "source":
+            pattern = "%" + _like(self.value) + "%"
+            sql = (
+                r"a.source_id IN (SELECT id FROM sources WHERE name LIKE ? ESCAPE '\' "
+                r"OR location LIKE ? ESCAPE '\')"
+            )
+            params = (pattern, pattern)
+        elif self.key == "is":
+            sql, params = STATES[self.value.lower()], ()
+        else:
+            moment = parse_date(self.key, self.value, now)
+            sql, params = f"a.published {'<' if self.key == 'before' else '>='} ?", (moment,)
+        return (f"NOT ({sql})" if self.negated else sql), params
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed search: terms to find, terms to exclude, and filters."""
+
+    text: str
+    include: tuple[Term, ...] = ()
+    exclude: tuple[Term, ...] = ()
+    filters: tuple[Filter, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when the query asks for nothing (every article matches)."""
+        return not (self.include or self.exclude or self.filters)
+
+    def match(self) -> str | None:
+        """The FTS5 expression every result must match, or ``None`` without search terms."""
+        return " AND ".join(t.fts() for t in self.include) or None
+
+    def where(self, table: str, now: float | None = None) -> tuple[str, tuple[object, ...]]:
+        """Conditions on articles (alias ``a``) for this query against FTS5 table ``table``.
+
+        The include terms are part of it; a ranked search that joins ``table`` itself
+        uses :meth:`filters_where` and :meth:`match` instead.
+        """
+        sql, params = self.filters_where(table, now)
+        expression = self.match()
+        if expression is None:
+            return sql, params
+        found = f"a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+        return f"{found} AND {sql}", (expression, *params)
+
+    def filters_where(self, table: str, now: float | None = None) -> tuple[str, tuple[object, ...]]:
+        """Every condition but the include terms: exclusions and filters."""
+        now = time.time() if now is None else now
+        terms: list[str] = []
+        params: list[object] = []
+        if self.exclude:
+            terms.append(f"a.id NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+            params.append(" OR ".join(t.fts() for t in self.exclude))
+        for item in self.filters:
+            sql, values = item.sql(now)
+            terms.append(sql)
+            params.extend(values)
+        return " AND ".join(terms) or "1", tuple(params)
+
+    def saved_text(self) -> str:
+        """The query as it should be saved: a trailing word typed live keeps its ``*``."""
+        text = self.text.strip()
+        last = self.include[-1] if self.include else None
+        if last and last.prefix and not text.endswith(("*", '"')):
+            return text + "*"
+        return text
+
+
+def parse(text: str, *, live: bool = False, now: float | None = None) -> Query:
+    """Read a query; raise :class:`QueryError` with a hint when it cannot be read.
+
+    ``live`` is for text still being typed: its last bare word matches as a prefix, and an
+    unclosed quote is taken as closed at the end.
+    """
+    now = time.time() if now is None else now
+    include: list[Term] = []
+    exclude: list[Term] = []
+    filters: list[Filter] = []
+    ends_open = live and bool(text) and not text[-1].isspace()
+    for negated, key, value, quoted, last in _tokens(text):
+        if key is not None:
+            filters.append(_filter(key, value, negated, now))
+            continue
+        found = words(value)
+        if not found:
+            continue
+        prefix = not quoted and value.endswith("*")
+        if not quoted and not negated and last and ends_open:
+            prefix = True
+        term = Term(tuple(found), prefix)
+        (exclude if negated else include).append(term)
+    return Query(text, tuple(include), tuple(exclude), tuple(filters))
+
+
+def _tokens(text: str) -> list[tuple[bool, str | None, str, bool, bool]]:
+    """Split a query into (negated, filter key, value, quoted, is last) tokens."""
+    tokens = []
+    position, size = 0, len(text)
+    while position < size:
+        if text[position].isspace():
+            position += 1
+            continue
+        negated = text[position] == "-" and position + 1 < size and not text[position + 1].isspace()
+        position += negated
+        key = None
+        named = _KEY.match(text, position)
+        if named and named.group(1).lower() in FILTERS:
+            key = named.group(1).lower()
+            position = named.end()
+        quoted = position < size and text[position] == '"'
+        if quoted:
+            end = text.find('"', position + 1)
+            end = size if end < 0 else end
+            value = text[position + 1 : end]
+            position = end + 1
+        else:
+            end = position
+            while end < size and not text[end].isspace():
+                end += 1
+            value = text[position:end]
+            position = end
+        tokens.append((negated, key, value, quoted, False))
+    if tokens:
+        tokens[-1] = (*tokens[-1][:4], True)
+    return tokens
+
+
+def _filter(key: str, value: str, negated: bool, now: float) -> Filter:
+    value = value.strip()
+    if not value:
+        examples = {
+            "section": "section:World",
+            "source": "source:bbc",
+            "is": "is:unread",
+            "before": "before:2026-01-31",
+            "after": "after:7d",
+        }
+        raise QueryError(f"{key}: needs a value, e.g. {examples[key]}")
+    if key == "is" and value.lower() not in STATES:
+        raise QueryError(f"is: takes {', '.join(STATES)} (not {value!r})")
+    if key in ("before", "after"):
+        parse_date(key, value, now)  # raises with a hint if it is not a date
+    return Filter(key, value, negated)
+
+
+def parse_date(key: str, value: str, now: float) -> float:
+    """The moment a ``before:``/``after:`` value names (local midnight for calendar dates)."""
+    lowered = value.lower()
+    today = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    if lowered == "today":
+        return today.timestamp()
+    if lowered == "yesterday":
+        return (today - timedelta(days=1)).timestamp()
+    relative = _RELATIVE.fullmatch(lowered)
+    if relative:
+        return now - int(relative.group(1)) * _UNIT_DAYS[relative.group(2)] * 86400
+    for pattern, length in _DATE_FORMATS:
+        if len(value) == length:
+            try:
+                return datetime.strptime(value, pattern).timestamp()
+            except ValueError:
+                break
+    raise QueryError(f"{key}: wants a date like 2026-01-31, 2026-01, today or 7d (not {value!r})")
+
+
+def _like(value: str) -> str:
+    """``value`` with LIKE's wildcards escaped."""
+    return value.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
+def highlight_spans(text: str, terms: tuple[Term, ...]) -> list[tuple[int, int]]:
+    """Where in ``text`` the words of ``terms`` occur, as (start, end) character offsets."""
+    if not terms:
+        return []
+    wanted = {w for t in terms for w in t.words[:-1]} | {t.words[-1] for t in terms if not t.prefix}
+    prefixes = tuple(t.words[-1] for t in terms if t.prefix)
+    spans = []
+    for match in _WORD.finditer(text):
+        word = fold(match.group())
+        if word in wanted:
+            spans.append((match.start(), match.end()))
+        elif prefixes and word.startswith(prefixes):
+            longest = max(len(p) for p in prefixes if word.startswith(p))
+            end = match.start() + _prefix_length(match.group(), longest)
+            spans.append((match.start(), end))
+    return spans
+
+
+def _prefix_length(word: str, folded_length: int) -> int:
+    """How many characters of ``word`` make up its first ``folded_length`` folded ones."""
+    for size in range(1, len(word) + 1):
+        if len(fold(word[:size])) >= folded_length:
+            return size
+    return len(word)
