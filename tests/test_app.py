@@ -46,7 +46,7 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.focused is app.headlines
-        assert app.headlines.border_title == "All · 5"
+        assert app.list_pane.border_title == "All · 5"
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.focused is app.headlines  # reading keeps the headlines at hand
@@ -124,7 +124,7 @@ async def test_sidebar_chooses_the_view(reader: Reader, news: Path) -> None:
         await pilot.press("j", "j", "j")  # All, Unread, Starred, Middle East
         await settle(app, pilot)
         assert app.view.section == "Middle East"
-        assert app.headlines.border_title == "Middle East · 2"
+        assert app.list_pane.border_title == "Middle East · 2"
         await pilot.press("enter")
         assert app.focused is app.headlines
         await pilot.press("G", "enter")
@@ -144,7 +144,7 @@ async def test_mouse_click_opens_a_headline(reader: Reader, news: Path) -> None:
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.click("#headlines", offset=(10, 3))  # border row, then the third headline
+        await pilot.click("#headlines", offset=(10, 2))  # the third headline
         await settle(app, pilot)
         assert app.article_view.article.title == "Water Deal Signed"
         assert reader.store.article(app.article_view.article.id).read
@@ -221,11 +221,11 @@ async def test_narrow_terminal_stacks_the_article_under_the_headlines(
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        headlines, article = app.headlines.region, app.article_view.region
+        headlines, article = app.list_pane.region, app.article_view.region
         assert article.y > headlines.y and article.x == headlines.x
         await pilot.resize_terminal(200, 50)
         await pilot.pause()
-        headlines, article = app.headlines.region, app.article_view.region
+        headlines, article = app.list_pane.region, app.article_view.region
         assert article.x > headlines.x and article.y == headlines.y
 
 
@@ -300,7 +300,7 @@ async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> 
         assert sidebar_labels(app)["Flaky"][0] == "⚠"
         await pilot.press("shift+tab", "j", "j", "j")
         await settle(app, pilot)
-        assert app.headlines.border_subtitle == (
+        assert app.list_pane.border_subtitle == (
             "⚠ Flaky: the server answered HTTP 500 Internal Server Error"
         )
         assert "Kept" in line_text(app.headlines, 0)
@@ -389,3 +389,96 @@ async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: P
         await pilot.press("M", "y")
         await settle(app, pilot)
         assert reader.store.articles(View(unread=True)) == []
+
+
+def match_segments(app: NewsApp, y: int) -> list[str]:
+    """The parts of a headline row drawn in the search-match style."""
+    match = app.headlines.component_style("headlines--match")
+    return [
+        s.text
+        for s in app.headlines.render_line(y)
+        if s.style is not None and s.style.underline and s.style.color == match.color
+    ]
+
+
+async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        before = app.headlines.current_id
+        await pilot.press("slash")
+        assert app.focused is app.search_bar.input
+        await pilot.press("r", "a")
+        await settle(app, pilot)
+        assert [line_text(app.headlines, 0).strip().endswith("Rail Line Opens")] == [True]
+        assert len(app.headlines.ids) == 1
+        assert app.list_pane.border_title == "All · 1 match"
+        assert match_segments(app, 0) == ["Ra"]  # the typed prefix is marked in the title
+        await pilot.press("i", "l", "space", "l", "i", "n", "e")
+        await settle(app, pilot)
+        assert match_segments(app, 0) == ["Rail", "Line"]
+        await pilot.press("enter")
+        assert app.focused is app.headlines
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.article_view.article.title == "Rail Line Opens"
+        assert reader.store.article(app.article_view.article.id).read
+        await pilot.press("escape")  # back to the whole list, where it was
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5 and app.headlines.current_id == before
+        assert not app.search_bar.has_class("-active")
+        assert app.headlines.highlight == ()
+        await pilot.press("slash", "z", "z", "z")
+        await settle(app, pilot)
+        assert "Nothing matches." in line_text(app.headlines, 1)
+        await pilot.press("escape")  # escape in the field also restores the list
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5 and app.focused is app.headlines
+
+
+async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        app._go_to(View("World", section="World"))
+        await pilot.press("slash", "p", "o", "r", "t")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 1
+        await pilot.press("ctrl+s")
+        await pilot.press("enter")  # the name offered is the query
+        await settle(app, pilot)
+        assert reader.store.searches()[0][1:] == ("port*", 'section:"World" port*')
+        await pilot.press(*"s -comet")  # "s" then an exclusion: nothing in World has "ports s"
+        await pilot.press("ctrl+u", *"trains")  # a body word: no title in World has it
+        await settle(app, pilot)
+        assert app.headlines.ids.tolist() == []
+        await pilot.press("ctrl+l")  # the whole library, titles and text
+        await settle(app, pilot)
+        assert [reader.store.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        assert app.list_pane.border_title == "Whole library · 1 match"
+        app.search_bar.input.insert_text_at_cursor(" is:maybe")  # pasted in one go
+        await settle(app, pilot)
+        scope = str(app.search_bar.query_one("#scope").render())
+        assert "is: takes unread" in scope
+        assert len(app.headlines.ids) == 1  # the last results stay while the query is wrong
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "ctrl+s")
+        await pilot.press("ctrl+u", *"Trains", "enter")
+        await settle(app, pilot)
+        saved = {name: query for _id, name, query in reader.store.searches()}
+        assert saved == {"port*": 'section:"World" port*', "Trains": "trains*"}
+        labels = sidebar_labels(app)
+        assert labels["Trains"] == ["⌕", "Trains", "1"]  # with its unread count
+        assert labels["port*"] == ["⌕", "port*", "1"]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        trains = next(n.data for n in app.sidebar.root.children if n.data.label == "Trains")
+        app.sidebar.select_view(trains)
+        await settle(app, pilot)
+        assert [reader.store.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert [name for _id, name, _q in reader.store.searches()] == ["port*"]
+        assert "Trains" not in sidebar_labels(app)
+        assert app.view.label == "All"

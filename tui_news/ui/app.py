@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from array import array
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib.resources import files
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Tree
+from textual.widgets import Footer, Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui_news.core.config import save_theme
 from tui_news.core.models import Article, RefreshReport, SectionCount, View
-from tui_news.core.reader import Reader
+from tui_news.core.reader import Reader, search_view
+from tui_news.core.search import Query, QueryError, parse
 from tui_news.core.store import LibraryError
 from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
@@ -27,15 +29,48 @@ from tui_news.ui.messages import (
     CountsLoaded,
     RefreshDone,
     RefreshProgress,
+    SearchDone,
     SourceAdded,
     ViewLoaded,
 )
-from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, HelpScreen, ProblemsScreen
+from tui_news.ui.screens import (
+    AddSourceScreen,
+    ConfirmScreen,
+    HelpScreen,
+    NameScreen,
+    ProblemsScreen,
+)
+from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL, Sidebar
 
 NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
+
+
+@dataclass
+class Searching:
+    """A search in progress: the view it narrows, where the list was, and its reach."""
+
+    base: View
+    keep: int | None
+    wide: bool = False
+
+    def view(self, query: Query) -> View:
+        """The view that shows ``query``'s results."""
+        if self.wide:
+            return search_view(query, "Whole library")
+        if self.base.query is not None:  # within a saved search: its words and these, anywhere
+            query = parse(f"{self.base.query.text} {query.text}", live=True)
+            return replace(self.base, query=query)
+        return replace(self.base, query=query, titles=True)
+
+    def scope(self) -> str:
+        """What the field searches, for the note beside it."""
+        if self.wide:
+            return f"whole library, titles and text, best first · ctrl+l: {self.base.label} only"
+        what = "titles" if self.base.query is None else "titles and text"
+        return f"{what} in {self.base.label} · ctrl+l: whole library"
 
 
 class Reading(Container):
@@ -58,6 +93,7 @@ class NewsApp(App[None]):
         Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
         Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("slash", "search", "Search", id="search"),
         Binding("space", "read_on", "Read on", id="read_on"),
         Binding("n", "next_unread(1)", "Next unread", id="next_unread"),
         Binding("p", "next_unread(-1)", "Prev unread", show=False, id="previous_unread"),
@@ -84,6 +120,8 @@ class NewsApp(App[None]):
         self.view: View = ALL
         self._saved_theme = reader.config.theme
         self._sections: list[SectionCount] = []
+        self._search: Searching | None = None
+        self._search_conn: sqlite3.Connection | None = None
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -91,7 +129,9 @@ class NewsApp(App[None]):
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Reading(id="reading"):
-                yield HeadlineList(self.store, id="headlines")
+                with Vertical(id="list-pane"):
+                    yield SearchBar(id="search")
+                    yield HeadlineList(self.store, id="headlines")
                 yield ArticleView(id="article")
         yield Footer(compact=True)
 
@@ -106,6 +146,14 @@ class NewsApp(App[None]):
     @property
     def article_view(self) -> ArticleView:
         return self.query_one(ArticleView)
+
+    @property
+    def list_pane(self) -> Vertical:
+        return self.query_one("#list-pane", Vertical)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
         self._apply_config()
@@ -168,25 +216,32 @@ class NewsApp(App[None]):
 
     def _apply_view(self, view: View, ids: array[int], keep: int | None) -> None:
         self.view = view
-        self.headlines.empty_text = (
-            "No sources yet: press a to add a feed or a folder"
-            if view == ALL and not ids and not self.store.has_sources()
-            else "No articles here."
-        )
+        if view.query is not None:
+            empty = "Nothing matches."
+        elif view == ALL and not ids and not self.store.has_sources():
+            empty = "No sources yet: press a to add a feed or a folder"
+        else:
+            empty = "No articles here."
+        self.headlines.empty_text = empty
+        self.headlines.highlight = view.query.include if view.query is not None else ()
         self.headlines.show_ids(ids, keep=keep)
         self._title_headlines()
 
     def _title_headlines(self) -> None:
         count = len(self.headlines.ids)
-        self.headlines.border_title = f"{self.view.label} · {count}"
+        if self._search is not None and self.view.query is not None:
+            counted = f"{count:,} match{'es' if count != 1 else ''}"
+        else:
+            counted = f"{count:,}"
+        self.list_pane.border_title = f"{self.view.label} · {counted}"
         ids = set(self._view_source_ids())
         failing = [
             f"{name}: {error}" for sid, (name, error) in self.store.failures().items() if sid in ids
         ]
         if len(failing) > 1:
-            self.headlines.border_subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
+            self.list_pane.border_subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
-            self.headlines.border_subtitle = f"⚠ {failing[0]}" if failing else ""
+            self.list_pane.border_subtitle = f"⚠ {failing[0]}" if failing else ""
 
     def _view_source_ids(self) -> list[int]:
         """The sources the current view draws from (all of them for All, Unread, Starred)."""
@@ -200,12 +255,14 @@ class NewsApp(App[None]):
     @on(Tree.NodeHighlighted, "#sidebar")
     def _section_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
         if event.node.data is not None and event.node.data != self.view:
+            self._close_search()
             self.view = event.node.data
             self.load_view(event.node.data)
 
     @on(Tree.NodeSelected, "#sidebar")
     def _section_selected(self, event: Tree.NodeSelected[View]) -> None:
         if event.node.data is not None and event.node.data != self.view:
+            self._close_search()
             self.show_view(event.node.data)
         self.headlines.focus()
 
@@ -258,8 +315,113 @@ class NewsApp(App[None]):
     def action_back(self) -> None:
         if self.focused is self.article_view:
             self.headlines.focus()
+        elif self.focused is self.headlines and self._search is not None:
+            self.action_end_search()
         elif self.focused is self.headlines:
             self.sidebar.focus()
+
+    # --- search ---------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Open the search field (or go back to it), filtering the list as one types."""
+        if self._search is None:
+            self._search = Searching(self.view, self.headlines.current_id)
+            self.search_bar.input.value = ""
+            self.search_bar.add_class("-active")
+            self.search_bar.show_scope(self._search.scope())
+        self.search_bar.input.focus()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._search is not None:
+            self._start_search(event.value)
+
+    def _start_search(self, text: str) -> None:
+        assert self._search is not None
+        if self._search_conn is not None:
+            self._search_conn.interrupt()  # the query for the previous keystroke is moot
+        self._run_search(text, self._search.base, self._search.wide)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, text: str, base: View, wide: bool) -> None:
+        """Read a query's results in a thread; a newer keystroke interrupts it."""
+        try:
+            query = parse(text, live=True)
+        except QueryError as error:
+            self.post_message(SearchDone(text, None, array("q"), str(error)))
+            return
+        view = base if query.empty else Searching(base, None, wide).view(query)
+        conn = self._search_conn = self.store.conn
+        try:
+            ids = self.store.view_ids(view)
+        except sqlite3.OperationalError as error:
+            if "interrupt" in str(error):
+                return
+            raise
+        finally:
+            if self._search_conn is conn:
+                self._search_conn = None
+        self.post_message(SearchDone(text, view, ids))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if self._search is None or message.text != self.search_bar.input.value:
+            return  # the search ended, or the text changed since
+        if message.view is None:
+            self.search_bar.show_scope(message.hint or "", hint=True)
+            return
+        self.search_bar.show_scope(self._search.scope())
+        self._apply_view(message.view, message.ids, None)
+
+    @on(Input.Submitted, "#query")
+    def action_search_results(self) -> None:
+        """Enter: go to the results, keeping the search."""
+        self.headlines.focus()
+
+    def action_widen_search(self) -> None:
+        """Switch between this view's titles and the whole library's full text."""
+        if self._search is None:
+            return
+        self._search.wide = not self._search.wide
+        self.search_bar.show_scope(self._search.scope())
+        self._start_search(self.search_bar.input.value)
+
+    def action_end_search(self) -> None:
+        """Escape: close the search and put the list back where it was."""
+        search = self._close_search()
+        if search is not None:
+            self.show_view(search.base, keep=search.keep)
+            self.headlines.focus()
+
+    def _close_search(self) -> Searching | None:
+        search, self._search = self._search, None
+        if search is not None:
+            self.search_bar.remove_class("-active")
+            self.search_bar.input.value = ""
+        return search
+
+    def action_save_search(self) -> None:
+        """Keep the current query as a sidebar entry."""
+        if self._search is None:
+            return
+        try:
+            query = parse(self.search_bar.input.value, live=True)
+        except QueryError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if query.empty:
+            self.notify("Type a query first, then save it.", severity="warning")
+            return
+        text = " ".join(filter(None, [_scope_filters(self._search), query.saved_text()]))
+
+        def named(name: str | None) -> None:
+            if name:
+                self.reader.save_search(name, text)
+                self.load_counts()
+                self.notify(f"Saved search {name!r}: it is in the sidebar.", markup=False)
+
+        self.push_screen(
+            NameScreen("Save this search", f"Name for {text!r}:", query.saved_text()), named
+        )
 
     def action_next_unread(self, direction: int) -> None:
         ids = self.headlines.ids
@@ -387,6 +549,9 @@ class NewsApp(App[None]):
         self.push_screen(AddSourceScreen(), chosen)
 
     def action_remove_source(self) -> None:
+        if self.view.search_id is not None and self._search is None:
+            self._remove_saved_search(self.view)
+            return
         ids = self._view_source_ids()
         if len(ids) != 1:
             article = self._target()
@@ -408,13 +573,24 @@ class NewsApp(App[None]):
         question = f"Remove {source.name} ({source.location}) and its {source.articles} articles?"
         self.push_screen(ConfirmScreen(question), answered)
 
+    def _remove_saved_search(self, view: View) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes and view.search_id is not None:
+                self.store.remove_search(view.search_id)
+                self.notify(f"Removed the saved search {view.label!r}.", markup=False)
+                self.sidebar.select_view(ALL, quiet=True)
+                self.show_view(ALL)
+                self.load_counts()
+
+        self.push_screen(ConfirmScreen(f"Remove the saved search {view.label!r}?"), answered)
+
     def action_refresh_all(self) -> None:
         self.refresh_sources(None)
 
     # --- keys and palette -----------------------------------------------------------------
 
     def _all_bindings(self) -> Iterable[Binding]:
-        for owner in (NewsApp, Sidebar, HeadlineList, ArticleView):
+        for owner in (NewsApp, Sidebar, HeadlineList, ArticleView, SearchBar):
             for binding in owner.BINDINGS:
                 if isinstance(binding, Binding):
                     yield binding
@@ -428,6 +604,7 @@ class NewsApp(App[None]):
             ("Sections", Sidebar),
             ("Headlines", HeadlineList),
             ("Article", ArticleView),
+            ("Search field", SearchBar),
         ):
             rows = []
             for binding in owner.BINDINGS:
@@ -441,6 +618,7 @@ class NewsApp(App[None]):
             groups.append((title, rows))
         groups[0][1].append(("1 … 9", "Open link [n] of the article", "link_1 … link_9"))
         groups[0][1].append(("ctrl+p", "Command palette (actions, themes)", ""))
+        groups[4][1].insert(0, ("enter", "Go to the results", ""))
         return groups
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -471,6 +649,7 @@ class NewsApp(App[None]):
         yield SystemCommand(
             "Problems", "Files and sources that could not be read", self.action_problems
         )
+        yield SystemCommand("Search", "Filter the headlines as you type", self.action_search)
         yield SystemCommand("Help", "Every key", self.action_help)
         for node in self.sidebar.root.children:
             if node.data is not None:
@@ -492,11 +671,11 @@ class NewsApp(App[None]):
     def load_counts(self) -> None:
         """Count unread articles per section in a thread; the sidebar updates when done."""
         sections, totals = self.store.section_counts()
-        self.post_message(CountsLoaded(sections, totals))
+        self.post_message(CountsLoaded(sections, totals, self.reader.saved_searches()))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
         self._sections = message.sections
-        self.sidebar.update_counts(message.sections, message.totals)
+        self.sidebar.update_counts(message.sections, message.totals, message.searches)
         self._title_headlines()
 
     def refresh_sources(self, source_ids: list[int] | None) -> None:
@@ -576,3 +755,25 @@ class NewsApp(App[None]):
             self.notify(
                 f"{type(error).__name__}: {error}", severity="error", markup=False, timeout=8
             )
+
+
+def _scope_filters(search: Searching) -> str:
+    """The filters that keep a saved search within the view it was typed in."""
+    base = search.base
+    if search.wide or base.query is not None:
+        return base.query.text if base.query is not None and not search.wide else ""
+    parts = []
+    if base.section is not None:
+        parts.append("section:" + _quoted(base.section))
+    if base.source_id is not None:
+        parts.append("source:" + _quoted(base.label.rpartition(" › ")[2]))
+    if base.unread:
+        parts.append("is:unread")
+    if base.starred:
+        parts.append("is:starred")
+    return " ".join(parts)
+
+
+def _quoted(value: str) -> str:
+    """A filter value in quotes (quotes inside it dropped)."""
+    return '"' + value.replace('"', "") + '"'

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui_news.core.models import Headline
+from tui_news.core.search import Term, highlight_spans
 from tui_news.core.store import Store
 from tui_news.ui.lineview import LineView
 
@@ -55,6 +56,7 @@ class HeadlineList(LineView, can_focus=True):
         "headlines--read",
         "headlines--meta",
         "headlines--star",
+        "headlines--match",
     }
 
     DEFAULT_CSS = """
@@ -78,6 +80,7 @@ class HeadlineList(LineView, can_focus=True):
         self.ids: array[int] = array("q")
         self._pages: OrderedDict[int, list[Headline | None]] = OrderedDict()
         self.empty_text = "No articles here."
+        self.highlight: tuple[Term, ...] = ()  # search words to mark in titles
 
     # --- data -----------------------------------------------------------------------------
 
@@ -218,6 +221,11 @@ class HeadlineList(LineView, can_focus=True):
             source = item.source if len(item.source) <= 14 else item.source[:13] + "…"
             line.append(f"{source:<14}  ", meta)
         title_style = self.component_style("headlines--read" if item.read else "headlines--unread")
+        start = len(line)
         line.append(item.title, title_style)
+        if self.highlight:
+            match = self.component_style("headlines--match")
+            for begin, end in highlight_spans(item.title, self.highlight):
+                line.stylize(match, start + begin, start + end)
         line.truncate(width, overflow="ellipsis", pad=True)
         return line

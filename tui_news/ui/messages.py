@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_news.core.models import RefreshReport, SectionCount, Source, View
+from tui_news.core.models import RefreshReport, SavedSearch, SectionCount, Source, View
 
 
 @dataclass
@@ -16,6 +16,7 @@ class CountsLoaded(Message):
 
     sections: list[SectionCount]
     totals: dict[str, int]
+    searches: list[SavedSearch]
 
 
 @dataclass
@@ -49,3 +50,13 @@ class ViewLoaded(Message):
 
     view: View
     ids: array[int]
+
+
+@dataclass
+class SearchDone(Message):
+    """Results for the query ``text``: a view and its ids, or a hint when it cannot be read."""
+
+    text: str
+    view: View | None
+    ids: array[int]
+    hint: str | None = None

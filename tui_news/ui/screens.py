@@ -1,4 +1,4 @@
-"""Modal screens: every key (``?``), problems, adding a source and confirming a removal."""
+"""Modal screens: every key (``?``), problems, adding a source, naming and confirming."""
 
 from __future__ import annotations
 
@@ -125,3 +125,30 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class NameScreen(ModalScreen[str | None]):
+    """Asks for a name, offering a default; enter keeps it, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_name")]
+
+    def __init__(self, title: str, question: str, default: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = self.title_text
+            dialog.border_subtitle = "enter saves · escape cancels"
+            yield Label(Text(self.question))
+            yield Input(value=self.default, id="name")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

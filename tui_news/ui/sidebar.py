@@ -8,11 +8,14 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui_news.core.models import SectionCount, View
+from tui_news.core.models import SavedSearch, SectionCount, View
+from tui_news.core.reader import saved_view
+from tui_news.core.search import QueryError
 
 ALL = View("All")
 UNREAD = View("Unread", unread=True)
 STARRED = View("Starred", starred=True)
+SAVED_MARK = "⌕ "  # before a saved search's name
 
 
 def _label(name: str, *, muted: bool = False, failed: bool = False) -> Text:
@@ -42,7 +45,7 @@ class Sidebar(Tree[View]):
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
-        self._shape: list[tuple[str, tuple[int, ...]]] | None = None
+        self._shape: list[tuple[object, ...]] | None = None
 
     def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
         """Draw the label with its unread count pushed to the right edge."""
@@ -63,30 +66,44 @@ class Sidebar(Tree[View]):
         self._counts[node.id] = count
         node.set_label(label)
 
-    def update_counts(self, sections: list[SectionCount], totals: dict[str, int]) -> None:
-        """Show fresh counts; rebuild only when the sections or their sources changed."""
-        shape = [(s.name, tuple(src.id for src in s.sources)) for s in sections]
+    def update_counts(
+        self, sections: list[SectionCount], totals: dict[str, int], searches: list[SavedSearch]
+    ) -> None:
+        """Show fresh counts; rebuild only when sections, sources or saved searches changed."""
+        shape: list[tuple[object, ...]] = [(s.id, s.name, s.query) for s in searches]
+        shape += [(s.name, tuple(src.id for src in s.sources)) for s in sections]
         if shape != self._shape:
-            self._rebuild(sections)
+            self._rebuild(sections, searches)
             self._shape = shape
         nodes = list(self.root.children)
         self._set(nodes[0], _label("All"), totals["unread"])
         self._set(nodes[1], _label("Unread"), totals["unread"])
         self._set(nodes[2], _label("Starred"), totals["starred"])
-        for node, section in zip(nodes[3:], sections, strict=True):
+        saved = [n for n in nodes[3:] if n.data is not None and n.data.search_id is not None]
+        for node, search in zip(saved, searches, strict=True):
+            self._set(
+                node, _label(SAVED_MARK + search.name, muted=not search.unread), search.unread
+            )
+        for node, section in zip(nodes[3 + len(saved) :], sections, strict=True):
             label = _label(section.name, muted=not section.unread, failed=bool(section.errors))
             self._set(node, label, section.unread)
             for child, source in zip(node.children, section.sources, strict=True):
                 label = _label(source.name, muted=not source.unread, failed=bool(source.error))
                 self._set(child, label, source.unread)
 
-    def _rebuild(self, sections: list[SectionCount]) -> None:
+    def _rebuild(self, sections: list[SectionCount], searches: list[SavedSearch]) -> None:
         current = self.cursor_node.data if self.cursor_node is not None else ALL
         expanded = {n.data.section for n in self.root.children if n.is_expanded and n.data}
         self.clear()
         self._counts.clear()
         for view in (ALL, UNREAD, STARRED):
             self.root.add_leaf(_label(view.label), data=view)
+        for search in searches:
+            try:
+                view = saved_view(search.id, search.name, search.query)
+            except QueryError:
+                view = View(search.name, search_id=search.id)  # unreadable: shown, removable
+            self.root.add_leaf(_label(SAVED_MARK + search.name), data=view)
         for section in sections:
             node = self.root.add(
                 _label(section.name),
@@ -101,7 +118,10 @@ class Sidebar(Tree[View]):
         self.select_view(current, quiet=True)
 
     def select_view(self, view: View | None, quiet: bool = False) -> None:
-        """Move the cursor to the node showing ``view`` (or All if it is gone)."""
+        """Move the cursor to the node showing ``view`` (or All if it is gone).
+
+        A saved search is found by its id, so a changed query still finds its node.
+        """
         target = self._find(view) or self.root.children[0] if self.root.children else None
         if target is None:
             return
@@ -119,7 +139,11 @@ class Sidebar(Tree[View]):
         stack = list(self.root.children)
         while stack:
             node = stack.pop(0)
-            if node.data == view:
+            if node.data == view or (
+                view.search_id is not None
+                and node.data is not None
+                and node.data.search_id == view.search_id
+            ):
                 return node
             stack.extend(node.children)
         return None
