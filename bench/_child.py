@@ -187,6 +187,17 @@ class Session:
         return seconds
 
 
+# (name, query) for full-text search: from a phrase to words in nearly every article.
+FULL_TEXT = [
+    ("phrase", '"sao paulo"'),
+    ("rare_pair", "cocoa satellite"),
+    ("common_word", "officials"),
+    ("very_common_word", "the"),
+    ("prefix", "regul*"),
+    ("filtered", "budget section:world is:unread"),
+]
+
+
 def direct(function: Callable[[], object], reps: int) -> list[float]:
     times = []
     for _ in range(reps):
@@ -297,6 +308,39 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
                 if view == UNREAD:
                     s.record("rows_unread", len(headlines.ids))
             await s.timed("view_all", "g", lambda v=views[0]: app.view == v)
+
+        # Filtering as you type: "/" in the headline list, then a query key by key. Each key
+        # is timed until the frame that shows that text's results.
+        from tui_news.core.models import View
+        from tui_news.core.reader import search_view
+        from tui_news.core.search import parse
+
+        def filtered(text: str) -> Callable[[], bool]:
+            return lambda: app.view.query is not None and app.view.query.text == text
+
+        typing = [  # (scope, view, text typed key by key): words from generate.py
+            ("all", View("All"), "water officials"),
+            ("section", View("World", section="World"), "cocoa"),
+        ]
+        for scope, view, text in typing:
+            app._go_to(view)
+            await s.settle()
+            await s.timed("filter_open", "/", lambda: app.search_bar.input.has_focus)
+            typed = ""
+            for char in text:
+                typed += char
+                name = f"filter_key_{scope}" if char != " " else "filter_key_space"
+                await s.timed(name, char, filtered(typed))
+                s.record(f"filter_rows_{scope}", len(headlines.ids))
+            await s.timed("search_widen", "ctrl+l", lambda: app.view.ranked)
+            await s.timed("filter_escape", "escape", lambda v=view: app.view == v)
+
+        # Full-text queries, as `tui-news search` and the widened field run them.
+        for name, text in FULL_TEXT:
+            view = search_view(parse(text))
+            for seconds in direct(lambda v=view: store.view_ids(v, 50), reps):
+                s.record(f"fts_{name}", seconds)
+            s.record(f"fts_matches_{name}", store.count(view))
 
         # SQL alone: the ids of each view, the sidebar counts.
         for view in views:

@@ -220,6 +220,44 @@ def sessions(
     return samples
 
 
+def index_build(library_dir: Path) -> dict[str, list[float]]:
+    """Build the search index for a copy of the library as it was before it (schema 4)."""
+    from tui_news.core.store import Store
+
+    with tempfile.TemporaryDirectory(dir=library_dir.parent) as folder:
+        copy = Path(folder) / "library.sqlite"
+        with sqlite3.connect(library_dir / "library.sqlite") as source:
+            target = sqlite3.connect(copy, isolation_level=None)
+            source.backup(target)
+        target.executescript(
+            "DROP TRIGGER IF EXISTS articles_fts_insert; DROP TRIGGER IF EXISTS "
+            "articles_fts_delete; DROP TRIGGER IF EXISTS articles_fts_update; "
+            "DROP TABLE IF EXISTS articles_fts; DROP TABLE IF EXISTS titles_fts; "
+            "DROP TABLE IF EXISTS searches; PRAGMA user_version = 4; VACUUM;"
+        )
+        target.close()
+        before = copy.stat().st_size / 1e6
+        started = perf()
+        store = Store(copy)  # opening it runs the migration that builds the index
+        elapsed = perf() - started
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        after = copy.stat().st_size / 1e6
+    return {"index_build": [elapsed], "library_mb_before": [before], "library_mb_after": [after]}
+
+
+def search_commands(library_dir: Path, runs: int) -> dict[str, list[float]]:
+    """Time ``tui-news search`` as a whole process, the way a script would run it."""
+    command = [sys.executable, "-m", "tui_news", "--data-dir", str(library_dir)]
+    times = []
+    for _ in range(runs + 1):
+        run = spawn([*command, "search", "officials", "--limit", "20"])
+        if run.status != 0 or len(run.stdout.splitlines()) != 20:
+            raise SystemExit(f"tui-news search failed (status {run.status}):\n{run.stderr}")
+        times.append(run.wall)
+    return {"search_cli": times[1:]}  # the first run warms the page cache
+
+
 # --- the table ----------------------------------------------------------------------------
 
 MS, S, MB, N = "ms", "s", "MB", ""
@@ -255,8 +293,22 @@ ROWS: list[tuple[str, str, str, float | None, str]] = [
     ("sql_section_counts", "  store.section_counts() (sidebar, in a thread)", MS, None, ""),
     ("sql_sources", "  store.sources()", MS, None, ""),
     ("sql_headline_page", "  store.headlines(100 ids) (one page)", MS, None, ""),
-    ("filter", "keystroke to repaint while filtering", MS, 50, "n/a"),
-    ("search", "full-text search over all articles", MS, 100, "n/a"),
+    ("filter_open", "/ opens the search field", MS, 50, "*"),
+    ("filter_key_all", "keystroke -> filtered list drawn (All, 100%)", MS, 50, ""),
+    ("filter_key_space", "  space between words -> drawn", MS, 50, ""),
+    ("filter_key_section", "keystroke -> filtered list drawn (a section)", MS, 50, ""),
+    ("search_widen", "ctrl+l: whole library, full text -> drawn", MS, 100, ""),
+    ("filter_escape", "escape: the list put back -> drawn", MS, 50, "*"),
+    ("fts_phrase", 'full-text search, top 50: "sao paulo"', MS, 100, ""),
+    ("fts_rare_pair", "full-text search, top 50: cocoa satellite", MS, 100, ""),
+    ("fts_common_word", "full-text search, top 50: officials", MS, 100, ""),
+    ("fts_very_common_word", "full-text search, top 50: the", MS, 100, ""),
+    ("fts_prefix", "full-text search, top 50: regul*", MS, 100, ""),
+    ("fts_filtered", "full-text search, top 50: budget section:world is:unread", MS, 100, ""),
+    ("search_cli", "tui-news search officials --limit 20 (whole process)", S, None, ""),
+    ("index_build", "search index build for an existing library (migration)", S, None, ""),
+    ("library_mb_before", "library on disk without the search index", MB, None, ""),
+    ("library_mb_after", "library on disk with the search index", MB, None, ""),
     ("cold_rss", "peak RSS, cold start", MB, 300, ""),
     ("session_rss", "peak RSS, session (all of the above)", MB, 300, ""),
 ]
@@ -324,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     print("measuring an interactive session ...", flush=True)
     samples.update(sessions(library_dir, size, args.runs, args.sessions))
     prepare(library_dir)
+    print("measuring tui-news search and the search index build ...", flush=True)
+    samples.update(search_commands(library_dir, args.runs))
+    samples.update(index_build(library_dir))
 
     import textual
 
@@ -342,6 +397,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     if "long_article_bytes" in samples:
         print(f"long article: {statistics.median(samples['long_article_bytes']):.0f} bytes")
+    matches = {
+        key[len("fts_matches_") :]: int(values[0])
+        for key, values in samples.items()
+        if key.startswith("fts_matches_")
+    }
+    if matches:
+        print("full-text matches: " + ", ".join(f"{k} {v:,}" for k, v in matches.items()))
+    rows = {k: int(min(v)) for k, v in samples.items() if k.startswith("filter_rows_")}
+    if rows:
+        shown = ", ".join(f"{k[12:]} {v:,}" for k, v in rows.items())
+        print(f"rows left once the whole query is typed: {shown}")
     print()
     for line in table(samples):
         print(line)

@@ -35,6 +35,8 @@ class QueryError(ValueError):
 
 def fold(text: str) -> str:
     """``text`` without case or accents ("Zürich" -> "zurich"), as the index compares it."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -55,6 +55,7 @@ class Searching:
     base: View
     keep: int | None
     wide: bool = False
+    ids: array[int] | None = None  # the base view's list, to put back at once
 
     def view(self, query: Query) -> View:
         """The view that shows ``query``'s results."""
@@ -325,7 +326,7 @@ class NewsApp(App[None]):
     def action_search(self) -> None:
         """Open the search field (or go back to it), filtering the list as one types."""
         if self._search is None:
-            self._search = Searching(self.view, self.headlines.current_id)
+            self._search = Searching(self.view, self.headlines.current_id, ids=self.headlines.ids)
             self.search_bar.input.value = ""
             self.search_bar.add_class("-active")
             self.search_bar.show_scope(self._search.scope())
@@ -388,9 +389,13 @@ class NewsApp(App[None]):
     def action_end_search(self) -> None:
         """Escape: close the search and put the list back where it was."""
         search = self._close_search()
-        if search is not None:
+        if search is None:
+            return
+        if search.ids is None:
             self.show_view(search.base, keep=search.keep)
-            self.headlines.focus()
+        else:
+            self._apply_view(search.base, search.ids, search.keep)
+        self.headlines.focus()
 
     def _close_search(self) -> Searching | None:
         search, self._search = self._search, None
@@ -708,6 +713,8 @@ class NewsApp(App[None]):
 
     def on_source_added(self, message: SourceAdded) -> None:
         self.sidebar.border_subtitle = ""
+        if self._search is not None:
+            self._search.ids = None  # the list to go back to has changed
         if message.source is None:
             self.notify(
                 message.error or "Could not add that.", severity="error", markup=False, timeout=8
@@ -726,6 +733,8 @@ class NewsApp(App[None]):
 
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report
+        if self._search is not None:
+            self._search.ids = None  # the list to go back to has changed
         self.sidebar.border_subtitle = ""
         self.show_view(self.view, keep=self.headlines.current_id)
         self.load_counts()

@@ -8,11 +8,15 @@ from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -81,6 +85,7 @@ class HeadlineList(LineView, can_focus=True):
         self._pages: OrderedDict[int, list[Headline | None]] = OrderedDict()
         self.empty_text = "No articles here."
         self.highlight: tuple[Term, ...] = ()  # search words to mark in titles
+        self._styles = _RowStyles(*(Style() for _ in _ROW_PARTS))
 
     # --- data -----------------------------------------------------------------------------
 
@@ -189,43 +194,77 @@ class HeadlineList(LineView, can_focus=True):
 
     # --- drawing --------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = _RowStyles(*(self.component_style(f"headlines--{n}") for n in _ROW_PARTS))
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self._base
         index = y + self.scroll_offset.y
         if not self.ids:
             if y == 1:
-                text = Text(
-                    self.empty_text.center(width), style=self.component_style("headlines--meta")
-                )
+                text = Text(self.empty_text.center(width), style=self._styles.meta)
                 strip = Strip(text.render(self.app.console), text.cell_len)
                 return strip.apply_style(base).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         item = self.headline(index)
         if item is None:
             return Strip.blank(width, base)
-        line = self.format_row(item, width)
+        strip = Strip(self.row_segments(item, width))
         if index == self.cursor:
-            line.stylize(self.component_style("headlines--cursor"))
-        strip = Strip(line.render(self.app.console), line.cell_len)
+            strip = strip.apply_style(self._styles.cursor)
         return strip.apply_style(base).adjust_cell_length(width, base)
 
-    def format_row(self, item: Headline, width: int) -> Text:
-        """One headline row: unread marker, star, date, source (when there is room), title."""
-        meta = self.component_style("headlines--meta")
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append("●" if not item.read else " ", self.component_style("headlines--unread"))
-        line.append("★" if item.starred else " ", self.component_style("headlines--star"))
-        line.append(f" {short_date(item.published):>7}  ", meta)
+    def row_segments(self, item: Headline, width: int) -> list[Segment]:
+        """One headline row: unread marker, star, date, source (when there is room), title.
+
+        Built as segments directly: this runs for every visible row on every repaint.
+        """
+        styles = self._styles
+        segments = [
+            Segment("●" if not item.read else " ", styles.unread),
+            Segment("★" if item.starred else " ", styles.star),
+            Segment(f" {short_date(item.published):>7}  ", styles.meta),
+        ]
+        room = width - 12
         if width >= 72:
-            source = item.source if len(item.source) <= 14 else item.source[:13] + "…"
-            line.append(f"{source:<14}  ", meta)
-        title_style = self.component_style("headlines--read" if item.read else "headlines--unread")
-        start = len(line)
-        line.append(item.title, title_style)
-        if self.highlight:
-            match = self.component_style("headlines--match")
-            for begin, end in highlight_spans(item.title, self.highlight):
-                line.stylize(match, start + begin, start + end)
-        line.truncate(width, overflow="ellipsis", pad=True)
-        return line
+            segments.append(Segment(_fit(item.source, 14) + "  ", styles.meta))
+            room -= 16
+        title = _fit(item.title, room, pad=False)
+        style = styles.read if item.read else styles.unread
+        if not self.highlight:
+            segments.append(Segment(title, style))
+            return segments
+        done = 0
+        match = style + styles.match
+        for begin, end in highlight_spans(title, self.highlight):
+            segments.append(Segment(title[done:begin], style))
+            segments.append(Segment(title[begin:end], match))
+            done = end
+        segments.append(Segment(title[done:], style))
+        return segments
+
+
+_ROW_PARTS = ("cursor", "unread", "read", "meta", "star", "match")
+
+
+class _RowStyles(NamedTuple):
+    """The row styles of one repaint, looked up once instead of once per row."""
+
+    cursor: Style
+    unread: Style
+    read: Style
+    meta: Style
+    star: Style
+    match: Style
+
+
+def _fit(text: str, cells: int, pad: bool = True) -> str:
+    """``text`` cut to ``cells`` terminal cells with an ellipsis (and padded, with ``pad``)."""
+    if cells <= 0:
+        return ""
+    length = cell_len(text)
+    if length > cells:
+        return set_cell_size(text, cells - 1) + "…"
+    return text + " " * (cells - length) if pad else text

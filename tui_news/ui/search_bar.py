@@ -45,6 +45,8 @@ class SearchBar(Horizontal):
     }
     """
 
+    _shown: tuple[str, bool] = ("", False)
+
     def compose(self) -> ComposeResult:
         yield Static("/", id="prompt")
         yield Input(compact=True, id="query", select_on_focus=False)
@@ -57,5 +59,7 @@ class SearchBar(Horizontal):
     def show_scope(self, text: str, *, hint: bool = False) -> None:
         """Say what is being searched, or (``hint``) why the query cannot be read."""
         scope = self.query_one("#scope", Static)
-        scope.update(Text(text, no_wrap=True, overflow="ellipsis"))
-        scope.set_class(hint, "-hint")
+        if (text, hint) != self._shown:  # an unchanged note costs no layout
+            self._shown = (text, hint)
+            scope.update(Text(text, no_wrap=True, overflow="ellipsis"))
+            scope.set_class(hint, "-hint")
