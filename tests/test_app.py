@@ -413,7 +413,8 @@ async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, new
         await settle(app, pilot)
         assert [line_text(app.headlines, 0).strip().endswith("Rail Line Opens")] == [True]
         assert len(app.headlines.ids) == 1
-        assert app.list_pane.border_title == "All · 1 match"
+        assert app.list_pane.border_title == "All · search"
+        assert app.search_bar.note.text.startswith("1 match · titles in All")
         assert match_segments(app, 0) == ["Ra"]  # the typed prefix is marked in the title
         await pilot.press("i", "l", "space", "l", "i", "n", "e")
         await settle(app, pilot)
@@ -456,11 +457,12 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         await pilot.press("ctrl+l")  # the whole library, titles and text
         await settle(app, pilot)
         assert [reader.store.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
-        assert app.list_pane.border_title == "Whole library · 1 match"
+        assert app.list_pane.border_title == "Whole library · search"
+        assert app.search_bar.note.text.startswith("1 match · whole library, best first")
         app.search_bar.input.insert_text_at_cursor(" is:maybe")  # pasted in one go
         await settle(app, pilot)
-        scope = str(app.search_bar.query_one("#scope").render())
-        assert "is: takes unread" in scope
+        assert "is: takes unread" in app.search_bar.note.text
+        assert app.search_bar.note.has_class("-hint")
         assert len(app.headlines.ids) == 1  # the last results stay while the query is wrong
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
         await pilot.press("backspace", "backspace", "backspace", "backspace", "ctrl+s")

@@ -66,12 +66,13 @@ class Searching:
             return replace(self.base, query=query)
         return replace(self.base, query=query, titles=True)
 
-    def scope(self) -> str:
-        """What the field searches, for the note beside it."""
+    def scope(self, found: int | None = None) -> str:
+        """What the field searches (and how many match), for the note beside it."""
+        count = "" if found is None else f"{found:,} match{'es' if found != 1 else ''} · "
         if self.wide:
-            return f"whole library, titles and text, best first · ctrl+l: {self.base.label} only"
+            return f"{count}whole library, best first · ctrl+l: {self.base.label} only"
         what = "titles" if self.base.query is None else "titles and text"
-        return f"{what} in {self.base.label} · ctrl+l: whole library"
+        return f"{count}{what} in {self.base.label} · ctrl+l: whole library"
 
 
 class Reading(Container):
@@ -229,20 +230,23 @@ class NewsApp(App[None]):
         self._title_headlines()
 
     def _title_headlines(self) -> None:
-        count = len(self.headlines.ids)
-        if self._search is not None and self.view.query is not None:
-            counted = f"{count:,} match{'es' if count != 1 else ''}"
+        if self._search is not None:  # the count is beside the field, which costs less to draw
+            label = "Whole library" if self._search.wide else self._search.base.label
+            title = f"{label} · search"
         else:
-            counted = f"{count:,}"
-        self.list_pane.border_title = f"{self.view.label} · {counted}"
+            title = f"{self.view.label} · {len(self.headlines.ids):,}"
+        if title != self.list_pane.border_title:
+            self.list_pane.border_title = title
         ids = set(self._view_source_ids())
         failing = [
             f"{name}: {error}" for sid, (name, error) in self.store.failures().items() if sid in ids
         ]
         if len(failing) > 1:
-            self.list_pane.border_subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
+            subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
-            self.list_pane.border_subtitle = f"⚠ {failing[0]}" if failing else ""
+            subtitle = f"⚠ {failing[0]}" if failing else ""
+        if subtitle != self.list_pane.border_subtitle:
+            self.list_pane.border_subtitle = subtitle
 
     def _view_source_ids(self) -> list[int]:
         """The sources the current view draws from (all of them for All, Unread, Starred)."""
@@ -330,6 +334,7 @@ class NewsApp(App[None]):
             self.search_bar.input.value = ""
             self.search_bar.add_class("-active")
             self.search_bar.show_scope(self._search.scope())
+            self._title_headlines()
         self.search_bar.input.focus()
 
     @on(Input.Changed, "#query")
@@ -370,7 +375,7 @@ class NewsApp(App[None]):
         if message.view is None:
             self.search_bar.show_scope(message.hint or "", hint=True)
             return
-        self.search_bar.show_scope(self._search.scope())
+        self.search_bar.show_scope(self._search.scope(len(message.ids)))
         self._apply_view(message.view, message.ids, None)
 
     @on(Input.Submitted, "#query")
@@ -384,6 +389,7 @@ class NewsApp(App[None]):
             return
         self._search.wide = not self._search.wide
         self.search_bar.show_scope(self._search.scope())
+        self._title_headlines()
         self._start_search(self.search_bar.input.value)
 
     def action_end_search(self) -> None:

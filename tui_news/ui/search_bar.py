@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Static
+
+
+class Note(Widget):
+    """One line of text beside the field. Its width is fixed by CSS, so a change of text
+    repaints this line only: no layout on every keystroke."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.text = ""
+
+    def show(self, text: str, *, hint: bool = False) -> None:
+        if text != self.text or hint != self.has_class("-hint"):
+            self.text = text
+            self.set_class(hint, "-hint")
+            self.refresh()
+
+    def render(self) -> RenderResult:
+        return Text(self.text, no_wrap=True, overflow="ellipsis", justify="right", end="")
 
 
 class SearchBar(Horizontal):
@@ -26,40 +45,38 @@ class SearchBar(Horizontal):
     SearchBar.-active {
         display: block;
     }
-    SearchBar > Input {
-        width: 1fr;
-    }
     SearchBar > #prompt {
         width: 2;
         color: $accent;
         text-style: bold;
     }
-    SearchBar > #scope {
-        width: auto;
-        max-width: 60%;
+    SearchBar > Input {
+        width: 1fr;
+    }
+    SearchBar > Note {
+        width: 60%;
+        height: 1;
         color: $text-muted;
         padding: 0 0 0 1;
     }
-    SearchBar > #scope.-hint {
+    SearchBar > Note.-hint {
         color: $warning;
     }
     """
 
-    _shown: tuple[str, bool] = ("", False)
-
     def compose(self) -> ComposeResult:
         yield Static("/", id="prompt")
         yield Input(compact=True, id="query", select_on_focus=False)
-        yield Static(id="scope")
+        yield Note(id="scope")
 
     @property
     def input(self) -> Input:
         return self.query_one("#query", Input)
 
+    @property
+    def note(self) -> Note:
+        return self.query_one(Note)
+
     def show_scope(self, text: str, *, hint: bool = False) -> None:
         """Say what is being searched, or (``hint``) why the query cannot be read."""
-        scope = self.query_one("#scope", Static)
-        if (text, hint) != self._shown:  # an unchanged note costs no layout
-            self._shown = (text, hint)
-            scope.update(Text(text, no_wrap=True, overflow="ellipsis"))
-            scope.set_class(hint, "-hint")
+        self.note.show(text, hint=hint)
