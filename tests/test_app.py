@@ -484,3 +484,15 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         assert [name for _id, name, _q in reader.store.searches()] == ["port*"]
         assert "Trains" not in sidebar_labels(app)
         assert app.view.label == "All"
+
+
+async def test_a_slow_search_finishes_in_a_thread(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        app.store.quick_view_ids = lambda view, seconds: None  # as if every query were slow
+        await pilot.press("slash", *"water")
+        await settle(app, pilot)
+        assert [reader.store.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]
+        assert app.search_bar.note.text.startswith("1 match")
+        assert match_segments(app, 0) == ["Water"]

@@ -267,3 +267,31 @@ def test_cli_search_json_best_first(cli: CliRun, tmp_path: Path) -> None:
     assert "before: wants a date" in bad.stderr and "Traceback" not in bad.stderr
     none = cli("search", "nothing-here")
     assert none.returncode == 0 and none.stdout == "" and "No articles match" in none.stderr
+
+
+def test_ranking_a_huge_match_set_scores_the_newest_added(
+    reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui_news.core.store as store_module
+
+    folder = tmp_path / "many"
+    for number in range(5):
+        text = seed_article("A", f"Harbour Story {number}", "harbour " * (number + 1))
+        write(folder, f"{number}.txt", text, 1)
+        reader.add(str(folder / f"{number}.txt"))  # one source each: added in this order
+    monkeypatch.setattr(store_module, "RANK_CANDIDATES", 3)
+    titles = found(reader, "harbour")
+    assert sorted(titles) == ["Harbour Story 2", "Harbour Story 3", "Harbour Story 4"]
+    assert reader.store.count(search_view(parse("harbour"))) == 5  # counting is exact
+    assert len(found(reader, "harbour story")) == 3
+
+
+def test_quick_view_ids_gives_up_past_its_time(reader: Reader, tmp_path: Path) -> None:
+    folder = tmp_path / "quick"
+    for number in range(300):
+        write(folder, f"{number}.txt", seed_article("A", f"Tide Table {number}", "Tides."), 1)
+    reader.add(str(folder))
+    view = View(query=parse("tide", live=True), titles=True)
+    assert reader.store.quick_view_ids(view, 0.0) is None  # stopped, not an error
+    assert len(reader.store.quick_view_ids(view, 5.0)) == 300
+    assert len(reader.store.view_ids(view)) == 300  # the connection works as before

@@ -27,7 +27,7 @@ from tui_news.core.text import clean, one_line
 TOKENIZE = "unicode61 remove_diacritics 2"
 # A ranked search scores at most this many matches (the newest added): it keeps a query for a
 # common word under the 100 ms budget at 100,000 articles. Fewer matches are all scored.
-RANK_CANDIDATES = 20_000
+RANK_CANDIDATES = 10_000
 # Relevance (bm25, title words weigh 4 times body words) is boosted by recency: up to double
 # for today's articles, 1.5 times at a month old, fading towards 1 over a year or so.
 _RANK = "bm25(articles_fts, 4.0, 1.0) * (1.0 + 1.0 / (1.0 + max(0.0, ? - a.published) / 2592000.0))"
@@ -439,6 +439,19 @@ class Store:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return array("q", cursor.execute(sql, params).fetchall())
+
+    def quick_view_ids(self, view: View, seconds: float) -> array[int] | None:
+        """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds`` (then stopped)."""
+        deadline = time.perf_counter() + seconds
+        self.conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
+        try:
+            return self.view_ids(view)
+        except sqlite3.OperationalError as error:
+            if "interrupt" in str(error):
+                return None
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     def count(self, view: View) -> int:
         """How many articles a view holds."""

@@ -21,7 +21,7 @@ from tui_news.core.config import save_theme
 from tui_news.core.models import Article, RefreshReport, SectionCount, View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import Query, QueryError, parse
-from tui_news.core.store import LibraryError
+from tui_news.core.store import RANK_CANDIDATES, LibraryError
 from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.headlines import HeadlineList
@@ -46,6 +46,7 @@ from tui_news.ui.sidebar import ALL, Sidebar
 NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
+QUICK_SEARCH_SECONDS = 0.015  # a search that takes longer goes on in a thread
 
 
 @dataclass
@@ -67,8 +68,15 @@ class Searching:
         return replace(self.base, query=query, titles=True)
 
     def scope(self, found: int | None = None) -> str:
-        """What the field searches (and how many match), for the note beside it."""
-        count = "" if found is None else f"{found:,} match{'es' if found != 1 else ''} · "
+        """What the field searches and how many match (-1: still counting), for its note."""
+        if found is None:
+            count = ""
+        elif found < 0:
+            count = "searching… · "
+        elif self.wide and found >= RANK_CANDIDATES:  # ranked searches stop there
+            count = f"best {found:,} matches · "
+        else:
+            count = f"{found:,} match{'es' if found != 1 else ''} · "
         if self.wide:
             return f"{count}whole library, best first · ctrl+l: {self.base.label} only"
         what = "titles" if self.base.query is None else "titles and text"
@@ -343,20 +351,27 @@ class NewsApp(App[None]):
             self._start_search(event.value)
 
     def _start_search(self, text: str) -> None:
-        assert self._search is not None
+        """Show a query's results: at once when they take a few ms, else from a thread."""
+        search = self._search
+        assert search is not None
         if self._search_conn is not None:
             self._search_conn.interrupt()  # the query for the previous keystroke is moot
-        self._run_search(text, self._search.base, self._search.wide)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, text: str, base: View, wide: bool) -> None:
-        """Read a query's results in a thread; a newer keystroke interrupts it."""
         try:
             query = parse(text, live=True)
         except QueryError as error:
-            self.post_message(SearchDone(text, None, array("q"), str(error)))
+            self.on_search_done(SearchDone(text, None, array("q"), str(error)))
             return
-        view = base if query.empty else Searching(base, None, wide).view(query)
+        view = search.base if query.empty else search.view(query)
+        ids = self.store.quick_view_ids(view, QUICK_SEARCH_SECONDS)
+        if ids is not None:  # drawn in the same frame as the typed key
+            self.on_search_done(SearchDone(text, view, ids))
+        else:
+            self.search_bar.show_scope(search.scope(-1))
+            self._run_search(text, view)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, text: str, view: View) -> None:
+        """Read a slow query's results in a thread; a newer keystroke interrupts it."""
         conn = self._search_conn = self.store.conn
         try:
             ids = self.store.view_ids(view)
