@@ -46,7 +46,7 @@ from tui_news.ui.sidebar import ALL, Sidebar
 NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
-QUICK_SEARCH_SECONDS = 0.015  # a search that takes longer goes on in a thread
+QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
 
 
 @dataclass
@@ -172,6 +172,7 @@ class NewsApp(App[None]):
         self.headlines.empty_text = "No articles here."
         self.show_view(ALL)
         self.headlines.focus()
+        self.watch(self.search_bar.input, "value", self._query_changed, init=False)
         self.load_counts()
         if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
@@ -345,10 +346,11 @@ class NewsApp(App[None]):
             self._title_headlines()
         self.search_bar.input.focus()
 
-    @on(Input.Changed, "#query")
-    def _query_changed(self, event: Input.Changed) -> None:
+    def _query_changed(self, text: str) -> None:
+        """Run as the field's value changes, within the key's handling: a quick result is
+        drawn in the same frame as the typed character (Input.Changed comes a frame later)."""
         if self._search is not None:
-            self._start_search(event.value)
+            self._start_search(text)
 
     def _start_search(self, text: str) -> None:
         """Show a query's results: at once when they take a few ms, else from a thread."""
