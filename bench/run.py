@@ -233,7 +233,8 @@ def index_build(library_dir: Path) -> dict[str, list[float]]:
             "DROP TRIGGER IF EXISTS articles_fts_insert; DROP TRIGGER IF EXISTS "
             "articles_fts_delete; DROP TRIGGER IF EXISTS articles_fts_update; "
             "DROP TABLE IF EXISTS articles_fts; DROP TABLE IF EXISTS titles_fts; "
-            "DROP TABLE IF EXISTS searches; PRAGMA user_version = 4; VACUUM;"
+            "DROP TABLE IF EXISTS searches; DROP INDEX IF EXISTS articles_rank; "
+            "PRAGMA user_version = 4; VACUUM;"
         )
         target.close()
         before = copy.stat().st_size / 1e6
