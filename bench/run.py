@@ -230,8 +230,6 @@ def index_build(library_dir: Path) -> dict[str, list[float]]:
             target = sqlite3.connect(copy, isolation_level=None)
             source.backup(target)
         target.executescript(
-            "DROP TRIGGER IF EXISTS articles_fts_insert; DROP TRIGGER IF EXISTS "
-            "articles_fts_delete; DROP TRIGGER IF EXISTS articles_fts_update; "
             "DROP TABLE IF EXISTS articles_fts; DROP TABLE IF EXISTS titles_fts; "
             "DROP TABLE IF EXISTS searches; DROP INDEX IF EXISTS articles_rank; "
             "PRAGMA user_version = 4; VACUUM;"

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -135,19 +135,29 @@ async def refresh_feeds(
     hosts: dict[str, asyncio.Semaphore] = {}
     pending: list[tuple[Source, Response | None, Feed | None, str | None]] = []
 
-    def flush() -> None:
+    def write(batch: list[tuple[Source, Response | None, Feed | None, str | None]]) -> None:
+        """Store a batch in one transaction (in the writer thread)."""
         with store.transaction():
-            for source, response, feed, error in pending:
+            for source, response, feed, error in batch:
                 if error is not None or response is None:
                     store.set_source_error(source.id, error or "")
                     report.failed[source.name] = error or ""
                 else:
                     report.merge(store_feed(store, source, response, feed))
-        finished = [source for source, *_ in pending]
-        pending.clear()
-        for source in finished:
+        for source, *_ in batch:
             if done:
                 done(source)
+
+    # One writer thread stores batches in order while fetching and parsing go on: SQLite
+    # (indexing for search above all) works without holding the GIL.
+    writer = ThreadPoolExecutor(1, thread_name_prefix="tui-news-store")
+    loop = asyncio.get_running_loop()
+    writes: list[asyncio.Future[None]] = []
+
+    def flush() -> None:
+        if pending:
+            writes.append(loop.run_in_executor(writer, write, pending[:]))
+            pending.clear()
 
     async def one(source: Source, fetcher: Fetcher) -> None:
         host = hosts.setdefault(host_name(source.location), asyncio.Semaphore(settings.per_host))
@@ -178,9 +188,12 @@ async def refresh_feeds(
     try:
         async with settings.fetcher() as fetcher:
             await asyncio.gather(*(one(source, fetcher) for source in sources))
+        flush()
+        await asyncio.gather(*writes)
     finally:
         parsers.close()
-    flush()
+        await loop.run_in_executor(writer, store.close)  # the writer thread's connection
+        writer.shutdown()
     return report
 
 
