@@ -67,20 +67,21 @@ class Searching:
             return replace(self.base, query=query)
         return replace(self.base, query=query, titles=True)
 
-    def scope(self, found: int | None = None) -> str:
-        """What the field searches and how many match (-1: still counting), for its note."""
+    def scope(self, found: int | None = None) -> tuple[str, ...]:
+        """How many match (-1: still counting), what the field searches, and the key to
+        widen or narrow it: the note beside the field, most important first."""
         if found is None:
-            count = ""
+            parts: tuple[str, ...] = ()
         elif found < 0:
-            count = "searching… · "
+            parts = ("searching…",)
         elif self.wide and found >= RANK_CANDIDATES:  # ranked searches stop there
-            count = f"best {found:,} matches · "
+            parts = (f"best {found:,} matches",)
         else:
-            count = f"{found:,} match{'es' if found != 1 else ''} · "
+            parts = (f"{found:,} match{'es' if found != 1 else ''}",)
         if self.wide:
-            return f"{count}whole library, best first · ctrl+l: {self.base.label} only"
+            return (*parts, "whole library, best first", f"ctrl+l: {self.base.label} only")
         what = "titles" if self.base.query is None else "titles and text"
-        return f"{count}{what} in {self.base.label} · ctrl+l: whole library"
+        return (*parts, f"{what} in {self.base.label}", "ctrl+l: whole library")
 
 
 class Reading(Container):
@@ -236,6 +237,8 @@ class NewsApp(App[None]):
         self.headlines.empty_text = empty
         self.headlines.highlight = view.query.include if view.query is not None else ()
         self.headlines.show_ids(ids, keep=keep)
+        if self._search is not None and view.query is not None:
+            self.search_bar.show_scope(self._search.scope(len(ids)))
         self._title_headlines()
 
     def _title_headlines(self) -> None:
@@ -390,9 +393,8 @@ class NewsApp(App[None]):
         if self._search is None or message.text != self.search_bar.input.value:
             return  # the search ended, or the text changed since
         if message.view is None:
-            self.search_bar.show_scope(message.hint or "", hint=True)
+            self.search_bar.show_scope((message.hint or "",), hint=True)
             return
-        self.search_bar.show_scope(self._search.scope(len(message.ids)))
         self._apply_view(message.view, message.ids, None)
 
     @on(Input.Submitted, "#query")

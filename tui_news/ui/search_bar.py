@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
@@ -16,16 +17,28 @@ class Note(Widget):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.text = ""
+        self.parts: tuple[str, ...] = ()
 
-    def show(self, text: str, *, hint: bool = False) -> None:
-        if text != self.text or hint != self.has_class("-hint"):
-            self.text = text
+    @property
+    def text(self) -> str:
+        """Everything the note would say with room enough."""
+        return " · ".join(self.parts)
+
+    def show(self, parts: tuple[str, ...], *, hint: bool = False) -> None:
+        """Show ``parts``, most important first: the last ones go when space is short."""
+        if parts != self.parts or hint != self.has_class("-hint"):
+            self.parts = parts
             self.set_class(hint, "-hint")
             self.refresh()
 
     def render(self) -> RenderResult:
-        return Text(self.text, no_wrap=True, overflow="ellipsis", justify="right", end="")
+        width = self.content_region.width
+        parts = list(self.parts)
+        while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
+            parts.pop()
+        text = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis", end="")
+        text.truncate(width, overflow="ellipsis")
+        return text
 
 
 class SearchBar(Horizontal):
@@ -77,6 +90,6 @@ class SearchBar(Horizontal):
     def note(self) -> Note:
         return self.query_one(Note)
 
-    def show_scope(self, text: str, *, hint: bool = False) -> None:
+    def show_scope(self, parts: tuple[str, ...], *, hint: bool = False) -> None:
         """Say what is being searched, or (``hint``) why the query cannot be read."""
-        self.note.show(text, hint=hint)
+        self.note.show(parts, hint=hint)
