@@ -496,3 +496,25 @@ async def test_a_slow_search_finishes_in_a_thread(reader: Reader, news: Path) ->
         assert [reader.store.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]
         assert app.search_bar.note.text.startswith("1 match")
         assert match_segments(app, 0) == ["Water"]
+
+
+async def test_config_problems_are_shown_and_dates_follow_the_format(
+    reader: Reader, news: Path, data_dir: Path
+) -> None:
+    from datetime import datetime
+
+    from tui_news.core.config import Config
+
+    (data_dir / "config.toml").write_text('date_format = "%Y/%m/%d"\nrefresh_minutes = "x"\n')
+    reader.config = Config.load(data_dir / "config.toml")
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("refresh_minutes must be a number 0 or more; using 30" in m for m in messages)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        article = app.article_view.article
+        day = datetime.fromtimestamp(article.published).strftime("%Y/%m/%d")
+        lines = [line_text(app.article_view, y) for y in range(6)]
+        assert any(f"· {day}" in line for line in lines), lines

@@ -124,13 +124,23 @@ def test_data_dir_option_wins_over_environment(cli: CliRun, news: Path, tmp_path
     assert len(json.loads(cli("list", "--json", "--data-dir", str(elsewhere)).stdout)) == 5
 
 
-def test_bad_config_is_one_line(cli: CliRun, data_dir: Path) -> None:
+def test_bad_config_is_one_line_and_the_defaults_are_used(
+    cli: CliRun, data_dir: Path, news: Path
+) -> None:
     data_dir.mkdir()
-    (data_dir / "config.toml").write_text("theme = [unclosed\n")
-    result = cli("list")
-    assert result.returncode == 2
-    assert result.stderr.startswith(
-        f"tui-news: the config file {data_dir / 'config.toml'} is not valid TOML"
+    config = data_dir / "config.toml"
+    config.write_text("theme = [unclosed\n")
+    cli("add", str(news), check_exit=0)
+    result = cli("list", "--limit", "1")
+    assert result.returncode == 0 and result.stdout.count("\n") == 1
+    assert result.stderr.startswith(f"tui-news: {config} is not valid TOML")
+    assert result.stderr.rstrip().endswith("using the defaults")
+    assert result.stderr.count("\n") == 1
+    config.write_text('refresh_minutes = "often"\nmax_connections = 4\n')
+    result = cli("list", "--limit", "1")
+    assert result.returncode == 0
+    assert result.stderr == (
+        f"tui-news: {config}: refresh_minutes must be a number 0 or more; using 30\n"
     )
 
 

@@ -159,7 +159,7 @@ def test_failures_are_reported_per_source_and_lose_nothing(
         (f"http://127.0.0.1:{closed_port()}/feed", refused.id),
     )
     reader.config.timeout_seconds = 1
-    reader.config.max_feed_bytes = 50_000
+    reader.config.max_feed_mb = 50_000 / (1024 * 1024)
     server.routes["/ok"] = Route(rss("Ok", items(2, prefix="ok")))
     server.routes["/missing"] = Route(b"gone", status=404, content_type="text/plain")
     server.routes["/broken"] = Route(b"\x00\x01\x02 not xml at all", content_type="text/xml")

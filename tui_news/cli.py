@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import NoReturn
 
 from tui_news import __version__
-from tui_news.core.config import ConfigError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import QueryError
@@ -285,6 +284,8 @@ def run(argv: list[str]) -> int:
         rest = _query_last(rest)
     args = _command_parser(command).parse_args(rest)
     reader = make_reader(args.data_dir)
+    for problem in reader.config.problems:
+        say(f"tui-news: {problem}", err=True)
     try:
         return HANDLERS[command](reader, args)
     finally:
@@ -311,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tui-news`` script: errors become one line and an exit status."""
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
-    except (UsageError, LibraryError, ConfigError, QueryError) as error:
+    except (UsageError, LibraryError, QueryError) as error:
         say(f"tui-news: {error}", err=True)
         return 2
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -22,7 +23,7 @@ from tui_news.core.models import Article, RefreshReport, SectionCount, View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import Query, QueryError, parse
 from tui_news.core.store import RANK_CANDIDATES, LibraryError
-from tui_news.core.text import safe_link
+from tui_news.core.text import browser_command, safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.messages import (
@@ -183,6 +184,9 @@ class NewsApp(App[None]):
 
     def _apply_config(self) -> None:
         config = self.reader.config
+        for problem in config.problems:
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
+        self.article_view.date_format = config.date_format
         if config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme
@@ -533,8 +537,21 @@ class NewsApp(App[None]):
         return link
 
     def _open_in_browser(self, url: str) -> None:
-        self.open_url(url)
-        self.notify(f"Opening {url}", markup=False, timeout=3)
+        """Open a (checked) link: with the configured browser command, else the system's."""
+        command = browser_command(self.reader.config.browser, url)
+        if command is None:
+            self.open_url(url)
+            self.notify(f"Opening {url}", markup=False, timeout=3)
+            return
+        try:
+            with self.suspend():  # a terminal browser gets the terminal; a GUI one returns
+                subprocess.run(command, check=False)
+        except OSError as error:
+            self.notify(
+                f"Could not run the browser {command[0]!r}: {error.strerror}",
+                severity="error",
+                markup=False,
+            )
 
     def action_open_link(self) -> None:
         link = self._link()

@@ -61,6 +61,7 @@ class ArticleView(LineView, can_focus=True):
         self._strips: list[Strip] = []
         self._built_width = -1
         self._styles: tuple[Style, ...] = ()
+        self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
 
     def show(self, article: Article | None) -> None:
         """Show ``article`` (or the empty state) from its top."""
@@ -120,7 +121,7 @@ class ArticleView(LineView, can_focus=True):
             ]
         meta = self.component_style("article--meta")
         blocks = [Text(""), Text(article.title, self.component_style("article--title"))]
-        when = datetime.fromtimestamp(article.published).strftime("%a %d %b %Y %H:%M")
+        when = datetime.fromtimestamp(article.published).strftime(self.date_format)
         facts = [
             article.section,
             article.source,

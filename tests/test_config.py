@@ -1,0 +1,112 @@
+"""The config file: every setting, bad values reported by key, per-source settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_news.core.config import Config, SourceSettings
+from tui_news.core.text import browser_command
+
+
+def load(tmp_path: Path, text: str) -> Config:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return Config.load(path)
+
+
+def test_missing_file_gives_the_defaults(tmp_path: Path) -> None:
+    config = Config.load(tmp_path / "none.toml")
+    assert config == Config()
+    assert (config.refresh_minutes, config.max_connections, config.keep) == (30, 16, 0)
+    assert config.max_feed_bytes == 10 * 1024 * 1024 and config.problems == []
+
+
+def test_every_setting_is_read(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        """
+theme = "nord"
+refresh_on_start = false
+refresh_minutes = 0
+max_connections = 4
+timeout_seconds = 2.5
+max_feed_mb = 1
+max_file_mb = 0.5
+keep = 300
+browser = "w3m %s"
+date_format = "%Y-%m-%d"
+[keys]
+star = "f"
+[sources."https://example.org/feed.xml"]
+refresh_minutes = 120
+full_article = true
+keep = 20
+[sources.Comics]
+keep = 5
+""",
+    )
+    assert config.problems == []
+    assert (config.theme, config.refresh_on_start, config.refresh_minutes) == ("nord", False, 0)
+    assert (config.max_connections, config.timeout_seconds) == (4, 2.5)
+    assert (config.max_feed_bytes, config.max_file_bytes) == (1024 * 1024, 512 * 1024)
+    assert (config.keep, config.browser, config.date_format) == (300, "w3m %s", "%Y-%m-%d")
+    assert config.keys == {"star": "f"}
+    feed = config.for_source("Anything", "https://example.org/feed.xml")
+    assert feed == SourceSettings(refresh_minutes=120, full_article=True, keep=20)
+    assert config.for_source("comics", "/x") == SourceSettings(keep=5)  # by name, any case
+    assert config.keep_for("Other", "/y") == 300 and config.keep_for("COMICS", "/x") == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('refresh_minutes = "often"', "refresh_minutes must be a number 0 or more; using 30"),
+        ("refresh_minutes = -1", "refresh_minutes must be a number 0 or more; using 30"),
+        ("max_connections = 2.5", "max_connections must be a whole number 1 or more; using 16"),
+        ("max_connections = 0", "max_connections must be a whole number 1 or more; using 16"),
+        ("timeout_seconds = 0", "timeout_seconds must be a number more than 0; using 20"),
+        ("max_feed_mb = true", "max_feed_mb must be a number more than 0; using 10"),
+        ("keep = -5", "keep must be a whole number 0 or more; using 0"),
+        ("refresh_on_start = 1", "refresh_on_start must be true or false; using True"),
+        ("theme = 3", "theme must be a string in quotes; using none"),
+        ('date_format = "YYYY-MM-DD"', "date_format has no date codes"),
+        ("keys = 3", "keys maps binding ids to key strings"),
+        ("colour = 'red'", "unknown setting 'colour' (ignored)"),
+        ("[sources.x]\nkeep = 'all'", "[sources.'x'] keep must be a whole number 0 or more"),
+        ("[sources.x]\nshiny = true", "[sources.'x'] unknown setting 'shiny' (ignored)"),
+        ("sources = 3", "sources must be tables like [sources."),
+        ("theme = [unclosed", "is not valid TOML"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_key(tmp_path: Path, text: str, problem: str) -> None:
+    other = "TOML" not in problem and "max_connections" not in text
+    config = load(tmp_path, ("max_connections = 3\n" if other else "") + text)
+    assert len(config.problems) == 1, config.problems
+    assert problem in config.problems[0]
+    assert "\n" not in config.problems[0]
+    if other:
+        assert config.max_connections == 3  # the rest of the file still counts
+
+
+def test_bad_values_keep_their_defaults(tmp_path: Path) -> None:
+    config = load(tmp_path, 'refresh_minutes = "x"\nkeep = -1\ndate_format = "plain"\n')
+    assert (config.refresh_minutes, config.keep, config.date_format) == (
+        30,
+        0,
+        "%a %d %b %Y %H:%M",
+    )
+    assert len(config.problems) == 3
+
+
+def test_browser_command_never_uses_a_shell() -> None:
+    url = "https://example.org/a?b=1&c=$(touch /tmp/x);d"
+    assert browser_command("", url) is None
+    assert browser_command("firefox", url) == ["firefox", url]
+    assert browser_command("w3m -o x=1 %s", url) == ["w3m", "-o", "x=1", url]
+    assert browser_command("'/opt/my browser/run' --new-tab=%s", url) == [
+        "/opt/my browser/run",
+        f"--new-tab={url}",
+    ]
+    assert browser_command("broken 'quote %s", url) == ["broken", "'quote", url]
