@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ class FetchSettings:
     parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
     parse_workers: int = 4  # at most, and no more than the cores (the main process mostly waits)
     store_batch: int = 20  # feeds stored per transaction
+    keep: dict[int, int] = field(default_factory=dict)  # read articles kept, by source id
 
     def fetcher(self) -> Fetcher:
         """A fetcher obeying these limits."""
@@ -95,9 +96,12 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
 
 
 def store_feed(
-    store: Store, source: Source, response: Response, feed: Feed | None
+    store: Store, source: Source, response: Response, feed: Feed | None, keep: int = 0
 ) -> RefreshReport:
-    """Store a fetched feed's items (all under the source's section) and its validators."""
+    """Store a fetched feed's items (all under the source's section) and its validators.
+
+    With ``keep``, read articles beyond the newest ``keep`` are pruned (see Store.prune).
+    """
     moved = response.moved_to if is_url(source.location) else None
     report = RefreshReport()
     with store.transaction():  # one commit per feed
@@ -107,6 +111,7 @@ def store_feed(
             for item in feed.items:
                 item.section = section
             report = store.apply(source.id, feed.items, None, [])
+            report.removed += store.prune(source.id, keep, {item.key for item in feed.items})
         store.set_fetched(
             source.id,
             etag=response.etag,
@@ -143,7 +148,8 @@ async def refresh_feeds(
                     store.set_source_error(source.id, error or "")
                     report.failed[source.name] = error or ""
                 else:
-                    report.merge(store_feed(store, source, response, feed))
+                    keep = settings.keep.get(source.id, 0)
+                    report.merge(store_feed(store, source, response, feed, keep))
         for source, *_ in batch:
             if done:
                 done(source)

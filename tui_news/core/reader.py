@@ -222,7 +222,9 @@ class Reader:
 
             from tui_news.core.feed_refresh import refresh_feeds
 
-            report.merge(asyncio.run(refresh_feeds(self.store, feeds, self.fetch_settings, done)))
+            keep = {s.id: self.config.keep_for(s.name, s.location) for s in feeds}
+            settings = replace(self.fetch_settings, keep=keep)
+            report.merge(asyncio.run(refresh_feeds(self.store, feeds, settings, done)))
         for source in sources:
             if source.kind != "feed":
                 report.merge(self.refresh_source(source))

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -433,6 +433,26 @@ class Store:
                 "UPDATE sources SET last_ok = ?, last_error = NULL WHERE id = ?", (now, source_id)
             )
         return report
+
+    def prune(self, source_id: int, keep: int, present: Collection[str] = ()) -> int:
+        """Remove a source's read articles beyond its ``keep`` newest; return how many went.
+
+        Starred and unread articles always stay, and so do those whose keys are in
+        ``present`` (still in the feed: removed, they would come back as new).
+        """
+        if keep <= 0:
+            return 0
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, key FROM (SELECT id, key, read, starred FROM articles "
+                f"WHERE source_id = ? {_ORDER.replace('a.', '')} LIMIT -1 OFFSET ?) "
+                "WHERE read = 1 AND starred = 0",
+                (source_id, keep),
+            )
+            gone = [article_id for article_id, key in rows if key not in present]
+            _unindex(conn, gone)
+            conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone))
+        return len(gone)
 
     def problems(self) -> list[Problem]:
         """Everything the last refresh of each source could not read."""
