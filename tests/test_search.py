@@ -141,19 +141,64 @@ def test_queries_that_cannot_be_read_give_a_hint() -> None:
 
 def test_odd_queries_are_read_not_refused(reader: Reader, library: Path) -> None:
     # Search syntax inside the text is only text: nothing reaches FTS5 unquoted.
-    for text in ['"', "-", "*", "AND", "OR NOT", "NEAR(a b)", "a:b", "title:x", "'", "^x", "(("]:
+    for text in ["AND", "OR NOT", "NEAR(a b)", "a:b", "title:x", "^x", "((x", "x*y", "{x}"]:
         reader.search(text)
     assert found(reader, '"unclosed phrase') == []  # taken as closed at the end
     assert found(reader, "covid-19") == []
     assert len(found(reader, "   ")) == 5  # nothing asked: everything matches
+    for text in ['"', "-", "*", "'", "🙂", "((", "--"]:
+        with pytest.raises(QueryError, match="nothing to search for"):
+            reader.search(text)
+    assert parse('"', live=True).empty  # while typing, the list just stays whole
+
+
+def test_words_in_any_script_are_found(reader: Reader, tmp_path: Path) -> None:
+    folder = tmp_path / "scripts"
+    names = ["Straße closed", "Київ talks", "データ center", "한국어 lessons", "Ｆull width"]
+    for number, title in enumerate(names):
+        write(folder, f"{number}.txt", seed_article("Économie", title, "Text."), 1)
+    reader.add(str(folder))
+    for word, title in [
+        ("straße", "Straße closed"),
+        ("STRASSE", None),  # the index keeps ß: no match, and no error
+        ("київ", "Київ talks"),
+        ("КИЇВ", "Київ talks"),
+        ("データ", "データ center"),
+        ("한국어", "한국어 lessons"),
+    ]:
+        assert found(reader, word) == ([title] if title else []), word
+    assert len(found(reader, "section:économie")) == 5  # filters ignore case beyond ASCII
+    assert len(found(reader, "section:ECONOMIE")) == 5
+    view = View(query=parse("дан", live=True), titles=True)
+    assert reader.store.articles(view) == []
+    view = View(query=parse("киї", live=True), titles=True)
+    assert [a.title for a in reader.store.articles(view)] == ["Київ talks"]
+
+
+def test_limits_on_query_size_and_repeats(reader: Reader, library: Path) -> None:
+    with pytest.raises(QueryError, match="at most 64 words"):
+        parse(" ".join(f"w{n}" for n in range(65)))
+    assert len(parse(" ".join(["is:read"] * 1000)).filters) == 1  # repeats count once
+    assert len(parse("rail " * 5000).include) == 1
+    assert found(reader, '"rail li"*') == ["Zürich Votes on Rail Link"]  # a phrase prefix
 
 
 def test_live_typing_treats_the_last_word_as_a_prefix() -> None:
-    assert parse("zur", live=True).include == (Term(("zur",), prefix=True),)
-    assert parse("zur ", live=True).include == (Term(("zur",), prefix=False),)
-    assert parse('"rail li', live=True).include == (Term(("rail", "li"), prefix=False),)
+    assert parse("zur", live=True).include == (Term(("zur",), True, "zur"),)
+    assert parse("zur ", live=True).include == (Term(("zur",), False, "zur"),)
+    assert parse('"rail li', live=True).include == (Term(("rail", "li"), False, "rail li"),)
     assert parse("zur", live=True).saved_text() == "zur*"
     assert parse("zur rail", live=False).saved_text() == "zur rail"
+    assert parse('"middle east', live=True).saved_text() == '"middle east"'
+
+
+def test_a_saved_search_narrowed_by_typing_keeps_both() -> None:
+    saved = parse('"middle east" is:unread')
+    typed = parse("rai", live=True)
+    both = saved.combined(typed)
+    assert both.include == (Term(("middle", "east"), False, "middle east"), typed.include[0])
+    assert both.filters == saved.filters
+    assert parse(both.saved_text()).include[0] == both.include[0]
 
 
 def test_highlight_spans_follow_folding_and_prefixes() -> None:
@@ -265,6 +310,8 @@ def test_cli_search_json_best_first(cli: CliRun, tmp_path: Path) -> None:
     bad = cli("search", "before:whenever")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     assert "before: wants a date" in bad.stderr and "Traceback" not in bad.stderr
+    huge = cli("search", "zurich", "--limit", "99999999999999999999", "--json", check_exit=0)
+    assert len(json.loads(huge.stdout)) == 3
     none = cli("search", "nothing-here")
     assert none.returncode == 0 and none.stdout == "" and "No articles match" in none.stderr
 

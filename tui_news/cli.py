@@ -108,7 +108,7 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+    return min(value, 2**62)  # SQLite's LIMIT is a 64-bit number: more means "all"
 
 
 def _split(argv: list[str]) -> tuple[str | None, list[str]]:

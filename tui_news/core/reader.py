@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from importlib.resources import files
@@ -37,6 +38,7 @@ class Reader:
         self.config = config
         self.paths = paths
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        self._tried: dict[int, float] = {}  # source id -> when its last refresh began
 
     @property
     def temporary(self) -> bool:
@@ -199,6 +201,29 @@ class Reader:
 
     # --- refreshing -----------------------------------------------------------------------
 
+    def refresh_minutes(self, source: Source) -> float:
+        """How often a source is refreshed while the reader is open (0: never on its own)."""
+        minutes = self.config.for_source(source.name, source.location).refresh_minutes
+        return self.config.refresh_minutes if minutes is None else minutes
+
+    def due(self, now: float | None = None) -> list[int]:
+        """Sources whose refresh interval has passed since their last refresh (or try)."""
+        now = time.time() if now is None else now
+        found = []
+        for source in self.store.sources():
+            minutes = self.refresh_minutes(source)
+            last = max(source.last_ok or source.added, self._tried.get(source.id, 0.0))
+            if minutes > 0 and now - last >= minutes * 60:
+                found.append(source.id)
+        return found
+
+    def check_seconds(self) -> float | None:
+        """How often to look for sources that are due (``None``: none ever are)."""
+        intervals = [m for m in map(self.refresh_minutes, self.store.sources()) if m > 0]
+        if self.config.refresh_minutes > 0:
+            intervals.append(self.config.refresh_minutes)
+        return min(60.0, min(intervals) * 60) if intervals else None
+
     def refresh(
         self, source_ids: Iterable[int] | None = None, progress: Progress | None = None
     ) -> RefreshReport:
@@ -209,6 +234,8 @@ class Reader:
             sources = [s for s in sources if s.id in wanted]
         report = RefreshReport()
         finished = 0
+        started = time.time()
+        self._tried.update((source.id, started) for source in sources)
 
         def done(source: Source) -> None:
             nonlocal finished

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 FILTERS = ("section", "source", "is", "before", "after")
+MAX_PARTS = 64  # words, phrases and filters in one query (SQLite's expression depth is finite)
 STATES = {
     "unread": "a.read = 0",
     "read": "a.read = 1",
@@ -48,14 +49,20 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A word or a phrase to find; ``prefix`` matches words that start with its last word."""
+    """A word or a phrase to find; ``prefix`` matches words that start with its last word.
+
+    ``text`` goes to FTS5 as typed (its tokenizer splits and folds it as the index did);
+    ``words`` are folded here, for marking matches in titles.
+    """
 
     words: tuple[str, ...]
     prefix: bool = False
+    text: str = ""
 
     def fts(self) -> str:
         """This term as an FTS5 phrase."""
-        return '"' + " ".join(self.words) + '"' + (" *" if self.prefix else "")
+        typed = self.text.replace('"', " ") or " ".join(self.words)
+        return '"' + typed + '"' + (" *" if self.prefix else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +75,19 @@ class Filter:
 
     def sql(self, now: float) -> tuple[str, tuple[object, ...]]:
         """The condition on articles (alias ``a``) with its parameters."""
-        if self.key == "section":
-            sql, params = r"a.section LIKE ? ESCAPE '\'", (_like(self.value) + "%",)
+        if self.key == "section":  # fold() is registered on every connection by the store
+            sql = (  # the section names, found by hopping along their index
+                "a.section IN (WITH RECURSIVE names(name) AS ("
+                "SELECT min(section) FROM articles UNION ALL SELECT (SELECT min(section) "
+                "FROM articles WHERE section > name) FROM names WHERE name IS NOT NULL) "
+                r"SELECT name FROM names WHERE fold(name) LIKE ? ESCAPE '\')"
+            )
+            params = (_like(fold(self.value)) + "%",)
         elif self.key == "source":
-            pattern = "%" + _like(self.value) + "%"
+            pattern = "%" + _like(fold(self.value)) + "%"
             sql = (
-                r"a.source_id IN (SELECT id FROM sources WHERE name LIKE ? ESCAPE '\' "
-                r"OR location LIKE ? ESCAPE '\')"
+                r"a.source_id IN (SELECT id FROM sources WHERE fold(name) LIKE ? ESCAPE '\' "
+                r"OR fold(location) LIKE ? ESCAPE '\')"
             )
             params = (pattern, pattern)
         elif self.key == "is":
@@ -131,12 +144,24 @@ class Query:
         return " AND ".join(terms) or "1", tuple(params)
 
     def saved_text(self) -> str:
-        """The query as it should be saved: a trailing word typed live keeps its ``*``."""
+        """The query as it should be saved: a quote left open is closed, and a trailing
+        word typed live keeps its ``*``."""
         text = self.text.strip()
+        if text.count('"') % 2:
+            return text + '"'
         last = self.include[-1] if self.include else None
         if last and last.prefix and not text.endswith(("*", '"')):
             return text + "*"
         return text
+
+    def combined(self, other: Query) -> Query:
+        """This query and ``other``: everything either asks for."""
+        return Query(
+            f"{self.saved_text()} {other.text}",
+            self.include + tuple(t for t in other.include if t not in self.include),
+            self.exclude + tuple(t for t in other.exclude if t not in self.exclude),
+            self.filters + tuple(f for f in other.filters if f not in self.filters),
+        )
 
 
 def parse(text: str, *, live: bool = False, now: float | None = None) -> Query:
@@ -152,17 +177,26 @@ def parse(text: str, *, live: bool = False, now: float | None = None) -> Query:
     ends_open = live and bool(text) and not text[-1].isspace()
     for negated, key, value, quoted, last in _tokens(text):
         if key is not None:
-            filters.append(_filter(key, value, negated, now))
+            item = _filter(key, value, negated, now)
+            if item not in filters:
+                filters.append(item)
             continue
+        starred = value.endswith("*")
+        value = value.rstrip("*")
         found = words(value)
         if not found:
             continue
-        prefix = not quoted and value.endswith("*")
-        if not quoted and not negated and last and ends_open:
-            prefix = True
-        term = Term(tuple(found), prefix)
-        (exclude if negated else include).append(term)
-    return Query(text, tuple(include), tuple(exclude), tuple(filters))
+        prefix = starred or (not quoted and not negated and last and ends_open)
+        term = Term(tuple(found), prefix, value)
+        chosen = exclude if negated else include
+        if term not in chosen:
+            chosen.append(term)
+    if len(include) + len(exclude) + len(filters) > MAX_PARTS:
+        raise QueryError(f"a query can hold at most {MAX_PARTS} words, phrases and filters")
+    query = Query(text, tuple(include), tuple(exclude), tuple(filters))
+    if query.empty and text.strip() and not live:
+        raise QueryError(f"nothing to search for in {text.strip()!r}: use letters or digits")
+    return query
 
 
 def _tokens(text: str) -> list[tuple[bool, str | None, str, bool, bool]]:
@@ -186,6 +220,9 @@ def _tokens(text: str) -> list[tuple[bool, str | None, str, bool, bool]]:
             end = size if end < 0 else end
             value = text[position + 1 : end]
             position = end + 1
+            if position < size and text[position] == "*":  # "new yo"* : a phrase prefix
+                value += "*"
+                position += 1
         else:
             end = position
             while end < size and not text[end].isspace():

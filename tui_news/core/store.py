@@ -21,6 +21,7 @@ from tui_news.core.models import (
     SourceCount,
     View,
 )
+from tui_news.core.search import fold
 from tui_news.core.text import clean, one_line
 
 # Case and accents are ignored by both search indexes.
@@ -187,6 +188,7 @@ class Store:
             ) from None
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
+        conn.create_function("fold", 1, _fold, deterministic=True)  # for search filters
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -649,6 +651,10 @@ def _unindex(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
                 f"SELECT 'delete', id, {columns} FROM articles WHERE id IN ({marks})",
                 chunk,
             )
+
+
+def _fold(text: str | None) -> str:
+    return fold(text) if text else ""
 
 
 def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[str, list[int]]]:

@@ -64,8 +64,7 @@ class Searching:
         if self.wide:
             return search_view(query, "Whole library")
         if self.base.query is not None:  # within a saved search: its words and these, anywhere
-            query = parse(f"{self.base.query.text} {query.text}", live=True)
-            return replace(self.base, query=query)
+            return replace(self.base, query=self.base.query.combined(query))
         return replace(self.base, query=query, titles=True)
 
     def scope(self, found: int | None = None) -> tuple[str, ...]:
@@ -178,9 +177,9 @@ class NewsApp(App[None]):
         self.load_counts()
         if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
-        minutes = self.reader.config.refresh_minutes
-        if minutes > 0 and not self.reader.temporary:
-            self.set_interval(minutes * 60, self.action_refresh_all, name="auto-refresh")
+        every = self.reader.check_seconds()
+        if every is not None and not self.reader.temporary:
+            self.set_interval(every, self._refresh_due, name="auto-refresh")
 
     def _apply_config(self) -> None:
         config = self.reader.config
@@ -724,6 +723,14 @@ class NewsApp(App[None]):
         self._sections = message.sections
         self.sidebar.update_counts(message.sections, message.totals, message.searches)
         self._title_headlines()
+
+    def _refresh_due(self) -> None:
+        """Refresh the sources whose interval has passed (each may have its own)."""
+        if any(w.group == "refresh" and not w.is_finished for w in self.workers):
+            return
+        due = self.reader.due()
+        if due:
+            self.refresh_sources(due)
 
     def refresh_sources(self, source_ids: list[int] | None) -> None:
         """Refresh sources in the background, unless a refresh is already running."""
