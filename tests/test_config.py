@@ -110,3 +110,36 @@ def test_browser_command_never_uses_a_shell() -> None:
         f"--new-tab={url}",
     ]
     assert browser_command("broken 'quote %s", url) == ["broken", "'quote", url]
+
+
+def test_each_source_refreshes_on_its_own_interval(tmp_path: Path) -> None:
+    import time
+
+    from tests.conftest import seed_article
+    from tui_news.core.reader import make_reader
+
+    reader = make_reader(tmp_path / "data")
+    made = []
+    for name in ("often", "rarely", "never"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "a.txt").write_text(seed_article("World", f"From {name}"))
+        made.append(reader.add(str(folder))[0].id)
+    often, rarely, _never = made
+    (tmp_path / "data" / "config.toml").write_text(
+        "refresh_minutes = 30\n"
+        "[sources.often]\nrefresh_minutes = 5\n"
+        "[sources.never]\nrefresh_minutes = 0\n"
+    )
+    reader.config = Config.load(tmp_path / "data" / "config.toml")
+    now = time.time()
+    assert reader.due(now + 4 * 60) == []
+    assert reader.due(now + 6 * 60) == [often]
+    assert reader.due(now + 31 * 60) == [often, rarely]
+    assert reader.check_seconds() == 60
+    reader.refresh([often])
+    assert reader.due(time.time() + 4 * 60) == []  # counted from this refresh
+    reader.config.refresh_minutes = 0
+    reader.config.sources.clear()
+    assert reader.due(now + 10**6) == [] and reader.check_seconds() is None
+    reader.close()
