@@ -518,3 +518,23 @@ async def test_config_problems_are_shown_and_dates_follow_the_format(
         day = datetime.fromtimestamp(article.published).strftime("%Y/%m/%d")
         lines = [line_text(app.article_view, y) for y in range(6)]
         assert any(f"· {day}" in line for line in lines), lines
+
+
+async def test_f_fetches_the_full_article(reader: Reader, server) -> None:
+    from tests.feedserver import Route, rss
+    from tests.test_full_text import PAGE
+
+    item = {"title": "Harbour", "guid": "h", "link": server.url("/page"), "description": "Short."}
+    server.routes["/feed"] = Route(rss("Coast", [item]))
+    server.routes["/page"] = Route(PAGE.encode(), content_type="text/html")
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "f")
+        await settle(app, pilot)
+        shown = "\n".join(line_text(app.article_view, y) for y in range(30))
+        assert "lighthouse that was rebuilt" in shown
+        assert "full article" in shown  # marked in the header
+        assert reader.store.article(app.article_view.article.id).full_text_at is not None

@@ -61,6 +61,7 @@ class Article:
     starred: bool
     path: str | None = None
     content: str | None = None
+    full_text_at: float | None = None  # when the full article was fetched from its page
 
     def readable(self) -> str:
         """The article's text for reading: its HTML converted, links numbered at the end."""

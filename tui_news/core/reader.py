@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
-from tui_news.core.models import Article, Parsed, RefreshReport, SavedSearch, Source, View
+from tui_news.core.models import (
+    Article,
+    Parsed,
+    Problem,
+    RefreshReport,
+    SavedSearch,
+    Source,
+    View,
+)
 from tui_news.core.search import Query, QueryError, parse
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
@@ -22,6 +30,7 @@ if TYPE_CHECKING:  # the network side is imported when first used, not at start-
     from tui_news.core.feed_refresh import FetchSettings
 
 SAMPLE_OFFERED = "sample_offered"
+FULL_TEXT_PER_REFRESH = 50  # full articles fetched per source and refresh, newest first
 Progress = Callable[[int, int, Source], None]  # (finished, total, the source just finished)
 
 
@@ -199,6 +208,44 @@ class Reader:
         parse(text)  # refuse what cannot be read, with its hint
         return saved_view(self.store.save_search(name, text.strip()), name, text)
 
+    # --- full articles --------------------------------------------------------------------
+
+    def full_text(self, article_id: int) -> Article:
+        """Fetch an article's web page and keep its main text; raise LibraryError if not."""
+        import asyncio
+
+        from tui_news.core.full_text import fetch_full_texts
+
+        article = self.store.article(article_id)
+        if article is None:
+            raise LibraryError("that article is gone")
+        failed = asyncio.run(
+            fetch_full_texts(self.store, [(article.id, article.link or "")], self.fetch_settings)
+        )
+        if article.id in failed:
+            raise LibraryError(f"no full article: {failed[article.id]}")
+        fetched = self.store.article(article_id)
+        assert fetched is not None
+        return fetched
+
+    def _fetch_full_texts(self, sources: Sequence[Source], report: RefreshReport) -> None:
+        """For sources set to ``full_article``, fetch what their new articles link to."""
+        import asyncio
+
+        from tui_news.core.full_text import fetch_full_texts
+
+        targets = [
+            target
+            for source in sources
+            if self.config.for_source(source.name, source.location).full_article
+            for target in self.store.wanting_full_text(source.id, FULL_TEXT_PER_REFRESH)
+        ]
+        if targets:
+            failed = asyncio.run(fetch_full_texts(self.store, targets, self.fetch_settings))
+            links = dict(targets)
+            for article_id, reason in failed.items():
+                report.problems.append(Problem(links[article_id], f"full article: {reason}"))
+
     # --- refreshing -----------------------------------------------------------------------
 
     def refresh_minutes(self, source: Source) -> float:
@@ -252,6 +299,7 @@ class Reader:
             keep = {s.id: self.config.keep_for(s.name, s.location) for s in feeds}
             settings = replace(self.fetch_settings, keep=keep)
             report.merge(asyncio.run(refresh_feeds(self.store, feeds, settings, done)))
+            self._fetch_full_texts(feeds, report)
         for source in sources:
             if source.kind != "feed":
                 report.merge(self.refresh_source(source))

@@ -22,7 +22,7 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.search import fold
-from tui_news.core.text import clean, one_line
+from tui_news.core.text import clean, one_line, strip_tags
 
 # Case and accents are ignored by both search indexes.
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -119,6 +119,9 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX articles_rank ON articles (id, published, read, starred, source_id, section);
     """,
+    """
+    ALTER TABLE articles ADD COLUMN full_text_at REAL;
+    """,
 ]
 
 _ORDER = "ORDER BY a.published DESC, a.id DESC"
@@ -130,7 +133,7 @@ _HEADLINE = (
 )
 _ARTICLE = (
     f"SELECT a.id, a.title, a.section, {_NAME}, a.source_id, a.author, a.link, a.published, "
-    "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content "
+    "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 _SOURCE = (
@@ -405,8 +408,8 @@ class Store:
             _unindex(conn, updated)
             conn.executemany(
                 "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
-                "published = coalesce(?, published), body = ?, fingerprint = ?, content = ? "
-                "WHERE id = ?",
+                "published = coalesce(?, published), body = ?, fingerprint = ?, content = ?, "
+                "full_text_at = NULL WHERE id = ?",
                 updates,
             )
             _index(conn, updated)
@@ -540,6 +543,24 @@ class Store:
             conn.executemany(
                 "UPDATE articles SET read = ? WHERE id = ?", ((int(read), i) for i in ids)
             )
+
+    def set_full_text(self, article_id: int, html: str) -> None:
+        """Keep an article's full text (HTML from its web page) in place of its summary."""
+        with self.transaction() as conn:
+            _unindex(conn, [article_id])
+            conn.execute(
+                "UPDATE articles SET content = ?, body = ?, full_text_at = ? WHERE id = ?",
+                (html, strip_tags(html), time.time(), article_id),
+            )
+            _index(conn, [article_id])
+
+    def wanting_full_text(self, source_id: int, limit: int) -> list[tuple[int, str]]:
+        """A source's newest articles with a link and no full text yet: (id, link)."""
+        return self.conn.execute(
+            "SELECT id, link FROM articles WHERE source_id = ? AND full_text_at IS NULL "
+            "AND link IS NOT NULL ORDER BY published DESC, id DESC LIMIT ?",
+            (source_id, limit),
+        ).fetchall()
 
     def set_starred(self, article_id: int, starred: bool) -> None:
         """Star or unstar an article."""
@@ -686,6 +707,7 @@ def _article(row: tuple) -> Article:
         starred=bool(row[10]),
         path=path,
         content=row[14],
+        full_text_at=row[15],
     )
 
 

@@ -28,6 +28,7 @@ from tui_news.ui.article import ArticleView
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.messages import (
     CountsLoaded,
+    FullTextDone,
     RefreshDone,
     RefreshProgress,
     SearchDone,
@@ -117,6 +118,7 @@ class NewsApp(App[None]):
             for n in range(1, 10)
         ),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding("f", "full_article", "Full article", show=False, id="full_article"),
         Binding("r", "refresh_here", "Refresh", show=False, id="refresh"),
         Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
         Binding("a", "add_source", "Add", show=False, id="add_source"),
@@ -571,6 +573,36 @@ class NewsApp(App[None]):
             self.copy_to_clipboard(link)
             self.notify(f"Copied {link}", markup=False, timeout=3)
 
+    def action_full_article(self) -> None:
+        """Fetch the page the article links to and keep its full text."""
+        article = self._target()
+        if article is None:
+            return
+        if safe_link(article.link) is None:
+            self.notify("This article has no web link.", severity="warning")
+            return
+        self.article_view.border_subtitle = "fetching the full article…"
+        self._fetch_full_text(article.id)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
+    def _fetch_full_text(self, article_id: int) -> None:
+        try:
+            article = self.reader.full_text(article_id)
+        except LibraryError as error:
+            self.post_message(FullTextDone(article_id, None, str(error)))
+            return
+        self.post_message(FullTextDone(article_id, article, None))
+
+    def on_full_text_done(self, message: FullTextDone) -> None:
+        self.article_view.border_subtitle = ""
+        if message.article is None:
+            self.notify(message.error or "", severity="error", markup=False, timeout=8)
+            return
+        shown = self.article_view.article
+        if shown is not None and shown.id == message.article_id:
+            self.article_view.show(message.article)
+        self.notify("Full article kept: it reads offline from now on.", timeout=4)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_groups()))
 
@@ -683,6 +715,9 @@ class NewsApp(App[None]):
             "Open link", "Open the article's link in the browser", self.action_open_link
         )
         yield SystemCommand("Copy link", "Copy the article's link", self.action_copy_link)
+        yield SystemCommand(
+            "Full article", "Fetch the article's page and keep its text", self.action_full_article
+        )
         yield SystemCommand(
             "Refresh all", "Fetch every feed and rescan every folder", self.action_refresh_all
         )

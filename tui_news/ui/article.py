@@ -127,6 +127,7 @@ class ArticleView(LineView, can_focus=True):
             article.source,
             *([article.author] if article.author else []),
             when,
+            *(["full article"] if article.full_text_at else []),
         ]
         blocks.append(Text(" · ".join(facts), meta))
         if article.link:

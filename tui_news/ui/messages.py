@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_news.core.models import RefreshReport, SavedSearch, SectionCount, Source, View
+from tui_news.core.models import (
+    Article,
+    RefreshReport,
+    SavedSearch,
+    SectionCount,
+    Source,
+    View,
+)
 
 
 @dataclass
@@ -60,3 +67,12 @@ class SearchDone(Message):
     view: View | None
     ids: array[int]
     hint: str | None = None
+
+
+@dataclass
+class FullTextDone(Message):
+    """Fetching an article's full text finished: the article as now stored, or why not."""
+
+    article_id: int
+    article: Article | None
+    error: str | None

@@ -1,0 +1,112 @@
+"""Full articles: the linked page fetched over real HTTP, its main text kept offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.feedserver import FeedServer, Route, rss
+from tui_news.core.config import Config
+from tui_news.core.models import View
+from tui_news.core.reader import Reader
+from tui_news.core.store import LibraryError
+
+PAGE = """<html><head><title>Harbour</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> Subscribe now</nav>
+<article>
+<h1>The Harbour Reopens</h1>
+<p>After two years of work the old harbour opened again on Tuesday, with new quays and a
+lighthouse that was rebuilt stone by stone by volunteers from the town.</p>
+<h2>What changed</h2>
+<ul><li>Deeper berths for ferries</li><li>A cycle path along the quay</li></ul>
+<p>The mayor thanked the <a href="/volunteers">volunteers</a> and the engineers who kept the
+project going through two hard winters on the coast.</p>
+<img src="/quay.jpg" alt="The new quay at dawn">
+</article>
+<footer>Copyright footer text</footer></body></html>"""
+
+
+def summary_feed(server: FeedServer, path: str = "/page") -> bytes:
+    item = {
+        "title": "The Harbour Reopens",
+        "guid": "h1",
+        "link": server.url(path),
+        "description": "The harbour opened again.",
+    }
+    return rss("Coast News", [item])
+
+
+def test_full_text_is_fetched_kept_and_searchable(reader: Reader, server: FeedServer) -> None:
+    server.routes["/feed"] = Route(summary_feed(server))
+    server.routes["/page"] = Route(PAGE.encode(), content_type="text/html")
+    reader.add(server.url("/feed"))
+    [article] = reader.store.articles(View())
+    assert reader.search("lighthouse") == []  # only the summary so far
+    article = reader.full_text(article.id)
+    text = article.readable()
+    assert "lighthouse that was rebuilt stone by stone" in text
+    assert "• Deeper berths for ferries" in text
+    assert "[image: The new quay at dawn]" in text
+    assert f"[1] {server.url('/volunteers')}" in text  # links resolved and numbered
+    assert "Subscribe now" not in text and "Copyright footer" not in text
+    assert article.full_text_at is not None
+    assert [a.title for a in reader.search("lighthouse")] == ["The Harbour Reopens"]
+    # Kept: reading it again needs no server.
+    server.routes.clear()
+    assert "lighthouse" in reader.store.article(article.id).readable()
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        (Route(b"gone", status=404, content_type="text/html"), "no full article: .* HTTP 404"),
+        (Route(b"<html><body></body></html>", content_type="text/html"), "no article text"),
+        (Route(b"", content_type="text/html"), "the page is empty"),
+    ],
+)
+def test_a_page_without_an_article_is_a_clear_error(
+    reader: Reader, server: FeedServer, route: Route, reason: str
+) -> None:
+    server.routes["/feed"] = Route(summary_feed(server))
+    server.routes["/page"] = route
+    reader.add(server.url("/feed"))
+    [article] = reader.store.articles(View())
+    with pytest.raises(LibraryError, match=reason) as caught:
+        reader.full_text(article.id)
+    assert "\n" not in str(caught.value)
+    kept = reader.store.article(article.id)
+    assert (kept.body, kept.full_text_at) == (article.body, None)  # nothing lost
+
+
+def test_a_source_set_to_full_article_fetches_on_refresh(
+    reader: Reader, server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/feed"] = Route(summary_feed(server))
+    server.routes["/page"] = Route(PAGE.encode(), content_type="text/html")
+    reader.add(server.url("/feed"))
+    config = tmp_path / "config.toml"
+    config.write_text('[sources."Coast News"]\nfull_article = true\n')
+    reader.config = Config.load(config)
+    reader.refresh()
+    [article] = reader.store.articles(View())
+    assert article.full_text_at is not None and "volunteers" in article.readable()
+    pages = server.paths().count("/page")
+    reader.refresh()
+    assert server.paths().count("/page") == pages  # fetched once, not on every refresh
+
+
+def test_a_failing_page_on_refresh_is_reported_not_fatal(
+    reader: Reader, server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/feed"] = Route(summary_feed(server, "/missing"))
+    reader.add(server.url("/feed"))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sources."{server.url("/feed")}"]\nfull_article = true\n')
+    reader.config = Config.load(config)
+    report = reader.refresh()
+    assert report.failed == {}
+    [problem] = report.problems
+    assert problem.reason == "full article: the server answered HTTP 404 Not Found"
+    [article] = reader.store.articles(View())
+    assert article.body == "The harbour opened again."

@@ -1,0 +1,77 @@
+"""Full articles: fetch the page an article links to and keep its main text.
+
+For feeds that ship only a summary. The page is fetched like a feed (same limits and errors),
+its main content is extracted with trafilatura (as HTML, so headings, lists, tables, links and
+images survive) and stored as the article's content, readable offline from then on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from tui_news.core.feed_refresh import FetchSettings, is_url
+from tui_news.core.sources.fetch import Fetcher, FetchError
+from tui_news.core.store import Store
+from tui_news.core.text import html_to_text, parse_html, safe_link
+
+
+class FullTextError(Exception):
+    """The full article could not be had; the message is one line for the user."""
+
+
+def extract(page: bytes, url: str) -> str:
+    """The main content of a web page as HTML; raise :class:`FullTextError` if it has none."""
+    import trafilatura  # imported on first use: it takes a few hundred ms
+
+    if parse_html(page) is None:
+        raise FullTextError("the page is empty")
+    try:
+        html = trafilatura.extract(
+            page,
+            url=url,
+            output_format="html",
+            include_links=True,
+            include_images=True,
+            include_tables=True,
+            include_comments=False,
+            favor_recall=True,
+        )
+    except Exception as error:  # a parser failure on a hostile page is that page's problem
+        raise FullTextError(f"the page could not be read ({type(error).__name__})") from None
+    if not html or not html_to_text(html).strip():
+        raise FullTextError("no article text was found on the page")
+    return html
+
+
+async def _fetch_one(fetcher: Fetcher, link: str, settings: FetchSettings) -> str:
+    response = await fetcher.fetch(link, max_bytes=settings.max_bytes)
+    return extract(response.body, response.url)
+
+
+async def fetch_full_texts(
+    store: Store, targets: Sequence[tuple[int, str]], settings: FetchSettings
+) -> dict[int, str]:
+    """Fetch and store the full text of ``(article id, link)`` pairs, many at once.
+
+    Returns the reason for each article that failed; the others are stored as they arrive.
+    """
+    failed: dict[int, str] = {}
+    gate = asyncio.Semaphore(settings.connections)
+
+    async def one(fetcher: Fetcher, article_id: int, link: str) -> None:
+        url = safe_link(link)
+        if url is None or not is_url(url):
+            failed[article_id] = "the article has no web link"
+            return
+        try:
+            async with gate:
+                html = await _fetch_one(fetcher, url, settings)
+        except (FetchError, FullTextError) as error:
+            failed[article_id] = str(error)
+            return
+        store.set_full_text(article_id, html)
+
+    async with settings.fetcher() as fetcher:
+        await asyncio.gather(*(one(fetcher, i, link) for i, link in targets))
+    return failed
