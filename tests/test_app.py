@@ -538,3 +538,51 @@ async def test_f_fetches_the_full_article(reader: Reader, server) -> None:
         assert "lighthouse that was rebuilt" in shown
         assert "full article" in shown  # marked in the header
         assert reader.store.article(app.article_view.article.id).full_text_at is not None
+
+
+async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Rendering</title></head><body><article>"
+        "<h2>A heading</h2>"
+        "<p>Words in <b>bold</b>, <em>italic</em> and <code>code()</code>, with a "
+        '<a href="https://example.org/a">link</a>.</p>'
+        "<ul><li>first</li><li>second</li></ul><ol><li>one</li><li>two</li></ol>"
+        "<blockquote>Quoted words</blockquote><pre>x = 1\n  y = 2</pre>"
+        "<table><tr><th>City</th><th>Rain</th></tr><tr><td>Oslo</td><td>12</td></tr></table>"
+        '<img src="m.png" alt="A map">'
+        "</article></body></html>"
+    )
+    reader.add(str(page))
+    app = NewsApp(reader)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        rows = {line_text(app.article_view, y).strip(): y for y in range(40)}
+
+        def segments(text: str) -> dict[str, Style]:
+            line = app.article_view.render_line(rows[next(r for r in rows if text in r)])
+            return {s.text: s.style for s in line if s.text.strip()}
+
+        for expected in [
+            "A heading",
+            "• first",
+            "• second",
+            "1. one",
+            "2. two",
+            "│ Quoted words",
+            "x = 1",
+            "y = 2",
+            "City │ Rain",
+            "Oslo │ 12",
+            "[image: A map]",
+            "[1] https://example.org/a",
+        ]:
+            assert any(expected in row for row in rows), expected
+        words = segments("Words in")
+        assert words["bold"].bold and words["italic"].italic
+        assert not any(style.bold for text, style in words.items() if "Words" in text)
+        assert segments("City │ Rain")["City │ Rain"].bold  # the header row
+        assert "link [1]." in next(r for r in rows if "Words in" in r)
+        assert app.article_view.links == {1: "https://example.org/a"}

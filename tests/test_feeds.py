@@ -11,14 +11,14 @@ from tests.feedserver import rss
 from tui_news.core.dates import to_timestamp
 from tui_news.core.models import Parsed
 from tui_news.core.sources.feeds import FeedError, discover, parse_feed
-from tui_news.core.text import readable
+from tui_news.core.text import plain, readable
 
 URL = "https://news.example/feed.xml"
 
 
 def shown(parsed: Parsed) -> str:
     """What the reader shows of a parsed article (its HTML converted, if it has any)."""
-    return readable(parsed.body, parsed.content, parsed.link)
+    return plain(readable(parsed.body, parsed.content, parsed.link))
 
 
 def test_rss2_items_links_dates_and_html() -> None:

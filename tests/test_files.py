@@ -9,12 +9,12 @@ import pytest
 from tests.conftest import SEED
 from tui_news.core.models import Parsed
 from tui_news.core.sources.files import Skip, read_article
-from tui_news.core.text import readable
+from tui_news.core.text import plain, readable
 
 
 def shown(parsed: Parsed) -> str:
     """What the reader shows of a parsed article (its HTML converted, if it has any)."""
-    return readable(parsed.body, parsed.content, parsed.link)
+    return plain(readable(parsed.body, parsed.content, parsed.link))
 
 
 def write(path: Path, data: str | bytes, encoding: str = "utf-8") -> Path:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from tui_news.core.text import (
+    BOLD,
+    CODE,
+    END,
+    ITALIC,
     clean,
     decode,
     html_to_text,
     looks_binary,
     one_line,
+    plain,
     readable,
     safe_link,
     strip_tags,
@@ -71,13 +76,40 @@ def test_html_to_text_paragraphs_lists_headings_and_numbered_links() -> None:
     text = html_to_text(html, base_url="https://site.example/news/")
     blocks = text.split("\n\n")
     assert blocks[0] == "# Sub heading"
-    assert blocks[1] == "First bold paragraph with a link [1]."
+    assert blocks[1] == f"First {BOLD}bold{END[BOLD]} paragraph with a link [1]."
     assert blocks[2] == "Second one bad and again [2] dup [1]."
     assert "• one\n• two\n\n1. first\n2. second" in text
     assert "> Quoted words" in text
     assert "    code  line 1\n      indented" in text
     assert text.endswith("Links:\n[1] https://site.example/more\n[2] https://example.org/x")
     assert "alert" not in text and "p{}" not in text and "evil" not in text
+
+
+def test_html_to_text_marks_emphasis_code_tables_and_images() -> None:
+    html = """<p><strong>Strong</strong>, <em>em</em>, <i>i</i> and <code>x = 1</code>.</p>
+    <table><tr><th>Year</th><th>Visitors</th></tr>
+    <tr><td>2025</td><td>1,200 <a href="https://e.org/t">src</a></td></tr>
+    <tr><td>2026 (so far)</td></tr></table>
+    <p><img src="a.png" alt="A chart"> <img src="b.png"></p>"""
+    text = html_to_text(html)
+    blocks = text.split("\n\n")
+    assert blocks[0] == (
+        f"{BOLD}Strong{END[BOLD]}, {ITALIC}em{END[ITALIC]}, {ITALIC}i{END[ITALIC]} and "
+        f"{CODE}x = 1{END[CODE]}."
+    )
+    assert blocks[1].split("\n") == [
+        f"| {BOLD}Year          │ Visitors{END[BOLD]}",
+        "| 2025          │ 1,200 src [1]",
+        "| 2026 (so far) │",
+    ]
+    assert blocks[2] == "[image: A chart] [image]"
+    assert text.endswith("Links:\n[1] https://e.org/t")
+    assert plain(blocks[0]) == "Strong, em, i and x = 1."
+
+
+def test_a_page_cannot_fake_inline_marks() -> None:
+    text = html_to_text(f"<p>a{BOLD}b{END[BOLD]}c</p>")
+    assert text == "abc"
 
 
 def test_html_to_text_keeps_markup_like_text_literal() -> None:

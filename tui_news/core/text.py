@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -132,6 +133,20 @@ _BLOCK = {
 }  # fmt: skip
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
+# Inline styles travel in the readable text as private-use characters, opened and closed
+# around the styled words; the article view turns them into bold, italic and code. Any such
+# character in the page itself is dropped first, so a page cannot fake them.
+BOLD, ITALIC, CODE = "\ue001", "\ue002", "\ue003"
+END = {BOLD: "\ue011", ITALIC: "\ue012", CODE: "\ue013"}
+_INLINE = {"b": BOLD, "strong": BOLD, "i": ITALIC, "em": ITALIC, "cite": ITALIC, "code": CODE}
+_MARKERS = re.compile("[\ue000-\ue0ff]")
+TABLE_ROW = "| "  # the start of each line of a table block
+
+
+def plain(text: str) -> str:
+    """Readable text without its inline style marks."""
+    return _MARKERS.sub("", text)
+
 
 class _TextBuilder:
     """Walks an lxml tree and collects blocks of readable text plus numbered links."""
@@ -143,6 +158,7 @@ class _TextBuilder:
         self.links: list[str] = []
         self.prefix = ""
         self.after_item = False
+        self.in_code = False
 
     def flush(self, item: bool = False) -> None:
         """End the current block; consecutive list items share one block, a line each."""
@@ -175,7 +191,7 @@ class _TextBuilder:
 
     def text(self, value: str | None) -> None:
         if value:
-            self.current.append(clean(value).replace("\n", " "))
+            self.current.append(_MARKERS.sub("", clean(value)).replace("\n", " "))
 
     def walk(self, el: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -195,9 +211,21 @@ class _TextBuilder:
             self.text(el.tail)
             return
         elif tag == "img":
-            alt = one_line(el.get("alt"))
-            if alt:
-                self.current.append(f"[image: {alt}]")
+            alt = _MARKERS.sub("", one_line(el.get("alt") or el.get("title")))
+            self.current.append(f"[image: {alt}]" if alt else "[image]")
+        elif tag == "table":
+            self.table(el)
+            self.text(el.tail)
+            return
+        elif tag in _INLINE and not self.in_code:
+            marker = _INLINE[tag]
+            self.current.append(marker)
+            self.in_code = marker == CODE
+            self._children(el)
+            self.in_code = False
+            self.current.append(END[marker])
+            self.text(el.tail)
+            return
         if tag in _HEADINGS:
             self.flush()
             saved, self.prefix = self.prefix, "# "
@@ -239,18 +267,73 @@ class _TextBuilder:
             self._children(el)
         self.text(el.tail)
 
+    def table(self, el: etree._Element) -> None:
+        """A table as aligned rows (header rows bold); nested tables become plain text."""
+        self.flush()
+        rows: list[tuple[bool, list[str]]] = []
+        for row in el.iter("tr", "TR"):
+            cells = [c for c in row if str(c.tag).lower() in ("td", "th")]
+            texts = []
+            for cell in cells:
+                inner = _TextBuilder(self.base_url)
+                inner.links = self.links  # one numbering for the whole article
+                inner._children(cell)
+                texts.append(" ".join(plain(inner.result(links=False)).split()))
+            if any(texts):
+                header = bool(cells) and all(str(c.tag).lower() == "th" for c in cells)
+                rows.append((header, texts))
+        if not rows:
+            return
+        columns = max(len(cells) for _, cells in rows)
+        widths = [0] * columns
+        for _, cells in rows:
+            for index, cell in enumerate(cells):
+                widths[index] = max(widths[index], min(_cell_width(cell), 40))
+        lines = []
+        for header, cells in rows:
+            cells = cells + [""] * (columns - len(cells))
+            line = " │ ".join(_pad(cell, widths[i]) for i, cell in enumerate(cells)).rstrip()
+            lines.append(TABLE_ROW + (BOLD + line + END[BOLD] if header else line))
+        self.blocks.append("\n".join(lines))
+        self.after_item = False
+
     def _children(self, el: etree._Element) -> None:
         self.text(el.text)
         for child in el:
             self.walk(child)
 
-    def result(self) -> str:
+    def result(self, links: bool = True) -> str:
         self.flush()
         body = "\n\n".join(self.blocks)
-        if self.links:
+        if self.links and links:
             listed = "\n".join(f"[{i}] {url}" for i, url in enumerate(self.links, 1))
             body = f"{body}\n\nLinks:\n{listed}" if body else f"Links:\n{listed}"
         return body
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` cut (with an ellipsis) or padded to ``width`` terminal cells."""
+    size = _cell_width(text)
+    if size <= width:
+        return text + " " * (width - size)
+    kept, used = [], 0
+    for char in text:
+        if used + _char_width(char) > width - 1:
+            break
+        kept.append(char)
+        used += _char_width(char)
+    return "".join(kept) + "…" + " " * (width - 1 - used)
 
 
 _SCRIPTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)

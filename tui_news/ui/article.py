@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,10 +14,11 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tui_news.core.models import Article
-from tui_news.core.text import safe_link
+from tui_news.core.text import BOLD, CODE, END, ITALIC, TABLE_ROW, plain, safe_link
 from tui_news.ui.lineview import LineView
 
 MAX_TEXT_WIDTH = 96
+_MARK = re.compile("([\ue001-\ue003\ue011-\ue013])")  # inline style marks
 
 
 class ArticleView(LineView, can_focus=True):
@@ -143,17 +145,43 @@ class ArticleView(LineView, can_focus=True):
         return blocks
 
     def _block(self, block: str) -> list[Text]:
+        lines = block.split("\n")
         if block.startswith("# "):
-            return [Text(block[2:], self.component_style("article--heading"))]
+            return [self._styled(block[2:], "article--heading")]
         if block.startswith(">"):
-            lines = [line.lstrip("> ") for line in block.split("\n")]
-            return [Text("│ " + line, self.component_style("article--quote")) for line in lines]
+            return [self._styled("│ " + line.lstrip("> "), "article--quote") for line in lines]
         if block.startswith("    "):
             style = self.component_style("article--code")
-            return [Text(line, style, no_wrap=True) for line in block.split("\n")]
+            return [Text(plain(line), style, no_wrap=True) for line in lines]
+        if block.startswith(TABLE_ROW):
+            return [self._styled(line[len(TABLE_ROW) :], None, no_wrap=True) for line in lines]
         if block.startswith("Links:\n"):
-            return [Text(line, self.component_style("article--meta")) for line in block.split("\n")]
-        return [Text(line) for line in block.split("\n")]
+            return [Text(line, self.component_style("article--meta")) for line in lines]
+        return [self._styled(line, None) for line in lines]
+
+    def _styled(self, line: str, component: str | None, no_wrap: bool = False) -> Text:
+        """A line of readable text with its inline marks turned into bold, italic and code."""
+        base = self.component_style(component) if component else ""
+        text = Text(style=base, no_wrap=no_wrap, end="")
+        if not _MARK.search(line):
+            text.append(line)
+            return text
+        styles = {
+            BOLD: Style(bold=True),
+            ITALIC: Style(italic=True),
+            CODE: self.component_style("article--code"),
+        }
+        opened_by = {end: start for start, end in END.items()}
+        active: list[str] = []
+        for piece in _MARK.split(line):
+            if piece in styles:
+                active.append(piece)
+            elif piece in opened_by:
+                if opened_by[piece] in active:
+                    active.remove(opened_by[piece])
+            elif piece:
+                text.append(piece, Style.combine(styles[m] for m in active) if active else None)
+        return text
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
