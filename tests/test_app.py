@@ -586,3 +586,24 @@ async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: 
         assert segments("City │ Rain")["City │ Rain"].bold  # the header row
         assert "link [1]." in next(r for r in rows if "Words in" in r)
         assert app.article_view.links == {1: "https://example.org/a"}
+
+
+async def test_enclosures_show_in_the_header_and_open_by_number(reader: Reader, server) -> None:
+    from tests.feedserver import Route
+    from tests.test_enclosures import RSS
+
+    server.routes["/feed"] = Route(RSS)
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # the browser cannot run here
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        header = [line_text(app.article_view, y).strip() for y in range(8)]
+        assert "Attached: audio/mpeg, 23.4 MB [2]" in header
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert opened == [server.url("/media/ep1.mp3")]

@@ -29,6 +29,31 @@ class Parsed:
     published: float | None = None
     fingerprint: str | None = None
     content: str | None = None  # the HTML the body came from, converted when read
+    enclosures: tuple[Enclosure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file attached to a feed item (a podcast episode, an image): address, type, size."""
+
+    url: str
+    type: str = ""
+    size: int | None = None  # bytes, when the feed says
+
+    def describe(self) -> str:
+        """``audio/mpeg, 23.4 MB`` (as much as is known)."""
+        parts = [self.type or "file"]
+        if self.size:
+            parts.append(_human_bytes(self.size))
+        return ", ".join(parts)
+
+
+def _human_bytes(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return ""
 
 
 @dataclass(slots=True)
@@ -62,12 +87,14 @@ class Article:
     path: str | None = None
     content: str | None = None
     full_text_at: float | None = None  # when the full article was fetched from its page
+    enclosures: tuple[Enclosure, ...] = ()
 
     def readable(self) -> str:
-        """The article's text for reading: its HTML converted, links numbered at the end."""
+        """The article's text for reading: its HTML converted, links numbered at the end
+        (attached files among them, after the links of the text)."""
         from tui_news.core.text import readable
 
-        return readable(self.body, self.content, self.link)
+        return readable(self.body, self.content, self.link, [e.url for e in self.enclosures])
 
     def to_json(self, with_body: bool = False) -> dict[str, Any]:
         """The article as the CLI's ``--json`` object."""
@@ -84,6 +111,10 @@ class Article:
         }
         if self.path:
             data["path"] = self.path
+        if self.enclosures:
+            data["enclosures"] = [
+                {"url": e.url, "type": e.type or None, "size": e.size} for e in self.enclosures
+            ]
         if with_body:
             data["body"] = self.body
         return data

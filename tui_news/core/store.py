@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from tui_news.core.models import (
     Article,
+    Enclosure,
     Headline,
     Parsed,
     Problem,
@@ -121,6 +123,7 @@ MIGRATIONS: list[str] = [
     """,
     """
     ALTER TABLE articles ADD COLUMN full_text_at REAL;
+    ALTER TABLE articles ADD COLUMN enclosures TEXT;
     """,
 ]
 
@@ -133,7 +136,8 @@ _HEADLINE = (
 )
 _ARTICLE = (
     f"SELECT a.id, a.title, a.section, {_NAME}, a.source_id, a.author, a.link, a.published, "
-    "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at "
+    "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at, "
+    "a.enclosures "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 _SOURCE = (
@@ -399,6 +403,7 @@ class Store:
                     clean(item.body).strip(),
                     item.fingerprint,
                     item.content,
+                    _enclosures_json(item.enclosures),
                 )
                 if art_id is not None:
                     updates.append((*values, art_id))
@@ -409,7 +414,7 @@ class Store:
             conn.executemany(
                 "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
                 "published = coalesce(?, published), body = ?, fingerprint = ?, content = ?, "
-                "full_text_at = NULL WHERE id = ?",
+                "enclosures = ?, full_text_at = NULL WHERE id = ?",
                 updates,
             )
             _index(conn, updated)
@@ -418,8 +423,8 @@ class Store:
                 self._local.index_after = newest[0]
             conn.executemany(
                 "INSERT INTO articles (section, title, author, link, published, body, "
-                "fingerprint, content, source_id, key, first_seen) "
-                "VALUES (?, ?, ?, ?, coalesce(?, ?), ?, ?, ?, ?, ?, ?)",
+                "fingerprint, content, enclosures, source_id, key, first_seen) "
+                "VALUES (?, ?, ?, ?, coalesce(?, ?), ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             report.added, report.updated = len(inserts), len(updates)
@@ -674,6 +679,21 @@ def _unindex(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
             )
 
 
+def _enclosures_json(enclosures: Sequence[Enclosure]) -> str | None:
+    if not enclosures:
+        return None
+    return json.dumps([[e.url, e.type, e.size] for e in enclosures])
+
+
+def _enclosures(stored: str | None) -> tuple[Enclosure, ...]:
+    if not stored:
+        return ()
+    try:
+        return tuple(Enclosure(str(u), str(t or ""), s) for u, t, s in json.loads(stored))
+    except (ValueError, TypeError):
+        return ()
+
+
 def _fold(text: str | None) -> str:
     return fold(text) if text else ""
 
@@ -708,6 +728,7 @@ def _article(row: tuple) -> Article:
         path=path,
         content=row[14],
         full_text_at=row[15],
+        enclosures=_enclosures(row[16]),
     )
 
 

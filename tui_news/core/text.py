@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -348,11 +349,28 @@ def strip_tags(markup: str) -> str:
     return " ".join(clean(html.unescape(text)).split())
 
 
-def readable(body: str, content: str | None, base_url: str | None = None) -> str:
-    """The text to read: ``content`` (HTML) converted if there is any, else ``body``."""
-    if content:
-        return html_to_text(content, base_url=base_url) or body
-    return body
+def readable(
+    body: str, content: str | None, base_url: str | None = None, extra_links: Sequence[str] = ()
+) -> str:
+    """The text to read: ``content`` (HTML) converted if there is any, else ``body``.
+
+    ``extra_links`` (attached files) join the numbered links at the end.
+    """
+    text = (html_to_text(content, base_url=base_url) or body) if content else body
+    extra = [url for url in map(safe_link, extra_links) if url]
+    if not extra:
+        return text
+    head, found, listed = text.rpartition("\n\nLinks:\n")
+    if not found and text.startswith("Links:\n"):
+        head, found, listed = "", "Links:\n", text[len("Links:\n") :]
+    links = listed.split("\n") if found else []
+    known = {line.partition("] ")[2] for line in links}
+    for url in extra:
+        if url not in known:
+            links.append(f"[{len(links) + 1}] {url}")
+    body_text = head if found else text
+    listing = "Links:\n" + "\n".join(links)
+    return f"{body_text}\n\n{listing}" if body_text else listing
 
 
 def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:

@@ -136,6 +136,11 @@ class ArticleView(LineView, can_focus=True):
             blocks.append(Text(article.link, meta))
         elif article.path:
             blocks.append(Text(article.path, meta))
+        numbers = {url: number for number, url in self.links.items()}
+        for enclosure in article.enclosures:
+            number = numbers.get(enclosure.url)
+            key = f" [{number}]" if number else ""
+            blocks.append(Text(f"Attached: {enclosure.describe()}{key}", meta))
         blocks.append(Text("─" * width, self.component_style("article--rule"), no_wrap=True))
         text = self._text
         for block in text.split("\n\n") if text else ["(This article has no text.)"]:

@@ -10,12 +10,13 @@ import calendar
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
 from tui_news.core.dates import to_timestamp
-from tui_news.core.models import Parsed
+from tui_news.core.models import Enclosure, Parsed
 from tui_news.core.text import clean, one_line, paragraphs, safe_link, strip_tags
 
 
@@ -105,9 +106,34 @@ def _from_entries(info: dict, entries: list[dict], url: str, parser: str) -> Fee
                 plain=kind == "text/plain",
                 published=published or to_timestamp(entry.get("published") or entry.get("updated")),
                 author=entry.get("author"),
+                enclosures=_entry_enclosures(url, entry),
             )
         )
     return feed
+
+
+def _entry_enclosures(base: str, entry: Any) -> tuple[Enclosure, ...]:
+    """An entry's attached files: RSS <enclosure>, Atom rel="enclosure" links."""
+    found = list(entry.get("enclosures") or [])
+    found += [link for link in entry.get("links") or [] if link.get("rel") == "enclosure"]
+    return _enclosures(
+        base, ((e.get("url") or e.get("href"), e.get("type"), e.get("length")) for e in found)
+    )
+
+
+def _enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tuple[Enclosure, ...]:
+    """Checked enclosures: http(s) addresses only, each once; sizes as whole bytes."""
+    result: list[Enclosure] = []
+    for url, kind, size in found:
+        link = safe_link(_absolute(base, _text(url)))
+        if link is None or any(e.url == link for e in result):
+            continue
+        try:
+            length = int(size) if size not in (None, "") else None
+        except (TypeError, ValueError):
+            length = None
+        result.append(Enclosure(link, one_line(_text(kind))[:100], length or None))
+    return tuple(result[:20])
 
 
 def _parse_json_feed(data: bytes, url: str) -> Feed:
@@ -138,6 +164,14 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
                 plain=not html,
                 published=to_timestamp(entry.get("date_published") or entry.get("date_modified")),
                 author=_text(author),
+                enclosures=_enclosures(
+                    url,
+                    (
+                        (a.get("url"), a.get("mime_type"), a.get("size_in_bytes"))
+                        for a in entry.get("attachments") or []
+                        if isinstance(a, dict)
+                    ),
+                ),
             )
         )
     return feed
@@ -188,6 +222,7 @@ def _item(
     plain: bool,
     published: float | None,
     author: str | None,
+    enclosures: tuple[Enclosure, ...] = (),
 ) -> Parsed:
     """One feed item as an article; its key is its id, else its link, else a content hash.
 
@@ -200,7 +235,9 @@ def _item(
     text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
     name = plain_title(title) or text[:80] or "(untitled)"
     key = one_line(entry_id) or (absolute or "")
-    digest = hashlib.sha1(f"{name}\0{body}\0{absolute}\0{published}".encode()).hexdigest()
+    attached = "".join(f"\0{e.url}" for e in enclosures)  # empty for most: digests stay
+    digest = hashlib.sha1(f"{name}\0{body}\0{absolute}\0{published}{attached}".encode())
+    digest = digest.hexdigest()
     return Parsed(
         key=key or f"sha1:{digest}",
         title=name,
@@ -210,6 +247,7 @@ def _item(
         published=published,
         fingerprint=digest,
         content=html,
+        enclosures=enclosures,
     )
 
 
