@@ -607,3 +607,25 @@ async def test_enclosures_show_in_the_header_and_open_by_number(reader: Reader, 
         await pilot.press("2")
         await settle(app, pilot)
         assert opened == [server.url("/media/ep1.mp3")]
+
+
+async def test_a_huge_article_opens_at_once_and_builds_the_rest(
+    reader: Reader, tmp_path: Path
+) -> None:
+    story = tmp_path / "huge" / "story.txt"
+    story.parent.mkdir()
+    paragraphs = [f"Paragraph {n} " + "with words that wrap " * 12 for n in range(3000)]
+    story.write_text(seed_article("World", "A Huge Story", *paragraphs, "The very last words."))
+    reader.add(str(story.parent))
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.article_view
+        app.open_article(app.headlines.current_id)  # as enter does, without yielding
+        assert view._pending is not None and len(view._strips) < 1000  # not all at once
+        assert "A Huge Story" in line_text(view, 1)
+        await pilot.press("tab", "G")
+        await pilot.pause()
+        last = [line_text(view, y) for y in range(view.scrollable_content_region.height)]
+        assert any("The very last words." in line for line in last)
+        assert view._pending is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +20,8 @@ from tui_news.core.text import BOLD, CODE, END, ITALIC, TABLE_ROW, plain, safe_l
 from tui_news.ui.lineview import LineView
 
 MAX_TEXT_WIDTH = 96
+FIRST_LINES = 200  # wrapped when an article opens; the rest follows between frames
+SLICE_SECONDS = 0.010  # wrapping work per slice between frames
 _MARK = re.compile("([\ue001-\ue003\ue011-\ue013])")  # inline style marks
 
 
@@ -61,6 +65,7 @@ class ArticleView(LineView, can_focus=True):
         self._text = ""
         self.links: dict[int, str] = {}
         self._strips: list[Strip] = []
+        self._pending: Iterator[Text] | None = None  # blocks not yet wrapped into lines
         self._built_width = -1
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
@@ -94,33 +99,56 @@ class ArticleView(LineView, can_focus=True):
             self._build()
 
     def _build(self) -> None:
+        """Wrap the article into lines: the first screens now, the rest between frames."""
         width = self.scrollable_content_region.width
         if width <= 0 or width == self._built_width:
             return
         self._built_width = width
+        self._pending = iter(self._texts(max(10, min(width - 2, MAX_TEXT_WIDTH))))
+        self._strips = []
+        self._build_more(lines=FIRST_LINES)
+        if self._pending is not None:
+            self.set_timer(0.001, self._build_later)
+
+    def _build_more(self, lines: int | None = None, seconds: float | None = None) -> None:
+        """Wrap more blocks: until there are ``lines`` lines, ``seconds`` passed, or all done."""
+        pending = self._pending
+        if pending is None:
+            return
         console = self.app.console
-        text_width = max(10, min(width - 2, MAX_TEXT_WIDTH))
-        strips: list[Strip] = []
-        for block in self._texts(text_width):
-            wrapped = [block] if block.no_wrap else block.wrap(console, text_width)
+        width = max(10, min(self._built_width - 2, MAX_TEXT_WIDTH))
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        strips = self._strips
+        for block in pending:
+            wrapped = [block] if block.no_wrap else block.wrap(console, width)
             for line in wrapped:
-                line.truncate(text_width, overflow="ellipsis")
+                line.truncate(width, overflow="ellipsis")
                 line.pad_left(1)
                 strips.append(Strip(line.render(console), line.cell_len))
-        self._strips = strips
-        self.virtual_size = Size(width, len(strips))
+            if (lines is not None and len(strips) >= lines) or (
+                deadline is not None and time.perf_counter() > deadline
+            ):
+                break
+        else:
+            self._pending = None
+        self.virtual_size = Size(self._built_width, len(strips))
 
-    def _texts(self, width: int) -> list[Text]:
+    def _build_later(self) -> None:
+        if self._pending is not None:
+            self._build_more(seconds=SLICE_SECONDS)
+            if self._pending is not None:
+                self.set_timer(0.001, self._build_later)
+
+    def _texts(self, width: int) -> Iterator[Text]:
         """The article as styled blocks, each a Text to wrap (a blank Text is a blank line)."""
         article = self.article
         if article is None:
-            return [
-                Text(""),
-                Text(
-                    "Choose a headline and press enter to read it.",
-                    self.component_style("article--empty"),
-                ),
-            ]
+            yield Text("")
+            yield Text(
+                "Choose a headline and press enter to read it.",
+                self.component_style("article--empty"),
+            )
+            return
         meta = self.component_style("article--meta")
         blocks = [Text(""), Text(article.title, self.component_style("article--title"))]
         when = datetime.fromtimestamp(article.published).strftime(self.date_format)
@@ -142,12 +170,12 @@ class ArticleView(LineView, can_focus=True):
             key = f" [{number}]" if number else ""
             blocks.append(Text(f"Attached: {enclosure.describe()}{key}", meta))
         blocks.append(Text("─" * width, self.component_style("article--rule"), no_wrap=True))
+        yield from blocks
         text = self._text
         for block in text.split("\n\n") if text else ["(This article has no text.)"]:
-            blocks.append(Text(""))
-            blocks.extend(self._block(block))
-        blocks.append(Text(""))
-        return blocks
+            yield Text("")
+            yield from self._block(block)
+        yield Text("")
 
     def _block(self, block: str) -> list[Text]:
         lines = block.split("\n")
@@ -191,6 +219,8 @@ class ArticleView(LineView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
+        if index >= len(self._strips) and self._pending is not None:
+            self._build_more(lines=index + 1)  # scrolled past what is built so far
         if index < len(self._strips):
             base = self._base
             return self._strips[index].apply_style(base).adjust_cell_length(width, base)
@@ -205,6 +235,7 @@ class ArticleView(LineView, can_focus=True):
         self.scroll_to(y=0, animate=False)
 
     def action_end(self) -> None:
+        self._build_more()  # the end must exist before we can go there
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def action_page(self, direction: int) -> None:
@@ -212,6 +243,8 @@ class ArticleView(LineView, can_focus=True):
         self.scroll_to(y=self.scroll_offset.y + direction * step, animate=False)
 
     def action_page_or_next(self) -> None:
+        if self._pending is not None:  # the end is not built yet: it is further on
+            self._build_more(lines=len(self._strips) + 2 * self.scrollable_content_region.height)
         if self.scroll_offset.y >= self.max_scroll_y:
             self.post_message(self.AtEnd())
         else:
