@@ -73,3 +73,21 @@ def test_an_item_without_enclosures_keeps_its_fingerprint(reader: Reader) -> Non
     assert parse_feed(plain, "https://x.example/").items[0].fingerprint == first
     with_file = plain.replace(b"</item>", b'<enclosure url="https://x.example/a.mp3"/></item>')
     assert parse_feed(with_file, "https://x.example/").items[0].fingerprint != first
+
+
+def test_absurd_enclosure_sizes_are_unknown() -> None:
+    sizes = ["-5000", "99999999999999999999999999", "1e400", "lots", "0"]
+    items = "".join(
+        f'<item><title>T{n}</title><guid>g{n}</guid><enclosure url="https://x.example/{n}.mp3" '
+        f'type="audio/mpeg" length="{size}"/></item>'
+        for n, size in enumerate(sizes)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>P</title>{items}'
+    feed += "</channel></rss>"
+    parsed = parse_feed(feed.encode(), "https://x.example/feed")
+    assert [item.enclosures[0].size for item in parsed.items] == [None] * len(sizes)
+    attachment = {"url": "https://x.example/a.mp3", "size_in_bytes": 1e400}
+    document = {"version": "https://jsonfeed.org/version/1.1", "title": "J"}
+    document["items"] = [{"id": "1", "content_text": "x", "attachments": [attachment]}]
+    [item] = parse_feed(json.dumps(document).encode(), "https://x.example/f.json").items
+    assert item.enclosures == (Enclosure("https://x.example/a.mp3", "", None),)

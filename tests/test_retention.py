@@ -70,3 +70,16 @@ def test_keep_zero_keeps_everything(reader: Reader, server: FeedServer) -> None:
     server.routes["/feed"] = Route(rss("Planet", dated(range(4, 5))))
     reader.refresh()
     assert len(titles(reader)) == 4
+
+
+def test_keep_applies_when_the_feed_has_not_changed(reader: Reader, server: FeedServer) -> None:
+    server.routes["/feed"] = Route(rss("Planet", dated(range(1, 11))))
+    reader.add(server.url("/feed"))
+    server.routes["/feed"] = Route(rss("Planet", dated(range(8, 11))))  # 1-7 leave the feed
+    reader.refresh()
+    reader.store.set_read(a.id for a in reader.store.articles(View()))
+    reader.config.keep = 4
+    report = reader.refresh()  # the server answers 304: nothing new, but the limit holds
+    assert server.requests[-1][1].get("If-None-Match")
+    assert titles(reader) == ["Story 10", "Story 9", "Story 8", "Story 7"]
+    assert report.removed == 6

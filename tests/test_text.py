@@ -23,11 +23,14 @@ def test_clean_strips_escapes_bell_and_osc52_but_keeps_newlines() -> None:
     hostile = "Title\x1b[31m red\x07\x1b]52;c;aGk=\x07 end\r\nnext\tline\u202e"
     cleaned = clean(hostile)
     assert "\x1b" not in cleaned and "\x07" not in cleaned and "\u202e" not in cleaned
-    assert cleaned == "Title[31m red]52;c;aGk= end\nnext line"
+    assert cleaned == "Title red end\nnext line"  # whole escape sequences go, not just ESC
 
 
 def test_clean_removes_c1_controls() -> None:
-    assert clean("a\x9b31mb\x85c") == "a31mbc"
+    assert clean("a\x9b31mb\x85c") == "abc"
+    hyperlink = "x\x1b]8;;https://e.org\x1b\\link\x1b]8;;\x1b\\ "
+    assert clean(hyperlink + "\x1bP1$q\x1b\\y\x1b7z") == "xlink yz"
+    assert clean("exa\x1bmple") == "example"  # a lone ESC goes, the letter stays
 
 
 def test_one_line_collapses_whitespace() -> None:
@@ -107,6 +110,14 @@ def test_html_to_text_marks_emphasis_code_tables_and_images() -> None:
     assert plain(blocks[0]) == "Strong, em, i and x = 1."
 
 
+def test_a_nested_table_is_plain_text_in_its_cell() -> None:
+    html = (
+        "<table><tr><td><table><tr><td>in1</td><td>in2</td></tr></table></td>"
+        "<td>x</td></tr><tbody><tr><td>2</td><td>y</td></tr></tbody></table>"
+    )
+    assert html_to_text(html).split("\n") == ["| in1 in2 │ x", "| 2       │ y"]
+
+
 def test_a_page_cannot_fake_inline_marks() -> None:
     text = html_to_text(f"<p>a{BOLD}b{END[BOLD]}c</p>")
     assert text == "abc"
@@ -125,7 +136,7 @@ def test_html_to_text_of_nothing() -> None:
 def test_strip_tags_gives_quick_plain_text() -> None:
     html = "<style>p{}</style><p>Caf&eacute; <b>bold</b></p><script>x()</script><ul><li>a</li></ul>"
     assert strip_tags(html) == "Café bold a"
-    assert strip_tags("<p>\x1b[31mred</p>") == "[31mred"
+    assert strip_tags("<p>\x1b[31mred</p>") == "red"
 
 
 def test_readable_prefers_converted_content() -> None:

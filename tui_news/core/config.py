@@ -6,6 +6,7 @@ rest of the file still counts. Per-source settings live in ``[sources."NAME OR A
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable
@@ -21,6 +22,7 @@ LIBRARY_FILE = "library.sqlite"
 CONFIG_FILE = "config.toml"
 ENV_DATA_DIR = "TUI_NEWS_DATA_DIR"
 MB = 1024 * 1024
+LARGEST = 1_000_000  # no setting needs more (minutes, MB, connections, articles)
 
 CONFIG_TEMPLATE = """\
 # tui-news settings. Every key is optional; delete a line to get the default back.
@@ -32,7 +34,7 @@ CONFIG_TEMPLATE = """\
 # timeout_seconds = 20            # give up on a server after this long
 # max_feed_mb = 10                # feeds larger than this are refused
 # max_file_mb = 5                 # local files larger than this are skipped
-# keep = 0                        # read articles kept per source (0: all; starred always)
+# keep = 0                        # articles each feed keeps: older read ones go (0: all)
 # browser = ""                    # command to open links, "%s" is the address (default: system)
 # date_format = "%a %d %b %Y %H:%M"   # the date above an article (strftime)
 
@@ -81,10 +83,11 @@ def _number(minimum: float, *, above: bool = False, whole: bool = False) -> Chec
 
     def check(value: Any) -> float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = ok and math.isfinite(value) and abs(value) <= LARGEST
         if ok and whole and not float(value).is_integer():
             ok = False
         if not ok or value < minimum or (above and value == minimum):
-            raise ConfigError(f"must be {kind} {bound}")
+            raise ConfigError(f"must be {kind} {bound} (and at most {LARGEST:,})")
         return int(value) if whole else float(value)
 
     return check
@@ -242,9 +245,19 @@ def _apply(
         try:
             values[attribute] = check(data[key])
         except ConfigError as error:
-            shown = "none" if default is None else repr(default)
-            problems.append(f"{where}{key} {error}; using {shown}")
+            problems.append(f"{where}{key} {error}; using {_toml(default)}")
     return values
+
+
+def _toml(value: Any) -> str:
+    """A default as the config file would spell it."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return "{}" if isinstance(value, dict) else str(value)
 
 
 def save_theme(path: Path, theme: str) -> None:

@@ -111,7 +111,12 @@ def store_feed(
             for item in feed.items:
                 item.section = section
             report = store.apply(source.id, feed.items, None, [])
-            report.removed += store.prune(source.id, keep, {item.key for item in feed.items})
+            present: set[str] | None = {item.key for item in feed.items}
+            store.set_feed_keys(source.id, present or set())
+        else:  # 304: the feed holds what it held last time
+            present = store.feed_keys(source.id) if keep else None
+        if keep and present is not None:  # unknown (never fetched whole): nothing is pruned
+            report.removed += store.prune(source.id, keep, present)
         store.set_fetched(
             source.id,
             etag=response.etag,

@@ -124,6 +124,7 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN full_text_at REAL;
     ALTER TABLE articles ADD COLUMN enclosures TEXT;
+    ALTER TABLE sources ADD COLUMN feed_keys TEXT;
     """,
 ]
 
@@ -463,6 +464,21 @@ class Store:
             _unindex(conn, gone)
             conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone))
         return len(gone)
+
+    def set_feed_keys(self, source_id: int, keys: Collection[str]) -> None:
+        """Remember which articles a feed held when last fetched (for pruning after a 304)."""
+        self.conn.execute(
+            "UPDATE sources SET feed_keys = ? WHERE id = ?", (json.dumps(sorted(keys)), source_id)
+        )
+
+    def feed_keys(self, source_id: int) -> set[str] | None:
+        """The keys of the articles a feed held when last fetched (``None``: not known)."""
+        row = self.conn.execute("SELECT feed_keys FROM sources WHERE id = ?", (source_id,))
+        stored = (row.fetchone() or (None,))[0]
+        try:
+            return set(json.loads(stored)) if stored is not None else None
+        except ValueError:
+            return None
 
     def problems(self) -> list[Problem]:
         """Everything the last refresh of each source could not read."""

@@ -17,6 +17,13 @@ if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start
 _UNSAFE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]"
 )
+# Whole terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL", DCS, C1 CSI), so
+# no "[31m" or "]0;title" is left behind once the escape character itself is gone.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-_78=>]"
+)
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u3000]+")
 _TEXT_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\x0c\r\x1b")
 
@@ -30,6 +37,8 @@ def clean(text: str | None) -> str:
     if text.isascii() and text.isprintable():
         return text  # the common case: nothing to remove
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if "\x1b" in text or not text.isascii():
+        text = _ESCAPES.sub("", text)
     return _UNSAFE.sub("", text)
 
 
@@ -160,6 +169,7 @@ class _TextBuilder:
         self.prefix = ""
         self.after_item = False
         self.in_code = False
+        self.in_table = False  # inside a table cell: a nested table is plain text
 
     def flush(self, item: bool = False) -> None:
         """End the current block; consecutive list items share one block, a line each."""
@@ -214,7 +224,7 @@ class _TextBuilder:
         elif tag == "img":
             alt = _MARKERS.sub("", one_line(el.get("alt") or el.get("title")))
             self.current.append(f"[image: {alt}]" if alt else "[image]")
-        elif tag == "table":
+        elif tag == "table" and not self.in_table:
             self.table(el)
             self.text(el.tail)
             return
@@ -272,12 +282,13 @@ class _TextBuilder:
         """A table as aligned rows (header rows bold); nested tables become plain text."""
         self.flush()
         rows: list[tuple[bool, list[str]]] = []
-        for row in el.iter("tr", "TR"):
+        for row in _rows(el):
             cells = [c for c in row if str(c.tag).lower() in ("td", "th")]
             texts = []
             for cell in cells:
                 inner = _TextBuilder(self.base_url)
                 inner.links = self.links  # one numbering for the whole article
+                inner.in_table = True
                 inner._children(cell)
                 texts.append(" ".join(plain(inner.result(links=False)).split()))
             if any(texts):
@@ -310,6 +321,18 @@ class _TextBuilder:
             listed = "\n".join(f"[{i}] {url}" for i, url in enumerate(self.links, 1))
             body = f"{body}\n\nLinks:\n{listed}" if body else f"Links:\n{listed}"
         return body
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """A table's own rows (directly, or in its thead/tbody/tfoot), not a nested table's."""
+    rows = []
+    for child in table:
+        tag = str(child.tag).lower()
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if str(c.tag).lower() == "tr")
+    return rows
 
 
 def _char_width(char: str) -> int:

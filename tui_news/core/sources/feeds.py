@@ -130,9 +130,11 @@ def _enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tuple[Enclo
             continue
         try:
             length = int(size) if size not in (None, "") else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             length = None
-        result.append(Enclosure(link, one_line(_text(kind))[:100], length or None))
+        if length is not None and not 0 < length < 2**50:  # unknown rather than absurd
+            length = None
+        result.append(Enclosure(link, one_line(_text(kind))[:100], length))
     return tuple(result[:20])
 
 
