@@ -220,6 +220,13 @@ def sessions(
     return samples
 
 
+LATER_COLUMNS = [
+    ("articles", "full_text_at"),
+    ("articles", "enclosures"),
+    ("sources", "feed_keys"),
+]
+
+
 def index_build(library_dir: Path) -> dict[str, list[float]]:
     """Build the search index for a copy of the library as it was before it (schema 4).
 
@@ -232,10 +239,9 @@ def index_build(library_dir: Path) -> dict[str, list[float]]:
         with sqlite3.connect(library_dir / "library.sqlite") as source:
             target = sqlite3.connect(copy, isolation_level=None)
             source.backup(target)
-        columns = {row[1] for row in target.execute("PRAGMA table_info(articles)")}
-        for later in ("full_text_at", "enclosures"):  # columns of schemas after 4
-            if later in columns:
-                target.execute(f"ALTER TABLE articles DROP COLUMN {later}")
+        for table, later in LATER_COLUMNS:  # columns of schemas after 4
+            if later in {row[1] for row in target.execute(f"PRAGMA table_info({table})")}:
+                target.execute(f"ALTER TABLE {table} DROP COLUMN {later}")
         target.executescript(
             "DROP TABLE IF EXISTS articles_fts; DROP TABLE IF EXISTS titles_fts; "
             "DROP TABLE IF EXISTS searches; DROP INDEX IF EXISTS articles_rank; "
