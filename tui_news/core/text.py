@@ -24,6 +24,7 @@ _ESCAPES = re.compile(
     r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[@-_78=>]"
 )
+_ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u3000]+")
 _TEXT_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\x0c\r\x1b")
 
@@ -37,7 +38,7 @@ def clean(text: str | None) -> str:
     if text.isascii() and text.isprintable():
         return text  # the common case: nothing to remove
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    if "\x1b" in text or not text.isascii():
+    if _ESCAPE_START.search(text):
         text = _ESCAPES.sub("", text)
     return _UNSAFE.sub("", text)
 
