@@ -145,6 +145,7 @@ def test_odd_queries_are_read_not_refused(reader: Reader, library: Path) -> None
         reader.search(text)
     assert found(reader, '"unclosed phrase') == []  # taken as closed at the end
     assert found(reader, "covid-19") == []
+    assert found(reader, "rail\x00") == found(reader, "rail")  # a NUL once broke FTS5
     assert len(found(reader, "   ")) == 5  # nothing asked: everything matches
     for text in ['"', "-", "*", "'", "🙂", "((", "--"]:
         with pytest.raises(QueryError, match="nothing to search for"):

@@ -24,6 +24,7 @@ STATES = {
     "unstarred": "a.starred = 0",
 }
 _WORD = re.compile(r"[^\W_]+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _KEY = re.compile(r"([A-Za-z]+):")
 _RELATIVE = re.compile(r"(\d{1,5})([dwmy])")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -171,6 +172,7 @@ def parse(text: str, *, live: bool = False, now: float | None = None) -> Query:
     unclosed quote is taken as closed at the end.
     """
     now = time.time() if now is None else now
+    text = _CONTROLS.sub(" ", text)  # a NUL would end FTS5's string early
     include: list[Term] = []
     exclude: list[Term] = []
     filters: list[Filter] = []
