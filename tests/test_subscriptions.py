@@ -173,7 +173,7 @@ def test_failures_are_reported_per_source_and_lose_nothing(
     assert report.failed.pop("Broken").startswith("not a feed (malformed XML: <unknown>:")
     assert report.failed == {
         "Missing": "the server answered HTTP 404 Not Found",
-        "Slow": "timed out (no answer within 1 s)",
+        "Slow": "timed out (no complete answer within 1 s)",
         "Huge": "the response is too large (58.9 KB, the limit is 48.8 KB)",
         "Bomb": "refused: the document declares XML entities (a possible entity bomb)",
         "Page": "not a feed: the address gives an HTML page",

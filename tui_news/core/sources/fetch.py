@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -73,11 +75,15 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        deadline = self.timeout.read or 20.0
         try:
-            return await self._follow(url, headers, max_bytes)
+            async with asyncio.timeout(deadline):  # a whole fetch, not only each read
+                return await self._follow(url, headers, max_bytes)
+        except TimeoutError:
+            raise FetchError(f"timed out (no complete answer within {deadline:g} s)") from None
         except httpx.TimeoutException:
             waited = self.timeout.read or 0
-            raise FetchError(f"timed out (no answer within {waited:g} s)") from None
+            raise FetchError(f"timed out (no complete answer within {waited:g} s)") from None
         except httpx.DecodingError:
             raise FetchError("the server sent a broken compressed body") from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL):
@@ -134,11 +140,27 @@ async def _read(
         raise FetchError(_too_big(int(declared), max_bytes))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    encoding = response.headers.get("content-encoding", "")
+    decoder = _decoder(encoding)
+    first = True
+    async for raw in response.aiter_raw():
+        try:
+            chunk = decoder.decompress(raw, max_bytes + 1 - size) if decoder else raw
+        except zlib.error:
+            if not (first and encoding.strip().lower() == "deflate"):
+                raise FetchError("the server sent a broken compressed body") from None
+            decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # deflate without its zlib wrapper
+            try:
+                chunk = decoder.decompress(raw, max_bytes + 1 - size)
+            except zlib.error:
+                raise FetchError("the server sent a broken compressed body") from None
+        first = False
         size += len(chunk)
-        if size > max_bytes:
+        if size > max_bytes or (decoder and decoder.unconsumed_tail):
             raise FetchError(_too_big(size, max_bytes, at_least=True))
         chunks.append(chunk)
+    if decoder is not None and not decoder.eof:
+        raise FetchError("the server sent a broken compressed body (it ends too soon)")
     return Response(
         url,
         response.status_code,
@@ -147,6 +169,22 @@ async def _read(
         response.headers.get("last-modified"),
         moved,
     )
+
+
+def _decoder(encoding: str) -> zlib._Decompress | None:
+    """A decompressor for a gzip or deflate body (``None``: the body is as sent).
+
+    Decoding here, not in httpx, lets a body cut short be told from a whole one and keeps the
+    size cap on what the body becomes, however well it compresses.
+    """
+    encoding = encoding.strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 16)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    if encoding in ("", "identity"):
+        return None
+    raise FetchError(f"the server sent an unknown compression ({encoding[:40]})")
 
 
 def _too_big(size: int, limit: int, at_least: bool = False) -> str:

@@ -1,0 +1,172 @@
+"""Network faults from a real (misbehaving) server on 127.0.0.1: each ends in a clear error."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from tests.feedserver import rss
+from tui_news.core.sources.fetch import Fetcher, FetchError
+
+FEED = rss("Faulty", [{"title": f"Item {n}", "guid": str(n)} for n in range(50)])
+Behaviour = Callable[[socket.socket], None]
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Behaviour], str]]:
+    """A TCP server that answers each connection with a given behaviour; yields a starter."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    behaviour: list[Behaviour] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    def answer(conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            behaviour[0](conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    def start(how: Behaviour) -> str:
+        behaviour[:] = [how]
+        return f"http://127.0.0.1:{listener.getsockname()[1]}/feed"
+
+    yield start
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def fetch(url: str, timeout: float = 2.0) -> tuple[str, float]:
+    """Fetch ``url``; the error's message and how long it took."""
+
+    async def go() -> None:
+        async with Fetcher(4, httpx.Timeout(timeout)) as fetcher:
+            await fetcher.fetch(url)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        asyncio.run(go())
+    return str(caught.value), time.monotonic() - started
+
+
+def headers(length: int, *extra: str) -> bytes:
+    lines = ["HTTP/1.1 200 OK", "Content-Type: application/rss+xml", f"Content-Length: {length}"]
+    return ("\r\n".join([*lines, *extra]) + "\r\n\r\n").encode()
+
+
+def test_connection_reset_in_the_middle_of_the_body(raw_server) -> None:
+    def reset(conn: socket.socket) -> None:
+        conn.sendall(headers(len(FEED)) + FEED[:200])
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    reason, _ = fetch(raw_server(reset))
+    assert reason.startswith("network error") and "\n" not in reason
+
+
+def test_truncated_gzip(raw_server) -> None:
+    body = gzip.compress(FEED)[:300]
+
+    def truncated(conn: socket.socket) -> None:
+        conn.sendall(headers(len(body), "Content-Encoding: gzip") + body)
+
+    reason, _ = fetch(raw_server(truncated))
+    assert reason == "the server sent a broken compressed body (it ends too soon)"
+
+
+def test_a_compressed_body_is_capped_by_what_it_becomes(raw_server) -> None:
+    body = gzip.compress(b"<rss>" + b" " * 5_000_000 + b"</rss>")  # ~5 KB on the wire
+
+    def bomb(conn: socket.socket) -> None:
+        conn.sendall(headers(len(body), "Content-Encoding: gzip") + body)
+
+    async def go() -> None:
+        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+            await fetcher.fetch(raw_server(bomb), max_bytes=1_000_000)
+
+    with pytest.raises(FetchError, match="the response is too large"):
+        asyncio.run(go())
+
+
+def test_a_server_that_drips_a_byte_a_second_is_given_up(raw_server) -> None:
+    def drip(conn: socket.socket) -> None:
+        conn.sendall(headers(len(FEED)))
+        for byte in FEED:
+            conn.sendall(bytes([byte]))
+            time.sleep(0.25)
+
+    reason, took = fetch(raw_server(drip), timeout=1.0)
+    assert reason == "timed out (no complete answer within 1 s)"
+    assert took < 2.5  # within the timeout, not the length of the drip
+
+
+def test_huge_headers(raw_server) -> None:
+    def huge(conn: socket.socket) -> None:
+        conn.sendall(headers(len(FEED), "X-Junk: " + "a" * 200_000) + FEED)
+
+    reason, _ = fetch(raw_server(huge))
+    assert reason.startswith("network error") and len(reason) < 300
+
+
+def test_a_redirect_loop(raw_server) -> None:
+    def loop(conn: socket.socket) -> None:
+        conn.sendall(
+            b"HTTP/1.1 302 Found\r\nLocation: /feed\r\nContent-Length: 0\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+
+    reason, _ = fetch(raw_server(loop))
+    assert reason == "too many redirects"
+
+
+def test_silence_after_connecting(raw_server) -> None:
+    reason, took = fetch(raw_server(lambda conn: time.sleep(3)), timeout=0.5)
+    assert reason.startswith("timed out") and took < 2
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_deflate_with_or_without_its_zlib_wrapper(raw_server, wrapped: bool) -> None:
+    import zlib
+
+    packer = zlib.compressobj(wbits=zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+    body = packer.compress(FEED) + packer.flush()
+
+    def deflate(conn: socket.socket) -> None:
+        conn.sendall(headers(len(body), "Content-Encoding: deflate") + body)
+
+    async def go() -> bytes:
+        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+            return (await fetcher.fetch(raw_server(deflate))).body
+
+    assert asyncio.run(go()) == FEED
+
+
+def test_garbage_that_claims_to_be_gzip(raw_server) -> None:
+    def garbage(conn: socket.socket) -> None:
+        conn.sendall(headers(9, "Content-Encoding: gzip") + b"not gzip!")
+
+    reason, _ = fetch(raw_server(garbage))
+    assert reason == "the server sent a broken compressed body"
