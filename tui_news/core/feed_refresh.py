@@ -112,7 +112,7 @@ def store_feed(
                 item.section = section
             report = store.apply(source.id, feed.items, None, [])
             present: set[str] | None = {item.key for item in feed.items}
-            store.set_feed_keys(source.id, present or set())
+            store.set_feed_keys(source.id, present)
         else:  # 304: the feed holds what it held last time
             present = store.feed_keys(source.id) if keep else None
         if keep and present is not None:  # unknown (never fetched whole): nothing is pruned

@@ -42,18 +42,9 @@ class Enclosure:
 
     def describe(self) -> str:
         """``audio/mpeg, 23.4 MB`` (as much as is known)."""
-        parts = [self.type or "file"]
-        if self.size:
-            parts.append(_human_bytes(self.size))
-        return ", ".join(parts)
+        from tui_news.core.sources.files import human_size
 
-
-def _human_bytes(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return ""
+        return ", ".join([self.type or "file", *([human_size(self.size)] if self.size else [])])
 
 
 @dataclass(slots=True)

@@ -255,7 +255,7 @@ class Store:
             self._local.index_after = None
             yield conn
             if self._local.index_after is not None:
-                _index(conn, None, after=self._local.index_after)
+                _reindex(conn, "id > ?", (self._local.index_after,))
 
     # --- meta -----------------------------------------------------------------------------
 
@@ -309,12 +309,7 @@ class Store:
     def remove_source(self, source_id: int) -> None:
         """Remove a source with its articles and problems."""
         with self.transaction() as conn:
-            for table, columns in _INDEXES:
-                conn.execute(
-                    f"INSERT INTO {table} ({table}, rowid, {columns}) "
-                    f"SELECT 'delete', id, {columns} FROM articles WHERE source_id = ?",
-                    (source_id,),
-                )
+            _reindex(conn, "source_id = ?", (source_id,), remove=True)
             conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
 
     def set_source_error(self, source_id: int, reason: str) -> None:
@@ -455,8 +450,8 @@ class Store:
             return 0
         with self.transaction() as conn:
             rows = conn.execute(
-                "SELECT id, key FROM (SELECT id, key, read, starred FROM articles "
-                f"WHERE source_id = ? {_ORDER.replace('a.', '')} LIMIT -1 OFFSET ?) "
+                "SELECT id, key FROM (SELECT a.id, a.key, a.read, a.starred FROM articles a "
+                f"WHERE a.source_id = ? {_ORDER} LIMIT -1 OFFSET ?) "
                 "WHERE read = 1 AND starred = 0",
                 (source_id, keep),
             )
@@ -578,8 +573,8 @@ class Store:
     def wanting_full_text(self, source_id: int, limit: int) -> list[tuple[int, str]]:
         """A source's newest articles with a link and no full text yet: (id, link)."""
         return self.conn.execute(
-            "SELECT id, link FROM articles WHERE source_id = ? AND full_text_at IS NULL "
-            "AND link IS NOT NULL ORDER BY published DESC, id DESC LIMIT ?",
+            "SELECT a.id, a.link FROM articles a WHERE a.source_id = ? "
+            f"AND a.full_text_at IS NULL AND a.link IS NOT NULL {_ORDER} LIMIT ?",
             (source_id, limit),
         ).fetchall()
 
@@ -669,30 +664,32 @@ def _select_ids(view: View) -> tuple[str, tuple[object, ...]]:
 _INDEXES = (("articles_fts", "title, body"), ("titles_fts", "title"))
 
 
-def _index(conn: sqlite3.Connection, ids: Sequence[int] | None, after: int = 0) -> None:
-    """Add articles to the search indexes: ``ids``, or (``None``) every id above ``after``.
+def _reindex(
+    conn: sqlite3.Connection, where: str, params: Sequence[object], remove: bool = False
+) -> None:
+    """Add the articles matching ``where`` to the search indexes (after their rows are
+    written), or with ``remove`` take them out (before their rows change or go).
 
-    Run after the rows are written. The indexes are kept in step here, in bulk, rather than
-    by triggers: FTS5 behind a trigger indexed a refresh six times slower.
+    The indexes are kept in step here, in bulk, rather than by triggers: FTS5 behind a
+    trigger indexed a refresh six times slower.
     """
     for table, columns in _INDEXES:
-        insert = f"INSERT INTO {table} (rowid, {columns}) SELECT id, {columns} FROM articles"
-        if ids is None:
-            conn.execute(f"{insert} WHERE id > ?", (after,))
-            continue
-        for marks, chunk in _id_chunks(ids):
-            conn.execute(f"{insert} WHERE id IN ({marks})", chunk)
+        into, values = f"{table} (rowid, {columns})", f"id, {columns}"
+        if remove:  # external-content FTS5 deletes by being given the old text
+            into, values = f"{table} ({table}, rowid, {columns})", f"'delete', {values}"
+        conn.execute(f"INSERT INTO {into} SELECT {values} FROM articles WHERE {where}", params)
+
+
+def _index(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+    """Add articles to the search indexes; run after their rows are written."""
+    for marks, chunk in _id_chunks(ids):
+        _reindex(conn, f"id IN ({marks})", chunk)
 
 
 def _unindex(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
     """Take articles out of the search indexes; run before their rows change or go."""
-    for table, columns in _INDEXES:
-        for marks, chunk in _id_chunks(ids):
-            conn.execute(
-                f"INSERT INTO {table} ({table}, rowid, {columns}) "
-                f"SELECT 'delete', id, {columns} FROM articles WHERE id IN ({marks})",
-                chunk,
-            )
+    for marks, chunk in _id_chunks(ids):
+        _reindex(conn, f"id IN ({marks})", chunk, remove=True)
 
 
 def _enclosures_json(enclosures: Sequence[Enclosure]) -> str | None:
