@@ -319,8 +319,7 @@ class _TextBuilder:
         self.flush()
         body = "\n\n".join(self.blocks)
         if self.links and links:
-            listed = "\n".join(f"[{i}] {url}" for i, url in enumerate(self.links, 1))
-            body = f"{body}\n\nLinks:\n{listed}" if body else f"Links:\n{listed}"
+            body = with_links(body, [f"[{i}] {url}" for i, url in enumerate(self.links, 1)])
         return body
 
 
@@ -384,17 +383,29 @@ def readable(
     extra = [url for url in map(safe_link, extra_links) if url]
     if not extra:
         return text
-    head, found, listed = text.rpartition("\n\nLinks:\n")
-    if not found and text.startswith("Links:\n"):
-        head, found, listed = "", "Links:\n", text[len("Links:\n") :]
-    links = listed.split("\n") if found else []
+    head, links = split_links(text)
     known = {line.partition("] ")[2] for line in links}
     for url in extra:
         if url not in known:
             links.append(f"[{len(links) + 1}] {url}")
-    body_text = head if found else text
-    listing = "Links:\n" + "\n".join(links)
-    return f"{body_text}\n\n{listing}" if body_text else listing
+    return with_links(head, links)
+
+
+LINKS = "Links:\n"  # heads the numbered links at the end of an article's readable text
+
+
+def with_links(body: str, lines: Sequence[str]) -> str:
+    """``body`` followed by its ``[n] url`` link lines under ``Links:``."""
+    listing = LINKS + "\n".join(lines)
+    return f"{body}\n\n{listing}" if body else listing
+
+
+def split_links(text: str) -> tuple[str, list[str]]:
+    """The text before its ``Links:`` list, and that list's ``[n] url`` lines (see with_links)."""
+    if text.startswith(LINKS):
+        return "", text[len(LINKS) :].split("\n")
+    head, found, listed = text.rpartition("\n\n" + LINKS)
+    return (head, listed.split("\n")) if found else (text, [])
 
 
 def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:

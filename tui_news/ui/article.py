@@ -16,7 +16,17 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tui_news.core.models import Article
-from tui_news.core.text import BOLD, CODE, END, ITALIC, TABLE_ROW, plain, safe_link
+from tui_news.core.text import (
+    BOLD,
+    CODE,
+    END,
+    ITALIC,
+    LINKS,
+    TABLE_ROW,
+    plain,
+    safe_link,
+    split_links,
+)
 from tui_news.ui.lineview import LineView
 
 MAX_TEXT_WIDTH = 96
@@ -188,7 +198,7 @@ class ArticleView(LineView, can_focus=True):
             return [Text(plain(line), style, no_wrap=True) for line in lines]
         if block.startswith(TABLE_ROW):
             return [self._styled(line[len(TABLE_ROW) :], None, no_wrap=True) for line in lines]
-        if block.startswith("Links:\n"):
+        if block.startswith(LINKS):
             return [Text(line, self.component_style("article--meta")) for line in lines]
         return [self._styled(line, None) for line in lines]
 
@@ -253,9 +263,8 @@ class ArticleView(LineView, can_focus=True):
 
 def _numbered_links(text: str) -> dict[int, str]:
     """The ``[n] url`` lines listed under ``Links:`` at the end of an article's text."""
-    _, found, listed = text.rpartition("\n\nLinks:\n") if "\n\nLinks:\n" in text else ("", "", "")
     links: dict[int, str] = {}
-    for line in listed.split("\n") if found else []:
+    for line in split_links(text)[1]:
         number, _, url = line.partition("] ")
         if number.startswith("[") and number[1:].isdigit() and safe_link(url):
             links[int(number[1:])] = url
