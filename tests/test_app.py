@@ -629,3 +629,13 @@ async def test_a_huge_article_opens_at_once_and_builds_the_rest(
         last = [line_text(view, y) for y in range(view.scrollable_content_region.height)]
         assert any("The very last words." in line for line in last)
         assert view._pending is None
+
+
+def test_a_search_saved_in_a_source_keeps_that_source() -> None:
+    from tui_news.ui.app import Searching, _scope_filters
+
+    base = View("World › Wire › Desk", section="World", source_id=3, unread=True)
+    assert _scope_filters(Searching(base, None), "Wire › Desk") == (
+        'section:"World" source:"Wire › Desk" is:unread'
+    )
+    assert _scope_filters(Searching(base, None, wide=True), "Wire › Desk") == ""

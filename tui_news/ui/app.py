@@ -446,7 +446,10 @@ class NewsApp(App[None]):
         if query.empty:
             self.notify("Type a query first, then save it.", severity="warning")
             return
-        text = " ".join(filter(None, [_scope_filters(self._search), query.saved_text()]))
+        source_id = self._search.base.source_id
+        source = self.store.source(source_id) if source_id is not None else None
+        scope = _scope_filters(self._search, source.name if source else None)
+        text = " ".join(filter(None, [scope, query.saved_text()]))
 
         def named(name: str | None) -> None:
             if name:
@@ -850,16 +853,18 @@ class NewsApp(App[None]):
             )
 
 
-def _scope_filters(search: Searching) -> str:
+def _scope_filters(search: Searching, source_name: str | None) -> str:
     """The filters that keep a saved search within the view it was typed in."""
     base = search.base
-    if search.wide or base.query is not None:
-        return base.query.text if base.query is not None and not search.wide else ""
+    if search.wide:
+        return ""
+    if base.query is not None:  # within a saved search: its own query
+        return base.query.text
     parts = []
     if base.section is not None:
         parts.append("section:" + _quoted(base.section))
-    if base.source_id is not None:
-        parts.append("source:" + _quoted(base.label.rpartition(" › ")[2]))
+    if source_name is not None:
+        parts.append("source:" + _quoted(source_name))
     if base.unread:
         parts.append("is:unread")
     if base.starred:
