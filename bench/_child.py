@@ -64,6 +64,11 @@ def bench_app_class() -> type:
             self.counts_shown: float | None = None
             self.on_first_rows: Callable[[], None] | None = None
             self.waiter: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
+            self.shown: Any = None  # the view whose ids the headline list holds
+
+        def _apply_view(self, view: Any, ids: Any, keep: int | None) -> None:
+            super()._apply_view(view, ids, keep)
+            self.shown = view
 
         def _display(self, screen: Any, renderable: Any) -> None:
             if (
@@ -270,6 +275,10 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
         for _ in range(reps * 4):
             target = headlines.cursor - 1
             await s.timed("key_k", "k", lambda t=target: headlines.cursor == t)
+        page = max(1, height - 1)
+        for _ in range(reps):
+            target = min(headlines.cursor + page, last)
+            await s.timed("key_pagedown", "pagedown", lambda t=target: headlines.cursor == t)
 
         # Open ~20 KB articles (unread, so opening also marks them read) and a short one.
         long_ids = [
@@ -318,7 +327,8 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
             s.record("open_200kb_html", seconds)
         await s.settle()
 
-        # Switch views from the sidebar: j moves the highlight, which loads the view.
+        # Switch views from the sidebar: j moves the highlight, which loads the view's ids in
+        # a thread; each time runs to the frame that shows them (app.shown).
         app.sidebar.focus()
         app.sidebar.select_view(app.view, quiet=True)
         await s.settle()
@@ -330,10 +340,23 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
                 app.show_view(views[0])
             for view in views[1:]:
                 name = "view_" + ("section" if view.section else view.label.lower())
-                await s.timed(name, "j", lambda v=view: app.view == v)
+                await s.timed(name, "j", lambda v=view: app.shown == v)
                 if view == UNREAD:
                     s.record("rows_unread", len(headlines.ids))
-            await s.timed("view_all", "g", lambda v=views[0]: app.view == v)
+            await s.timed("view_all", "g", lambda v=views[0]: app.shown == v)
+
+        # A section's sources (a library of feeds): expand the section, j onto its first two.
+        parent = next((n for n in app.sidebar.root.children if len(n.children) > 1), None)
+        for _ in range(max(1, reps // 2) if parent is not None else 0):
+            app.sidebar.select_view(parent.data, quiet=True)
+            app._go_to(parent.data)
+            app.sidebar.focus()
+            parent.expand()
+            await s.settle()
+            for child in parent.children[:2]:
+                await s.timed("view_source", "j", lambda v=child.data: app.shown == v)
+                s.record("rows_source", len(headlines.ids))
+            parent.collapse()
 
         # Filtering as you type: "/" in the headline list, then a query key by key. Each key
         # is timed until the frame that shows that text's results.
@@ -367,12 +390,18 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
             for seconds in direct(lambda v=view: store.view_ids(v, 50), reps):
                 s.record(f"fts_{name}", seconds)
             s.record(f"fts_matches_{name}", store.count(view))
+        for seconds in direct(lambda: reader.search("officials", 20), reps):
+            s.record("reader_search", seconds)
 
         # SQL alone: the ids of each view, the sidebar counts.
         for view in views:
             kind = "section" if view.section else view.label.lower()
             for seconds in direct(lambda v=view: store.view_ids(v), reps):
                 s.record(f"sql_view_ids_{kind}", seconds)
+        if parent is not None:
+            source_view = parent.children[0].data
+            for seconds in direct(lambda: store.view_ids(source_view), reps):
+                s.record("sql_view_ids_source", seconds)
         for seconds in direct(store.section_counts, reps):
             s.record("sql_section_counts", seconds)
         for seconds in direct(store.sources, max(1, reps // 2)):

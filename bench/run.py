@@ -290,6 +290,7 @@ ROWS: list[tuple[str, str, str, float | None, str]] = [
     ("key_j", "j in the list (cursor moves) -> repaint", MS, 50, "*"),
     ("key_j_scroll", "j in the list (list scrolls) -> repaint", MS, 50, "*"),
     ("key_k", "k in the list -> repaint", MS, 50, "*"),
+    ("key_pagedown", "page down in the list -> repaint", MS, 50, "*"),
     ("open_long", "open a 20 KB article (enter -> lines built, drawn)", MS, 100, ""),
     ("open_long_store_article", "  store.article(id)", MS, None, ""),
     ("open_long_build_lines", "  ArticleView.show() (wrap into lines)", MS, None, ""),
@@ -298,11 +299,13 @@ ROWS: list[tuple[str, str, str, float | None, str]] = [
     ("view_unread", "sidebar j -> Unread view drawn", MS, 50, "*"),
     ("view_starred", "sidebar j -> Starred view drawn (0 rows)", MS, 50, "*"),
     ("view_section", "sidebar j -> a section view drawn", MS, 50, "*"),
+    ("view_source", "sidebar j -> a source's view drawn (in a section)", MS, 50, "*"),
     ("view_all", "sidebar g -> All view drawn", MS, 50, "*"),
     ("sql_view_ids_all", "  store.view_ids(All)", MS, None, ""),
     ("sql_view_ids_unread", "  store.view_ids(Unread)", MS, None, ""),
     ("sql_view_ids_starred", "  store.view_ids(Starred)", MS, None, ""),
     ("sql_view_ids_section", "  store.view_ids(section)", MS, None, ""),
+    ("sql_view_ids_source", "  store.view_ids(source)", MS, None, ""),
     ("sql_section_counts", "  store.section_counts() (sidebar, in a thread)", MS, None, ""),
     ("sql_sources", "  store.sources()", MS, None, ""),
     ("sql_headline_page", "  store.headlines(100 ids) (one page)", MS, None, ""),
@@ -318,6 +321,7 @@ ROWS: list[tuple[str, str, str, float | None, str]] = [
     ("fts_very_common_word", "full-text search, top 50: the", MS, 100, ""),
     ("fts_prefix", "full-text search, top 50: regul*", MS, 100, ""),
     ("fts_filtered", "full-text search, top 50: budget section:world is:unread", MS, 100, ""),
+    ("reader_search", "  reader.search('officials', 20) (what the CLI runs)", MS, 100, ""),
     ("search_cli", "tui-news search officials --limit 20 (whole process)", S, None, ""),
     ("index_build", "search index build for an existing library (migration)", S, None, ""),
     ("library_mb_before", "library on disk without the search index", MB, None, ""),
@@ -335,10 +339,14 @@ def figure(values: list[float], unit: str) -> tuple[str, str, str, float]:
     return show(median), show(min(values) * scale), show(max(values) * scale), median
 
 
-def table(samples: dict[str, list[float]]) -> list[str]:
-    header = ("what", "median", "min", "max", "n", "target", "ok")
+def table(
+    samples: dict[str, list[float]],
+    rows: list[tuple[str, str, str, float | None, str]] = ROWS,
+    target_header: str = "target",
+) -> list[str]:
+    header = ("what", "median", "min", "max", "n", target_header, "ok")
     lines: list[tuple[str, ...]] = [header]
-    for key, label, unit, target, note in ROWS:
+    for key, label, unit, target, note in rows:
         goal = f"< {target:g} {unit}" if target is not None else ""
         if note == "*":
             goal += " *"
@@ -393,14 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     samples.update(search_commands(library_dir, args.runs))
     samples.update(index_build(library_dir))
 
-    import textual
-
     print()
-    print(
-        f"tui-news bench: {args.n} articles, {args.sections} sections, terminal {args.size}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"textual {textual.__version__}, SQLite {sqlite3.sqlite_version}"
-    )
+    print(f"tui-news bench: {args.n} articles, {args.sections} sections, {machine(args.size)}")
     state = "reused from " + info.get("built_at", "?") if info["reused"] else "built now"
     print(
         f"library ({state}): generate {info['generate_s']:.1f} s, "
@@ -408,28 +410,48 @@ def main(argv: list[str] | None = None) -> int:
         f"import peak RSS {info['import_maxrss_mb']:.0f} MB, "
         f"library file {info['library_mb']:.0f} MB"
     )
+    print("\n".join([*summary(samples), "", *table(samples), "", *FOOTNOTES]))
+    return 0
+
+
+def machine(size: str) -> str:
+    """The terminal size and the versions that matter, for a report's first line."""
+    import textual
+
+    return (
+        f"terminal {size}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"textual {textual.__version__}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def summary(samples: dict[str, list[float]]) -> list[str]:
+    """Lines about what was measured: article size, match counts, rows left by filters."""
+    lines = []
     if "long_article_bytes" in samples:
-        print(f"long article: {statistics.median(samples['long_article_bytes']):.0f} bytes")
+        lines.append(f"long article: {statistics.median(samples['long_article_bytes']):.0f} bytes")
     matches = {
         key[len("fts_matches_") :]: int(values[0])
         for key, values in samples.items()
         if key.startswith("fts_matches_")
     }
     if matches:
-        print("full-text matches: " + ", ".join(f"{k} {v:,}" for k, v in matches.items()))
+        lines.append("full-text matches: " + ", ".join(f"{k} {v:,}" for k, v in matches.items()))
     rows = {k: int(min(v)) for k, v in samples.items() if k.startswith("filter_rows_")}
     if rows:
         shown = ", ".join(f"{k[12:]} {v:,}" for k, v in rows.items())
-        print(f"rows left once the whole query is typed: {shown}")
-    print()
-    for line in table(samples):
-        print(line)
-    print()
-    print("* DESIGN.md budgets 50 ms for a keystroke while filtering; the same bound is used")
-    print("  here for other keystrokes. Times run from sending the key event to the end of")
-    print("  the first frame that shows its effect (headless, frames rendered to escape codes).")
-    print("  Cold starts run on a warm page cache; the first run is a discarded warm-up.")
-    return 0
+        lines.append(f"rows left once the whole query is typed: {shown}")
+    listed = {k[5:]: int(max(v)) for k, v in samples.items() if k.startswith("rows_")}
+    if listed:
+        lines.append("rows in views: " + ", ".join(f"{k} {v:,}" for k, v in listed.items()))
+    return lines
+
+
+FOOTNOTES = [
+    "* DESIGN.md budgets 50 ms for a keystroke while filtering; the same bound is used",
+    "  here for other keystrokes. Times run from sending the key event to the end of",
+    "  the first frame that shows its effect (headless, frames rendered to escape codes).",
+    "  Cold starts run on a warm page cache; the first run is a discarded warm-up.",
+]
 
 
 if __name__ == "__main__":
