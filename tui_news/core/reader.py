@@ -175,10 +175,11 @@ class Reader:
 
     def offer_sample(self) -> bool:
         """On a library that never had a source, subscribe to the bundled sample library."""
-        if self.store.get_meta(SAMPLE_OFFERED) or self.store.has_sources():
-            return False
-        self.store.set_meta(SAMPLE_OFFERED, "1")
-        self.store.add_source("folder", str(sample_folder()), "Sample library", None)
+        with self.store.transaction():  # two first runs at once offer it once
+            if self.store.get_meta(SAMPLE_OFFERED) or self.store.has_sources():
+                return False
+            self.store.set_meta(SAMPLE_OFFERED, "1")
+            self.store.add_source("folder", str(sample_folder()), "Sample library", None)
         return True
 
     # --- searching ------------------------------------------------------------------------

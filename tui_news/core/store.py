@@ -212,21 +212,28 @@ class Store:
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise sqlite3.DatabaseError(f"it was written by a newer tui-news (schema {version})")
-        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise sqlite3.DatabaseError("it is an SQLite file but not a tui-news library")
-        for number in range(version, len(MIGRATIONS)):
-            script = MIGRATIONS[number]
-            try:
-                conn.executescript(
-                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number + 1}; COMMIT;"
+        """Bring the schema up to date, one migration per transaction.
+
+        The version is read again under the write lock: another tui-news opening the same
+        library at the same moment may have migrated it meanwhile.
+        """
+        while True:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise sqlite3.DatabaseError(
+                    f"it was written by a newer tui-news (schema {version})"
                 )
-            except sqlite3.Error:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            if version == len(MIGRATIONS):
+                return
+            with _transaction(conn):
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if version == 0 and tables:
+                    raise sqlite3.DatabaseError("it is an SQLite file but not a tui-news library")
+                if version < len(MIGRATIONS):
+                    for statement in _statements(MIGRATIONS[version]):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -244,18 +251,27 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction on this thread's connection, rolled back on error.
 
-        Articles inserted in it are added to the search indexes in one go just before it
-        commits: FTS5 indexes a few large statements much faster than many small ones.
+        Every write goes through here: if the library cannot be written (a full disk, a
+        read-only file, another program holding the lock too long), :class:`LibraryError` says
+        so in one sentence, and what was committed before stays. Articles inserted in it are
+        added to the search indexes in one go just before it commits: FTS5 indexes a few large
+        statements much faster than many small ones.
         """
         conn = self.conn
         if conn.in_transaction:
             yield conn
             return
-        with _transaction(conn):
-            self._local.index_after = None
-            yield conn
-            if self._local.index_after is not None:
-                _reindex(conn, "id > ?", (self._local.index_after,))
+        try:
+            with _transaction(conn):
+                self._local.index_after = None
+                yield conn
+                if self._local.index_after is not None:
+                    _reindex(conn, "id > ?", (self._local.index_after,))
+        except sqlite3.OperationalError as error:
+            raise LibraryError(
+                f"the library {self.path} could not be saved ({_why(error)}); "
+                "what was saved before is kept"
+            ) from None
 
     # --- meta -----------------------------------------------------------------------------
 
@@ -266,11 +282,12 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a setting."""
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     # --- sources --------------------------------------------------------------------------
 
@@ -296,10 +313,12 @@ class Store:
     def add_source(self, kind: str, location: str, name: str, section: str | None) -> Source:
         """Add a source; raise :class:`LibraryError` if its location is already subscribed."""
         try:
-            cursor = self.conn.execute(
-                "INSERT INTO sources (kind, location, name, section, added) VALUES (?, ?, ?, ?, ?)",
-                (kind, location, one_line(name), one_line(section) or None, time.time()),
-            )
+            with self.transaction() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO sources (kind, location, name, section, added) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (kind, location, one_line(name), one_line(section) or None, time.time()),
+                )
         except sqlite3.IntegrityError:
             raise LibraryError(f"{location} is already in the library") from None
         source = self.source(int(cursor.lastrowid or 0))
@@ -314,9 +333,10 @@ class Store:
 
     def set_source_error(self, source_id: int, reason: str) -> None:
         """Record why a source could not be refreshed; its articles stay."""
-        self.conn.execute(
-            "UPDATE sources SET last_error = ? WHERE id = ?", (one_line(reason), source_id)
-        )
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET last_error = ? WHERE id = ?", (one_line(reason), source_id)
+            )
 
     def set_fetched(
         self,
@@ -462,9 +482,11 @@ class Store:
 
     def set_feed_keys(self, source_id: int, keys: Collection[str]) -> None:
         """Remember which articles a feed held when last fetched (for pruning after a 304)."""
-        self.conn.execute(
-            "UPDATE sources SET feed_keys = ? WHERE id = ?", (json.dumps(sorted(keys)), source_id)
-        )
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sources SET feed_keys = ? WHERE id = ?",
+                (json.dumps(sorted(keys)), source_id),
+            )
 
     def feed_keys(self, source_id: int) -> set[str] | None:
         """The keys of the articles a feed held when last fetched (``None``: not known)."""
@@ -580,16 +602,16 @@ class Store:
 
     def set_starred(self, article_id: int, starred: bool) -> None:
         """Star or unstar an article."""
-        self.conn.execute(
-            "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
-        )
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
     def mark_view_read(self, view: View) -> int:
         """Mark every article of a view read; return how many changed."""
         where, params = _where(view)
-        cursor = self.conn.execute(
-            f"UPDATE articles AS a SET read = 1 WHERE a.read = 0 AND {where}", params
-        )
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE articles AS a SET read = 1 WHERE a.read = 0 AND {where}", params
+            )
         return cursor.rowcount
 
     # --- saved searches -------------------------------------------------------------------
@@ -610,7 +632,8 @@ class Store:
 
     def remove_search(self, search_id: int) -> None:
         """Forget a saved search."""
-        self.conn.execute("DELETE FROM searches WHERE id = ?", (search_id,))
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM searches WHERE id = ?", (search_id,))
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections (by name) with their sources' counts, and totals for All/Unread/Starred."""
@@ -753,7 +776,31 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (e.g. a full disk)
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (``executescript`` would commit first)."""
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
+
+
+def _why(error: sqlite3.OperationalError) -> str:
+    """SQLite's reason for a failed write, in the user's terms where SQLite's are obscure."""
+    reason = str(error)
+    if "readonly" in reason:
+        return "it is read-only"
+    if "locked" in reason or "busy" in reason:
+        return "another program kept it locked"
+    if "I/O error" in reason:
+        return f"{reason}: is the disk full?"
+    return reason
