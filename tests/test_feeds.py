@@ -211,3 +211,12 @@ def test_odd_dates_become_no_date_or_epoch_seconds() -> None:
     assert to_timestamp("1700000000") == 1700000000.0
     assert to_timestamp("2024-02-30T10:00:00Z") is None
     assert to_timestamp("2024-02-03") == 1706918400.0
+
+
+def test_an_undated_item_is_not_dated_by_its_guid() -> None:
+    """fastfeedparser reads a guid like "3" or "11-28" as a date; a feed without dates has
+    none (the reader then shows when each item was first seen)."""
+    undated = rss("Undated", [{"title": t, "guid": t} for t in ("3", "11-28", "12345")])
+    assert [item.published for item in parse_feed(undated, URL).items] == [None, None, None]
+    dated = rss("Dated", [{"title": "a", "guid": "3", "pubDate": "Mon, 02 Nov 2026 10:00:00 GMT"}])
+    assert parse_feed(dated, URL).items[0].published == 1793613600.0

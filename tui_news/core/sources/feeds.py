@@ -36,6 +36,8 @@ class Feed:
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I | re.S)
+# An element that dates an item, in RSS (with Dublin Core) or Atom.
+_DATE_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(?:pubDate|date|published|updated|modified|issued)\b")
 
 
 def parse_feed(data: bytes, url: str) -> Feed:
@@ -68,7 +70,14 @@ def _parse_fast(data: bytes, url: str) -> Feed:
         result = fastfeedparser.parse(data)
     except Exception:  # any failure of the fast path means: try the careful one
         return _parse_loose(data, url)
-    return _from_entries(result.get("feed", {}), result.get("entries", []), url, "fastfeedparser")
+    entries = result.get("entries", [])
+    if not _DATE_ELEMENT.search(data):
+        # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd of
+        # this month. Without a single date element, no item has a date.
+        for entry in entries:
+            entry.pop("published", None)
+            entry.pop("updated", None)
+    return _from_entries(result.get("feed", {}), entries, url, "fastfeedparser")
 
 
 def _parse_loose(data: bytes, url: str) -> Feed:
