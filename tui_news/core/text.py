@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -29,10 +30,17 @@ _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u3000]+")
 _TEXT_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\x0c\r\x1b")
 
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+MAX_MARKS = 4  # zero-width characters (combining marks, joiners) kept in a row
+MAX_TAGS = 8  # emoji tag characters kept in a row (a subdivision flag needs up to 7)
 
 
 def clean(text: str | None) -> str:
-    """Return ``text`` with line endings normalised and every control character removed."""
+    """Return ``text`` with line endings normalised and every control character removed.
+
+    Runs of zero-width characters (a "zalgo" pile of combining marks, a flood of zero-width
+    spaces or joiners) are cut to :data:`MAX_MARKS`: enough for any script, too few to draw
+    over the lines around them.
+    """
     if not text:
         return ""
     if text.isascii() and text.isprintable():
@@ -40,7 +48,51 @@ def clean(text: str | None) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if _ESCAPE_START.search(text):
         text = _ESCAPES.sub("", text)
-    return _UNSAFE.sub("", text)
+    text = _UNSAFE.sub("", text)
+    return text if text.isascii() else _mark_runs().sub(_cap_marks, text)
+
+
+@cache
+def _mark_runs() -> re.Pattern[str]:
+    """Runs of five or more zero-width (or astral) characters, the candidates for capping.
+
+    Built from the Unicode database on first use (about 40 ms). Astral characters go in as
+    one range, so the pattern stays a fast table lookup; ``_cap_marks`` looks closer.
+    """
+    ranges: list[list[int]] = []
+    for point in range(0x300, 0x10000):
+        if _zero_width(chr(point)):
+            if ranges and ranges[-1][1] == point - 1:
+                ranges[-1][1] = point
+            else:
+                ranges.append([point, point])
+    marks = "".join(
+        re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges
+    )
+    return re.compile(f"(?:[{marks}]|[\U00010000-\U0010ffff]){{{MAX_MARKS + 1},}}")
+
+
+def _zero_width(char: str) -> bool:
+    """A combining mark or an invisible format character (takes no cell of its own)."""
+    return unicodedata.category(char) in ("Mn", "Me", "Cf")
+
+
+def _cap_marks(match: re.Match[str]) -> str:
+    """The run with each stretch of zero-width characters cut to MAX_MARKS (tag characters,
+    which spell out a flag like Wales's, to MAX_TAGS)."""
+    kept: list[str] = []
+    row = tags = 0
+    for char in match.group():
+        if "\U000e0020" <= char <= "\U000e007f":
+            tags += 1
+            if tags <= MAX_TAGS:
+                kept.append(char)
+            continue
+        row = row + 1 if _zero_width(char) else 0
+        tags = 0 if row == 0 else tags
+        if row <= MAX_MARKS:
+            kept.append(char)
+    return "".join(kept)
 
 
 def one_line(text: str | None) -> str:
