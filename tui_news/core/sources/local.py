@@ -91,6 +91,8 @@ def scan(
             parsed = read_article(path, max_bytes)
         except Skip as reason:
             result.problems.append(Problem(str(path), str(reason)))
+            if key in known:  # read before (it grew too large, say): keep what was read
+                result.present.add(key)
             continue
         parsed.key = key
         parsed.section = parsed.section or default_section or one_line(parent) or "Articles"
