@@ -23,7 +23,9 @@ from tui_news.core.text import (
     ITALIC,
     LINKS,
     TABLE_ROW,
+    one_line,
     plain,
+    readable,
     safe_link,
     split_links,
 )
@@ -32,6 +34,9 @@ from tui_news.ui.lineview import LineView
 MAX_TEXT_WIDTH = 96
 FIRST_LINES = 200  # wrapped when an article opens; the rest follows between frames
 SLICE_SECONDS = 0.010  # wrapping work per slice between frames
+RESIZE_SECONDS = 0.5  # while wrapping between frames, the scroll height grows this often
+HEADER_LINES = 4  # a longer title (or fact line) is cut: the text starts on the first screen
+QUICK_HTML = 100_000  # characters of HTML converted when an article opens; more: in a thread
 _MARK = re.compile("([\ue001-\ue003\ue011-\ue013])")  # inline style marks
 
 
@@ -69,6 +74,13 @@ class ArticleView(LineView, can_focus=True):
     class AtEnd(Message):
         """Space was pressed on the last page: the reader wants the next unread article."""
 
+    @dataclass
+    class Converted(Message):
+        """A long article's whole readable text, converted in a thread."""
+
+        article_id: int
+        text: str
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
@@ -77,16 +89,45 @@ class ArticleView(LineView, can_focus=True):
         self._strips: list[Strip] = []
         self._pending: Iterator[Text] | None = None  # blocks not yet wrapped into lines
         self._built_width = -1
+        self._sized_at = 0.0  # when the scroll height last grew
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
 
     def show(self, article: Article | None) -> None:
-        """Show ``article`` (or the empty state) from its top."""
+        """Show ``article`` (or the empty state) from its top.
+
+        Long HTML (a 10 MB feed item) is converted in a thread; meanwhile its start is shown,
+        converted at once, with the links numbered so far (they keep their numbers).
+        """
         self.article = article
-        self._text = article.readable() if article else ""
-        self.links = _numbered_links(self._text)
+        text, links = "", {}
+        if article is not None and article.content and len(article.content) > QUICK_HTML:
+            start = readable(article.body, article.content[:QUICK_HTML], article.link)
+            text = split_links(start)[0] + "\n\n(The rest of this long article follows.)"
+            links = _numbered_links(start)
+            self.run_worker(
+                lambda: self.post_message(self.Converted(article.id, article.readable())),
+                thread=True,
+                exclusive=True,
+                group="article-text",
+                exit_on_error=False,
+            )
+        elif article is not None:
+            text = article.readable()
+            links = _numbered_links(text)
+        self._text, self.links = text, links
         self._built_width = -1
         self.scroll_to(y=0, animate=False)
+        self._build()
+        self.refresh()
+
+    def on_article_view_converted(self, message: Converted) -> None:
+        """The whole text of the long article being read: shown where the reader is."""
+        if self.article is None or self.article.id != message.article_id:
+            return
+        self._text = message.text
+        self.links = _numbered_links(message.text)
+        self._built_width = -1
         self._build()
         self.refresh()
 
@@ -141,7 +182,11 @@ class ArticleView(LineView, can_focus=True):
                 break
         else:
             self._pending = None
-        self.virtual_size = Size(self._built_width, len(strips))
+        # Growing the scroll height lays the screen out again: between frames, now and then.
+        now = time.perf_counter()
+        if self._pending is None or lines is not None or now - self._sized_at > RESIZE_SECONDS:
+            self._sized_at = now
+            self.virtual_size = Size(self._built_width, len(strips))
 
     def _build_later(self) -> None:
         if self._pending is not None:
@@ -160,7 +205,9 @@ class ArticleView(LineView, can_focus=True):
             )
             return
         meta = self.component_style("article--meta")
-        blocks = [Text(""), Text(article.title, self.component_style("article--title"))]
+        # one_line: a file's path is shown as the file system has it, control characters and
+        # all; the rest was cleaned when read, unless an older version stored it.
+        blocks = [Text(""), Text(one_line(article.title), self.component_style("article--title"))]
         when = datetime.fromtimestamp(article.published).strftime(self.date_format)
         facts = [
             article.section,
@@ -169,16 +216,17 @@ class ArticleView(LineView, can_focus=True):
             when,
             *(["full article"] if article.full_text_at else []),
         ]
-        blocks.append(Text(" · ".join(facts), meta))
-        if article.link:
-            blocks.append(Text(article.link, meta))
-        elif article.path:
-            blocks.append(Text(article.path, meta))
+        blocks.append(Text(one_line(" · ".join(facts)), meta))
+        if article.link or article.path:
+            blocks.append(Text(one_line(article.link or article.path), meta))
         numbers = {url: number for number, url in self.links.items()}
         for enclosure in article.enclosures:
             number = numbers.get(enclosure.url)
             key = f" [{number}]" if number else ""
-            blocks.append(Text(f"Attached: {enclosure.describe()}{key}", meta))
+            blocks.append(Text(f"Attached: {one_line(enclosure.describe())}{key}", meta))
+        for block in blocks:
+            if block.cell_len > HEADER_LINES * width:
+                block.truncate(HEADER_LINES * width - width // 2, overflow="ellipsis")
         blocks.append(Text("─" * width, self.component_style("article--rule"), no_wrap=True))
         yield from blocks
         text = self._text

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui_news.core.models import Problem
+from tui_news.core.text import one_line
 
 
 class _Sheet(ModalScreen[None]):
@@ -74,7 +75,9 @@ class ProblemsScreen(_Sheet):
             body.add_column(style="bold", no_wrap=True)
             body.add_column(overflow="fold")
             for problem in problems:
-                body.add_row(Text(problem.reason), Text(problem.location, style="dim"))
+                body.add_row(
+                    Text(one_line(problem.reason)), Text(one_line(problem.location), style="dim")
+                )
         super().__init__(f"Problems ({len(problems)})", body)
 
 
@@ -121,7 +124,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog") as dialog:
             dialog.border_title = "Confirm"
             dialog.border_subtitle = "y yes · n no"
-            yield Static(Text(self.question))
+            yield Static(Text(one_line(self.question)))  # it may name a file or a server
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
