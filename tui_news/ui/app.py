@@ -5,15 +5,16 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 from array import array
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib.resources import files
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Footer, Input, Tree
@@ -253,8 +254,8 @@ class NewsApp(App[None]):
             title = f"{label} · search"
         else:
             title = f"{self.view.label} · {len(self.headlines.ids):,}"
-        if title != self.list_pane.border_title:
-            self.list_pane.border_title = title
+        if (title := Content(title)).markup != self.list_pane.border_title:
+            self.list_pane.border_title = title  # Content: names are shown, never read as markup
         ids = set(self._view_source_ids())
         failing = [
             f"{name}: {error}" for sid, (name, error) in self.store.failures().items() if sid in ids
@@ -263,7 +264,7 @@ class NewsApp(App[None]):
             subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
             subtitle = f"⚠ {failing[0]}" if failing else ""
-        if subtitle != self.list_pane.border_subtitle:
+        if (subtitle := Content(subtitle)).markup != self.list_pane.border_subtitle:
             self.list_pane.border_subtitle = subtitle
 
     def _view_source_ids(self) -> list[int]:
@@ -297,15 +298,6 @@ class NewsApp(App[None]):
     def _article_end(self) -> None:
         self.action_next_unread(1)
 
-    @contextmanager
-    def saving(self) -> Iterator[None]:
-        """Around a write to the library: if it cannot be saved, say so and go on (the rest of
-        the block, which would show the change, is skipped)."""
-        try:
-            yield
-        except LibraryError as error:
-            self.notify(str(error), severity="error", markup=False, timeout=10)
-
     def open_article(self, article_id: int) -> Article | None:
         """Show an article and mark it read."""
         article = self.store.article(article_id)
@@ -314,14 +306,13 @@ class NewsApp(App[None]):
             self.show_view(self.view)
             return None
         if not article.read:
-            with self.saving():
-                self.store.set_read([article.id], True)
-                article.read = True
-                self.headlines.update_row(article.id, read=True)
-                self.load_counts()
+            self.store.set_read([article.id], True)
+            article.read = True
+            self.headlines.update_row(article.id, read=True)
+            self.load_counts()
         self.headlines.move_to(article.id)
         self.article_view.show(article)
-        self.article_view.border_title = article.section
+        self.article_view.border_title = Content(article.section)
         return article
 
     def _target(self) -> Article | None:
@@ -464,10 +455,9 @@ class NewsApp(App[None]):
 
         def named(name: str | None) -> None:
             if name:
-                with self.saving():
-                    self.reader.save_search(name, text)
-                    self.load_counts()
-                    self.notify(f"Saved search {name!r}: it is in the sidebar.", markup=False)
+                self.reader.save_search(name, text)
+                self.load_counts()
+                self.notify(f"Saved search {name!r}: it is in the sidebar.", markup=False)
 
         self.push_screen(
             NameScreen("Save this search", f"Name for {text!r}:", query.saved_text()), named
@@ -484,7 +474,7 @@ class NewsApp(App[None]):
             start -= direction  # nothing open at the cursor: the cursor's article counts
         found = self._find_unread(start, direction, exclude=shown.id if shown else None)
         if found is None:
-            self.notify(f"No unread articles left in {self.view.label}.")
+            self.notify(f"No unread articles left in {self.view.label}.", markup=False)
             return
         self.headlines.cursor = found
         self.open_article(ids[found])
@@ -513,20 +503,18 @@ class NewsApp(App[None]):
         article = self._target()
         if article is None:
             return
-        with self.saving():
-            self.store.set_read([article.id], not article.read)
-            self.headlines.update_row(article.id, read=not article.read)
-            self.load_counts()
+        self.store.set_read([article.id], not article.read)
+        self.headlines.update_row(article.id, read=not article.read)
+        self.load_counts()
 
     def action_star(self) -> None:
         article = self._target()
         if article is None:
             return
-        with self.saving():
-            self.store.set_starred(article.id, not article.starred)
-            self.headlines.update_row(article.id, starred=not article.starred)
-            self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
-            self.load_counts()
+        self.store.set_starred(article.id, not article.starred)
+        self.headlines.update_row(article.id, starred=not article.starred)
+        self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
+        self.load_counts()
 
     def action_mark_all_read(self) -> None:
         """Mark every article here read; asks first when that is more than a screenful."""
@@ -540,13 +528,12 @@ class NewsApp(App[None]):
         )
 
     def _mark_all_read(self) -> None:
-        with self.saving():
-            changed = self.store.mark_view_read(self.view)
-            self.headlines.mark_all_rows(True)
-            self.load_counts()
-            self.notify(
-                f"Marked {changed} article{'s' if changed != 1 else ''} read in {self.view.label}."
-            )
+        changed = self.store.mark_view_read(self.view)
+        self.headlines.mark_all_rows(True)
+        self.load_counts()
+        self.notify(
+            f"Marked {changed} article{'s' if changed != 1 else ''} read in {self.view.label}."
+        )
 
     def _link(self) -> str | None:
         article = self._target()
@@ -555,16 +542,28 @@ class NewsApp(App[None]):
             self.notify("This article has no web link.", severity="warning")
         return link
 
-    def _open_in_browser(self, url: str) -> None:
-        """Open a (checked) link: with the configured browser command, else the system's."""
+    def _open_in_browser(self, address: str) -> None:
+        """Open a link with the configured browser command, else the system's; only http(s)
+        and mailto links open, whatever the caller found."""
+        url = safe_link(address)
+        if url is None:
+            self.notify(
+                f"Not opening {address[:60]!r}: only web and mail links open.",
+                severity="warning",
+                markup=False,
+            )
+            return
         command = browser_command(self.reader.config.browser, url)
         if command is None:
             self.open_url(url)
             self.notify(f"Opening {url}", markup=False, timeout=3)
             return
         try:
-            with self.suspend():  # a terminal browser gets the terminal; a GUI one returns
-                subprocess.run(command, check=False)
+            try:
+                with self.suspend():  # a terminal browser gets the terminal; a GUI one returns
+                    subprocess.run(command, check=False)
+            except SuspendNotSupported:  # no terminal to hand over (a web or test driver)
+                subprocess.run(command, check=False, stdin=subprocess.DEVNULL)
         except OSError as error:
             self.notify(
                 f"Could not run the browser {command[0]!r}: {error.strerror}",
@@ -659,13 +658,12 @@ class NewsApp(App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                with self.saving():
-                    self.reader.store.remove_source(source.id)
-                    self.notify(f"Removed {source.name}.", markup=False)
-                    self.sidebar.select_view(ALL, quiet=True)
-                    self.show_view(ALL)
-                    self.article_view.show(None)
-                    self.load_counts()
+                self.reader.store.remove_source(source.id)
+                self.notify(f"Removed {source.name}.", markup=False)
+                self.sidebar.select_view(ALL, quiet=True)
+                self.show_view(ALL)
+                self.article_view.show(None)
+                self.load_counts()
 
         question = f"Remove {source.name} ({source.location}) and its {source.articles} articles?"
         self.push_screen(ConfirmScreen(question), answered)
@@ -673,12 +671,11 @@ class NewsApp(App[None]):
     def _remove_saved_search(self, view: View) -> None:
         def answered(yes: bool | None) -> None:
             if yes and view.search_id is not None:
-                with self.saving():
-                    self.store.remove_search(view.search_id)
-                    self.notify(f"Removed the saved search {view.label!r}.", markup=False)
-                    self.sidebar.select_view(ALL, quiet=True)
-                    self.show_view(ALL)
-                    self.load_counts()
+                self.store.remove_search(view.search_id)
+                self.notify(f"Removed the saved search {view.label!r}.", markup=False)
+                self.sidebar.select_view(ALL, quiet=True)
+                self.show_view(ALL)
+                self.load_counts()
 
         self.push_screen(ConfirmScreen(f"Remove the saved search {view.label!r}?"), answered)
 
@@ -756,7 +753,7 @@ class NewsApp(App[None]):
             if node.data is not None:
                 view = node.data
                 yield SystemCommand(
-                    f"Go to {view.label}",
+                    f"Go to {escape(view.label)}",  # the palette reads its titles as markup
                     "Show this section's headlines",
                     lambda v=view: self._go_to(v),
                 )
@@ -802,11 +799,7 @@ class NewsApp(App[None]):
         def progress(done: int, total: int, source: object) -> None:
             self.post_message(RefreshProgress(done, total, getattr(source, "name", "")))
 
-        try:
-            report = self.reader.refresh(source_ids, progress)
-        except LibraryError as error:
-            self.post_message(RefreshDone(RefreshReport(), str(error)))
-            return
+        report = self.reader.refresh(source_ids, progress)
         self.post_message(RefreshDone(report))
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
@@ -846,8 +839,6 @@ class NewsApp(App[None]):
         self.sidebar.border_subtitle = ""
         self.show_view(self.view, keep=self.headlines.current_id)
         self.load_counts()
-        if message.error:
-            self.notify(message.error, severity="error", markup=False, timeout=10)
         parts = []
         if report.added:
             parts.append(f"{report.added} new article{'s' if report.added != 1 else ''}")

@@ -37,11 +37,9 @@ class RefreshProgress(Message):
 
 @dataclass
 class RefreshDone(Message):
-    """A refresh finished; ``report`` says what it brought and what failed, ``error`` why it
-    stopped early (the library could not be saved)."""
+    """A refresh finished; ``report`` says what it brought and what failed."""
 
     report: RefreshReport
-    error: str | None = None
 
 
 @dataclass
