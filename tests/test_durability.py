@@ -396,3 +396,36 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_what_was_saved(tmp_path: Path
     assert status == 0, err
     conn = check_library(library)
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == FEEDS * ITEMS * 2
+
+
+async def test_the_app_says_when_the_library_cannot_be_saved(reader, news: Path) -> None:
+    """Another program holds the library's write lock: each write the app tries is one
+    notice, nothing is shown as done that was not saved, and it saves once the lock is gone."""
+    from tests.test_app import line_text, settle
+    from tui_news.core.models import View
+    from tui_news.ui.app import NewsApp
+
+    reader.add(str(news))
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        reader.store.conn.execute("PRAGMA busy_timeout = 50")  # not 10 s, in a test
+        other = sqlite3.connect(reader.store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        first = app.headlines.current_id
+        await pilot.press("enter", "s", "M")
+        await settle(app, pilot)
+        assert app.article_view.article.id == first  # it still opens, unmarked
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        reason = (
+            f"the library {reader.store.path} could not be saved (another program kept it "
+            "locked); what was saved before is kept"
+        )
+        assert errors == [reason] * 3
+        assert line_text(app.headlines, 0).startswith("● ")  # neither read nor starred
+        other.execute("ROLLBACK")
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert line_text(app.headlines, 0).startswith("●★")
+    assert [a.id for a in reader.store.articles(View(starred=True))] == [first]
+    assert len(reader.store.articles(View(unread=True))) == 5

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.feedserver import rss
+from tui_news.core.reader import make_reader
 from tui_news.core.sources.fetch import Fetcher, FetchError
 
 FEED = rss("Faulty", [{"title": f"Item {n}", "guid": str(n)} for n in range(50)])
@@ -78,13 +79,21 @@ def headers(length: int, *extra: str) -> bytes:
     return ("\r\n".join([*lines, *extra]) + "\r\n\r\n").encode()
 
 
-def test_connection_reset_in_the_middle_of_the_body(raw_server) -> None:
-    def reset(conn: socket.socket) -> None:
-        conn.sendall(headers(len(FEED)) + FEED[:200])
-        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+def drip(conn: socket.socket) -> None:
+    conn.sendall(headers(len(FEED)))
+    for byte in FEED:
+        conn.sendall(bytes([byte]))
+        time.sleep(0.25)
 
+
+def reset(conn: socket.socket) -> None:
+    conn.sendall(headers(len(FEED)) + FEED[:200])
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def test_connection_reset_in_the_middle_of_the_body(raw_server) -> None:
     reason, _ = fetch(raw_server(reset))
-    assert reason.startswith("network error") and "\n" not in reason
+    assert reason == "the connection was cut off before the answer was complete"
 
 
 def test_truncated_gzip(raw_server) -> None:
@@ -112,12 +121,6 @@ def test_a_compressed_body_is_capped_by_what_it_becomes(raw_server) -> None:
 
 
 def test_a_server_that_drips_a_byte_a_second_is_given_up(raw_server) -> None:
-    def drip(conn: socket.socket) -> None:
-        conn.sendall(headers(len(FEED)))
-        for byte in FEED:
-            conn.sendall(bytes([byte]))
-            time.sleep(0.25)
-
     reason, took = fetch(raw_server(drip), timeout=1.0)
     assert reason == "timed out (no complete answer within 1 s)"
     assert took < 2.5  # within the timeout, not the length of the drip
@@ -128,7 +131,7 @@ def test_huge_headers(raw_server) -> None:
         conn.sendall(headers(len(FEED), "X-Junk: " + "a" * 200_000) + FEED)
 
     reason, _ = fetch(raw_server(huge))
-    assert reason.startswith("network error") and len(reason) < 300
+    assert reason == "the server sent headers too large to read"
 
 
 def test_a_redirect_loop(raw_server) -> None:
@@ -170,3 +173,111 @@ def test_garbage_that_claims_to_be_gzip(raw_server) -> None:
 
     reason, _ = fetch(raw_server(garbage))
     assert reason == "the server sent a broken compressed body"
+
+
+# --- the same faults end to end: `tui-news refresh` over a library holding all of them -------
+
+RSS_HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {length}\r\n\r\n"
+
+
+def answer(kind: str, body: bytes, *extra: str) -> Behaviour:
+    def send(conn: socket.socket) -> None:
+        head = RSS_HEADERS.format(kind=kind, length=len(body))
+        conn.sendall((head[:-2] + "".join(f"{line}\r\n" for line in extra) + "\r\n").encode())
+        conn.sendall(body)
+
+    return send
+
+
+SITE: dict[str, Behaviour] = {
+    "/good": answer("application/rss+xml", FEED),
+    "/rss-sent-as-html": answer("text/html; charset=utf-8", FEED),  # common, and still a feed
+    "/rss-sent-as-png": answer("image/png", FEED),
+    "/html-sent-as-rss": answer("application/rss+xml", b"<!doctype html><p>A page</p>"),
+    "/png": answer("image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40),
+    "/reset": reset,
+    "/truncated-gzip": answer(
+        "application/rss+xml", gzip.compress(FEED)[:300], "Content-Encoding: gzip"
+    ),
+    "/drip": drip,
+    "/huge-headers": answer("application/rss+xml", FEED, "X-Junk: " + "a" * 200_000),
+    "/redirect-loop": lambda conn: conn.sendall(
+        b"HTTP/1.1 302 Found\r\nLocation: /redirect-loop\r\nContent-Length: 0\r\n"
+        b"Connection: close\r\n\r\n"
+    ),
+    "/silence": lambda conn: time.sleep(4),
+    "/hang-up": lambda conn: None,  # closes without a word
+}
+
+
+@pytest.fixture
+def faulty_site() -> Iterator[str]:
+    """A TCP server answering each path of SITE its own (mis)way; yields its base address."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    stop = threading.Event()
+
+    def answer_one(conn: socket.socket) -> None:
+        try:
+            request = conn.recv(65536).decode("latin-1")
+            path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
+            SITE.get(path, lambda c: c.sendall(b"HTTP/1.1 404 Not Found\r\n\r\n"))(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=answer_one, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_every_fault_at_once_through_tui_news_refresh(faulty_site: str, data_dir, cli) -> None:
+    """Each faulty feed fails alone, within the timeout, with one line naming its fault; the
+    good feeds (and the RSS sent with a wrong Content-Type) are read."""
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text("timeout_seconds = 1\n")
+    reader = make_reader(data_dir)
+    for path in SITE:
+        reader.store.add_source("feed", f"{faulty_site}{path}", path.strip("/"), None)
+    reader.close()
+
+    started = time.monotonic()
+    result = cli("refresh")
+    took = time.monotonic() - started
+    assert took < 10  # every fault within the 1 s timeout (plus starting Python)
+    assert result.returncode == 1
+    failed = {
+        line.split(": ", 1)[0].removeprefix("failed "): line.split(": ", 1)[1]
+        for line in result.stderr.splitlines()
+    }
+    assert failed == {
+        "html-sent-as-rss": "not a feed: the address gives an HTML page",
+        "png": "not a feed: the address gives binary data, not text",
+        "reset": "the connection was cut off before the answer was complete",
+        "truncated-gzip": "the server sent a broken compressed body (it ends too soon)",
+        "drip": "timed out (no complete answer within 1 s)",
+        "huge-headers": "the server sent headers too large to read",
+        "redirect-loop": "too many redirects",
+        "silence": "timed out (no complete answer within 1 s)",
+        "hang-up": "the server closed the connection without answering",
+    }
+    reader = make_reader(data_dir)
+    counts = {source.name: source.articles for source in reader.sources()}
+    errors = {source.name: source.last_error for source in reader.sources() if source.last_error}
+    reader.close()
+    assert counts["good"] == counts["rss-sent-as-html"] == counts["rss-sent-as-png"] == 50
+    assert errors == failed  # each source marked with its own reason, and only those

@@ -220,3 +220,15 @@ def test_an_undated_item_is_not_dated_by_its_guid() -> None:
     assert [item.published for item in parse_feed(undated, URL).items] == [None, None, None]
     dated = rss("Dated", [{"title": "a", "guid": "3", "pubDate": "Mon, 02 Nov 2026 10:00:00 GMT"}])
     assert parse_feed(dated, URL).items[0].published == 1793613600.0
+
+
+def test_binary_data_is_not_a_feed_but_utf16_is() -> None:
+    for data in (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"PK\x03\x04\x14\x00\x00\x00",
+        b"\x00" * 9,
+    ):
+        with pytest.raises(FeedError, match=r"^not a feed: the address gives binary data"):
+            parse_feed(data, URL)
+    text = rss("U", [{"title": "Grüße", "guid": "1"}]).decode().replace("utf-8", "utf-16")
+    assert [item.title for item in parse_feed(text.encode("utf-16"), URL).items] == ["Grüße"]

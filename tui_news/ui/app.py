@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib.resources import files
 
@@ -298,6 +299,15 @@ class NewsApp(App[None]):
     def _article_end(self) -> None:
         self.action_next_unread(1)
 
+    @contextmanager
+    def saving(self) -> Iterator[None]:
+        """Around a write to the library: if it cannot be saved, say so and go on (the rest of
+        the block, which would show the change, is skipped)."""
+        try:
+            yield
+        except LibraryError as error:
+            self.notify(str(error), severity="error", markup=False, timeout=10)
+
     def open_article(self, article_id: int) -> Article | None:
         """Show an article and mark it read."""
         article = self.store.article(article_id)
@@ -306,10 +316,11 @@ class NewsApp(App[None]):
             self.show_view(self.view)
             return None
         if not article.read:
-            self.store.set_read([article.id], True)
-            article.read = True
-            self.headlines.update_row(article.id, read=True)
-            self.load_counts()
+            with self.saving():
+                self.store.set_read([article.id], True)
+                article.read = True
+                self.headlines.update_row(article.id, read=True)
+                self.load_counts()
         self.headlines.move_to(article.id)
         self.article_view.show(article)
         self.article_view.border_title = Content(article.section)
@@ -455,9 +466,10 @@ class NewsApp(App[None]):
 
         def named(name: str | None) -> None:
             if name:
-                self.reader.save_search(name, text)
-                self.load_counts()
-                self.notify(f"Saved search {name!r}: it is in the sidebar.", markup=False)
+                with self.saving():
+                    self.reader.save_search(name, text)
+                    self.load_counts()
+                    self.notify(f"Saved search {name!r}: it is in the sidebar.", markup=False)
 
         self.push_screen(
             NameScreen("Save this search", f"Name for {text!r}:", query.saved_text()), named
@@ -503,18 +515,20 @@ class NewsApp(App[None]):
         article = self._target()
         if article is None:
             return
-        self.store.set_read([article.id], not article.read)
-        self.headlines.update_row(article.id, read=not article.read)
-        self.load_counts()
+        with self.saving():
+            self.store.set_read([article.id], not article.read)
+            self.headlines.update_row(article.id, read=not article.read)
+            self.load_counts()
 
     def action_star(self) -> None:
         article = self._target()
         if article is None:
             return
-        self.store.set_starred(article.id, not article.starred)
-        self.headlines.update_row(article.id, starred=not article.starred)
-        self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
-        self.load_counts()
+        with self.saving():
+            self.store.set_starred(article.id, not article.starred)
+            self.headlines.update_row(article.id, starred=not article.starred)
+            self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
+            self.load_counts()
 
     def action_mark_all_read(self) -> None:
         """Mark every article here read; asks first when that is more than a screenful."""
@@ -528,12 +542,13 @@ class NewsApp(App[None]):
         )
 
     def _mark_all_read(self) -> None:
-        changed = self.store.mark_view_read(self.view)
-        self.headlines.mark_all_rows(True)
-        self.load_counts()
-        self.notify(
-            f"Marked {changed} article{'s' if changed != 1 else ''} read in {self.view.label}."
-        )
+        with self.saving():
+            changed = self.store.mark_view_read(self.view)
+            self.headlines.mark_all_rows(True)
+            self.load_counts()
+            self.notify(
+                f"Marked {changed} article{'s' if changed != 1 else ''} read in {self.view.label}."
+            )
 
     def _link(self) -> str | None:
         article = self._target()
@@ -658,12 +673,13 @@ class NewsApp(App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.reader.store.remove_source(source.id)
-                self.notify(f"Removed {source.name}.", markup=False)
-                self.sidebar.select_view(ALL, quiet=True)
-                self.show_view(ALL)
-                self.article_view.show(None)
-                self.load_counts()
+                with self.saving():
+                    self.reader.store.remove_source(source.id)
+                    self.notify(f"Removed {source.name}.", markup=False)
+                    self.sidebar.select_view(ALL, quiet=True)
+                    self.show_view(ALL)
+                    self.article_view.show(None)
+                    self.load_counts()
 
         question = f"Remove {source.name} ({source.location}) and its {source.articles} articles?"
         self.push_screen(ConfirmScreen(question), answered)
@@ -671,11 +687,12 @@ class NewsApp(App[None]):
     def _remove_saved_search(self, view: View) -> None:
         def answered(yes: bool | None) -> None:
             if yes and view.search_id is not None:
-                self.store.remove_search(view.search_id)
-                self.notify(f"Removed the saved search {view.label!r}.", markup=False)
-                self.sidebar.select_view(ALL, quiet=True)
-                self.show_view(ALL)
-                self.load_counts()
+                with self.saving():
+                    self.store.remove_search(view.search_id)
+                    self.notify(f"Removed the saved search {view.label!r}.", markup=False)
+                    self.sidebar.select_view(ALL, quiet=True)
+                    self.show_view(ALL)
+                    self.load_counts()
 
         self.push_screen(ConfirmScreen(f"Remove the saved search {view.label!r}?"), answered)
 
@@ -799,7 +816,11 @@ class NewsApp(App[None]):
         def progress(done: int, total: int, source: object) -> None:
             self.post_message(RefreshProgress(done, total, getattr(source, "name", "")))
 
-        report = self.reader.refresh(source_ids, progress)
+        try:
+            report = self.reader.refresh(source_ids, progress)
+        except LibraryError as error:
+            self.post_message(RefreshDone(RefreshReport(), str(error)))
+            return
         self.post_message(RefreshDone(report))
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
@@ -839,6 +860,8 @@ class NewsApp(App[None]):
         self.sidebar.border_subtitle = ""
         self.show_view(self.view, keep=self.headlines.current_id)
         self.load_counts()
+        if message.error:
+            self.notify(message.error, severity="error", markup=False, timeout=10)
         parts = []
         if report.added:
             parts.append(f"{report.added} new article{'s' if report.added != 1 else ''}")

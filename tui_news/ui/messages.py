@@ -37,9 +37,11 @@ class RefreshProgress(Message):
 
 @dataclass
 class RefreshDone(Message):
-    """A refresh finished; ``report`` says what it brought and what failed."""
+    """A refresh finished; ``report`` says what it brought and what failed, ``error`` why it
+    stopped early (the library could not be saved)."""
 
     report: RefreshReport
+    error: str | None = None
 
 
 @dataclass

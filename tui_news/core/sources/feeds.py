@@ -51,6 +51,8 @@ def parse_feed(data: bytes, url: str) -> Feed:
         return _parse_json_feed(data, url)
     if _HTML_START.match(head):
         raise FeedError("not a feed: the address gives an HTML page")
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        raise FeedError("not a feed: the address gives binary data, not text")
     from lxml import etree
 
     strict = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

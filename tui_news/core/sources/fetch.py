@@ -13,11 +13,13 @@ import httpx
 
 from tui_news import __version__
 from tui_news.core.sources.files import human_size
+from tui_news.core.text import one_line
 
 USER_AGENT = f"tui-news/{__version__} (terminal newsreader; +https://pypi.org/project/tui-news/)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_REDIRECTS = 8
+CUT_OFF = "the connection was cut off before the answer was complete"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.1"
@@ -90,6 +92,10 @@ class Fetcher:
             raise FetchError(f"not a web address: {url}") from None
         except httpx.ConnectError as error:
             raise FetchError(_connect_reason(error)) from None
+        except (httpx.ReadError, httpx.WriteError):
+            raise FetchError(CUT_OFF) from None
+        except httpx.RemoteProtocolError as error:
+            raise FetchError(_protocol_reason(error)) from None
         except httpx.HTTPError as error:
             reason = f"network error ({type(error).__name__}: {error})".replace(" ()", "")
             raise FetchError(reason) from None
@@ -190,6 +196,18 @@ def _decoder(encoding: str) -> zlib._Decompress | None:
 def _too_big(size: int, limit: int, at_least: bool = False) -> str:
     more = "over " if at_least else ""
     return f"the response is too large ({more}{human_size(size)}, the limit is {human_size(limit)})"
+
+
+def _protocol_reason(error: httpx.RemoteProtocolError) -> str:
+    """Name what the server got wrong in HTTP itself."""
+    text = str(error)
+    if "without sending a response" in text:
+        return "the server closed the connection without answering"
+    if "peer closed" in text or "incomplete" in text:
+        return CUT_OFF
+    if "buffer too long" in text:  # h11 stops reading headers past its limit
+        return "the server sent headers too large to read"
+    return f"the server broke the HTTP protocol ({one_line(text)[:120]})"
 
 
 def _connect_reason(error: httpx.ConnectError) -> str:
