@@ -153,7 +153,7 @@ def test_entity_bomb_is_refused_at_once() -> None:
         ),
         (b'{"hello": 1}', "not a feed: JSON, but not a JSON Feed"),
         (b"{broken", "not a feed (broken JSON"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", "not a feed (malformed XML"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", "not a feed: the address gives binary data"),
         (b"just some words", "not a feed (malformed XML"),
     ],
 )
