@@ -195,6 +195,46 @@ def test_kill_during_a_folder_scan_loses_nothing_committed(tmp_path: Path) -> No
     assert conn.execute("SELECT count(*) FROM articles WHERE read AND starred").fetchone()[0] == 10
 
 
+@pytest.mark.slow
+def test_kill_at_random_moments_many_times(tmp_path: Path, feeds) -> None:
+    """`pytest -m slow`: 30 kills at random moments of refreshes and folder scans (each
+    checked as above), then one refresh brings everything."""
+    server, urls = feeds
+    for feed in range(1, FEEDS, 2):
+        server.routes[f"/{feed}"].delay = 0.05
+    folder = tmp_path / "news"
+    folder.mkdir()
+    data = tmp_path / "data"
+    library = data / "library.sqlite"
+    assert finish(tui_news(data, "import", str(urls)))[0] == 0
+    assert finish(tui_news(data, "add", str(folder)))[0] == 0
+    stored = "SELECT count(*) FROM articles"
+    chance = random.Random(6)
+    killed = 0
+    for round_ in range(1, 31):
+        new_round(server, round_)
+        for n in range(100):
+            name = f"{round_:02}-{n:03}.txt"
+            (folder / name).write_text(seed_article("Local", f"Round {round_} story {n}", "T."))
+        refresh = tui_news(data, "refresh")
+        time.sleep(chance.uniform(0.2, 2.0))
+        seen = committed(library, stored)
+        if refresh.poll() is None:
+            kill(refresh)
+            killed += 1
+        conn = check_library(library)
+        assert conn.execute(stored).fetchone()[0] >= seen
+        conn.close()
+    assert killed >= 10  # most refreshes were cut short, not finished
+    assert finish(tui_news(data, "refresh"))[0] == 0
+    conn = check_library(library)
+    assert conn.execute("SELECT count(*) FROM articles WHERE key LIKE '%-30-%'").fetchone()[0] == (
+        FEEDS * ITEMS
+    )
+    local = "SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.kind = ?"
+    assert conn.execute(local, ("folder",)).fetchone()[0] == 3000
+
+
 MARK_ALL_READ = textwrap.dedent(
     """
     import asyncio, sys
