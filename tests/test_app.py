@@ -622,7 +622,7 @@ async def test_a_huge_article_opens_at_once_and_builds_the_rest(
         await settle(app, pilot)
         view = app.article_view
         app.open_article(app.headlines.current_id)  # as enter does, without yielding
-        assert view._pending is not None and len(view._strips) < 1000  # not all at once
+        assert view._pending is not None and len(view._lines) < 1000  # not all at once
         assert "A Huge Story" in line_text(view, 1)
         await pilot.press("tab", "G")
         await pilot.pause()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -38,6 +38,10 @@ RESIZE_SECONDS = 0.5  # while wrapping between frames, the scroll height grows t
 HEADER_LINES = 4  # a longer title (or fact line) is cut: the text starts on the first screen
 QUICK_HTML = 100_000  # characters of HTML converted when an article opens; more: in a thread
 _MARK = re.compile("([\ue001-\ue003\ue011-\ue013])")  # inline style marks
+DRAWN_KEPT = 400  # lines kept drawn (as strips) for scrolling back and forth
+
+# A wrapped line, kept light (a 10 MB article has over 100,000): its text, style spans and style.
+Line = tuple[str, tuple[Span, ...], Style | str]
 
 
 class ArticleView(LineView, can_focus=True):
@@ -86,7 +90,8 @@ class ArticleView(LineView, can_focus=True):
         self.article: Article | None = None
         self._text = ""
         self.links: dict[int, str] = {}
-        self._strips: list[Strip] = []
+        self._lines: list[Line] = []
+        self._drawn: dict[int, Strip] = {}  # recently drawn lines, by index
         self._pending: Iterator[Text] | None = None  # blocks not yet wrapped into lines
         self._built_width = -1
         self._sized_at = 0.0  # when the scroll height last grew
@@ -156,7 +161,8 @@ class ArticleView(LineView, can_focus=True):
             return
         self._built_width = width
         self._pending = iter(self._texts(max(10, min(width - 2, MAX_TEXT_WIDTH))))
-        self._strips = []
+        self._lines = []
+        self._drawn = {}
         self._build_more(lines=FIRST_LINES)
         if self._pending is not None:
             self.set_timer(0.001, self._build_later)
@@ -169,14 +175,14 @@ class ArticleView(LineView, can_focus=True):
         console = self.app.console
         width = max(10, min(self._built_width - 2, MAX_TEXT_WIDTH))
         deadline = None if seconds is None else time.perf_counter() + seconds
-        strips = self._strips
+        built = self._lines
         for block in pending:
             wrapped = [block] if block.no_wrap else block.wrap(console, width)
             for line in wrapped:
                 line.truncate(width, overflow="ellipsis")
                 line.pad_left(1)
-                strips.append(Strip(line.render(console), line.cell_len))
-            if (lines is not None and len(strips) >= lines) or (
+                built.append((line.plain, tuple(line.spans), line.style))
+            if (lines is not None and len(built) >= lines) or (
                 deadline is not None and time.perf_counter() > deadline
             ):
                 break
@@ -186,7 +192,7 @@ class ArticleView(LineView, can_focus=True):
         now = time.perf_counter()
         if self._pending is None or lines is not None or now - self._sized_at > RESIZE_SECONDS:
             self._sized_at = now
-            self.virtual_size = Size(self._built_width, len(strips))
+            self.virtual_size = Size(self._built_width, len(built))
 
     def _build_later(self) -> None:
         if self._pending is not None:
@@ -277,12 +283,23 @@ class ArticleView(LineView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
-        if index >= len(self._strips) and self._pending is not None:
+        if index >= len(self._lines) and self._pending is not None:
             self._build_more(lines=index + 1)  # scrolled past what is built so far
-        if index < len(self._strips):
+        if index < len(self._lines):
             base = self._base
-            return self._strips[index].apply_style(base).adjust_cell_length(width, base)
+            return self._drawn_line(index).apply_style(base).adjust_cell_length(width, base)
         return Strip.blank(width, self._base)
+
+    def _drawn_line(self, index: int) -> Strip:
+        """A line as a strip: drawn when first needed, kept while it is near the screen."""
+        strip = self._drawn.get(index)
+        if strip is None:
+            if len(self._drawn) >= DRAWN_KEPT:
+                self._drawn.clear()
+            text, spans, style = self._lines[index]
+            line = Text(text, style, spans=list(spans), end="")
+            strip = self._drawn[index] = Strip(line.render(self.app.console), line.cell_len)
+        return strip
 
     # --- actions --------------------------------------------------------------------------
 
@@ -302,7 +319,7 @@ class ArticleView(LineView, can_focus=True):
 
     def action_page_or_next(self) -> None:
         if self._pending is not None:  # the end is not built yet: it is further on
-            self._build_more(lines=len(self._strips) + 2 * self.scrollable_content_region.height)
+            self._build_more(lines=len(self._lines) + 2 * self.scrollable_content_region.height)
         if self.scroll_offset.y >= self.max_scroll_y:
             self.post_message(self.AtEnd())
         else:
