@@ -143,7 +143,8 @@ def paragraph(rng: random.Random, pool: list[str], low: int, high: int) -> str:
     return " ".join(rng.choices(pool, k=rng.randint(low, high)))
 
 
-def article_text(rng: random.Random, pool: list[str], section: str, long: bool) -> str:
+def article_parts(rng: random.Random, pool: list[str], long: bool) -> tuple[str, list[str]]:
+    """A title and its paragraphs: 3-6 of them (1-2 KB), or ~20 KB for a "Long read"."""
     title = make_title(rng)
     if long:
         title = LONG_PREFIX + title
@@ -154,6 +155,11 @@ def article_text(rng: random.Random, pool: list[str], section: str, long: bool) 
             size += len(paragraphs[-1]) + 2
     else:
         paragraphs = [paragraph(rng, pool, 2, 6) for _ in range(rng.randint(3, 6))]
+    return title, paragraphs
+
+
+def article_text(rng: random.Random, pool: list[str], section: str, long: bool) -> str:
+    title, paragraphs = article_parts(rng, pool, long)
     return f"Home {section} {title}\n\n{title}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
