@@ -639,3 +639,23 @@ def test_a_search_saved_in_a_source_keeps_that_source() -> None:
         'section:"World" source:"Wire › Desk" is:unread'
     )
     assert _scope_filters(Searching(base, None, wide=True), "Wire › Desk") == ""
+
+
+async def test_a_large_view_shows_its_first_rows_then_all(
+    reader: Reader, news: Path, monkeypatch
+) -> None:
+    """A view larger than FIRST_ROWS is drawn from its first rows at once ("All · 2+"), then
+    from all of them read in a thread, with the cursor where the reader left it."""
+    import tui_news.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_view(app.view)
+        assert len(app.headlines.ids) == 2 and app.list_pane.border_title == "All · 2+"
+        await pilot.press("j")
+        second = app.headlines.current_id
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5 and app.list_pane.border_title == "All · 5"
+        assert app.headlines.current_id == second
+        assert list(app.headlines.ids) == list(reader.store.view_ids(app.view))

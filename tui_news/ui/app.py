@@ -52,6 +52,7 @@ NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
 QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
+FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
 
 
 @dataclass
@@ -137,6 +138,7 @@ class NewsApp(App[None]):
         self._saved_theme = reader.config.theme
         self._sections: list[SectionCount] = []
         self._search: Searching | None = None
+        self._view_whole = True  # False while a large view shows only its first rows
         self._search_conn: sqlite3.Connection | None = None
 
     # --- layout ---------------------------------------------------------------------------
@@ -222,20 +224,36 @@ class NewsApp(App[None]):
     # --- views and articles ---------------------------------------------------------------
 
     def show_view(self, view: View, keep: int | None = None) -> None:
-        """Fill the headline list with a view's articles."""
-        self._apply_view(view, self.store.view_ids(view), keep)
+        """Fill the headline list with a view's articles: its first rows at once, and the
+        rest of a large view (a million articles take a second to list) from a thread."""
+        ids = self.store.view_ids(view, limit=FIRST_ROWS)
+        whole = len(ids) < FIRST_ROWS
+        self._apply_view(view, ids, keep, whole)
+        if not whole:
+            self.load_view(view, keep, first=False)
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def load_view(self, view: View) -> None:
-        """Read a view's ids in a thread, so moving through the sidebar never waits on it."""
-        self.post_message(ViewLoaded(view, self.store.view_ids(view)))
+    def load_view(self, view: View, keep: int | None = None, first: bool = True) -> None:
+        """Read a view's ids in a thread (the first rows, then all), so that moving through
+        the sidebar never waits on them."""
+        if first:
+            ids = self.store.view_ids(view, limit=FIRST_ROWS)
+            self.post_message(ViewLoaded(view, ids, keep, whole=len(ids) < FIRST_ROWS))
+            if len(ids) < FIRST_ROWS:
+                return
+        self.post_message(ViewLoaded(view, self.store.view_ids(view), keep))
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
-        if message.view == self.view:  # the sidebar may have moved on meanwhile
-            self._apply_view(message.view, message.ids, None)
+        if message.view != self.view:  # the sidebar may have moved on meanwhile
+            return
+        keep = message.keep
+        if self._view_whole is False and (keep is None or keep in self.headlines.ids):
+            keep = self.headlines.current_id  # where the reader is in the first rows
+        self._apply_view(message.view, message.ids, keep, message.whole)
 
-    def _apply_view(self, view: View, ids: array[int], keep: int | None) -> None:
+    def _apply_view(self, view: View, ids: array[int], keep: int | None, whole: bool) -> None:
         self.view = view
+        self._view_whole = whole
         if view.query is not None:
             empty = "Nothing matches."
         elif view == ALL and not ids and not self.store.has_sources():
@@ -254,7 +272,8 @@ class NewsApp(App[None]):
             label = "Whole library" if self._search.wide else self._search.base.label
             title = f"{label} · search"
         else:
-            title = f"{self.view.label} · {len(self.headlines.ids):,}"
+            more = "" if self._view_whole else "+"
+            title = f"{self.view.label} · {len(self.headlines.ids):,}{more}"
         if (title := Content(title)).markup != self.list_pane.border_title:
             self.list_pane.border_title = title  # Content: names are shown, never read as markup
         ids = set(self._view_source_ids())
@@ -360,7 +379,8 @@ class NewsApp(App[None]):
     def action_search(self) -> None:
         """Open the search field (or go back to it), filtering the list as one types."""
         if self._search is None:
-            self._search = Searching(self.view, self.headlines.current_id, ids=self.headlines.ids)
+            ids = self.headlines.ids if self._view_whole else None  # else listed again
+            self._search = Searching(self.view, self.headlines.current_id, ids=ids)
             self.search_bar.input.value = ""
             self.search_bar.add_class("-active")
             self.search_bar.show_scope(self._search.scope())
@@ -413,7 +433,7 @@ class NewsApp(App[None]):
         if message.view is None:
             self.search_bar.show_scope((message.hint or "",), hint=True)
             return
-        self._apply_view(message.view, message.ids, None)
+        self._apply_view(message.view, message.ids, None, True)
 
     @on(Input.Submitted, "#query")
     def action_search_results(self) -> None:
@@ -437,7 +457,7 @@ class NewsApp(App[None]):
         if search.ids is None:
             self.show_view(search.base, keep=search.keep)
         else:
-            self._apply_view(search.base, search.ids, search.keep)
+            self._apply_view(search.base, search.ids, search.keep, True)
         self.headlines.focus()
 
     def _close_search(self) -> Searching | None:

@@ -55,10 +55,13 @@ class SourceAdded(Message):
 
 @dataclass
 class ViewLoaded(Message):
-    """The ids of a view's articles, newest first, read in a thread."""
+    """The ids of a view's articles, newest first, read in a thread: the first rows of a large
+    view (``whole`` false), then all of them."""
 
     view: View
     ids: array[int]
+    keep: int | None = None
+    whole: bool = True
 
 
 @dataclass
