@@ -126,6 +126,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN enclosures TEXT;
     ALTER TABLE sources ADD COLUMN feed_keys TEXT;
     """,
+    # At a million articles: the Unread view from an index that holds what it reads (800 ms
+    # reading rows to check read = 0 before), and a feed's view from its own articles in date
+    # order rather than its whole section's.
+    """
+    DROP INDEX articles_unread;
+    CREATE INDEX articles_by_read ON articles (read, published);
+    DROP INDEX articles_by_source;
+    CREATE INDEX articles_by_source ON articles (source_id, section, published, read);
+    """,
 ]
 
 _ORDER = "ORDER BY a.published DESC, a.id DESC"
@@ -662,7 +671,9 @@ class Store:
                 entry.sources.append(SourceCount(source_id, name, 0, 0, error))
         all_total = sum(s.total for s in sections.values())
         unread_total = sum(s.unread for s in sections.values())
-        starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0]
+        starred = self.conn.execute(  # the planner otherwise scans a larger index
+            "SELECT count(*) FROM articles INDEXED BY articles_starred WHERE starred = 1"
+        ).fetchone()[0]
         ordered = sorted(sections.values(), key=lambda s: s.name.casefold())
         return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
 
@@ -672,7 +683,14 @@ def _select_ids(view: View) -> tuple[str, tuple[object, ...]]:
     match = view.query.match() if view.query is not None else None
     if not (view.ranked and match):
         where, params = _where(view)
-        return f"SELECT a.id FROM articles a WHERE {where} {_ORDER}", params
+        # Titles matching a query: their filters and order read from a covering index (the
+        # rows themselves are 2-3 times slower to reach); a feed: its own articles by date.
+        index = ""
+        if match:
+            index = "INDEXED BY articles_rank"
+        elif view.source_id is not None:
+            index = "INDEXED BY articles_by_source"
+        return f"SELECT a.id FROM articles a {index} WHERE {where} {_ORDER}", params
     where, params = _where(view, ranked=True)
     sql = (
         f"SELECT id FROM (SELECT a.id AS id, {_RANK} AS score FROM articles_fts "
