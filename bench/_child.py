@@ -301,7 +301,7 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
                 return (
                     article_view.article is not None
                     and article_view.article.id == article_id
-                    and bool(getattr(article_view, "_strips", True))
+                    and bool(getattr(article_view, "_lines", True))
                 )
 
             await s.timed(name, "enter", shown)
