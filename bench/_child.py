@@ -66,8 +66,8 @@ def bench_app_class() -> type:
             self.waiter: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
             self.shown: Any = None  # the view whose ids the headline list holds
 
-        def _apply_view(self, view: Any, ids: Any, keep: int | None) -> None:
-            super()._apply_view(view, ids, keep)
+        def _apply_view(self, view: Any, ids: Any, keep: int | None, whole: bool) -> None:
+            super()._apply_view(view, ids, keep, whole)
             self.shown = view
 
         def _display(self, screen: Any, renderable: Any) -> None:
