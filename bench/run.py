@@ -245,6 +245,10 @@ def index_build(library_dir: Path) -> dict[str, list[float]]:
         target.executescript(
             "DROP TABLE IF EXISTS articles_fts; DROP TABLE IF EXISTS titles_fts; "
             "DROP TABLE IF EXISTS searches; DROP INDEX IF EXISTS articles_rank; "
+            # schema 4's indexes, as migration 8 found them
+            "DROP INDEX IF EXISTS articles_by_read; DROP INDEX IF EXISTS articles_by_source; "
+            "CREATE INDEX IF NOT EXISTS articles_unread ON articles (published) WHERE read = 0; "
+            "CREATE INDEX articles_by_source ON articles (source_id, read); "
             "PRAGMA user_version = 4; VACUUM;"
         )
         target.close()
