@@ -458,7 +458,7 @@ async def test_the_app_says_when_the_library_cannot_be_saved(reader, news: Path)
         assert app.article_view.article.id == first  # it still opens, unmarked
         errors = [n.message for n in app._notifications if n.severity == "error"]
         reason = (
-            f"the library {reader.store.path} could not be saved (another program kept it "
+            f"The library {reader.store.path} could not be saved (another program kept it "
             "locked); what was saved before is kept"
         )
         assert errors == [reason] * 3

@@ -325,7 +325,7 @@ class NewsApp(App[None]):
         try:
             yield
         except LibraryError as error:
-            self.notify(str(error), severity="error", markup=False, timeout=10)
+            self.notify(sentence(str(error)), severity="error", markup=False, timeout=10)
 
     def open_article(self, article_id: int) -> Article | None:
         """Show an article and mark it read."""
@@ -648,7 +648,7 @@ class NewsApp(App[None]):
     def on_full_text_done(self, message: FullTextDone) -> None:
         self.article_view.border_subtitle = ""
         if message.article is None:
-            self.notify(message.error or "", severity="error", markup=False, timeout=8)
+            self.notify(sentence(message.error or ""), severity="error", markup=False, timeout=8)
             return
         shown = self.article_view.article
         if shown is not None and shown.id == message.article_id:
@@ -859,7 +859,10 @@ class NewsApp(App[None]):
             self._search.ids = None  # the list to go back to has changed
         if message.source is None:
             self.notify(
-                message.error or "Could not add that.", severity="error", markup=False, timeout=8
+                sentence(message.error or "could not add that."),
+                severity="error",
+                markup=False,
+                timeout=8,
             )
             return
         count = message.report.added
@@ -881,7 +884,7 @@ class NewsApp(App[None]):
         self.show_view(self.view, keep=self.headlines.current_id)
         self.load_counts()
         if message.error:
-            self.notify(message.error, severity="error", markup=False, timeout=10)
+            self.notify(sentence(message.error), severity="error", markup=False, timeout=10)
         parts = []
         if report.added:
             parts.append(f"{report.added} new article{'s' if report.added != 1 else ''}")
@@ -932,3 +935,8 @@ def _scope_filters(search: Searching, source_name: str | None) -> str:
 def _quoted(value: str) -> str:
     """A filter value in quotes (quotes inside it dropped)."""
     return '"' + value.replace('"', "") + '"'
+
+
+def sentence(reason: str) -> str:
+    """A reason written to follow "tui-news: " on the command line, as a notice of its own."""
+    return reason[:1].upper() + reason[1:]
