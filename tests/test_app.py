@@ -490,7 +490,7 @@ async def test_a_slow_search_finishes_in_a_thread(reader: Reader, news: Path) ->
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        app.store.quick_view_ids = lambda view, seconds: None  # as if every query were slow
+        app.store.quick_view_ids = lambda view, seconds, limit=None: None  # all slow
         await pilot.press("slash", *"water")
         await settle(app, pilot)
         assert [reader.store.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]
@@ -659,3 +659,33 @@ async def test_a_large_view_shows_its_first_rows_then_all(
         assert len(app.headlines.ids) == 5 and app.list_pane.border_title == "All · 5"
         assert app.headlines.current_id == second
         assert list(app.headlines.ids) == list(reader.store.view_ids(app.view))
+
+
+async def test_a_whole_library_search_shows_its_best_rows_first(
+    reader: Reader, news: Path, monkeypatch
+) -> None:
+    """ctrl+l draws the best FIRST_ROWS results at once ("searching…" beside the field), then
+    all of them from the thread, in the same order."""
+    import tui_news.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    app = NewsApp(library(reader, news))
+    shown: list[tuple[int, bool]] = []
+    done = NewsApp.on_search_done
+
+    def record(self: NewsApp, message) -> None:
+        shown.append((len(message.ids), message.whole))
+        done(self, message)
+
+    monkeypatch.setattr(NewsApp, "on_search_done", record)  # messages find it on the class
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", "s")  # s*: four titles, and more in the text
+        await settle(app, pilot)
+        shown.clear()
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        every = list(reader.store.view_ids(app.view))
+        assert len(every) > 2 and shown == [(2, False), (len(every), True)]
+        assert app.search_bar.note.text.startswith(f"{len(every)} matches · whole library")
+        assert list(app.headlines.ids) == every

@@ -530,12 +530,14 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return array("q", cursor.execute(sql, params).fetchall())
 
-    def quick_view_ids(self, view: View, seconds: float) -> array[int] | None:
+    def quick_view_ids(
+        self, view: View, seconds: float, limit: int | None = None
+    ) -> array[int] | None:
         """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds`` (then stopped)."""
         deadline = time.perf_counter() + seconds
         self.conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
         try:
-            return self.view_ids(view)
+            return self.view_ids(view, limit)
         except sqlite3.OperationalError as error:
             if "interrupt" in str(error):
                 return None

@@ -52,6 +52,7 @@ NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
 QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
+QUICK_RANKED_SECONDS = 0.06  # the same for the best results of a whole-library search
 FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
 
 
@@ -264,7 +265,7 @@ class NewsApp(App[None]):
         self.headlines.highlight = view.query.include if view.query is not None else ()
         self.headlines.show_ids(ids, keep=keep)
         if self._search is not None and view.query is not None:
-            self.search_bar.show_scope(self._search.scope(len(ids)))
+            self.search_bar.show_scope(self._search.scope(len(ids) if whole else -1))
         self._title_headlines()
 
     def _title_headlines(self) -> None:
@@ -405,12 +406,18 @@ class NewsApp(App[None]):
             self.on_search_done(SearchDone(text, None, array("q"), str(error)))
             return
         view = search.base if query.empty else search.view(query)
-        ids = self.store.quick_view_ids(view, QUICK_SEARCH_SECONDS)
+        # A ranked search scores all its candidates whatever it lists: its best rows first,
+        # then all of them from the thread.
+        first, seconds = (FIRST_ROWS, QUICK_RANKED_SECONDS) if view.ranked else (None, None)
+        ids = self.store.quick_view_ids(view, seconds or QUICK_SEARCH_SECONDS, first)
         if ids is not None:  # drawn in the same frame as the typed key
-            self.on_search_done(SearchDone(text, view, ids))
+            whole = first is None or len(ids) < first
+            self.on_search_done(SearchDone(text, view, ids, whole=whole))
+            if whole:
+                return
         else:
             self.search_bar.show_scope(search.scope(-1))
-            self._run_search(text, view)
+        self._run_search(text, view)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(self, text: str, view: View) -> None:
@@ -433,7 +440,10 @@ class NewsApp(App[None]):
         if message.view is None:
             self.search_bar.show_scope((message.hint or "",), hint=True)
             return
-        self._apply_view(message.view, message.ids, None, True)
+        keep = None
+        if not self._view_whole and message.view == self.view:  # the rest of these results
+            keep = self.headlines.current_id
+        self._apply_view(message.view, message.ids, keep, message.whole)
 
     @on(Input.Submitted, "#query")
     def action_search_results(self) -> None:

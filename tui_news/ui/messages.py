@@ -72,6 +72,7 @@ class SearchDone(Message):
     view: View | None
     ids: array[int]
     hint: str | None = None
+    whole: bool = True  # false: the best results first, all of them to follow
 
 
 @dataclass
