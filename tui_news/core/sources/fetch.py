@@ -51,17 +51,33 @@ class Fetcher:
 
     def __init__(self, max_connections: int = 16, timeout: httpx.Timeout = TIMEOUT) -> None:
         self.timeout = timeout
-        self.transport = httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            )
+        self.limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
         )
+        self.transports: dict[str, httpx.AsyncHTTPTransport] = {}
+
+    def transport(self, scheme: str) -> httpx.AsyncHTTPTransport:
+        """The connection pool for ``http`` or ``https``, made when first needed.
+
+        Loading the certificate authorities takes ~40 ms, so it waits for the first ``https``
+        address. The ``http`` pool never speaks TLS; its context trusts no authority, so it
+        would refuse any certificate rather than accept one unchecked.
+        """
+        secure = scheme == "https"
+        transport = self.transports.get("https" if secure else "http")
+        if transport is None:
+            # the http pool's context verifies as usual, with no authority to trust
+            verify = True if secure else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            transport = httpx.AsyncHTTPTransport(verify=verify, limits=self.limits)
+            self.transports["https" if secure else "http"] = transport
+        return transport
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.transport.aclose()
+        for transport in self.transports.values():
+            await transport.aclose()
 
     async def fetch(
         self,
@@ -105,7 +121,8 @@ class Fetcher:
         current, permanent = url, True
         for _hop in range(MAX_REDIRECTS + 1):
             request = httpx.Request("GET", current, headers=headers, extensions=extensions)
-            response = await self.transport.handle_async_request(request)
+            transport = self.transport(request.url.scheme)
+            response = await transport.handle_async_request(request)
             try:
                 location = response.headers.get("location")
                 if response.status_code in (301, 302, 303, 307, 308) and location:
