@@ -413,10 +413,10 @@ class NewsApp(App[None]):
         if ids is not None:  # drawn in the same frame as the typed key
             whole = first is None or len(ids) < first
             self.on_search_done(SearchDone(text, view, ids, whole=whole))
-            if whole:
-                return
-        else:
-            self.search_bar.show_scope(search.scope(-1))
+            if not whole:  # the rest once these are drawn (the thread would slow the frame)
+                self.call_after_refresh(self._run_search, text, view)
+            return
+        self.search_bar.show_scope(search.scope(-1))
         self._run_search(text, view)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
