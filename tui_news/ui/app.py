@@ -441,8 +441,9 @@ class NewsApp(App[None]):
             self.search_bar.show_scope((message.hint or "",), hint=True)
             return
         keep = None
-        if not self._view_whole and message.view == self.view:  # the rest of these results
-            keep = self.headlines.current_id
+        if (not self._view_whole and message.view == self.view) or self.headlines.has_focus:
+            keep = self.headlines.current_id  # the rest of these results, or the reader went
+            # to the results before they came: the cursor stays on the article they chose
         self._apply_view(message.view, message.ids, keep, message.whole)
 
     @on(Input.Submitted, "#query")
