@@ -22,7 +22,7 @@ def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F
         )
 
     def feed(conn: socket.socket) -> None:
-        conn.sendall(headers(len(FEED)) + FEED)
+        conn.sendall(headers(len(FEED), "Connection: close") + FEED)  # no stale keep-alive
 
     url = raw_server(feed)
 
@@ -33,6 +33,7 @@ def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F
             raw_server(redirect_to_https)
             with pytest.raises(FetchError) as caught:
                 await fetcher.fetch(url)  # on to https; the server speaks no TLS
+            assert "https" in fetcher.transports, caught.value
             context = fetcher.transports["https"]._pool._ssl_context
             return plain, str(caught.value), context
 

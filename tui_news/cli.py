@@ -232,11 +232,12 @@ def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
-    report = reader.refresh()
+    sources = reader.sources()
+    report = reader.refresh(sources=sources)
     _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)
-    say(f"Refreshed {len(reader.sources())} sources: {_summary(report)}")
+    say(f"Refreshed {len(sources)} sources: {_summary(report)}")
     return 1 if report.failed else 0
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,6 +19,9 @@ from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response
 from tui_news.core.sources.files import human_size
 from tui_news.core.store import Store
+
+if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse elsewhere
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,9 @@ class _Parsers:
         if self.workers < 1:
             return parse_feed(body, url)
         if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             _start_resource_tracker()
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(

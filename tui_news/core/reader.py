@@ -273,10 +273,16 @@ class Reader:
         return min(60.0, min(intervals) * 60) if intervals else None
 
     def refresh(
-        self, source_ids: Iterable[int] | None = None, progress: Progress | None = None
+        self,
+        source_ids: Iterable[int] | None = None,
+        progress: Progress | None = None,
+        sources: Sequence[Source] | None = None,
     ) -> RefreshReport:
-        """Fetch feeds (many at once) and rescan local sources; failures are reported."""
-        sources = self.store.sources()
+        """Fetch feeds (many at once) and rescan local sources; failures are reported.
+
+        ``sources`` spares reading them again when the caller just did (from :meth:`sources`).
+        """
+        sources = self.store.sources() if sources is None else list(sources)
         if source_ids is not None:
             wanted = set(source_ids)
             sources = [s for s in sources if s.id in wanted]
