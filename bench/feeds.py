@@ -48,6 +48,8 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from run import installed_env
+
 BENCH = Path(__file__).resolve().parent
 FEEDS = BENCH / "data" / "feeds"
 STAGES = BENCH / "_feeds_stages.py"
@@ -377,15 +379,9 @@ def check_server(server: Server, name: str) -> str:
 # --- tui-news -----------------------------------------------------------------------------
 
 
-def tui_env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("TUI_NEWS_DATA_DIR", None)
-    return env
-
-
 def tui(data_dir: Path, *args: str) -> Run:
     command = [sys.executable, "-m", "tui_news", "--data-dir", str(data_dir), *args]
-    return spawn(command, tui_env())
+    return spawn(command, installed_env())
 
 
 SUBSCRIBE = """\
@@ -401,7 +397,7 @@ print(len(added), len(skipped))
 
 def subscribe(data_dir: Path, urls: Path) -> int:
     """Subscribe a fresh data dir to the feeds without fetching them (untimed set-up)."""
-    run = spawn([sys.executable, "-c", SUBSCRIBE, str(data_dir), str(urls)], tui_env())
+    run = spawn([sys.executable, "-c", SUBSCRIBE, str(data_dir), str(urls)], installed_env())
     if run.status != 0:
         raise SystemExit(f"subscribing failed (status {run.status}):\n{run.stderr[-3000:]}")
     return int(run.stdout.split()[0])
@@ -522,7 +518,7 @@ def profile(work: Path, urls: Path, top: int) -> None:
     for which in ("first", "repeat"):
         out = work / f"refresh-{which}.prof"
         command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tui_news"]
-        run = spawn([*command, "--data-dir", str(data_dir), "refresh"], tui_env())
+        run = spawn([*command, "--data-dir", str(data_dir), "refresh"], installed_env())
         print(f"\nprofile of a {which} refresh (cProfile, {run.wall:.2f} s under the profiler):")
         for order in ("cumulative", "tottime"):
             print(f"\n--- {which} refresh: top {top} by {order} ---", flush=True)
@@ -533,7 +529,7 @@ def profile(work: Path, urls: Path, top: int) -> None:
 
 def breakdown(work: Path, base: str, names: list[str]) -> None:
     """Each stage of a first refresh timed on its own (``bench/_feeds_stages.py``)."""
-    run = spawn([sys.executable, str(STAGES), base, str(work / "stages"), *names], tui_env())
+    run = spawn([sys.executable, str(STAGES), base, str(work / "stages"), *names], installed_env())
     if run.status != 0:
         print(f"\nthe stage breakdown failed (status {run.status}):\n{run.stderr[-3000:]}")
         return
@@ -727,7 +723,9 @@ def main(argv: list[str] | None = None) -> int:
             write_urls(urls, server.base, names)
             for name in names:  # warm the page cache
                 (args.data / name).read_bytes()
-            if args.runs:
+            if args.runs:  # untimed: compiles what a refresh imports, as pip would have
+                first = urls.read_text().split()[0]
+                tui(work / "warm", "add", first).check("tui-news add (warm-up)")
                 empty = tui(work / "empty", "refresh").check("tui-news refresh (no sources)")
                 results.add("tui_empty", empty)
             for number in range(1, args.runs + 1):
