@@ -195,3 +195,20 @@ def test_list_into_a_closed_pipe_is_quiet(cli: CliRun, news: Path, data_dir: Pat
     )
     assert len(pipe.stdout.splitlines()) == 1
     assert pipe.stderr == ""
+
+
+def test_list_keeps_its_columns_with_wide_or_long_section_names(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    names = ["World", "東京ニュース", "A Section Name Far Longer Than The Column"]
+    for n, name in enumerate(names):
+        (folder / f"{n}.txt").write_text(seed_article(name, f"Title {n}"))
+    cli("add", str(folder), check_exit=0)
+    lines = cli("list", check_exit=0).stdout.splitlines()
+    from tui_news.core.text import cell_width
+
+    starts = {cell_width(line[: line.index("Title")]) for line in lines}
+    assert len(lines) == 3 and len(starts) == 1  # every title starts in the same column
+    assert any("A Section Name Fa…" in line for line in lines)

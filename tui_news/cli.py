@@ -15,7 +15,7 @@ from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import QueryError
 from tui_news.core.store import LibraryError
-from tui_news.core.text import clean
+from tui_news.core.text import clean, pad_cells
 
 COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list", "search")
 
@@ -259,7 +259,7 @@ def _print_articles(articles: Sequence[Article], as_json: bool) -> int:
         return 0
     for a in articles:
         marks = ("●" if not a.read else " ") + ("★" if a.starred else " ")
-        say(f"{marks} {_date(a.published)}  {a.section[:18]:<18}  {a.title}")
+        say(f"{marks} {_date(a.published)}  {pad_cells(a.section, 18)}  {a.title}")
     return 0
 
 

@@ -353,11 +353,11 @@ class _TextBuilder:
         widths = [0] * columns
         for _, cells in rows:
             for index, cell in enumerate(cells):
-                widths[index] = max(widths[index], min(_cell_width(cell), 40))
+                widths[index] = max(widths[index], min(cell_width(cell), 40))
         lines = []
         for header, cells in rows:
             cells = cells + [""] * (columns - len(cells))
-            line = " │ ".join(_pad(cell, widths[i]) for i, cell in enumerate(cells)).rstrip()
+            line = " │ ".join(pad_cells(cell, widths[i]) for i, cell in enumerate(cells)).rstrip()
             lines.append(TABLE_ROW + (BOLD + line + END[BOLD] if header else line))
         self.blocks.append("\n".join(lines))
         self.after_item = False
@@ -393,14 +393,14 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
-def _cell_width(text: str) -> int:
+def cell_width(text: str) -> int:
     """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
     return len(text) if text.isascii() else sum(map(_char_width, text))
 
 
-def _pad(text: str, width: int) -> str:
+def pad_cells(text: str, width: int) -> str:
     """``text`` cut (with an ellipsis) or padded to ``width`` terminal cells."""
-    size = _cell_width(text)
+    size = cell_width(text)
     if size <= width:
         return text + " " * (width - size)
     kept, used = [], 0
