@@ -689,3 +689,23 @@ async def test_a_whole_library_search_shows_its_best_rows_first(
         assert len(every) > 2 and shown == [(2, False), (len(every), True)]
         assert app.search_bar.note.text.startswith(f"{len(every)} matches · whole library")
         assert list(app.headlines.ids) == every
+
+
+async def test_n_while_a_large_view_is_still_listing_sees_every_row(
+    reader: Reader, news: Path, monkeypatch
+) -> None:
+    import tui_news.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(app, "_list_in_thread", lambda *args: None)  # a slow listing
+        app.show_view(app.view)
+        first_two = list(app.headlines.ids)
+        reader.store.set_read(first_two)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(app.headlines.ids) == 5 and app.list_pane.border_title == "All · 5"
+        opened = app.article_view.article
+        assert opened is not None and opened.id == app.headlines.ids[2]

@@ -140,6 +140,7 @@ class NewsApp(App[None]):
         self._sections: list[SectionCount] = []
         self._search: Searching | None = None
         self._view_whole = True  # False while a large view shows only its first rows
+        self._listing = 0  # counts listings of views: a thread's late answer is dropped
         self._search_conn: sqlite3.Connection | None = None
 
     # --- layout ---------------------------------------------------------------------------
@@ -227,26 +228,40 @@ class NewsApp(App[None]):
     def show_view(self, view: View, keep: int | None = None) -> None:
         """Fill the headline list with a view's articles: its first rows at once, and the
         rest of a large view (a million articles take a second to list) from a thread."""
+        self._listing += 1
         ids = self.store.view_ids(view, limit=FIRST_ROWS)
         whole = len(ids) < FIRST_ROWS
         self._apply_view(view, ids, keep, whole)
         if not whole:
             self.load_view(view, keep, first=False)
 
-    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def load_view(self, view: View, keep: int | None = None, first: bool = True) -> None:
         """Read a view's ids in a thread (the first rows, then all), so that moving through
-        the sidebar never waits on them."""
+        the sidebar never waits on them; what an earlier listing reads is dropped."""
+        if first:
+            self._listing += 1
+        self._list_in_thread(view, keep, first, self._listing)
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _list_in_thread(self, view: View, keep: int | None, first: bool, listing: int) -> None:
         if first:
             ids = self.store.view_ids(view, limit=FIRST_ROWS)
-            self.post_message(ViewLoaded(view, ids, keep, whole=len(ids) < FIRST_ROWS))
-            if len(ids) < FIRST_ROWS:
+            whole = len(ids) < FIRST_ROWS
+            self.post_message(ViewLoaded(view, ids, keep, whole=whole, listing=listing))
+            if whole:
                 return
-        self.post_message(ViewLoaded(view, self.store.view_ids(view), keep))
+        self.post_message(ViewLoaded(view, self.store.view_ids(view), keep, listing=listing))
+
+    def _list_whole_now(self) -> None:
+        """List all of a view that is still listing, at once (``n`` must see every row)."""
+        if not self._view_whole:
+            self._listing += 1  # the thread's list, when it comes, is not needed
+            ids = self.store.view_ids(self.view)
+            self._apply_view(self.view, ids, self.headlines.current_id, True)
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
-        if message.view != self.view:  # the sidebar may have moved on meanwhile
-            return
+        if message.view != self.view or message.listing != self._listing:
+            return  # the sidebar moved on, or the view was listed again since
         keep = message.keep
         if self._view_whole is False and (keep is None or keep in self.headlines.ids):
             keep = self.headlines.current_id  # where the reader is in the first rows
@@ -507,6 +522,7 @@ class NewsApp(App[None]):
         )
 
     def action_next_unread(self, direction: int) -> None:
+        self._list_whole_now()
         ids = self.headlines.ids
         if not ids:
             self.notify("No articles here.")

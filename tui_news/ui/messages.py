@@ -62,6 +62,7 @@ class ViewLoaded(Message):
     ids: array[int]
     keep: int | None = None
     whole: bool = True
+    listing: int = 0  # which listing of the view this answers
 
 
 @dataclass
