@@ -9,6 +9,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -21,14 +22,24 @@ FEED = rss("Faulty", [{"title": f"Item {n}", "guid": str(n)} for n in range(50)]
 Behaviour = Callable[[socket.socket], None]
 
 
-@pytest.fixture
-def raw_server() -> Iterator[Callable[[Behaviour], str]]:
-    """A TCP server that answers each connection with a given behaviour; yields a starter."""
+@contextmanager
+def tcp_server(choose: Callable[[str], Behaviour]) -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that answers each connection with the behaviour ``choose``
+    picks for the request's path; yields its base address."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    behaviour: list[Behaviour] = []
+    listener.listen(64)
     stop = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        try:
+            request = conn.recv(65536).decode("latin-1")
+            path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
+            choose(path)(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
 
     def serve() -> None:
         listener.settimeout(0.2)
@@ -39,26 +50,27 @@ def raw_server() -> Iterator[Callable[[Behaviour], str]]:
                 continue
             threading.Thread(target=answer, args=(conn,), daemon=True).start()
 
-    def answer(conn: socket.socket) -> None:
-        try:
-            conn.recv(65536)
-            behaviour[0](conn)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
 
-    def start(how: Behaviour) -> str:
-        behaviour[:] = [how]
-        return f"http://127.0.0.1:{listener.getsockname()[1]}/feed"
 
-    yield start
-    stop.set()
-    thread.join()
-    listener.close()
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Behaviour], str]]:
+    """A server answering every request with one behaviour; yields a starter for it."""
+    behaviour: list[Behaviour] = []
+    with tcp_server(lambda path: behaviour[0]) as base:
+
+        def start(how: Behaviour) -> str:
+            behaviour[:] = [how]
+            return f"{base}/feed"
+
+        yield start
 
 
 def fetch(url: str, timeout: float = 2.0) -> tuple[str, float]:
@@ -212,37 +224,13 @@ SITE: dict[str, Behaviour] = {
 
 @pytest.fixture
 def faulty_site() -> Iterator[str]:
-    """A TCP server answering each path of SITE its own (mis)way; yields its base address."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    stop = threading.Event()
+    """A server answering each path of SITE its own (mis)way; yields its base address."""
 
-    def answer_one(conn: socket.socket) -> None:
-        try:
-            request = conn.recv(65536).decode("latin-1")
-            path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
-            SITE.get(path, lambda c: c.sendall(b"HTTP/1.1 404 Not Found\r\n\r\n"))(conn)
-        except OSError:
-            pass
-        finally:
-            conn.close()
+    def not_found(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
 
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=answer_one, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    listener.close()
+    with tcp_server(lambda path: SITE.get(path, not_found)) as base:
+        yield base
 
 
 def test_every_fault_at_once_through_tui_news_refresh(faulty_site: str, data_dir, cli) -> None:

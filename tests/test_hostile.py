@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from tests.conftest import CliRun, seed_article
 from tests.feedserver import Route
+from tests.test_app import settle
 from tui_news.core.config import MB
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
@@ -80,13 +81,6 @@ def screen_lines(app: NewsApp) -> list[str]:
         assert_inert(text)
         lines.append(text)
     return lines
-
-
-async def settle(app: NewsApp, pilot) -> None:
-    await pilot.pause()
-    while any(not worker.is_finished for worker in app.workers):
-        await asyncio.sleep(0.01)
-    await pilot.pause()
 
 
 def press_now(app: NewsApp, key: str) -> None:
