@@ -140,6 +140,7 @@ class NewsApp(App[None]):
         self._sections: list[SectionCount] = []
         self._search: Searching | None = None
         self._view_whole = True  # False while a large view shows only its first rows
+        self._listed = ALL  # the view whose articles the headline list holds
         self._listing = 0  # counts listings of views: a thread's late answer is dropped
         self._search_conn: sqlite3.Connection | None = None
 
@@ -263,12 +264,16 @@ class NewsApp(App[None]):
         if message.view != self.view or message.listing != self._listing:
             return  # the sidebar moved on, or the view was listed again since
         keep = message.keep
-        if self._view_whole is False and (keep is None or keep in self.headlines.ids):
+        if self._still_listing(message.view) and (keep is None or keep in self.headlines.ids):
             keep = self.headlines.current_id  # where the reader is in the first rows
         self._apply_view(message.view, message.ids, keep, message.whole)
 
+    def _still_listing(self, view: View) -> bool:
+        """True if the headline list shows the first rows of ``view``, the rest to come."""
+        return not self._view_whole and self._listed == view
+
     def _apply_view(self, view: View, ids: array[int], keep: int | None, whole: bool) -> None:
-        self.view = view
+        self.view = self._listed = view
         self._view_whole = whole
         if view.query is not None:
             empty = "Nothing matches."
@@ -456,7 +461,7 @@ class NewsApp(App[None]):
             self.search_bar.show_scope((message.hint or "",), hint=True)
             return
         keep = None
-        if (not self._view_whole and message.view == self.view) or self.headlines.has_focus:
+        if self._still_listing(message.view) or self.headlines.has_focus:
             keep = self.headlines.current_id  # the rest of these results, or the reader went
             # to the results before they came: the cursor stays on the article they chose
         self._apply_view(message.view, message.ids, keep, message.whole)
