@@ -29,12 +29,12 @@ def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F
     async def go() -> tuple[set[str], str, ssl.SSLContext]:
         async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
             assert (await fetcher.fetch(url)).body == FEED
-            plain = set(fetcher.transports)
+            plain = set(fetcher.pools)
             raw_server(redirect_to_https)
             with pytest.raises(FetchError) as caught:
                 await fetcher.fetch(url)  # on to https; the server speaks no TLS
-            assert "https" in fetcher.transports, caught.value
-            context = fetcher.transports["https"]._pool._ssl_context
+            assert "https" in fetcher.pools, caught.value
+            context = fetcher.pools["https"]._ssl_context
             return plain, str(caught.value), context
 
     plain, reason, context = asyncio.run(go())
@@ -45,6 +45,6 @@ def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F
 
 
 def test_the_http_pool_would_trust_no_certificate() -> None:
-    context = Fetcher().transport("http")._pool._ssl_context
+    context = Fetcher().pool("http")._ssl_context
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert context.cert_store_stats()["x509_ca"] == 0

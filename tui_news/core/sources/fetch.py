@@ -1,14 +1,17 @@
-"""Fetching feeds over HTTP with httpx: conditional GET, redirects, a body cap, clear errors."""
+"""Fetching feeds over HTTP with httpcore: conditional GET, redirects, a body cap, clear errors."""
 
 from __future__ import annotations
 
 import asyncio
+import select
 import socket
 import ssl
+import typing
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from tui_news import __version__
@@ -43,10 +46,12 @@ class Response:
 
 
 class Fetcher:
-    """GETs feeds through httpx's transport, following redirects itself.
+    """GETs feeds through httpcore's connection pools, following redirects itself.
 
-    A 304 costs less this way than through ``httpx.AsyncClient``, whose per-request work
-    (cookies, auth, hooks) outweighs the request itself when hundreds of feeds answer 304.
+    A 304 costs less this way than through ``httpx.AsyncClient`` or even httpx's transport,
+    whose per-request work (cookies, auth, hooks, building ``httpx.Request`` and
+    ``httpx.Response``) outweighs the request itself when hundreds of feeds answer 304. The
+    pools talk to sockets through :class:`AsyncioBackend`, plain asyncio, not anyio.
     """
 
     def __init__(self, max_connections: int = 16, timeout: httpx.Timeout = TIMEOUT) -> None:
@@ -54,30 +59,42 @@ class Fetcher:
         self.limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        self.transports: dict[str, httpx.AsyncHTTPTransport] = {}
+        self.pools: dict[str, httpcore.AsyncConnectionPool] = {}
+        self.backend = AsyncioBackend()
 
-    def transport(self, scheme: str) -> httpx.AsyncHTTPTransport:
+    def pool(self, scheme: bytes | str) -> httpcore.AsyncConnectionPool:
         """The connection pool for ``http`` or ``https``, made when first needed.
 
         Loading the certificate authorities takes ~40 ms, so it waits for the first ``https``
         address. The ``http`` pool never speaks TLS; its context trusts no authority, so it
         would refuse any certificate rather than accept one unchecked.
         """
-        secure = scheme == "https"
-        transport = self.transports.get("https" if secure else "http")
-        if transport is None:
+        secure = scheme in (b"https", "https")
+        key = "https" if secure else "http"
+        pool = self.pools.get(key)
+        if pool is None:
             # the http pool's context verifies as usual, with no authority to trust
-            verify = True if secure else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            transport = httpx.AsyncHTTPTransport(verify=verify, limits=self.limits)
-            self.transports["https" if secure else "http"] = transport
-        return transport
+            context = (
+                httpx.create_ssl_context(verify=True)  # certifi, as httpx's transport has it
+                if secure
+                else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            )
+            pool = httpcore.AsyncConnectionPool(
+                ssl_context=context,
+                max_connections=self.limits.max_connections,
+                max_keepalive_connections=self.limits.max_keepalive_connections,
+                keepalive_expiry=self.limits.keepalive_expiry,
+                network_backend=self.backend,
+            )
+            self.pools[key] = pool
+        return pool
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        for transport in self.transports.values():
-            await transport.aclose()
+        for pool in self.pools.values():
+            await pool.aclose()
 
     async def fetch(
         self,
@@ -88,46 +105,63 @@ class Fetcher:
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> Response:
         """GET ``url``; raise :class:`FetchError` with a reason on any failure."""
-        headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        headers = [(b"User-Agent", _AGENT), (b"Accept", _ACCEPT), (b"Accept-Encoding", _ENCODINGS)]
         if etag:
-            headers["If-None-Match"] = etag
+            headers.append((b"If-None-Match", etag.encode("ascii")))
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            headers.append((b"If-Modified-Since", last_modified.encode("ascii")))
         deadline = self.timeout.read or 20.0
         try:
             async with asyncio.timeout(deadline):  # a whole fetch, not only each read
-                return await self._follow(url, headers, max_bytes)
+                return await self._follow(url, headers, max_bytes, etag, last_modified)
         except TimeoutError:
             raise FetchError(f"timed out (no complete answer within {deadline:g} s)") from None
-        except httpx.TimeoutException:
+        except (httpcore.TimeoutException, httpx.TimeoutException):
             waited = self.timeout.read or 0
             raise FetchError(f"timed out (no complete answer within {waited:g} s)") from None
-        except httpx.DecodingError:
-            raise FetchError("the server sent a broken compressed body") from None
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL):
+        except (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol, httpx.InvalidURL):
             raise FetchError(f"not a web address: {url}") from None
-        except httpx.ConnectError as error:
+        except httpcore.ConnectError as error:
             raise FetchError(_connect_reason(error)) from None
-        except (httpx.ReadError, httpx.WriteError):
+        except (httpcore.ReadError, httpcore.WriteError):
             raise FetchError(CUT_OFF) from None
-        except httpx.RemoteProtocolError as error:
+        except httpcore.RemoteProtocolError as error:
             raise FetchError(_protocol_reason(error)) from None
+        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError) as error:
+            reason = f"network error ({type(error).__name__}: {error})".replace(" ()", "")
+            raise FetchError(reason) from None
         except httpx.HTTPError as error:
             reason = f"network error ({type(error).__name__}: {error})".replace(" ()", "")
             raise FetchError(reason) from None
 
-    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+    async def _follow(
+        self,
+        url: str,
+        headers: list[tuple[bytes, bytes]],
+        max_bytes: int,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> Response:
         extensions = {"timeout": self.timeout.as_dict()}
         current, permanent = url, True
         for _hop in range(MAX_REDIRECTS + 1):
-            request = httpx.Request("GET", current, headers=headers, extensions=extensions)
-            transport = self.transport(request.url.scheme)
-            response = await transport.handle_async_request(request)
+            parsed = httpx.URL(current)  # httpx's parsing: IDNA, percent-encoding, checks
+            target = httpcore.URL(
+                scheme=parsed.raw_scheme,
+                host=parsed.raw_host,
+                port=parsed.port,
+                target=parsed.raw_path,
+            )
+            request = httpcore.Request(
+                b"GET", target, headers=[(b"Host", parsed.netloc), *headers], extensions=extensions
+            )
+            response = await self.pool(parsed.raw_scheme).handle_async_request(request)
             try:
-                location = response.headers.get("location")
-                if response.status_code in (301, 302, 303, 307, 308) and location:
+                status = response.status
+                location = httpx.Headers(response.headers).get("location")
+                if status in (301, 302, 303, 307, 308) and location:
                     await response.aread()
-                    permanent = permanent and response.status_code in (301, 308)
+                    permanent = permanent and status in (301, 308)
                     current = urljoin(current, location.strip())
                     if urlsplit(current).scheme not in ("http", "https"):
                         raise FetchError(
@@ -135,38 +169,46 @@ class Fetcher:
                         )
                     continue
                 moved = current if permanent and current != url else None
-                return await _read(current, response, max_bytes, moved, headers)
+                return await _read(current, response, max_bytes, moved, etag, last_modified)
             finally:
                 await response.aclose()
         raise FetchError("too many redirects")
 
 
+_AGENT = USER_AGENT.encode()
+_ACCEPT = ACCEPT.encode()
+_ENCODINGS = b"gzip, deflate"
+
+
 async def _read(
-    url: str, response: httpx.Response, max_bytes: int, moved: str | None, sent: dict[str, str]
+    url: str,
+    response: httpcore.Response,
+    max_bytes: int,
+    moved: str | None,
+    etag: str | None,
+    last_modified: str | None,
 ) -> Response:
     """The answer to a GET: nothing new (304), an error status, or a body within the cap."""
-    if response.status_code == 304:
+    status = response.status
+    if status == 304:
         await response.aread()  # empty: read it so the connection is reused
-        return Response(
-            url,
-            304,
-            etag=sent.get("If-None-Match"),
-            last_modified=sent.get("If-Modified-Since"),
-            moved_to=moved,
-        )
-    if response.status_code >= 400:
+        return Response(url, 304, etag=etag, last_modified=last_modified, moved_to=moved)
+    if status >= 400:
         await response.aread()
-        phrase = httpx.codes.get_reason_phrase(response.status_code)
-        raise FetchError(f"the server answered HTTP {response.status_code} {phrase}".rstrip())
-    declared = response.headers.get("content-length", "")
+        phrase = httpx.codes.get_reason_phrase(status)
+        raise FetchError(f"the server answered HTTP {status} {phrase}".rstrip())
+    headers = httpx.Headers(response.headers)  # as httpx reads them: decoded, repeats joined
+    declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(_too_big(int(declared), max_bytes))
     chunks: list[bytes] = []
     size = 0
-    encoding = response.headers.get("content-encoding", "")
+    encoding = headers.get("content-encoding", "")
     decoder = _decoder(encoding)
     first = True
-    async for raw in response.aiter_raw():
+    async for raw in response.aiter_stream():
+        if not raw:
+            continue
         try:
             chunk = decoder.decompress(raw, max_bytes + 1 - size) if decoder else raw
         except zlib.error:
@@ -186,10 +228,10 @@ async def _read(
         raise FetchError("the server sent a broken compressed body (it ends too soon)")
     return Response(
         url,
-        response.status_code,
+        status,
         b"".join(chunks),
-        response.headers.get("etag"),
-        response.headers.get("last-modified"),
+        headers.get("etag"),
+        headers.get("last-modified"),
         moved,
     )
 
@@ -215,7 +257,7 @@ def _too_big(size: int, limit: int, at_least: bool = False) -> str:
     return f"the response is too large ({more}{human_size(size)}, the limit is {human_size(limit)})"
 
 
-def _protocol_reason(error: httpx.RemoteProtocolError) -> str:
+def _protocol_reason(error: httpcore.RemoteProtocolError) -> str:
     """Name what the server got wrong in HTTP itself."""
     text = str(error)
     if "without sending a response" in text:
@@ -227,7 +269,7 @@ def _protocol_reason(error: httpx.RemoteProtocolError) -> str:
     return f"the server broke the HTTP protocol ({one_line(text)[:120]})"
 
 
-def _connect_reason(error: httpx.ConnectError) -> str:
+def _connect_reason(error: httpcore.ConnectError) -> str:
     """Name the cause of a failed connection from the exceptions that led to it."""
     cause: BaseException | None = error
     while cause is not None:
@@ -244,3 +286,234 @@ def _connect_reason(error: httpx.ConnectError) -> str:
     if "name or service not known" in text or "getaddrinfo" in text:
         return "host not found (DNS lookup failed)"
     return f"cannot connect ({error})" if str(error) else "cannot connect"
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's sockets on plain asyncio: the anyio backend's behaviour, without its layers.
+
+    Each read through anyio opens a cancel scope and goes through its stream wrappers, which
+    costs more than the read itself for a 304. Here a read of data already received returns
+    at once, and a wait is a future with a timer. Errors are httpcore's, as from its anyio
+    backend (``ConnectError`` from the ``OSError`` or ``ssl.SSLError`` that caused it, ...).
+    """
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport, protocol = await loop.create_connection(
+                    _Protocol,
+                    host,
+                    port,
+                    local_addr=(local_address, 0) if local_address else None,
+                    happy_eyeballs_delay=0.25,  # as anyio.connect_tcp tries addresses
+                )
+        except TimeoutError as error:
+            raise httpcore.ConnectTimeout(error) from error
+        except OSError as error:
+            raise httpcore.ConnectError(error) from error
+        sock = transport.get_extra_info("socket")
+        for option in socket_options or ():
+            sock.setsockopt(*option)
+        return _Stream(transport, protocol)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - the fetcher has no uds
+        raise httpcore.UnsupportedProtocol("unix sockets are not supported")
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+_PAUSE_AT = 256 * 1024  # bytes received and not yet read before the socket is left unread
+
+
+class _Protocol(asyncio.Protocol):
+    """What a connection has received, for :class:`_Stream` to read."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.eof = False
+        self.error: BaseException | None = None
+        self.paused = False  # reading paused: the buffer is full
+        self.waiter: asyncio.Future[None] | None = None  # a read waiting for data
+        self.writable: asyncio.Future[None] | None = None  # a write waiting for room
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = typing.cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if len(self.buffer) > _PAUSE_AT and not self.paused and self.transport is not None:
+            self.paused = True
+            self.transport.pause_reading()
+        self._wake()
+
+    def eof_received(self) -> None:
+        self.eof = True
+        self._wake()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        if exc is not None and self.error is None:
+            self.error = exc
+        self._wake()
+        self.resume_writing()
+
+    def pause_writing(self) -> None:
+        if self.writable is None:
+            self.writable = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        writable, self.writable = self.writable, None
+        if writable is not None and not writable.done():
+            writable.set_result(None)
+
+    def _wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
+def _expire(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
+async def _wait(future: asyncio.Future[None], timeout: float | None) -> None:
+    """Wait for ``future``; ``TimeoutError`` after ``timeout`` seconds."""
+    if timeout is None:
+        await future
+        return
+    timer = asyncio.get_running_loop().call_later(timeout, _expire, future)
+    try:
+        await future
+    finally:
+        timer.cancel()
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
+        self.transport = transport
+        self.protocol = protocol
+        self.closed = False
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        protocol = self.protocol
+        if self.closed:
+            raise httpcore.ReadError("the connection is closed")
+        if not protocol.buffer and not protocol.eof:
+            protocol.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await _wait(protocol.waiter, timeout)
+            except TimeoutError as error:
+                raise httpcore.ReadTimeout(error) from error
+            finally:
+                protocol.waiter = None
+        buffer = protocol.buffer
+        if buffer:
+            if len(buffer) <= max_bytes:
+                data = bytes(buffer)
+                buffer.clear()
+            else:
+                data = bytes(buffer[:max_bytes])
+                del buffer[:max_bytes]
+            if protocol.paused and len(buffer) <= _PAUSE_AT // 4:
+                protocol.paused = False
+                self.transport.resume_reading()
+            return data
+        if protocol.error is not None:
+            raise httpcore.ReadError(protocol.error) from protocol.error
+        return b""
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        protocol = self.protocol
+        if self.closed or self.transport.is_closing():
+            error = protocol.error or ConnectionResetError("the connection is closed")
+            raise httpcore.WriteError(error)
+        try:
+            self.transport.write(buffer)
+        except (OSError, RuntimeError) as error:
+            raise httpcore.WriteError(error) from error
+        writable = protocol.writable
+        if writable is not None:
+            try:
+                await _wait(asyncio.shield(writable), timeout)
+            except TimeoutError as error:
+                raise httpcore.WriteTimeout(error) from error
+            if protocol.error is not None:
+                raise httpcore.WriteError(protocol.error) from protocol.error
+
+    async def aclose(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.transport.close()
+            self.transport.abort()  # no waiting for the peer (anyio's TLS stream neither)
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(
+                    self.transport,
+                    self.protocol,
+                    ssl_context,
+                    server_hostname=server_hostname,
+                    ssl_handshake_timeout=None if timeout is None else timeout + 1,
+                )
+        except TimeoutError as error:
+            await self.aclose()
+            raise httpcore.ConnectTimeout(error) from error
+        except OSError as error:  # ssl.SSLError too
+            await self.aclose()
+            raise httpcore.ConnectError(error) from error
+        if transport is None:  # pragma: no cover - the connection closed during the handshake
+            await self.aclose()
+            raise httpcore.ConnectError("the connection was closed during the TLS handshake")
+        self.protocol.transport = transport
+        return _Stream(transport, self.protocol)
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        if info == "ssl_object":
+            return self.transport.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self.transport.get_extra_info("sockname")
+        if info == "server_addr":
+            return self.transport.get_extra_info("peername")
+        if info == "socket":
+            return self.transport.get_extra_info("socket")
+        if info == "is_readable":  # something to read on an idle connection: it is over
+            protocol = self.protocol
+            if protocol.buffer or protocol.eof or self.closed:
+                return True
+            return _socket_readable(self.transport.get_extra_info("socket"))
+        return None
+
+
+def _socket_readable(sock: socket.socket | None) -> bool:
+    """Whether a read on the socket would return at once (data, or the end of it)."""
+    fd = -1 if sock is None else sock.fileno()
+    if fd < 0:
+        return True
+    poll = select.poll()
+    poll.register(fd, select.POLLIN)
+    return bool(poll.poll(0))
