@@ -269,3 +269,19 @@ def test_every_fault_at_once_through_tui_news_refresh(faulty_site: str, data_dir
     reader.close()
     assert counts["good"] == counts["rss-sent-as-html"] == counts["rss-sent-as-png"] == 50
     assert errors == failed  # each source marked with its own reason, and only those
+
+
+def test_a_port_out_of_range_is_not_a_web_address() -> None:
+    reason, _ = fetch("http://127.0.0.1:99999/feed")
+    assert reason == "not a web address: http://127.0.0.1:99999/feed"
+
+
+def test_a_stored_validator_that_cannot_be_sent_costs_a_full_answer(raw_server) -> None:
+    """An ETag stored with characters HTTP headers cannot carry is left out, not a crash."""
+
+    async def go() -> bytes:
+        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+            url = raw_server(lambda conn: conn.sendall(headers(len(FEED)) + FEED))
+            return (await fetcher.fetch(url, etag='"café"', last_modified="lundi")).body
+
+    assert asyncio.run(go()) == FEED

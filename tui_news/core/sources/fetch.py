@@ -105,9 +105,9 @@ class Fetcher:
     ) -> Response:
         """GET ``url``; raise :class:`FetchError` with a reason on any failure."""
         headers = [(b"User-Agent", _AGENT), (b"Accept", _ACCEPT), (b"Accept-Encoding", _ENCODINGS)]
-        if etag:
+        if etag and etag.isascii():  # a validator that cannot be sent costs a full answer
             headers.append((b"If-None-Match", etag.encode("ascii")))
-        if last_modified:
+        if last_modified and last_modified.isascii():
             headers.append((b"If-Modified-Since", last_modified.encode("ascii")))
         deadline = self.timeout.read or 20.0
         try:
@@ -145,6 +145,8 @@ class Fetcher:
         current, permanent = url, True
         for _hop in range(MAX_REDIRECTS + 1):
             parsed = httpx.URL(current)  # httpx's parsing: IDNA, percent-encoding, checks
+            if parsed.port is not None and not 0 < parsed.port < 65536:
+                raise FetchError(f"not a web address: {current}")
             target = httpcore.URL(
                 scheme=parsed.raw_scheme,
                 host=parsed.raw_host,
