@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CliRun, seed_article
 
 
@@ -212,3 +214,18 @@ def test_list_keeps_its_columns_with_wide_or_long_section_names(
     starts = {cell_width(line[: line.index("Title")]) for line in lines}
     assert len(lines) == 3 and len(starts) == 1  # every title starts in the same column
     assert any("A Section Name Fa…" in line for line in lines)
+
+
+def test_the_first_run_reads_the_sample_even_without_refresh_on_start(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_news import cli
+    from tui_news.core.models import View
+    from tui_news.ui.app import NewsApp
+
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text("refresh_on_start = false\n")
+    opened: list[int] = []
+    monkeypatch.setattr(NewsApp, "run", lambda app: opened.append(app.store.count(View())))
+    assert cli.main(["--data-dir", str(data_dir)]) == 0
+    assert opened == [len(list((Path(cli.__file__).parent / "sample").glob("*.txt")))]

@@ -299,7 +299,8 @@ def open_reader(paths: list[str], data_dir: str | None) -> int:
         reader = make_session_reader(paths, data_dir)
     else:
         reader = make_reader(data_dir)
-        reader.offer_sample()
+        if reader.offer_sample():
+            reader.refresh()  # 16 small files: read now, whatever refresh_on_start says
     from tui_news.ui.app import NewsApp
 
     try:
