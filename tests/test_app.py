@@ -36,6 +36,20 @@ async def settle(app: NewsApp, pilot) -> None:
     await pilot.pause()
 
 
+async def feed_app(reader: Reader, server, feed: bytes) -> tuple[NewsApp, list[str]]:
+    """An app on a library holding one feed served from 127.0.0.1, and the list of links it
+    opens (the browser cannot run here)."""
+    from tests.feedserver import Route
+
+    server.routes["/feed"] = Route(feed)
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)
+    return app, opened
+
+
 def library(reader: Reader, news: Path) -> Reader:
     reader.add(str(news))
     return reader
@@ -346,7 +360,7 @@ async def test_auto_refresh_follows_the_config(reader: Reader, server) -> None:
 
 
 async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> None:
-    from tests.feedserver import Route, rss
+    from tests.feedserver import rss
 
     body = (
         "&lt;p&gt;See &lt;a href='https://one.example/'&gt;one&lt;/a&gt; and "
@@ -354,12 +368,7 @@ async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> Non
         "&lt;a href='javascript:x()'&gt;bad&lt;/a&gt;&lt;/p&gt;"
     )
     item = {"title": "Linked", "guid": "1", "link": "https://news.example/a", "description": body}
-    server.routes["/feed"] = Route(rss("Links", [item]))
-    await asyncio.to_thread(reader.add, server.url("/feed"))
-    reader.config.refresh_on_start = False
-    app = NewsApp(reader)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # the browser cannot run here
+    app, opened = await feed_app(reader, server, rss("Links", [item]))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -525,11 +534,8 @@ async def test_f_fetches_the_full_article(reader: Reader, server) -> None:
     from tests.test_full_text import PAGE
 
     item = {"title": "Harbour", "guid": "h", "link": server.url("/page"), "description": "Short."}
-    server.routes["/feed"] = Route(rss("Coast", [item]))
     server.routes["/page"] = Route(PAGE.encode(), content_type="text/html")
-    await asyncio.to_thread(reader.add, server.url("/feed"))
-    reader.config.refresh_on_start = False
-    app = NewsApp(reader)
+    app, _ = await feed_app(reader, server, rss("Coast", [item]))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter", "f")
@@ -589,15 +595,9 @@ async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: 
 
 
 async def test_enclosures_show_in_the_header_and_open_by_number(reader: Reader, server) -> None:
-    from tests.feedserver import Route
     from tests.test_enclosures import RSS
 
-    server.routes["/feed"] = Route(RSS)
-    await asyncio.to_thread(reader.add, server.url("/feed"))
-    reader.config.refresh_on_start = False
-    app = NewsApp(reader)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # the browser cannot run here
+    app, opened = await feed_app(reader, server, RSS)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
