@@ -230,11 +230,15 @@ class NewsApp(App[None]):
         """Fill the headline list with a view's articles: its first rows at once, and the
         rest of a large view (a million articles take a second to list) from a thread."""
         self._listing += 1
-        ids = self.store.view_ids(view, limit=FIRST_ROWS)
-        whole = len(ids) < FIRST_ROWS
+        ids, whole = self._first_rows(view)
         self._apply_view(view, ids, keep, whole)
         if not whole:
             self.load_view(view, keep, first=False)
+
+    def _first_rows(self, view: View) -> tuple[array[int], bool]:
+        """A view's first FIRST_ROWS ids, and whether they are all of it."""
+        ids = self.store.view_ids(view, limit=FIRST_ROWS)
+        return ids, len(ids) < FIRST_ROWS
 
     def load_view(self, view: View, keep: int | None = None, first: bool = True) -> None:
         """Read a view's ids in a thread (the first rows, then all), so that moving through
@@ -246,8 +250,7 @@ class NewsApp(App[None]):
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _list_in_thread(self, view: View, keep: int | None, first: bool, listing: int) -> None:
         if first:
-            ids = self.store.view_ids(view, limit=FIRST_ROWS)
-            whole = len(ids) < FIRST_ROWS
+            ids, whole = self._first_rows(view)
             self.post_message(ViewLoaded(view, ids, keep, whole=whole, listing=listing))
             if whole:
                 return
@@ -346,7 +349,12 @@ class NewsApp(App[None]):
         try:
             yield
         except LibraryError as error:
-            self.notify(sentence(str(error)), severity="error", markup=False, timeout=10)
+            self._failed(str(error))
+
+    def _failed(self, reason: str, timeout: float = 10) -> None:
+        """A notice that something failed, with its reason (written to follow "tui-news: ")."""
+        sentence = reason[:1].upper() + reason[1:]
+        self.notify(sentence, severity="error", markup=False, timeout=timeout)
 
     def open_article(self, article_id: int) -> Article | None:
         """Show an article and mark it read."""
@@ -680,7 +688,7 @@ class NewsApp(App[None]):
     def on_full_text_done(self, message: FullTextDone) -> None:
         self.article_view.border_subtitle = ""
         if message.article is None:
-            self.notify(sentence(message.error or ""), severity="error", markup=False, timeout=8)
+            self._failed(message.error or "", timeout=8)
             return
         shown = self.article_view.article
         if shown is not None and shown.id == message.article_id:
@@ -845,9 +853,13 @@ class NewsApp(App[None]):
         self.sidebar.update_counts(message.sections, message.totals, message.searches)
         self._title_headlines()
 
+    @property
+    def _refreshing(self) -> bool:
+        return any(w.group == "refresh" and not w.is_finished for w in self.workers)
+
     def _refresh_due(self) -> None:
         """Refresh the sources whose interval has passed (each may have its own)."""
-        if any(w.group == "refresh" and not w.is_finished for w in self.workers):
+        if self._refreshing:
             return
         due = self.reader.due()
         if due:
@@ -855,7 +867,7 @@ class NewsApp(App[None]):
 
     def refresh_sources(self, source_ids: list[int] | None) -> None:
         """Refresh sources in the background, unless a refresh is already running."""
-        if any(w.group == "refresh" and not w.is_finished for w in self.workers):
+        if self._refreshing:
             self.notify("Already refreshing.", timeout=2)
             return
         self.sidebar.border_subtitle = "refreshing…"
@@ -890,12 +902,7 @@ class NewsApp(App[None]):
         if self._search is not None:
             self._search.ids = None  # the list to go back to has changed
         if message.source is None:
-            self.notify(
-                sentence(message.error or "could not add that."),
-                severity="error",
-                markup=False,
-                timeout=8,
-            )
+            self._failed(message.error or "could not add that.", timeout=8)
             return
         count = message.report.added
         self.notify(
@@ -916,7 +923,7 @@ class NewsApp(App[None]):
         self.show_view(self.view, keep=self.headlines.current_id)
         self.load_counts()
         if message.error:
-            self.notify(sentence(message.error), severity="error", markup=False, timeout=10)
+            self._failed(message.error)
         parts = []
         if report.added:
             parts.append(f"{report.added} new article{'s' if report.added != 1 else ''}")
@@ -967,8 +974,3 @@ def _scope_filters(search: Searching, source_name: str | None) -> str:
 def _quoted(value: str) -> str:
     """A filter value in quotes (quotes inside it dropped)."""
     return '"' + value.replace('"', "") + '"'
-
-
-def sentence(reason: str) -> str:
-    """A reason written to follow "tui-news: " on the command line, as a notice of its own."""
-    return reason[:1].upper() + reason[1:]
