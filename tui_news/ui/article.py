@@ -160,7 +160,7 @@ class ArticleView(LineView, can_focus=True):
         if width <= 0 or width == self._built_width:
             return
         self._built_width = width
-        self._pending = iter(self._texts(max(10, min(width - 2, MAX_TEXT_WIDTH))))
+        self._pending = iter(self._texts(self._text_width))
         self._lines = []
         self._drawn = {}
         self._build_more(lines=FIRST_LINES)
@@ -173,7 +173,7 @@ class ArticleView(LineView, can_focus=True):
         if pending is None:
             return
         console = self.app.console
-        width = max(10, min(self._built_width - 2, MAX_TEXT_WIDTH))
+        width = self._text_width
         deadline = None if seconds is None else time.perf_counter() + seconds
         built = self._lines
         for block in pending:
@@ -193,6 +193,11 @@ class ArticleView(LineView, can_focus=True):
         if self._pending is None or lines is not None or now - self._sized_at > RESIZE_SECONDS:
             self._sized_at = now
             self.virtual_size = Size(self._built_width, len(built))
+
+    @property
+    def _text_width(self) -> int:
+        """The width the text is wrapped to: the view's, less a margin, within bounds."""
+        return max(10, min(self._built_width - 2, MAX_TEXT_WIDTH))
 
     def _build_later(self) -> None:
         if self._pending is not None:
