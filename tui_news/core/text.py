@@ -388,7 +388,7 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 
 def _char_width(char: str) -> int:
-    if unicodedata.combining(char):
+    if _zero_width(char):
         return 0
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
