@@ -126,10 +126,12 @@ class Fetcher:
             raise FetchError(CUT_OFF) from None
         except httpcore.RemoteProtocolError as error:
             raise FetchError(_protocol_reason(error)) from None
-        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError) as error:
-            reason = f"network error ({type(error).__name__}: {error})".replace(" ()", "")
-            raise FetchError(reason) from None
-        except httpx.HTTPError as error:
+        except (
+            httpcore.NetworkError,
+            httpcore.ProtocolError,
+            httpcore.ProxyError,
+            httpx.HTTPError,
+        ) as error:
             reason = f"network error ({type(error).__name__}: {error})".replace(" ()", "")
             raise FetchError(reason) from None
 
