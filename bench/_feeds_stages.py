@@ -20,9 +20,9 @@ from collections import Counter
 from pathlib import Path
 
 from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
+from tui_news.core.library import Store
 from tui_news.core.reader import make_reader
 from tui_news.core.sources.feeds import parse_feed
-from tui_news.core.store import Store
 from tui_news.core.text import html_to_text
 
 perf = time.perf_counter

@@ -149,7 +149,7 @@ def prepare(library_dir: Path) -> None:
 
 def explain(library_dir: Path) -> None:
     """Print SQLite's plan for the queries the app runs while you read."""
-    from tui_news.core import store as store_module
+    from tui_news.core.library import sql as library_sql
     from tui_news.core.models import View
 
     queries = {}
@@ -160,8 +160,8 @@ def explain(library_dir: Path) -> None:
         ("view ids: section", View("World", section="World")),
         ("view ids: source", View("World", section="World", source_id=1)),
     ]:
-        where, params = store_module._where(view)
-        sql = f"SELECT a.id FROM articles a WHERE {where} {store_module._ORDER}"
+        where, params = library_sql.view_where(view)
+        sql = f"SELECT a.id FROM articles a WHERE {where} {library_sql.ORDER}"
         queries[label] = (sql, params)
     queries["section counts"] = (
         "SELECT section, source_id, count(*), sum(read = 0) FROM articles "
@@ -169,8 +169,8 @@ def explain(library_dir: Path) -> None:
         (),
     )
     queries["starred count"] = ("SELECT count(*) FROM articles WHERE starred = 1", ())
-    queries["sources"] = (f"{store_module._SOURCE} GROUP BY s.id ORDER BY s.id", ())
-    queries["headline page"] = (f"{store_module._HEADLINE} WHERE a.id IN (?, ?)", (1, 2))
+    queries["sources"] = (f"{library_sql.SOURCE} GROUP BY s.id ORDER BY s.id", ())
+    queries["headline page"] = (f"{library_sql.HEADLINE} WHERE a.id IN (?, ?)", (1, 2))
     queries["unread among"] = ("SELECT id FROM articles WHERE read = 0 AND id IN (?, ?)", (1, 2))
     with sqlite3.connect(library_dir / "library.sqlite") as conn:
         for label, (sql, params) in queries.items():
@@ -240,7 +240,7 @@ def index_build(library_dir: Path) -> dict[str, list[float]]:
 
     The time is that of every migration after 4; building the index is nearly all of it.
     """
-    from tui_news.core.store import Store
+    from tui_news.core.library import Store
 
     with tempfile.TemporaryDirectory(dir=library_dir.parent) as folder:
         copy = Path(folder) / "library.sqlite"

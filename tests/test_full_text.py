@@ -8,9 +8,9 @@ import pytest
 
 from tests.feedserver import FeedServer, Route, rss
 from tui_news.core.config import Config
+from tui_news.core.library import LibraryError
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
-from tui_news.core.store import LibraryError
 
 PAGE = """<html><head><title>Harbour</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a> Subscribe now</nav>

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import seed_article
+from tui_news.core.library import LibraryError
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
-from tui_news.core.store import LibraryError
 
 
 def titles(reader: Reader, view: View | None = None) -> list[str]:

@@ -12,10 +12,11 @@ import pytest
 
 from tests.conftest import CliRun, seed_article
 from tests.feedserver import FeedServer, Route, rss
+from tui_news.core.library import Store
+from tui_news.core.library.schema import MIGRATIONS
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import QueryError, Term, highlight_spans, parse
-from tui_news.core.store import MIGRATIONS, Store
 
 DAY = 86400
 NOW = time.time()
@@ -320,14 +321,14 @@ def test_cli_search_json_best_first(cli: CliRun, tmp_path: Path) -> None:
 def test_ranking_a_huge_match_set_scores_the_newest_added(
     reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui_news.core.store as store_module
+    import tui_news.core.library.sql as library_sql
 
     folder = tmp_path / "many"
     for number in range(5):
         text = seed_article("A", f"Harbour Story {number}", "harbour " * (number + 1))
         write(folder, f"{number}.txt", text, 1)
         reader.add(str(folder / f"{number}.txt"))  # one source each: added in this order
-    monkeypatch.setattr(store_module, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(library_sql, "RANK_CANDIDATES", 3)
     titles = found(reader, "harbour")
     assert sorted(titles) == ["Harbour Story 2", "Harbour Story 3", "Harbour Story 4"]
     assert reader.store.count(search_view(parse("harbour"))) == 5  # counting is exact

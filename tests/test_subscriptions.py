@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.feedserver import FeedServer, Route, rss
+from tui_news.core.library import LibraryError
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
-from tui_news.core.store import LibraryError
 
 
 def items(n: int, start: int = 0, prefix: str = "Item") -> list[dict[str, str]]:

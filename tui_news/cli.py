@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import NoReturn
 
 from tui_news import __version__
+from tui_news.core.library import LibraryError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import QueryError
-from tui_news.core.store import LibraryError
 from tui_news.core.text import clean, pad_cells
 
 COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list", "search")

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tui_news.core.library import Store
 from tui_news.core.models import RefreshReport, Source
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response
 from tui_news.core.sources.files import human_size
-from tui_news.core.store import Store
 
 if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse elsewhere
     from concurrent.futures import ProcessPoolExecutor

@@ -11,8 +11,8 @@ import asyncio
 from collections.abc import Sequence
 
 from tui_news.core.feed_refresh import FetchSettings, is_url
+from tui_news.core.library import Store
 from tui_news.core.sources.fetch import Fetcher, FetchError
-from tui_news.core.store import Store
 from tui_news.core.text import html_to_text, parse_html, safe_link
 
 

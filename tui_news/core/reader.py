@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
+from tui_news.core.library import LibraryError, Store
 from tui_news.core.models import (
     Article,
     Parsed,
@@ -24,7 +25,6 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, parse
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
-from tui_news.core.store import LibraryError, Store
 
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
     from tui_news.core.feed_refresh import FetchSettings

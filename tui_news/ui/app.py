@@ -22,10 +22,10 @@ from textual.widgets import Footer, Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui_news.core.config import save_theme
+from tui_news.core.library import RANK_CANDIDATES, LibraryError
 from tui_news.core.models import Article, RefreshReport, SectionCount, View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import Query, QueryError, parse
-from tui_news.core.store import RANK_CANDIDATES, LibraryError
 from tui_news.core.text import browser_command, safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.headlines import HeadlineList

@@ -21,9 +21,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from tui_news.core.library import Store
 from tui_news.core.models import Headline
 from tui_news.core.search import Term, highlight_spans
-from tui_news.core.store import Store
 from tui_news.ui.lineview import LineView
 
 PAGE = 100

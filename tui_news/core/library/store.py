@@ -1,4 +1,5 @@
-"""The library: one SQLite file (WAL, versioned schema) holding sources, articles and state."""
+"""The library's API: one SQLite file (WAL, versioned schema) holding sources, articles and
+state, read into the core's models."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from tui_news.core.errors import LibraryError
+from tui_news.core.library import fts, sql
+from tui_news.core.library.schema import migrate, transaction
+from tui_news.core.library.sql import id_chunks
 from tui_news.core.models import (
     Article,
     Enclosure,
@@ -25,161 +30,6 @@ from tui_news.core.models import (
 )
 from tui_news.core.search import fold
 from tui_news.core.text import clean, one_line, strip_tags
-
-# Case and accents are ignored by both search indexes.
-TOKENIZE = "unicode61 remove_diacritics 2"
-# A ranked search scores at most this many matches (the newest added): it keeps a query for a
-# common word under the 100 ms budget at 100,000 articles. Fewer matches are all scored.
-RANK_CANDIDATES = 10_000
-# Relevance (bm25, title words weigh 4 times body words) is boosted by recency: up to double
-# for today's articles, 1.5 times at a month old, fading towards 1 over a year or so.
-_RANK = "bm25(articles_fts, 4.0, 1.0) * (1.0 + 1.0 / (1.0 + max(0.0, ? - a.published) / 2592000.0))"
-
-
-class LibraryError(Exception):
-    """The library file cannot be opened or used; the message is one sentence for the user."""
-
-
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE sources (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
-        location TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        section TEXT,
-        added REAL NOT NULL,
-        last_ok REAL,
-        last_error TEXT
-    );
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY,
-        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
-        section TEXT NOT NULL,
-        title TEXT NOT NULL,
-        author TEXT,
-        link TEXT,
-        published REAL NOT NULL,
-        body TEXT NOT NULL,
-        fingerprint TEXT,
-        read INTEGER NOT NULL DEFAULT 0,
-        starred INTEGER NOT NULL DEFAULT 0,
-        first_seen REAL NOT NULL,
-        UNIQUE (source_id, key)
-    );
-    CREATE INDEX articles_by_date ON articles (published);
-    CREATE INDEX articles_by_section ON articles (section, published);
-    CREATE INDEX articles_counts ON articles (section, source_id, read);
-    CREATE TABLE problems (
-        id INTEGER PRIMARY KEY,
-        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-        location TEXT NOT NULL,
-        reason TEXT NOT NULL
-    );
-    """,
-    """
-    ALTER TABLE sources ADD COLUMN etag TEXT;
-    ALTER TABLE sources ADD COLUMN last_modified TEXT;
-    ALTER TABLE sources ADD COLUMN site TEXT;
-    """,
-    """
-    CREATE INDEX articles_unread ON articles (published) WHERE read = 0;
-    CREATE INDEX articles_starred ON articles (published) WHERE starred = 1;
-    CREATE INDEX articles_by_source ON articles (source_id, read);
-    """,
-    """
-    ALTER TABLE articles ADD COLUMN content TEXT;
-    """,
-    # Search. Both indexes read their text from articles (external content); the store keeps
-    # them in step in the same transactions that write articles (see _index, _unindex).
-    # titles_fts, with prefix indexes, is for filtering headlines as you type; articles_fts is
-    # for ranked full-text search. Merging index segments less often (automerge 16, not 4)
-    # indexes a 25,000-item refresh about a third faster, with no measurable cost to queries.
-    f"""
-    CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, body, content='articles', content_rowid='id', tokenize='{TOKENIZE}'
-    );
-    CREATE VIRTUAL TABLE titles_fts USING fts5(
-        title, content='articles', content_rowid='id', tokenize='{TOKENIZE}', prefix='1 2 3'
-    );
-    INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
-    INSERT INTO titles_fts (titles_fts, rank) VALUES ('automerge', 16);
-    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
-    INSERT INTO titles_fts (titles_fts) VALUES ('rebuild');
-    CREATE TABLE searches (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL,
-        query TEXT NOT NULL UNIQUE,
-        added REAL NOT NULL
-    );
-    """,
-    # What a ranked search reads of each match (recency and the filters), in a few MB of index
-    # instead of the article rows: a filtered search at 100,000 articles drops from ~100 ms to
-    # ~35 ms.
-    """
-    CREATE INDEX articles_rank ON articles (id, published, read, starred, source_id, section);
-    """,
-    """
-    ALTER TABLE articles ADD COLUMN full_text_at REAL;
-    ALTER TABLE articles ADD COLUMN enclosures TEXT;
-    ALTER TABLE sources ADD COLUMN feed_keys TEXT;
-    """,
-    # At a million articles: the Unread view from an index that holds what it reads (800 ms
-    # reading rows to check read = 0 before), and a feed's view from its own articles in date
-    # order rather than its whole section's.
-    """
-    DROP INDEX articles_unread;
-    CREATE INDEX articles_by_read ON articles (read, published);
-    DROP INDEX articles_by_source;
-    CREATE INDEX articles_by_source ON articles (source_id, section, published, read);
-    """,
-]
-
-_ORDER = "ORDER BY a.published DESC, a.id DESC"
-# A source's name: the one chosen, else (until its first fetch names it) its location.
-_NAME = "coalesce(nullif(s.name, ''), s.location)"
-_HEADLINE = (
-    f"SELECT a.id, a.title, a.section, {_NAME}, a.published, a.read, a.starred "
-    "FROM articles a JOIN sources s ON s.id = a.source_id"
-)
-_ARTICLE = (
-    f"SELECT a.id, a.title, a.section, {_NAME}, a.source_id, a.author, a.link, a.published, "
-    "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at, "
-    "a.enclosures "
-    "FROM articles a JOIN sources s ON s.id = a.source_id"
-)
-_SOURCE = (
-    f"SELECT s.id, s.kind, s.location, {_NAME}, s.section, s.added, s.last_ok, s.last_error, "
-    "count(a.id), coalesce(sum(a.read = 0), 0), s.etag, s.last_modified, s.site "
-    "FROM sources s LEFT JOIN articles a ON a.source_id = s.id"
-)
-
-
-def _where(view: View, *, ranked: bool = False) -> tuple[str, tuple[object, ...]]:
-    """The SQL condition (on alias ``a``) and parameters that select a view's articles.
-
-    With ``ranked``, the query's own terms are left out: the ranked search matches them.
-    """
-    terms: list[str] = []
-    params: list[object] = []
-    if view.query is not None:
-        table = "titles_fts" if view.titles else "articles_fts"
-        sql, values = (view.query.filters_where if ranked else view.query.where)(table)
-        terms.append(sql)
-        params.extend(values)
-    if view.section is not None:
-        terms.append("a.section = ?")
-        params.append(view.section)
-    if view.source_id is not None:
-        terms.append("a.source_id = ?")
-        params.append(view.source_id)
-    if view.unread:
-        terms.append("a.read = 0")
-    if view.starred:
-        terms.append("a.starred = 1")
-    return " AND ".join(terms) or "1", tuple(params)
 
 
 class Store:
@@ -210,7 +60,7 @@ class Store:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate(conn)
+            migrate(conn)
         except sqlite3.DatabaseError as error:
             conn.close()
             raise LibraryError(
@@ -218,31 +68,6 @@ class Store:
             ) from None
         self._local.conn = conn
         return conn
-
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
-        """Bring the schema up to date, one migration per transaction.
-
-        The version is read again under the write lock: another tui-news opening the same
-        library at the same moment may have migrated it meanwhile.
-        """
-        while True:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise sqlite3.DatabaseError(
-                    f"it was written by a newer tui-news (schema {version})"
-                )
-            if version == len(MIGRATIONS):
-                return
-            with _transaction(conn):
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                if version == 0 and tables:
-                    raise sqlite3.DatabaseError("it is an SQLite file but not a tui-news library")
-                if version < len(MIGRATIONS):
-                    for statement in _statements(MIGRATIONS[version]):
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {version + 1}")
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -271,11 +96,11 @@ class Store:
             yield conn
             return
         try:
-            with _transaction(conn):
+            with transaction(conn):
                 self._local.index_after = None
                 yield conn
                 if self._local.index_after is not None:
-                    _reindex(conn, "id > ?", (self._local.index_after,))
+                    fts.reindex(conn, "id > ?", (self._local.index_after,))
         except sqlite3.OperationalError as error:
             raise LibraryError(
                 f"the library {self.path} could not be saved ({_why(error)}); "
@@ -311,12 +136,14 @@ class Store:
 
     def sources(self) -> list[Source]:
         """Every source with its article and unread counts, in the order they were added."""
-        rows = self.conn.execute(f"{_SOURCE} GROUP BY s.id ORDER BY s.id").fetchall()
+        rows = self.conn.execute(f"{sql.SOURCE} GROUP BY s.id ORDER BY s.id").fetchall()
         return [Source(*row) for row in rows]
 
     def source(self, source_id: int) -> Source | None:
         """One source by id."""
-        row = self.conn.execute(f"{_SOURCE} WHERE s.id = ? GROUP BY s.id", (source_id,)).fetchone()
+        row = self.conn.execute(
+            f"{sql.SOURCE} WHERE s.id = ? GROUP BY s.id", (source_id,)
+        ).fetchone()
         return Source(*row) if row else None
 
     def add_source(self, kind: str, location: str, name: str, section: str | None) -> Source:
@@ -337,7 +164,7 @@ class Store:
     def remove_source(self, source_id: int) -> None:
         """Remove a source with its articles and problems."""
         with self.transaction() as conn:
-            _reindex(conn, "source_id = ?", (source_id,), remove=True)
+            fts.reindex(conn, "source_id = ?", (source_id,), remove=True)
             conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
 
     def set_source_error(self, source_id: int, reason: str) -> None:
@@ -378,7 +205,7 @@ class Store:
     def failures(self) -> dict[int, tuple[str, str]]:
         """Sources whose last refresh failed: id -> (name, reason)."""
         rows = self.conn.execute(
-            f"SELECT s.id, {_NAME}, s.last_error FROM sources s WHERE s.last_error IS NOT NULL"
+            f"SELECT s.id, {sql.NAME}, s.last_error FROM sources s WHERE s.last_error IS NOT NULL"
         )
         return {sid: (name, error) for sid, name, error in rows}
 
@@ -435,14 +262,14 @@ class Store:
                 else:
                     inserts.append((*values[:5], now, *values[5:], source_id, item.key, now))
             updated = [row[-1] for row in updates]
-            _unindex(conn, updated)
+            fts.unindex(conn, updated)
             conn.executemany(
                 "UPDATE articles SET section = ?, title = ?, author = ?, link = ?, "
                 "published = coalesce(?, published), body = ?, fingerprint = ?, content = ?, "
                 "enclosures = ?, full_text_at = NULL WHERE id = ?",
                 updates,
             )
-            _index(conn, updated)
+            fts.index(conn, updated)
             if inserts and self._local.index_after is None:  # indexed at commit
                 newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
                 self._local.index_after = newest[0]
@@ -455,7 +282,7 @@ class Store:
             report.added, report.updated = len(inserts), len(updates)
             if present is not None:
                 gone = [existing[k][0] for k in existing.keys() - present]
-                _unindex(conn, gone)
+                fts.unindex(conn, gone)
                 conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone))
                 report.removed = len(gone)
             if problems is not None:
@@ -480,12 +307,12 @@ class Store:
         with self.transaction() as conn:
             rows = conn.execute(
                 "SELECT id, key FROM (SELECT a.id, a.key, a.read, a.starred FROM articles a "
-                f"WHERE a.source_id = ? {_ORDER} LIMIT -1 OFFSET ?) "
+                f"WHERE a.source_id = ? {sql.ORDER} LIMIT -1 OFFSET ?) "
                 "WHERE read = 1 AND starred = 0",
                 (source_id, keep),
             )
             gone = [article_id for article_id, key in rows if key not in present]
-            _unindex(conn, gone)
+            fts.unindex(conn, gone)
             conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone))
         return len(gone)
 
@@ -509,12 +336,12 @@ class Store:
     def problems(self) -> list[Problem]:
         """Everything the last refresh of each source could not read."""
         rows = self.conn.execute(
-            f"SELECT p.location, p.reason, {_NAME} FROM problems p "
+            f"SELECT p.location, p.reason, {sql.NAME} FROM problems p "
             "JOIN sources s ON s.id = p.source_id ORDER BY p.id"
         )
         problems = [Problem(location, reason, name) for location, reason, name in rows]
         failed = self.conn.execute(
-            f"SELECT s.location, s.last_error, {_NAME} FROM sources s "
+            f"SELECT s.location, s.last_error, {sql.NAME} FROM sources s "
             "WHERE s.last_error IS NOT NULL"
         )
         return [Problem(loc, err, name) for loc, err, name in failed] + problems
@@ -525,10 +352,10 @@ class Store:
         """Ids of a view's articles: newest first, or best first for a ranked search."""
         cursor = self.conn.cursor()
         cursor.row_factory = _first_column  # about twice as fast as unpacking tuples
-        sql, params = _select_ids(view)
+        query, params = sql.select_ids(view)
         if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return array("q", cursor.execute(sql, params).fetchall())
+            query += f" LIMIT {int(limit)}"
+        return array("q", cursor.execute(query, params).fetchall())
 
     def quick_view_ids(
         self, view: View, seconds: float, limit: int | None = None
@@ -547,7 +374,7 @@ class Store:
 
     def count(self, view: View) -> int:
         """How many articles a view holds."""
-        where, params = _where(view)
+        where, params = sql.view_where(view)
         return self.conn.execute(
             f"SELECT count(*) FROM articles a WHERE {where}", params
         ).fetchone()[0]
@@ -555,8 +382,8 @@ class Store:
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
         found: dict[int, Headline] = {}
-        for marks, chunk in _id_chunks(ids):
-            for row in self.conn.execute(f"{_HEADLINE} WHERE a.id IN ({marks})", chunk):
+        for marks, chunk in id_chunks(ids):
+            for row in self.conn.execute(f"{sql.HEADLINE} WHERE a.id IN ({marks})", chunk):
                 found[row[0]] = Headline(
                     row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6])
                 )
@@ -564,22 +391,22 @@ class Store:
 
     def article(self, article_id: int) -> Article | None:
         """One article with its body, or ``None`` if it is gone."""
-        row = self.conn.execute(f"{_ARTICLE} WHERE a.id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(f"{sql.ARTICLE} WHERE a.id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 
     def articles(self, view: View, limit: int | None = None) -> list[Article]:
         """A view's articles with their bodies, in the view's order."""
         ids = self.view_ids(view, limit)
         found: dict[int, Article] = {}
-        for marks, chunk in _id_chunks(ids):
-            for row in self.conn.execute(f"{_ARTICLE} WHERE a.id IN ({marks})", chunk):
+        for marks, chunk in id_chunks(ids):
+            for row in self.conn.execute(f"{sql.ARTICLE} WHERE a.id IN ({marks})", chunk):
                 found[row[0]] = _article(row)
         return [found[i] for i in ids if i in found]
 
     def unread_among(self, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` are unread."""
         found: set[int] = set()
-        for marks, chunk in _id_chunks(ids):
+        for marks, chunk in id_chunks(ids):
             rows = self.conn.execute(
                 f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk
             )
@@ -596,18 +423,18 @@ class Store:
     def set_full_text(self, article_id: int, html: str) -> None:
         """Keep an article's full text (HTML from its web page) in place of its summary."""
         with self.transaction() as conn:
-            _unindex(conn, [article_id])
+            fts.unindex(conn, [article_id])
             conn.execute(
                 "UPDATE articles SET content = ?, body = ?, full_text_at = ? WHERE id = ?",
                 (html, strip_tags(html), time.time(), article_id),
             )
-            _index(conn, [article_id])
+            fts.index(conn, [article_id])
 
     def wanting_full_text(self, source_id: int, limit: int) -> list[tuple[int, str]]:
         """A source's newest articles with a link and no full text yet: (id, link)."""
         return self.conn.execute(
             "SELECT a.id, a.link FROM articles a WHERE a.source_id = ? "
-            f"AND a.full_text_at IS NULL AND a.link IS NOT NULL {_ORDER} LIMIT ?",
+            f"AND a.full_text_at IS NULL AND a.link IS NOT NULL {sql.ORDER} LIMIT ?",
             (source_id, limit),
         ).fetchall()
 
@@ -618,7 +445,7 @@ class Store:
 
     def mark_view_read(self, view: View) -> int:
         """Mark every article of a view read; return how many changed."""
-        where, params = _where(view)
+        where, params = sql.view_where(view)
         with self.transaction() as conn:
             cursor = conn.execute(
                 f"UPDATE articles AS a SET read = 1 WHERE a.read = 0 AND {where}", params
@@ -652,7 +479,7 @@ class Store:
         sources = {
             row[0]: row[1:]
             for row in self.conn.execute(
-                f"SELECT s.id, {_NAME}, s.section, s.last_error FROM sources s"
+                f"SELECT s.id, {sql.NAME}, s.section, s.last_error FROM sources s"
             )
         }
         rows = self.conn.execute(
@@ -680,61 +507,6 @@ class Store:
         return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
 
 
-def _select_ids(view: View) -> tuple[str, tuple[object, ...]]:
-    """The SQL that lists a view's ids in its order, with its parameters."""
-    match = view.query.match() if view.query is not None else None
-    if not (view.ranked and match):
-        where, params = _where(view)
-        # Titles matching a query: their filters and order read from a covering index (the
-        # rows themselves are 2-3 times slower to reach); a feed: its own articles by date.
-        index = ""
-        if match:
-            index = "INDEXED BY articles_rank"
-        elif view.source_id is not None:
-            index = "INDEXED BY articles_by_source"
-        return f"SELECT a.id FROM articles a {index} WHERE {where} {_ORDER}", params
-    where, params = _where(view, ranked=True)
-    sql = (
-        f"SELECT id FROM (SELECT a.id AS id, {_RANK} AS score FROM articles_fts "
-        "JOIN articles a INDEXED BY articles_rank ON a.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ? AND {where} "
-        f"ORDER BY articles_fts.rowid DESC LIMIT {RANK_CANDIDATES}) ORDER BY score, id DESC"
-    )
-    return sql, (time.time(), match, *params)
-
-
-# The search indexes and the article columns each holds.
-_INDEXES = (("articles_fts", "title, body"), ("titles_fts", "title"))
-
-
-def _reindex(
-    conn: sqlite3.Connection, where: str, params: Sequence[object], remove: bool = False
-) -> None:
-    """Add the articles matching ``where`` to the search indexes (after their rows are
-    written), or with ``remove`` take them out (before their rows change or go).
-
-    The indexes are kept in step here, in bulk, rather than by triggers: FTS5 behind a
-    trigger indexed a refresh six times slower.
-    """
-    for table, columns in _INDEXES:
-        into, values = f"{table} (rowid, {columns})", f"id, {columns}"
-        if remove:  # external-content FTS5 deletes by being given the old text
-            into, values = f"{table} ({table}, rowid, {columns})", f"'delete', {values}"
-        conn.execute(f"INSERT INTO {into} SELECT {values} FROM articles WHERE {where}", params)
-
-
-def _index(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
-    """Add articles to the search indexes; run after their rows are written."""
-    for marks, chunk in _id_chunks(ids):
-        _reindex(conn, f"id IN ({marks})", chunk)
-
-
-def _unindex(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
-    """Take articles out of the search indexes; run before their rows change or go."""
-    for marks, chunk in _id_chunks(ids):
-        _reindex(conn, f"id IN ({marks})", chunk, remove=True)
-
-
 def _enclosures_json(enclosures: Sequence[Enclosure]) -> str | None:
     if not enclosures:
         return None
@@ -752,14 +524,6 @@ def _enclosures(stored: str | None) -> tuple[Enclosure, ...]:
 
 def _fold(text: str | None) -> str:
     return fold(text) if text else ""
-
-
-def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[str, list[int]]]:
-    """``ids`` in chunks small enough for one ``IN (...)``, each with its ``?`` marks."""
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        yield ",".join("?" * len(chunk)), chunk
 
 
 def _first_column(_cursor: sqlite3.Cursor, row: tuple) -> object:
@@ -786,32 +550,6 @@ def _article(row: tuple) -> Article:
         full_text_at=row[15],
         enclosures=_enclosures(row[16]),
     )
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    if conn.in_transaction:
-        yield conn
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled back already (e.g. a full disk)
-            conn.execute("ROLLBACK")
-        raise
-
-
-def _statements(script: str) -> Iterator[str]:
-    """The statements of an SQL script, one by one (``executescript`` would commit first)."""
-    statement = ""
-    for part in script.split(";"):
-        statement += part + ";"
-        if sqlite3.complete_statement(statement):
-            if statement.strip(" \n;"):
-                yield statement
-            statement = ""
 
 
 def _why(error: sqlite3.OperationalError) -> str:

@@ -1,0 +1,11 @@
+"""The library: one SQLite file holding sources, articles and their state.
+
+``schema`` (migrations, opening a connection), ``sql`` (the SQL that reads it), ``fts`` (the
+full-text indexes' upkeep) and ``store`` (the API, rows read into models).
+"""
+
+from tui_news.core.errors import LibraryError
+from tui_news.core.library.sql import RANK_CANDIDATES
+from tui_news.core.library.store import Store
+
+__all__ = ["RANK_CANDIDATES", "LibraryError", "Store"]
