@@ -1,9 +1,9 @@
 """Child process of ``bench/feeds.py --breakdown``: where a first refresh spends its time.
 
-    python bench/_feeds_stages.py BASE_URL WORK_DIR NAME [NAME ...]
+    python bench/_feeds_stages.py WORK_DIR URL [URL ...]
 
-Runs the stages of tui-news's feed refresh one at a time, in this process, over the feeds
-``BASE_URL/NAME``: fetching every body (httpx, the app's client and limits), checking that
+Runs the stages of tui-news's feed refresh one at a time, in this process, over the feeds at
+the ``URL``s: fetching every body (httpx, the app's client and limits), checking that
 each is well-formed XML (lxml), parsing (``parse_feed`` as a whole, then fastfeedparser alone
 and HTML-to-text alone), and storing (``Store.apply``) into a fresh library in ``WORK_DIR``.
 Then it runs the real ``refresh_feeds`` on another fresh library with a 5 ms ticker on the
@@ -57,12 +57,11 @@ async def with_ticker(coroutine: object, every: float = 0.005) -> tuple[object, 
     return result, late
 
 
-def main(base: str, work: Path, names: list[str]) -> dict[str, object]:
+def main(work: Path, urls: list[str]) -> dict[str, object]:
     import fastfeedparser
     from lxml import etree
 
     out: dict[str, object] = {}
-    urls = [f"{base}/{name}" for name in names]
     settings = FetchSettings()
     out["connections"] = settings.connections
 
@@ -127,4 +126,4 @@ def main(base: str, work: Path, names: list[str]) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], Path(sys.argv[2]), sys.argv[3:])))
+    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2:])))

@@ -16,8 +16,10 @@ if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start
 # Characters that must never reach the terminal: C0/C1 controls (ESC, BEL, ...), DEL, and
 # the bidirectional overrides that can disguise text. Newline is kept; tab becomes a space.
 _UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069"
+    r"\ud800-\udfff]"  # lone surrogates (from JSON's "\ud800"): no UTF-8 can hold them
 )
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Whole terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL", DCS, C1 CSI), so
 # no "[31m" or "]0;title" is left behind once the escape character itself is gone.
 _ESCAPES = re.compile(
@@ -93,6 +95,11 @@ def _cap_marks(match: re.Match[str]) -> str:
         if row <= MAX_MARKS:
             kept.append(char)
     return "".join(kept)
+
+
+def no_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which SQLite and UTF-8 refuse) replaced by U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def one_line(text: str | None) -> str:

@@ -17,7 +17,22 @@ from urllib.parse import urljoin
 
 from tui_news.core.dates import to_timestamp
 from tui_news.core.models import Enclosure, Parsed
-from tui_news.core.text import clean, one_line, paragraphs, safe_link, strip_tags
+from tui_news.core.sources.feed_fields import (
+    atom_author,
+    atom_link,
+    construct,
+    dated,
+    detail_kind,
+    is_web,
+    local_name,
+    markup,
+    person,
+    read_text,
+    rss_author,
+    rss_link,
+    tree_items,
+)
+from tui_news.core.text import clean, no_surrogates, one_line, paragraphs, safe_link, strip_tags
 
 
 class FeedError(Exception):
@@ -36,17 +51,21 @@ class Feed:
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I | re.S)
-# An element that dates an item, in RSS (with Dublin Core) or Atom.
-_DATE_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(?:pubDate|date|published|updated|modified|issued)\b")
+_CHANNEL = re.compile(rb"<(?:[\w.-]+:)?channel\b", re.I)
+ENTITY_BOMB = "refused: the document declares XML entities (a possible entity bomb)"
+NO_CHANNEL = "not a feed: an <rss> document without a <channel>"
 
 
-def parse_feed(data: bytes, url: str) -> Feed:
-    """Parse a feed document fetched from ``url`` (used to resolve relative links)."""
+def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
+    """Parse a feed document fetched from ``url`` (used to resolve relative links).
+
+    Well-formed XML takes the fast path unless the fast parser's answer cannot be trusted
+    (see :func:`_parse_fast`); entity declarations are refused wherever they stand.
+    ``careful`` sends every XML document through feedparser (the tests compare the paths).
+    """
     head = data[:4096]
     if not data.strip():
         raise FeedError("empty response, not a feed")
-    if _ENTITY_DECL.search(head):
-        raise FeedError("refused: the document declares XML entities (a possible entity bomb)")
     if data.lstrip()[:1] in (b"{", b"["):
         return _parse_json_feed(data, url)
     if _HTML_START.match(head):
@@ -57,15 +76,27 @@ def parse_feed(data: bytes, url: str) -> Feed:
 
     strict = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        etree.fromstring(data, strict)
+        root = etree.fromstring(data, strict, base_url=url)
     except etree.XMLSyntaxError:
+        if _ENTITY_DECL.search(data):  # never let a forgiving parser expand them
+            raise FeedError(ENTITY_BOMB) from None
+        return _parse_loose(data, url, malformed=True)
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+        raise FeedError(ENTITY_BOMB)
+    kind, channel, elements = tree_items(root)
+    if kind == "rss" and channel is None:
+        raise FeedError(NO_CHANNEL)
+    if (
+        careful or not kind or b"xml:base" in data
+    ):  # fastfeedparser ignores xml:base; feedparser uses it
         return _parse_loose(data, url)
-    if b"xml:base" in data:  # fastfeedparser ignores xml:base; feedparser resolves with it
-        return _parse_loose(data, url)
-    return _parse_fast(data, url)
+    return _parse_fast(data, url, kind, channel, elements)
 
 
-def _parse_fast(data: bytes, url: str) -> Feed:
+def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[Any]) -> Feed:
+    """fastfeedparser's entries, their titles, links, authors (and lost bodies) read from the
+    tree; feedparser instead when fastfeedparser fails or does not find every item."""
     import fastfeedparser
 
     try:
@@ -73,30 +104,71 @@ def _parse_fast(data: bytes, url: str) -> Feed:
     except Exception:  # any failure of the fast path means: try the careful one
         return _parse_loose(data, url)
     entries = result.get("entries", [])
-    if not _DATE_ELEMENT.search(data):
-        # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd of
-        # this month. Without a single date element, no item has a date.
-        for entry in entries:
+    if len(entries) != len(elements):  # an item lost (RSS 0.90, say): the careful path
+        return _parse_loose(data, url)
+    atom = kind == "atom"
+    inherited = atom_author(channel) if atom else None
+    for entry, element in zip(entries, elements, strict=True):
+        if not dated(element):
+            # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd
+            # of this month. An item without a date element has no date.
             entry.pop("published", None)
             entry.pop("updated", None)
-    return _from_entries(result.get("feed", {}), entries, url, "fastfeedparser")
+        title = next((e for e in element if local_name(e) == "title"), None)
+        entry["title"] = None if title is None else construct(title, kind)
+        entry["link"] = (atom_link if atom else rss_link)(element, url)
+        entry["author"] = (atom_author(element) or inherited) if atom else rss_author(element)
+        if not (entry.get("content") or entry.get("description") or entry.get("summary")):
+            body = next((e for e in element if local_name(e) in ("content", "summary")), None)
+            if body is not None:
+                entry["content"] = [{"value": markup(body), "type": "text/html"}]
+    info = result.get("feed", {})
+    title = next((e for e in channel if local_name(e) == "title"), None)
+    info["title"] = "" if title is None else construct(title, kind)
+    return _from_entries(info, entries, url, "fastfeedparser", titled=True)
 
 
-def _parse_loose(data: bytes, url: str) -> Feed:
+def _parse_loose(data: bytes, url: str, malformed: bool = False) -> Feed:
+    """feedparser's reading; ``malformed``: no XML tree has vouched for the document's shape."""
     import feedparser
 
-    result = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    if not result.get("version") and not result.entries:
+    based = b"xml:base" in data  # relative links in content: against xml:base, as feedparser
+    result = feedparser.parse(
+        data,
+        sanitize_html=False,
+        resolve_relative_uris=based,
+        response_headers={"content-location": url} if based else None,
+    )
+    version = str(result.get("version") or "")
+    if not version and not result.entries:
         problem = result.get("bozo_exception")
         detail = f": {one_line(str(problem))}" if problem else ""
         raise FeedError(f"not a feed (malformed XML{detail})")
-    return _from_entries(result.get("feed", {}), result.entries, url, "feedparser")
+    info = result.get("feed", {})
+    if malformed and version.startswith("rss") and not _CHANNEL.search(data):
+        raise FeedError(NO_CHANNEL)
+    for entry in result.entries:
+        if version.startswith("atom") and info.get("author"):
+            entry.setdefault("author", info["author"])  # Atom: the feed's author is theirs
+        if entry.get("guidislink") and not is_web(entry.get("link")):
+            entry["link"] = None  # an id that is no web address is not a page to open
+    return _from_entries(info, result.entries, url, "feedparser")
 
 
-def _from_entries(info: dict, entries: list[dict], url: str, parser: str) -> Feed:
-    """Articles from feedparser-shaped entries (both parsers give this shape)."""
+def _from_entries(
+    info: dict, entries: list[dict], url: str, parser: str, titled: bool = False
+) -> Feed:
+    """Articles from feedparser-shaped entries (both parsers give this shape).
+
+    ``titled``: titles are already plain text; else each is read by its ``title_detail``.
+    """
     site = _absolute(url, info.get("link"))
-    feed = Feed(plain_title(info.get("title")), safe_link(site), parser=parser)
+    feed_title = (
+        info.get("title")
+        if titled
+        else read_text(info.get("title"), detail_kind(info.get("title_detail")))
+    )
+    feed = Feed(one_line(feed_title), safe_link(site), parser=parser)
     for entry in entries:
         content = entry.get("content") or []
         body, kind = "", "text/html"
@@ -107,11 +179,14 @@ def _from_entries(info: dict, entries: list[dict], url: str, parser: str) -> Fee
             kind = (entry.get("summary_detail") or {}).get("type") or kind
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
         published = float(calendar.timegm(moment)) if moment else None
+        title = entry.get("title")
+        if not titled:
+            title = read_text(title, detail_kind(entry.get("title_detail")))
         feed.items.append(
             _item(
                 url,
                 entry_id=entry.get("id"),
-                title=entry.get("title"),
+                title=title,
                 link=entry.get("link"),
                 body=body,
                 plain=kind == "text/plain",
@@ -120,7 +195,30 @@ def _from_entries(info: dict, entries: list[dict], url: str, parser: str) -> Fee
                 enclosures=_entry_enclosures(url, entry),
             )
         )
+    feed.items = distinct(feed.items)
     return feed
+
+
+def distinct(items: list[Parsed]) -> list[Parsed]:
+    """Items with one key each: items that share an id (a guid) but differ in link or title
+    are different stories and keep apart (each key gets a digest of both); true repeats go."""
+    by_key: dict[str, list[Parsed]] = {}
+    for item in items:
+        by_key.setdefault(item.key, []).append(item)
+    if len(by_key) == len(items):
+        return items  # the common case: every key once
+    kept: list[Parsed] = []
+    for item in items:
+        group = by_key[item.key]
+        if len(group) == 1:
+            kept.append(item)
+            continue
+        if len({(other.link, other.title) for other in group}) > 1:
+            mark = hashlib.sha1(f"{item.link}\0{item.title}".encode()).hexdigest()[:12]
+            item.key = f"{item.key}#{mark}"
+        if all(item.key != other.key for other in kept):
+            kept.append(item)
+    return kept
 
 
 def _entry_enclosures(base: str, entry: Any) -> tuple[Enclosure, ...]:
@@ -161,12 +259,12 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
         raise FeedError("not a feed: the JSON Feed has no items list")
     site = _absolute(url, _text(document.get("home_page_url")))
     feed = Feed(one_line(_text(document.get("title"))), safe_link(site), parser="json")
+    inherited = _json_author(document)
     for entry in items:
         if not isinstance(entry, dict):
             continue
         html, text = _text(entry.get("content_html")), _text(entry.get("content_text"))
-        authors = entry.get("authors") or ([entry["author"]] if entry.get("author") else [])
-        author = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
+        attachments = entry.get("attachments")
         feed.items.append(
             _item(
                 url,
@@ -175,33 +273,49 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
                 link=_text(entry.get("url")) or _text(entry.get("external_url")),
                 body=html or text or _text(entry.get("summary")),
                 plain=not html,
-                published=to_timestamp(entry.get("date_published") or entry.get("date_modified")),
-                author=_text(author),
+                published=to_timestamp(
+                    _string(entry.get("date_published")) or _string(entry.get("date_modified"))
+                ),
+                author=_json_author(entry) or inherited,
                 enclosures=_enclosures(
                     url,
                     (
                         (a.get("url"), a.get("mime_type"), a.get("size_in_bytes"))
-                        for a in entry.get("attachments") or []
+                        for a in (attachments if isinstance(attachments, list) else ())
                         if isinstance(a, dict)
                     ),
                 ),
             )
         )
+    feed.items = distinct(feed.items)
     return feed
 
 
-_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+def _json_author(holder: dict) -> str | None:
+    """The first named author of a JSON Feed item or feed: ``authors`` (1.1), ``author`` (1.0).
+
+    A field of the wrong type counts as absent.
+    """
+    authors = holder.get("authors")
+    for author in [*(authors if isinstance(authors, list) else ()), holder.get("author")]:
+        name = _text(author.get("name")) if isinstance(author, dict) else ""
+        if name.strip():
+            return name
+    return None
 
 
-def plain_title(title: str | None) -> str:
-    """A title as one line of text: markup some feeds put in titles is removed."""
-    if title and _TAG.search(title):
-        return strip_tags(title)
-    return one_line(title)
+def _string(value: Any) -> str:
+    """A JSON string field (a date, say): anything else counts as absent."""
+    return _text(value) if isinstance(value, str) else ""
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else str(value) if isinstance(value, int | float) else ""
+    """A JSON value as a string: strings (lone surrogates replaced) and numbers; else ``""``."""
+    if isinstance(value, str):
+        return value if value.isascii() else no_surrogates(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 def _absolute(base: str, link: str | None) -> str | None:
@@ -215,21 +329,11 @@ def _absolute(base: str, link: str | None) -> str | None:
         return None
 
 
-_EMAIL_NAME = re.compile(r"^\S+@\S+\s+\((.+)\)$")
-
-
-def _person(author: str | None) -> str | None:
-    """An author as people write it: ``ed@example.org (Ed)`` becomes ``Ed``."""
-    name = one_line(author)
-    match = _EMAIL_NAME.match(name)
-    return (match.group(1).strip() if match else name) or None
-
-
 def _item(
     base: str,
     *,
     entry_id: str | None,
-    title: str | None,
+    title: str | None,  # already plain text
     link: str | None,
     body: str,
     plain: bool,
@@ -244,9 +348,11 @@ def _item(
     body is a quick plain text of it, for lists and search.
     """
     absolute = _absolute(base, link)
+    if not body.isascii():
+        body = no_surrogates(body)
     html = None if plain or "<" not in body else body
     text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
-    name = plain_title(title) or text[:80] or "(untitled)"
+    name = one_line(title) or text[:80] or "(untitled)"
     key = one_line(entry_id) or (absolute or "")
     attached = "".join(f"\0{e.url}" for e in enclosures)  # empty for most: digests stay
     digest = hashlib.sha1(f"{name}\0{body}\0{absolute}\0{published}{attached}".encode())
@@ -255,7 +361,7 @@ def _item(
         key=key or f"sha1:{digest}",
         title=name,
         body=text,
-        author=_person(author),
+        author=person(author),
         link=safe_link(absolute),
         published=published,
         fingerprint=digest,

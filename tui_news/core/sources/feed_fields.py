@@ -1,0 +1,235 @@
+"""Reading a feed's titles, links and authors as the specs say, from either parser's result.
+
+Both parser paths end here, so they read fields alike: a text construct by its declared type
+(Atom's ``text``/``html``/``xhtml``, Atom 0.3's ``mode``, and RSS's unspoken rule that a title
+is HTML only when it looks like HTML), links preferring http(s), authors without markup. For
+well-formed XML the fields are read from the lxml tree (:func:`tree_items`), which fastfeedparser
+gives no access to.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.entities import name2codepoint
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from tui_news.core.text import one_line
+
+ATOM = "http://www.w3.org/2005/Atom"
+ATOM03 = "http://purl.org/atom/ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+# HTML elements a title may carry (feedparser's rule: any other tag means it is plain text).
+_HTML_ELEMENTS = frozenset(
+    re.findall(
+        r"\w+",
+        "a abbr acronym address area article aside audio b bdi bdo big blockquote br button "
+        "caption center cite code col colgroup dd del details dfn dir div dl dt em fieldset "
+        "figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i img input ins kbd "
+        "label legend li main map mark menu meter nav ol optgroup option output p pre progress "
+        "q s samp section select small span strike strong sub summary sup table tbody td "
+        "textarea tfoot th thead time tr tt u ul var video wbr",
+    )
+)
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+_REFERENCE = re.compile(r"&#?\w+;")
+_TAG_NAMES = re.compile(r"</?(\w+)")
+_NAMED = re.compile(r"&(\w+);")
+_BREAK = re.compile(r"<(?:br|/?p|/?div|/?li|/?h\d)\b[^>]*>", re.I)
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def looks_like_html(text: str) -> bool:
+    """RSS's unspoken rule for a text element, as feedparser reads it.
+
+    HTML only with a closing tag or a character reference, every tag a known HTML element
+    and every named reference a known one; anything else (``a <i> b``, ``</example>``) is
+    plain text, shown as written.
+    """
+    if not (_CLOSE_TAG.search(text) or _REFERENCE.search(text)):
+        return False
+    if any(tag.lower() not in _HTML_ELEMENTS for tag in _TAG_NAMES.findall(text)):
+        return False
+    return all(name in name2codepoint for name in _NAMED.findall(text))
+
+
+def html_line(markup: str) -> str:
+    """One line of text from a bit of HTML: tags dropped in place (no spaces added at inline
+    tags, so ``₹<b>4,000</b>`` stays ``₹4,000``), references decoded."""
+    if "<" in markup:
+        markup = _ANY_TAG.sub("", _BREAK.sub(" ", _HIDDEN.sub(" ", markup)))
+    return one_line(html.unescape(markup)) if "&" in markup else one_line(markup)
+
+
+def read_text(value: str | None, kind: str) -> str:
+    """A text construct as one line, by its type: ``text``, ``html`` or ``xhtml`` (markup), or
+    ``rss`` (HTML only if it looks like HTML)."""
+    if not value:
+        return ""
+    if kind == "rss":
+        kind = "html" if looks_like_html(value) else "text"
+    return one_line(value) if kind == "text" else html_line(value)
+
+
+def detail_kind(detail: Any) -> str:
+    """The ``read_text`` kind of a feedparser ``*_detail`` (its type after its RSS rule)."""
+    kind = (detail or {}).get("type") or "text/plain"
+    return "text" if kind == "text/plain" else "html"
+
+
+def person(author: str | None) -> str | None:
+    """An author as people write it: markup removed, ``ed@example.org (Ed)`` becomes ``Ed``."""
+    if not author:
+        return None
+    name = html_line(author) if ("<" in author or "&" in author) else one_line(author)
+    if name.endswith(")") and "@" in name:  # "ed@x (Ed)" (RSS) or "Ed (ed@x)" (feedparser)
+        before, _, inside = name[:-1].partition(" (")
+        if inside and "@" in before and " " not in before:
+            name = inside.strip()
+        elif inside and "@" in inside and " " not in inside:
+            name = before.strip()
+    return name or None
+
+
+DATES = frozenset(("pubDate", "date", "published", "updated", "modified", "issued", "created"))
+
+
+def dated(item: etree._Element) -> bool:
+    """Whether an item has an element that dates it (RSS, Dublin Core, Atom)."""
+    return any(local_name(child) in DATES for child in item)
+
+
+def is_web(link: str | None) -> bool:
+    return bool(link) and link.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
+
+
+def local_name(element: Any) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def _namespace(element: Any) -> str:
+    tag = element.tag
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def tree_items(root: etree._Element) -> tuple[str, etree._Element | None, list[etree._Element]]:
+    """The kind (``rss``, ``atom``, ``""`` unknown), the channel and the items of a feed tree.
+
+    RSS 0.9x/2.0 (items in ``<channel>``), RSS 0.90/1.0 (items beside it under ``rdf:RDF``)
+    and Atom 0.3/1.0; any namespace the publisher chose for RSS's own elements.
+    """
+    name = local_name(root)
+    if name == "feed" and _namespace(root) in (ATOM, ATOM03):
+        return "atom", root, [e for e in root if local_name(e) == "entry"]
+    if name == "rss":
+        channel = next((e for e in root if local_name(e) == "channel"), None)
+        items = [] if channel is None else [e for e in channel if local_name(e) == "item"]
+        return "rss", channel, items
+    if name == "RDF":
+        channel = next((e for e in root if local_name(e) == "channel"), None)
+        items = [e for e in root if local_name(e) == "item"]
+        if channel is not None and not items:  # some put them inside the channel
+            items = [e for e in channel if local_name(e) == "item"]
+        return "rss", channel, items
+    return "", None, []
+
+
+def _children(element: etree._Element, name: str, namespaces: tuple[str, ...]) -> list[Any]:
+    return [e for e in element if local_name(e) == name and _namespace(e) in namespaces]
+
+
+_RSS_NS = ("", "http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/",
+           "http://backend.userland.com/rss2", "http://backend.userland.com/rss")  # fmt: skip
+_ATOM_NS = (ATOM, ATOM03)
+
+
+def construct(element: etree._Element, kind: str) -> str:
+    """A title-like element as one line of text, read by its declared type."""
+    if len(element):  # child elements: xhtml, Atom 0.3 mode="xml", or inline markup in RSS
+        return one_line(element.xpath("string()"))
+    text = element.text or ""
+    if kind == "atom":
+        declared = (element.get("type") or "text").lower()
+        mode = (element.get("mode") or "").lower()
+        html_type = declared in ("html", "text/html") or declared.endswith("xhtml+xml")
+        if html_type and (declared == "html" or mode == "escaped"):
+            return read_text(text, "html")
+        return read_text(text, "html" if declared == "xhtml" else "text")
+    return read_text(text, "rss")
+
+
+def markup(element: etree._Element) -> str:
+    """An element's content as a string of markup (inline XHTML serialised, text as is)."""
+    if not len(element):
+        return element.text or ""
+    inner: Any = element
+    if len(element) == 1 and local_name(element[0]) == "div" and not (element.text or "").strip():
+        inner = element[0]  # Atom's xhtml wrapper
+    parts = [html.escape(inner.text or "", quote=False)]
+    parts += [etree.tostring(child, encoding=str, with_tail=True) for child in inner]
+    return "".join(parts)
+
+
+def atom_author(element: etree._Element | None) -> str | None:
+    """The name of an Atom element's first author (``<author><name>``)."""
+    if element is None:
+        return None
+    for author in _children(element, "author", _ATOM_NS):
+        for name in _children(author, "name", _ATOM_NS):
+            if name.text and name.text.strip():
+                return name.text
+        if author.text and author.text.strip():
+            return author.text
+    return None
+
+
+def rss_author(item: etree._Element) -> str | None:
+    """An RSS item's author: ``<author>``, ``dc:creator`` or ``itunes:author``."""
+    for name, namespaces in (("author", _RSS_NS), ("creator", (DC,)), ("author", (ITUNES,))):
+        for element in _children(item, name, namespaces):
+            text = element.xpath("string()") if len(element) else element.text
+            if text and text.strip():
+                return text
+    return None
+
+
+def atom_link(entry: etree._Element, base: str) -> str | None:
+    """An Atom entry's page: its alternate links, an http(s) one first, made absolute."""
+    found = []
+    for link in _children(entry, "link", (*_ATOM_NS, ATOM)):
+        rel = (link.get("rel") or "alternate").strip().lower()
+        href = (link.get("href") or "").strip()
+        if rel == "alternate" and href:
+            found.append(_join(link.base or base, href))
+    return next((link for link in found if is_web(link)), found[0] if found else None)
+
+
+def rss_link(item: etree._Element, base: str) -> str | None:
+    """An RSS item's page: ``<link>``, else an ``atom:link``, else a permalink ``<guid>``."""
+    for link in _children(item, "link", _RSS_NS):
+        if link.text and link.text.strip():
+            return _join(base, link.text.strip())
+    found = atom_link(item, base)
+    if found:
+        return found
+    for guid in _children(item, "guid", _RSS_NS):
+        text = (guid.text or "").strip()
+        if (guid.get("isPermaLink") or "true").lower() != "false" and is_web(text):
+            return text
+    return None
+
+
+def _join(base: str, link: str) -> str | None:
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
