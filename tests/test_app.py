@@ -499,7 +499,7 @@ async def test_a_slow_search_finishes_in_a_thread(reader: Reader, news: Path) ->
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        app.store.quick_view_ids = lambda view, seconds, limit=None: None  # all slow
+        app.reader.quick_view_ids = lambda view, seconds, limit=None: None  # all slow
         await pilot.press("slash", *"water")
         await settle(app, pilot)
         assert [reader.store.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]

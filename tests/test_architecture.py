@@ -1,12 +1,16 @@
-"""The core stands alone: it never imports Textual or Rich, and the package ships its data."""
+"""The core stands alone (no Textual or Rich), the UI and CLI reach the library only through
+the Reader, and the package ships its data."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
 from importlib.resources import files
+from pathlib import Path
 
+import tui_news
 import tui_news.core
 
 
@@ -24,6 +28,44 @@ def test_core_never_imports_the_ui() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def _imports_and_attributes(path: Path) -> tuple[set[str], set[str]]:
+    """The modules a file imports (lazily too) and the attribute names it reads."""
+    tree = ast.parse(path.read_text(), str(path))
+    imported: set[str] = set()
+    attributes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+            imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Attribute):
+            attributes.add(node.attr)
+    return imported, attributes
+
+
+def test_ui_and_cli_reach_the_library_only_through_the_reader() -> None:
+    package = Path(tui_news.__file__).parent
+    modules = [*sorted((package / "ui").glob("*.py")), package / "cli.py"]
+    assert len(modules) >= 5
+    for path in modules:
+        imported, attributes = _imports_and_attributes(path)
+        library = ("tui_news.core.library", "tui_news.core.store")
+        forbidden = sorted(n for n in imported if n == "sqlite3" or n.startswith(library))
+        assert forbidden == [], f"{path.name} imports {forbidden}"
+        assert "store" not in attributes, f"{path.name} reaches past the reader to its store"
+
+
+def test_the_import_check_sees_lazy_imports_and_store_access(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f(reader):\n    import sqlite3\n    from tui_news.core import library\n"
+        "    return reader.store\n"
+    )
+    imported, attributes = _imports_and_attributes(sample)
+    assert {"sqlite3", "tui_news.core.library"} <= imported and "store" in attributes
 
 
 def test_styles_and_sample_library_ship_inside_the_package() -> None:

@@ -226,6 +226,6 @@ def test_the_first_run_reads_the_sample_even_without_refresh_on_start(
     data_dir.mkdir()
     (data_dir / "config.toml").write_text("refresh_on_start = false\n")
     opened: list[int] = []
-    monkeypatch.setattr(NewsApp, "run", lambda app: opened.append(app.store.count(View())))
+    monkeypatch.setattr(NewsApp, "run", lambda app: opened.append(app.reader.count(View())))
     assert cli.main(["--data-dir", str(data_dir)]) == 0
     assert opened == [len(list((Path(cli.__file__).parent / "sample").glob("*.txt")))]

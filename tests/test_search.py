@@ -344,3 +344,43 @@ def test_quick_view_ids_gives_up_past_its_time(reader: Reader, tmp_path: Path) -
     assert reader.store.quick_view_ids(view, 0.0) is None  # stopped, not an error
     assert len(reader.store.quick_view_ids(view, 5.0)) == 300
     assert len(reader.store.view_ids(view)) == 300  # the connection works as before
+
+
+def test_a_newer_query_interrupts_a_running_one_with_its_own_error(
+    reader: Reader, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import tui_news.core.library.store as store_module
+    from tui_news.core.errors import QueryInterrupted
+
+    started = threading.Event()
+    fold = store_module._fold
+
+    def slow_fold(text: str | None) -> str:  # each section name takes a while to compare
+        started.set()
+        time.sleep(0.2)
+        return fold(text)
+
+    monkeypatch.setattr(store_module, "_fold", slow_fold)  # a new thread's connection uses it
+    view = View(query=parse("section:sci"))
+    outcome: list[object] = []
+
+    def search() -> None:
+        try:
+            outcome.append(reader.view_ids(view, interruptible=True))
+        except QueryInterrupted as error:
+            outcome.append(error)
+        finally:
+            reader.close()  # this thread's connection
+
+    thread = threading.Thread(target=search)
+    thread.start()
+    assert started.wait(5)
+    reader.interrupt_reads()
+    thread.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], QueryInterrupted)
+    # Reads that were not running are untouched, and the next query runs to the end.
+    reader.interrupt_reads()
+    titles = [a.title for a in reader.articles(view)]
+    assert titles == ["Comet Seen Over Zurich"]

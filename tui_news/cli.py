@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from tui_news import __version__
-from tui_news.core.library import LibraryError
+from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import QueryError
@@ -243,7 +243,7 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
     view = View(section=args.section, unread=args.unread, starred=args.starred)
-    return _print_articles(reader.store.articles(view, limit=args.limit), args.json)
+    return _print_articles(reader.articles(view, limit=args.limit), args.json)
 
 
 def cmd_search(reader: Reader, args: argparse.Namespace) -> int:

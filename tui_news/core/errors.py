@@ -9,3 +9,10 @@ class UserError(Exception):
 
 class LibraryError(UserError):
     """The library file cannot be opened or used, or a request of it cannot be met."""
+
+
+class QueryInterrupted(Exception):
+    """A read of the library stopped early: by a newer query, or for taking too long.
+
+    Not an error for the user: whoever asked has stopped wanting the answer.
+    """

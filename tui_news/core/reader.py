@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from importlib.resources import files
@@ -12,13 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
-from tui_news.core.library import LibraryError, Store
+from tui_news.core.errors import LibraryError
+from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
+from tui_news.core.library import Store
 from tui_news.core.models import (
     Article,
+    Headline,
     Parsed,
     Problem,
     RefreshReport,
     SavedSearch,
+    SectionCount,
     Source,
     View,
 )
@@ -182,6 +187,81 @@ class Reader:
             self.store.add_source("folder", str(sample_folder()), "Sample library", None)
         return True
 
+    def source(self, source_id: int) -> Source | None:
+        """One source by id, with its counts (``None`` once removed)."""
+        return self.store.source(source_id)
+
+    def has_sources(self) -> bool:
+        """True if the library has at least one source."""
+        return self.store.has_sources()
+
+    def remove_source(self, source_id: int) -> None:
+        """Unsubscribe from a source by id and drop its articles."""
+        self.store.remove_source(source_id)
+
+    def failures(self) -> dict[int, tuple[str, str]]:
+        """Sources whose last refresh failed: id -> (name, reason)."""
+        return self.store.failures()
+
+    def problems(self) -> list[Problem]:
+        """Sources that failed and what the last refresh of each could not read."""
+        return self.store.problems()
+
+    def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
+        """Sections with their sources' counts, and totals for All, Unread and Starred."""
+        return self.store.section_counts()
+
+    # --- articles and their marks ---------------------------------------------------------
+
+    def view_ids(
+        self, view: View, limit: int | None = None, *, interruptible: bool = False
+    ) -> array[int]:
+        """Ids of a view's articles in its order; with ``interruptible``,
+        :meth:`interrupt_reads` stops it with :class:`~tui_news.core.errors.QueryInterrupted`."""
+        return self.store.view_ids(view, limit, interruptible=interruptible)
+
+    def quick_view_ids(
+        self, view: View, seconds: float, limit: int | None = None
+    ) -> array[int] | None:
+        """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds``."""
+        return self.store.quick_view_ids(view, seconds, limit)
+
+    def interrupt_reads(self) -> None:
+        """Stop the interruptible reads running now (a newer query makes them moot)."""
+        self.store.interrupt()
+
+    def count(self, view: View) -> int:
+        """How many articles a view holds."""
+        return self.store.count(view)
+
+    def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
+        """Headline rows for ``ids``, by id."""
+        return self.store.headlines(ids)
+
+    def article(self, article_id: int) -> Article | None:
+        """One article with its body, or ``None`` if it is gone."""
+        return self.store.article(article_id)
+
+    def articles(self, view: View, limit: int | None = None) -> list[Article]:
+        """A view's articles with their bodies, in the view's order."""
+        return self.store.articles(view, limit)
+
+    def unread_among(self, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` are unread."""
+        return self.store.unread_among(ids)
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        """Mark articles read or unread."""
+        self.store.set_read(ids, read)
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        """Star or unstar an article."""
+        self.store.set_starred(article_id, starred)
+
+    def mark_view_read(self, view: View) -> int:
+        """Mark every article of a view read; return how many changed."""
+        return self.store.mark_view_read(view)
+
     # --- searching ------------------------------------------------------------------------
 
     def search(self, text: str, limit: int | None = None) -> list[Article]:
@@ -208,6 +288,10 @@ class Reader:
         """Keep a query as a saved search; returns the view that shows it."""
         parse(text)  # refuse what cannot be read, with its hint
         return saved_view(self.store.save_search(name, text.strip()), name, text)
+
+    def remove_search(self, search_id: int) -> None:
+        """Forget a saved search."""
+        self.store.remove_search(search_id)
 
     # --- full articles --------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from array import array
 from collections.abc import Iterable, Iterator
@@ -22,9 +21,9 @@ from textual.widgets import Footer, Input, Tree
 from textual.worker import Worker, WorkerState
 
 from tui_news.core.config import save_theme
-from tui_news.core.library import RANK_CANDIDATES, LibraryError
+from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.models import Article, RefreshReport, SectionCount, View
-from tui_news.core.reader import Reader, search_view
+from tui_news.core.reader import RANK_CANDIDATES, Reader, search_view
 from tui_news.core.search import Query, QueryError, parse
 from tui_news.core.text import browser_command, safe_link
 from tui_news.ui.article import ArticleView
@@ -134,7 +133,6 @@ class NewsApp(App[None]):
     def __init__(self, reader: Reader) -> None:
         super().__init__()
         self.reader = reader
-        self.store = reader.store
         self.view: View = ALL
         self._saved_theme = reader.config.theme
         self._sections: list[SectionCount] = []
@@ -142,7 +140,6 @@ class NewsApp(App[None]):
         self._view_whole = True  # False while a large view shows only its first rows
         self._listed = ALL  # the view whose articles the headline list holds
         self._listing = 0  # counts listings of views: a thread's late answer is dropped
-        self._search_conn: sqlite3.Connection | None = None
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -152,7 +149,7 @@ class NewsApp(App[None]):
             with Reading(id="reading"):
                 with Vertical(id="list-pane"):
                     yield SearchBar(id="search")
-                    yield HeadlineList(self.store, id="headlines")
+                    yield HeadlineList(self.reader, id="headlines")
                 yield ArticleView(id="article")
         yield Footer(compact=True)
 
@@ -237,7 +234,7 @@ class NewsApp(App[None]):
 
     def _first_rows(self, view: View) -> tuple[array[int], bool]:
         """A view's first FIRST_ROWS ids, and whether they are all of it."""
-        ids = self.store.view_ids(view, limit=FIRST_ROWS)
+        ids = self.reader.view_ids(view, limit=FIRST_ROWS)
         return ids, len(ids) < FIRST_ROWS
 
     def load_view(self, view: View, keep: int | None = None, first: bool = True) -> None:
@@ -254,13 +251,13 @@ class NewsApp(App[None]):
             self.post_message(ViewLoaded(view, ids, keep, whole=whole, listing=listing))
             if whole:
                 return
-        self.post_message(ViewLoaded(view, self.store.view_ids(view), keep, listing=listing))
+        self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep, listing=listing))
 
     def _list_whole_now(self) -> None:
         """List all of a view that is still listing, at once (``n`` must see every row)."""
         if not self._view_whole:
             self._listing += 1  # the thread's list, when it comes, is not needed
-            ids = self.store.view_ids(self.view)
+            ids = self.reader.view_ids(self.view)
             self._apply_view(self.view, ids, self.headlines.current_id, True)
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
@@ -280,7 +277,7 @@ class NewsApp(App[None]):
         self._view_whole = whole
         if view.query is not None:
             empty = "Nothing matches."
-        elif view == ALL and not ids and not self.store.has_sources():
+        elif view == ALL and not ids and not self.reader.has_sources():
             empty = "No sources yet: press a to add a feed or a folder"
         else:
             empty = "No articles here."
@@ -301,9 +298,8 @@ class NewsApp(App[None]):
         if (title := Content(title)).markup != self.list_pane.border_title:
             self.list_pane.border_title = title  # Content: names are shown, never read as markup
         ids = set(self._view_source_ids())
-        failing = [
-            f"{name}: {error}" for sid, (name, error) in self.store.failures().items() if sid in ids
-        ]
+        failures = self.reader.failures()
+        failing = [f"{name}: {error}" for sid, (name, error) in failures.items() if sid in ids]
         if len(failing) > 1:
             subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
@@ -358,14 +354,14 @@ class NewsApp(App[None]):
 
     def open_article(self, article_id: int) -> Article | None:
         """Show an article and mark it read."""
-        article = self.store.article(article_id)
+        article = self.reader.article(article_id)
         if article is None:
             self.notify("That article is gone; refreshing the list.", severity="warning")
             self.show_view(self.view)
             return None
         if not article.read:
             with self.saving():
-                self.store.set_read([article.id], True)
+                self.reader.set_read([article.id], True)
                 article.read = True
                 self.headlines.update_row(article.id, read=True)
                 self.load_counts()
@@ -380,9 +376,9 @@ class NewsApp(App[None]):
         if shown is not None and (
             self.focused is self.article_view or self.headlines.current_id == shown.id
         ):
-            return self.store.article(shown.id)
+            return self.reader.article(shown.id)
         current = self.headlines.current_id
-        return self.store.article(current) if current is not None else None
+        return self.reader.article(current) if current is not None else None
 
     # --- actions --------------------------------------------------------------------------
 
@@ -426,8 +422,7 @@ class NewsApp(App[None]):
         """Show a query's results: at once when they take a few ms, else from a thread."""
         search = self._search
         assert search is not None
-        if self._search_conn is not None:
-            self._search_conn.interrupt()  # the query for the previous keystroke is moot
+        self.reader.interrupt_reads()  # the query for the previous keystroke is moot
         try:
             query = parse(text, live=True)
         except QueryError as error:
@@ -437,7 +432,7 @@ class NewsApp(App[None]):
         # A ranked search scores all its candidates whatever it lists: its best rows first,
         # then all of them from the thread.
         first, seconds = (FIRST_ROWS, QUICK_RANKED_SECONDS) if view.ranked else (None, None)
-        ids = self.store.quick_view_ids(view, seconds or QUICK_SEARCH_SECONDS, first)
+        ids = self.reader.quick_view_ids(view, seconds or QUICK_SEARCH_SECONDS, first)
         if ids is not None:  # drawn in the same frame as the typed key
             whole = first is None or len(ids) < first
             self.on_search_done(SearchDone(text, view, ids, whole=whole))
@@ -450,16 +445,10 @@ class NewsApp(App[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(self, text: str, view: View) -> None:
         """Read a slow query's results in a thread; a newer keystroke interrupts it."""
-        conn = self._search_conn = self.store.conn
         try:
-            ids = self.store.view_ids(view)
-        except sqlite3.OperationalError as error:
-            if "interrupt" in str(error):
-                return
-            raise
-        finally:
-            if self._search_conn is conn:
-                self._search_conn = None
+            ids = self.reader.view_ids(view, interruptible=True)
+        except QueryInterrupted:
+            return
         self.post_message(SearchDone(text, view, ids))
 
     def on_search_done(self, message: SearchDone) -> None:
@@ -519,7 +508,7 @@ class NewsApp(App[None]):
             self.notify("Type a query first, then save it.", severity="warning")
             return
         source_id = self._search.base.source_id
-        source = self.store.source(source_id) if source_id is not None else None
+        source = self.reader.source(source_id) if source_id is not None else None
         scope = _scope_filters(self._search, source.name if source else None)
         text = " ".join(filter(None, [scope, query.saved_text()]))
 
@@ -563,7 +552,7 @@ class NewsApp(App[None]):
             positions = [
                 (start + direction * s) % count for s in range(step, min(step + chunk, count + 1))
             ]
-            unread = self.store.unread_among([ids[p] for p in positions])
+            unread = self.reader.unread_among([ids[p] for p in positions])
             for position in positions:
                 if ids[position] in unread and ids[position] != exclude:
                     return position
@@ -576,7 +565,7 @@ class NewsApp(App[None]):
         if article is None:
             return
         with self.saving():
-            self.store.set_read([article.id], not article.read)
+            self.reader.set_read([article.id], not article.read)
             self.headlines.update_row(article.id, read=not article.read)
             self.load_counts()
 
@@ -585,14 +574,14 @@ class NewsApp(App[None]):
         if article is None:
             return
         with self.saving():
-            self.store.set_starred(article.id, not article.starred)
+            self.reader.set_starred(article.id, not article.starred)
             self.headlines.update_row(article.id, starred=not article.starred)
             self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
             self.load_counts()
 
     def action_mark_all_read(self) -> None:
         """Mark every article here read; asks first when that is more than a screenful."""
-        unread = self.store.count(replace(self.view, unread=True))
+        unread = self.reader.count(replace(self.view, unread=True))
         if unread <= ASK_BEFORE_MARKING:
             self._mark_all_read()
             return
@@ -603,7 +592,7 @@ class NewsApp(App[None]):
 
     def _mark_all_read(self) -> None:
         with self.saving():
-            changed = self.store.mark_view_read(self.view)
+            changed = self.reader.mark_view_read(self.view)
             self.headlines.mark_all_rows(True)
             self.load_counts()
             self.notify(
@@ -699,7 +688,7 @@ class NewsApp(App[None]):
         self.push_screen(HelpScreen(self.key_groups()))
 
     def action_problems(self) -> None:
-        self.push_screen(ProblemsScreen(self.store.problems()))
+        self.push_screen(ProblemsScreen(self.reader.problems()))
 
     def action_refresh_here(self) -> None:
         """Refresh the sources of this view; in All/Unread/Starred, the current article's."""
@@ -726,7 +715,7 @@ class NewsApp(App[None]):
         if len(ids) != 1:
             article = self._target()
             ids = [article.source_id] if article and article.source_id in ids else []
-        source = self.store.source(ids[0]) if ids else None
+        source = self.reader.source(ids[0]) if ids else None
         if source is None:
             self.notify("Choose a source (or one of its articles) to remove.", severity="warning")
             return
@@ -734,7 +723,7 @@ class NewsApp(App[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 with self.saving():
-                    self.reader.store.remove_source(source.id)
+                    self.reader.remove_source(source.id)
                     self.notify(f"Removed {source.name}.", markup=False)
                     self.sidebar.select_view(ALL, quiet=True)
                     self.show_view(ALL)
@@ -748,7 +737,7 @@ class NewsApp(App[None]):
         def answered(yes: bool | None) -> None:
             if yes and view.search_id is not None:
                 with self.saving():
-                    self.store.remove_search(view.search_id)
+                    self.reader.remove_search(view.search_id)
                     self.notify(f"Removed the saved search {view.label!r}.", markup=False)
                     self.sidebar.select_view(ALL, quiet=True)
                     self.show_view(ALL)
@@ -845,7 +834,7 @@ class NewsApp(App[None]):
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
         """Count unread articles per section in a thread; the sidebar updates when done."""
-        sections, totals = self.store.section_counts()
+        sections, totals = self.reader.section_counts()
         self.post_message(CountsLoaded(sections, totals, self.reader.saved_searches()))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:

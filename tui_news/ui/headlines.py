@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from tui_news.core.library import Store
 from tui_news.core.models import Headline
+from tui_news.core.reader import Reader
 from tui_news.core.search import Term, highlight_spans
 from tui_news.ui.lineview import LineView
 
@@ -78,9 +78,9 @@ class HeadlineList(LineView, can_focus=True):
 
         article_id: int
 
-    def __init__(self, store: Store, **kwargs: object) -> None:
+    def __init__(self, reader: Reader, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.store = store
+        self.reader = reader
         self.ids: array[int] = array("q")
         self._pages: OrderedDict[int, list[Headline | None]] = OrderedDict()
         self.empty_text = "No articles here."
@@ -111,7 +111,7 @@ class HeadlineList(LineView, can_focus=True):
         page = self._pages.get(page_no)
         if page is None:
             chunk = self.ids[page_no * PAGE : (page_no + 1) * PAGE]
-            found = self.store.headlines(chunk)
+            found = self.reader.headlines(chunk)
             page = [found.get(article_id) for article_id in chunk]
             self._pages[page_no] = page
             while len(self._pages) > CACHED_PAGES:

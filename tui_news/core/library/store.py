@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from tui_news.core.errors import LibraryError
+from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.library import fts, sql
 from tui_news.core.library.schema import migrate, transaction
 from tui_news.core.library.sql import id_chunks
@@ -38,6 +38,8 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._reading: set[sqlite3.Connection] = set()  # running interruptible reads
         self._connect()
 
     # --- connections and schema ------------------------------------------------------------
@@ -348,14 +350,21 @@ class Store:
 
     # --- articles -------------------------------------------------------------------------
 
-    def view_ids(self, view: View, limit: int | None = None) -> array[int]:
-        """Ids of a view's articles: newest first, or best first for a ranked search."""
+    def view_ids(
+        self, view: View, limit: int | None = None, *, interruptible: bool = False
+    ) -> array[int]:
+        """Ids of a view's articles: newest first, or best first for a ranked search.
+
+        With ``interruptible``, :meth:`interrupt` (from any thread) stops it with
+        :class:`QueryInterrupted`.
+        """
         cursor = self.conn.cursor()
         cursor.row_factory = _first_column  # about twice as fast as unpacking tuples
         query, params = sql.select_ids(view)
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        return array("q", cursor.execute(query, params).fetchall())
+        with self._interruptible(interruptible):
+            return array("q", cursor.execute(query, params).fetchall())
 
     def quick_view_ids(
         self, view: View, seconds: float, limit: int | None = None
@@ -365,12 +374,35 @@ class Store:
         self.conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
         try:
             return self.view_ids(view, limit)
-        except sqlite3.OperationalError as error:
-            if "interrupt" in str(error):
-                return None
-            raise
+        except QueryInterrupted:
+            return None
         finally:
             self.conn.set_progress_handler(None, 0)
+
+    def interrupt(self) -> None:
+        """Stop every interruptible read running now, in whatever thread."""
+        with self._lock:
+            for conn in self._reading:
+                conn.interrupt()
+
+    @contextmanager
+    def _interruptible(self, interruptible: bool) -> Iterator[None]:
+        """Reads in it raise :class:`QueryInterrupted` when stopped; with ``interruptible``,
+        :meth:`interrupt` can stop them."""
+        conn = self.conn
+        if interruptible:
+            with self._lock:
+                self._reading.add(conn)
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode == sqlite3.SQLITE_INTERRUPT:
+                raise QueryInterrupted(str(error)) from None
+            raise
+        finally:
+            if interruptible:
+                with self._lock:
+                    self._reading.discard(conn)
 
     def count(self, view: View) -> int:
         """How many articles a view holds."""
