@@ -1,10 +1,11 @@
-"""Search queries: what the user typed, parsed into FTS5 match expressions and SQL filters.
+"""Search queries: the query language, what the user typed parsed into terms and filters.
 
 Syntax: words (every one must match), ``"quoted phrases"``, ``prefix*``, ``-excluded`` words
 or phrases, and the filters ``section:``, ``source:``, ``is:unread|read|starred|unstarred``,
 ``before:`` and ``after:`` (``2026-01-31``, ``2026-01``, ``2026``, ``today``, ``yesterday``,
 or ``7d``/``2w``/``3m``/``1y`` ago). A filter can be excluded too (``-section:Sport``).
-Matching ignores case and accents, as the index does.
+Matching ignores case and accents, as the index does. The library turns a parsed query into
+SQL (``core.library.query``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,7 @@ from datetime import datetime, timedelta
 
 FILTERS = ("section", "source", "is", "before", "after")
 MAX_PARTS = 64  # words, phrases and filters in one query (SQLite's expression depth is finite)
-STATES = {
-    "unread": "a.read = 0",
-    "read": "a.read = 1",
-    "starred": "a.starred = 1",
-    "unstarred": "a.starred = 0",
-}
+STATES = ("unread", "read", "starred", "unstarred")  # what ``is:`` takes
 _WORD = re.compile(r"[^\W_]+")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _KEY = re.compile(r"([A-Za-z]+):")
@@ -60,11 +56,6 @@ class Term:
     prefix: bool = False
     text: str = ""
 
-    def fts(self) -> str:
-        """This term as an FTS5 phrase."""
-        typed = self.text.replace('"', " ") or " ".join(self.words)
-        return '"' + typed + '"' + (" *" if self.prefix else "")
-
 
 @dataclass(frozen=True, slots=True)
 class Filter:
@@ -73,30 +64,6 @@ class Filter:
     key: str
     value: str
     negated: bool = False
-
-    def sql(self, now: float) -> tuple[str, tuple[object, ...]]:
-        """The condition on articles (alias ``a``) with its parameters."""
-        if self.key == "section":  # fold() is registered on every connection by the store
-            sql = (  # the section names, found by hopping along their index
-                "a.section IN (WITH RECURSIVE names(name) AS ("
-                "SELECT min(section) FROM articles UNION ALL SELECT (SELECT min(section) "
-                "FROM articles WHERE section > name) FROM names WHERE name IS NOT NULL) "
-                r"SELECT name FROM names WHERE fold(name) LIKE ? ESCAPE '\')"
-            )
-            params = (_like(fold(self.value)) + "%",)
-        elif self.key == "source":
-            pattern = "%" + _like(fold(self.value)) + "%"
-            sql = (
-                r"a.source_id IN (SELECT id FROM sources WHERE fold(name) LIKE ? ESCAPE '\' "
-                r"OR fold(location) LIKE ? ESCAPE '\')"
-            )
-            params = (pattern, pattern)
-        elif self.key == "is":
-            sql, params = STATES[self.value.lower()], ()
-        else:
-            moment = parse_date(self.key, self.value, now)
-            sql, params = f"a.published {'<' if self.key == 'before' else '>='} ?", (moment,)
-        return (f"NOT ({sql})" if self.negated else sql), params
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,37 +79,6 @@ class Query:
     def empty(self) -> bool:
         """True when the query asks for nothing (every article matches)."""
         return not (self.include or self.exclude or self.filters)
-
-    def match(self) -> str | None:
-        """The FTS5 expression every result must match, or ``None`` without search terms."""
-        return " AND ".join(t.fts() for t in self.include) or None
-
-    def where(self, table: str, now: float | None = None) -> tuple[str, tuple[object, ...]]:
-        """Conditions on articles (alias ``a``) for this query against FTS5 table ``table``.
-
-        The include terms are part of it; a ranked search that joins ``table`` itself
-        uses :meth:`filters_where` and :meth:`match` instead.
-        """
-        sql, params = self.filters_where(table, now)
-        expression = self.match()
-        if expression is None:
-            return sql, params
-        found = f"a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
-        return f"{found} AND {sql}", (expression, *params)
-
-    def filters_where(self, table: str, now: float | None = None) -> tuple[str, tuple[object, ...]]:
-        """Every condition but the include terms: exclusions and filters."""
-        now = time.time() if now is None else now
-        terms: list[str] = []
-        params: list[object] = []
-        if self.exclude:
-            terms.append(f"a.id NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
-            params.append(" OR ".join(t.fts() for t in self.exclude))
-        for item in self.filters:
-            sql, values = item.sql(now)
-            terms.append(sql)
-            params.extend(values)
-        return " AND ".join(terms) or "1", tuple(params)
 
     def saved_text(self) -> str:
         """The query as it should be saved: a quote left open is closed, and a trailing
@@ -273,11 +209,6 @@ def parse_date(key: str, value: str, now: float) -> float:
             except ValueError:
                 break
     raise QueryError(f"{key}: wants a date like 2026-01-31, 2026-01, today or 7d (not {value!r})")
-
-
-def _like(value: str) -> str:
-    """``value`` with LIKE's wildcards escaped."""
-    return value.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
 
 
 def highlight_spans(text: str, terms: tuple[Term, ...]) -> list[tuple[int, int]]:

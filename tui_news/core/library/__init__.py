@@ -1,7 +1,8 @@
 """The library: one SQLite file holding sources, articles and their state.
 
-``schema`` (migrations, opening a connection), ``sql`` (the SQL that reads it), ``fts`` (the
-full-text indexes' upkeep) and ``store`` (the API, rows read into models).
+``schema`` (migrations, transactions), ``sql`` (the SQL that reads it), ``query`` (a search
+query as SQL), ``fts`` (the full-text indexes' upkeep) and ``store`` (the API, rows read into
+models).
 """
 
 from tui_news.core.errors import LibraryError

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 
+from tui_news.core.library import query
 from tui_news.core.models import View
 
 # A ranked search scores at most this many matches (the newest added): it keeps a query for a
@@ -43,7 +44,7 @@ def view_where(view: View, *, ranked: bool = False) -> tuple[str, tuple[object, 
     params: list[object] = []
     if view.query is not None:
         table = "titles_fts" if view.titles else "articles_fts"
-        sql, values = (view.query.filters_where if ranked else view.query.where)(table)
+        sql, values = (query.filters_where if ranked else query.where)(view.query, table)
         terms.append(sql)
         params.extend(values)
     if view.section is not None:
@@ -61,7 +62,7 @@ def view_where(view: View, *, ranked: bool = False) -> tuple[str, tuple[object, 
 
 def select_ids(view: View) -> tuple[str, tuple[object, ...]]:
     """The SQL that lists a view's ids in its order, with its parameters."""
-    match = view.query.match() if view.query is not None else None
+    match = query.match(view.query) if view.query is not None else None
     if not (view.ranked and match):
         where, params = view_where(view)
         # Titles matching a query: their filters and order read from a covering index (the
