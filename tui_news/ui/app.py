@@ -36,6 +36,7 @@ from tui_news.ui.messages import (
     SearchDone,
     SourceAdded,
     ViewLoaded,
+    unless_late,
 )
 from tui_news.ui.screens import (
     AddSourceScreen,
@@ -139,7 +140,6 @@ class NewsApp(App[None]):
         self._search: Searching | None = None
         self._view_whole = True  # False while a large view shows only its first rows
         self._listed = ALL  # the view whose articles the headline list holds
-        self._listing = 0  # counts listings of views: a thread's late answer is dropped
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -226,7 +226,7 @@ class NewsApp(App[None]):
     def show_view(self, view: View, keep: int | None = None) -> None:
         """Fill the headline list with a view's articles: its first rows at once, and the
         rest of a large view (a million articles take a second to list) from a thread."""
-        self._listing += 1
+        self._stop_listing()
         ids, whole = self._first_rows(view)
         self._apply_view(view, ids, keep, whole)
         if not whole:
@@ -239,30 +239,34 @@ class NewsApp(App[None]):
 
     def load_view(self, view: View, keep: int | None = None, first: bool = True) -> None:
         """Read a view's ids in a thread (the first rows, then all), so that moving through
-        the sidebar never waits on them; what an earlier listing reads is dropped."""
-        if first:
-            self._listing += 1
-        self._list_in_thread(view, keep, first, self._listing)
+        the sidebar never waits on them; what an earlier listing reads is dropped (the
+        worker is exclusive: a new one cancels the last)."""
+        self._list_in_thread(view, keep, first)
+
+    def _stop_listing(self) -> None:
+        """Drop what a listing thread still brings: the list is being filled here."""
+        self.workers.cancel_group(self, "view")
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _list_in_thread(self, view: View, keep: int | None, first: bool, listing: int) -> None:
+    def _list_in_thread(self, view: View, keep: int | None, first: bool) -> None:
         if first:
             ids, whole = self._first_rows(view)
-            self.post_message(ViewLoaded(view, ids, keep, whole=whole, listing=listing))
+            self.post_message(ViewLoaded(view, ids, keep, whole=whole))
             if whole:
                 return
-        self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep, listing=listing))
+        self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep))
 
     def _list_whole_now(self) -> None:
         """List all of a view that is still listing, at once (``n`` must see every row)."""
         if not self._view_whole:
-            self._listing += 1  # the thread's list, when it comes, is not needed
+            self._stop_listing()  # the thread's list, when it comes, is not needed
             ids = self.reader.view_ids(self.view)
             self._apply_view(self.view, ids, self.headlines.current_id, True)
 
+    @unless_late  # also when the view was listed again since
     def on_view_loaded(self, message: ViewLoaded) -> None:
-        if message.view != self.view or message.listing != self._listing:
-            return  # the sidebar moved on, or the view was listed again since
+        if message.view != self.view:
+            return  # the sidebar moved on
         keep = message.keep
         if self._still_listing(message.view) and (keep is None or keep in self.headlines.ids):
             keep = self.headlines.current_id  # where the reader is in the first rows
@@ -451,6 +455,7 @@ class NewsApp(App[None]):
             return
         self.post_message(SearchDone(text, view, ids))
 
+    @unless_late
     def on_search_done(self, message: SearchDone) -> None:
         if self._search is None or message.text != self.search_bar.input.value:
             return  # the search ended, or the text changed since
@@ -674,6 +679,7 @@ class NewsApp(App[None]):
             return
         self.post_message(FullTextDone(article_id, article, None))
 
+    @unless_late
     def on_full_text_done(self, message: FullTextDone) -> None:
         self.article_view.border_subtitle = ""
         if message.article is None:
@@ -837,6 +843,7 @@ class NewsApp(App[None]):
         sections, totals = self.reader.section_counts()
         self.post_message(CountsLoaded(sections, totals, self.reader.saved_searches()))
 
+    @unless_late
     def on_counts_loaded(self, message: CountsLoaded) -> None:
         self._sections = message.sections
         self.sidebar.update_counts(message.sections, message.totals, message.searches)
@@ -876,7 +883,7 @@ class NewsApp(App[None]):
             return
         self.post_message(RefreshDone(report))
 
-    @work(thread=True, exclusive=True, group="add", exit_on_error=False)
+    @work(thread=True, group="add", exit_on_error=False)  # each one added is reported
     def add_source(self, location: str, section: str | None) -> None:
         """Subscribe in a thread (a site's address may need two fetches)."""
         try:
@@ -886,6 +893,7 @@ class NewsApp(App[None]):
             return
         self.post_message(SourceAdded(source, report, None))
 
+    @unless_late
     def on_source_added(self, message: SourceAdded) -> None:
         self.sidebar.border_subtitle = ""
         if self._search is not None:
@@ -901,9 +909,11 @@ class NewsApp(App[None]):
         self.show_view(self.view, keep=self.headlines.current_id)
         self.load_counts()
 
+    @unless_late
     def on_refresh_progress(self, message: RefreshProgress) -> None:
         self.sidebar.border_subtitle = f"refreshing {message.done}/{message.total}…"
 
+    @unless_late
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report
         if self._search is not None:
@@ -932,6 +942,7 @@ class NewsApp(App[None]):
                 timeout=6,
             )
 
+    @unless_late
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.sidebar.border_subtitle = ""

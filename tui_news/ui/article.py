@@ -30,6 +30,7 @@ from tui_news.core.text import (
     split_links,
 )
 from tui_news.ui.lineview import LineView
+from tui_news.ui.messages import WorkResult, unless_late
 
 MAX_TEXT_WIDTH = 96
 FIRST_LINES = 200  # wrapped when an article opens; the rest follows between frames
@@ -79,7 +80,7 @@ class ArticleView(LineView, can_focus=True):
         """Space was pressed on the last page: the reader wants the next unread article."""
 
     @dataclass
-    class Converted(Message):
+    class Converted(WorkResult):
         """A long article's whole readable text, converted in a thread."""
 
         article_id: int
@@ -126,6 +127,7 @@ class ArticleView(LineView, can_focus=True):
         self._build()
         self.refresh()
 
+    @unless_late
     def on_article_view_converted(self, message: Converted) -> None:
         """The whole text of the long article being read: shown where the reader is."""
         if self.article is None or self.article.id != message.article_id:

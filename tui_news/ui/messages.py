@@ -1,11 +1,18 @@
-"""Messages that carry the results of background work back to the app."""
+"""Messages that carry the results of background work back to the app, and the one check
+that drops a result which comes too late to be shown."""
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
 
+from textual.app import App
 from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 from tui_news.core.models import (
     Article,
@@ -18,7 +25,48 @@ from tui_news.core.models import (
 
 
 @dataclass
-class CountsLoaded(Message):
+class WorkResult(Message):
+    """A result of background work. It remembers the worker that posted it, so that its
+    handler (decorated with :func:`unless_late`) can tell whether it still matters."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            self.worker: Worker[Any] | None = get_current_worker()
+        except NoActiveWorker:  # posted by the app itself (a quick result drawn at once)
+            self.worker = None
+
+
+def is_late(receiver: MessagePump, worker: Worker[Any] | None) -> bool:
+    """True if a worker's result must be dropped: a newer request of its group (an
+    exclusive worker) or the removal of its widget cancelled the worker, or the receiver
+    no longer runs (the app is closing and its screens are gone)."""
+    if worker is not None and worker.is_cancelled:
+        return True
+    if isinstance(receiver, App):
+        return not receiver.is_running or not receiver.screen_stack
+    return not receiver.is_running or not receiver.is_attached
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def unless_late(handler: Handler) -> Handler:
+    """Decorates every handler of a worker's result (a :class:`WorkResult`, or Textual's
+    ``Worker.StateChanged``): a result that comes late is dropped, never a crash."""
+
+    @wraps(handler)
+    def checked(receiver: MessagePump, message: Message) -> Any:
+        if is_late(receiver, getattr(message, "worker", None)):
+            return None
+        return handler(receiver, message)
+
+    checked.drops_late_results = True  # type: ignore[attr-defined]
+    return checked  # type: ignore[return-value]
+
+
+@dataclass
+class CountsLoaded(WorkResult):
     """Fresh section counts for the sidebar."""
 
     sections: list[SectionCount]
@@ -27,7 +75,7 @@ class CountsLoaded(Message):
 
 
 @dataclass
-class RefreshProgress(Message):
+class RefreshProgress(WorkResult):
     """``done`` of ``total`` sources are refreshed; ``name`` is the one just finished."""
 
     done: int
@@ -36,7 +84,7 @@ class RefreshProgress(Message):
 
 
 @dataclass
-class RefreshDone(Message):
+class RefreshDone(WorkResult):
     """A refresh finished; ``report`` says what it brought and what failed, ``error`` why it
     stopped early (the library could not be saved)."""
 
@@ -45,7 +93,7 @@ class RefreshDone(Message):
 
 
 @dataclass
-class SourceAdded(Message):
+class SourceAdded(WorkResult):
     """Adding a source finished: the source and what it brought, or why it failed."""
 
     source: Source | None
@@ -54,7 +102,7 @@ class SourceAdded(Message):
 
 
 @dataclass
-class ViewLoaded(Message):
+class ViewLoaded(WorkResult):
     """The ids of a view's articles, newest first, read in a thread: the first rows of a large
     view (``whole`` false), then all of them."""
 
@@ -62,11 +110,10 @@ class ViewLoaded(Message):
     ids: array[int]
     keep: int | None = None
     whole: bool = True
-    listing: int = 0  # which listing of the view this answers
 
 
 @dataclass
-class SearchDone(Message):
+class SearchDone(WorkResult):
     """Results for the query ``text``: a view and its ids, or a hint when it cannot be read."""
 
     text: str
@@ -77,7 +124,7 @@ class SearchDone(Message):
 
 
 @dataclass
-class FullTextDone(Message):
+class FullTextDone(WorkResult):
     """Fetching an article's full text finished: the article as now stored, or why not."""
 
     article_id: int
