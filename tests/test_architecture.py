@@ -73,3 +73,23 @@ def test_styles_and_sample_library_ship_inside_the_package() -> None:
     sample = files("tui_news").joinpath("sample")
     names = [p.name for p in sample.iterdir()]
     assert "000_82045d8439cd361a.txt" in names and len(names) >= 12
+
+
+def test_every_error_for_the_user_shares_one_base() -> None:
+    import importlib
+    import inspect
+
+    from tui_news.core.errors import UserError
+
+    names = [m.name for m in pkgutil.walk_packages(tui_news.core.__path__, "tui_news.core.")]
+    errors = {
+        cls
+        for name in [*names, "tui_news.cli"]
+        for _, cls in inspect.getmembers(importlib.import_module(name), inspect.isclass)
+        if issubclass(cls, Exception) and cls.__module__.startswith("tui_news")
+    }
+    assert len(errors) >= 9
+    # The two that are not for the user: a file skipped within a scan, a moot read stopped.
+    internal = {"Skip", "QueryInterrupted"}
+    outside = sorted(c.__name__ for c in errors if not issubclass(c, UserError))
+    assert outside == sorted(internal)

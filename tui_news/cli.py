@@ -11,16 +11,15 @@ from datetime import datetime
 from typing import NoReturn
 
 from tui_news import __version__
-from tui_news.core.errors import LibraryError
+from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
-from tui_news.core.search import QueryError
 from tui_news.core.text import clean, pad_cells
 
 COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list", "search")
 
 
-class UsageError(Exception):
+class UsageError(UserError):
     """Bad usage or input: printed as one sentence, exit status 2."""
 
 
@@ -314,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tui-news`` script: errors become one line and an exit status."""
     try:
         return run(list(sys.argv[1:] if argv is None else argv))
-    except (UsageError, LibraryError, QueryError) as error:
+    except UserError as error:
         say(f"tui-news: {error}", err=True)
         return 2
     except KeyboardInterrupt:

@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 
+from tui_news.core.errors import UserError
+
 APP_NAME = "tui-news"
 LIBRARY_FILE = "library.sqlite"
 CONFIG_FILE = "config.toml"
@@ -48,7 +50,7 @@ CONFIG_TEMPLATE = """\
 """
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A value in the config file is not usable; the message names the key."""
 
 

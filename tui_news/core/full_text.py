@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from tui_news.core.errors import UserError
 from tui_news.core.feed_refresh import FetchSettings, is_url
 from tui_news.core.library import Store
 from tui_news.core.sources.fetch import Fetcher, FetchError
 from tui_news.core.text import html_to_text, parse_html, safe_link
 
 
-class FullTextError(Exception):
+class FullTextError(UserError):
     """The full article could not be had; the message is one line for the user."""
 
 

@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tui_news.core.errors import UserError
+
 FILTERS = ("section", "source", "is", "before", "after")
 MAX_PARTS = 64  # words, phrases and filters in one query (SQLite's expression depth is finite)
 STATES = ("unread", "read", "starred", "unstarred")  # what ``is:`` takes
@@ -27,7 +29,7 @@ _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 _DATE_FORMATS = (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4))
 
 
-class QueryError(ValueError):
+class QueryError(UserError, ValueError):
     """A query that cannot be read; the message is a one-line hint."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from tui_news.core.dates import to_timestamp
+from tui_news.core.errors import UserError
 from tui_news.core.models import Enclosure, Parsed
 from tui_news.core.sources.feed_fields import (
     atom_author,
@@ -35,7 +36,7 @@ from tui_news.core.sources.feed_fields import (
 from tui_news.core.text import clean, no_surrogates, one_line, paragraphs, safe_link, strip_tags
 
 
-class FeedError(Exception):
+class FeedError(UserError):
     """The document is not a usable feed; the message is the one-line reason."""
 
 

@@ -13,6 +13,7 @@ import httpcore
 import httpx
 
 from tui_news import __version__
+from tui_news.core.errors import UserError
 from tui_news.core.sources.files import human_size
 from tui_news.core.sources.network import AsyncioBackend
 from tui_news.core.text import one_line
@@ -28,7 +29,7 @@ ACCEPT = (
 )
 
 
-class FetchError(Exception):
+class FetchError(UserError):
     """The address could not be fetched; the message is the one-line reason."""
 
 

@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_news.core.errors import UserError
 from tui_news.core.models import Parsed, Problem
 from tui_news.core.sources.files import DEFAULT_MAX_BYTES, Skip, fingerprint, read_article
 from tui_news.core.text import one_line
 
 
-class SourceError(Exception):
+class SourceError(UserError):
     """A whole source cannot be read (a missing folder, say); the message is the reason."""
 
 

@@ -9,11 +9,12 @@ from email.utils import formatdate
 
 from lxml import etree
 
+from tui_news.core.errors import UserError
 from tui_news.core.models import Source
 from tui_news.core.text import decode, one_line, safe_link
 
 
-class ListError(Exception):
+class ListError(UserError):
     """The file is not a subscription list; the message is the one-line reason."""
 
 
