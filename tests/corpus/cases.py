@@ -492,3 +492,8 @@ case("entity-declaration-malformed", b'<!DOCTYPE rss [<!ENTITY a "x">]><rss><cha
 case("html-page", b"<!doctype html><html><head><title>Site</title></head></html>", error="HTML")
 case("json-not-feed", b'{"hello": "world"}', error="not a JSON Feed")
 case("empty", b"   ", error="empty")
+case("atom10-twins-without-id-or-link", b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Corpus'
+     b"</title><entry><title>Twin</title></entry><entry><title>Twin</title></entry></feed>",
+     ("Twin", None, None, None), ("Twin", None, None, None))  # fmt: skip
+case("atom10-rss-items-in-atom-feed", b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Corpus'
+     b"</title><item><title>Odd</title></item></feed>", ("Odd", None, None, None))  # fmt: skip

@@ -129,7 +129,7 @@ def tree_items(root: etree._Element) -> tuple[str, etree._Element | None, list[e
     """
     name = local_name(root)
     if name == "feed" and _namespace(root) in (ATOM, ATOM03):
-        return "atom", root, [e for e in root if local_name(e) == "entry"]
+        return "atom", root, [e for e in root if local_name(e) in ("entry", "item")]
     if name == "rss":
         channel = next((e for e in root if local_name(e) == "channel"), None)
         items = [] if channel is None else [e for e in channel if local_name(e) == "item"]

@@ -201,23 +201,31 @@ def _from_entries(
 
 
 def distinct(items: list[Parsed]) -> list[Parsed]:
-    """Items with one key each: items that share an id (a guid) but differ in link or title
-    are different stories and keep apart (each key gets a digest of both); true repeats go."""
+    """Items with one key each, none lost.
+
+    Items that share an id (a guid) but differ in link or title are different stories: each
+    key gets a digest of both. Repeats of an id with the same link and title are one item
+    listed twice. Items with neither id nor link (keyed by their content) are told apart by
+    their place among their twins.
+    """
     by_key: dict[str, list[Parsed]] = {}
     for item in items:
         by_key.setdefault(item.key, []).append(item)
     if len(by_key) == len(items):
         return items  # the common case: every key once
     kept: list[Parsed] = []
+    seen: set[str] = set()
     for item in items:
         group = by_key[item.key]
-        if len(group) == 1:
-            kept.append(item)
-            continue
-        if len({(other.link, other.title) for other in group}) > 1:
-            mark = hashlib.sha1(f"{item.link}\0{item.title}".encode()).hexdigest()[:12]
-            item.key = f"{item.key}#{mark}"
-        if all(item.key != other.key for other in kept):
+        if len(group) > 1:
+            if item.key.startswith("sha1:"):
+                place = next(n for n, other in enumerate(group) if other is item)
+                item.key = f"{item.key}#{place + 1}" if place else item.key
+            elif len({(other.link, other.title) for other in group}) > 1:
+                mark = hashlib.sha1(f"{item.link}\0{item.title}".encode()).hexdigest()[:12]
+                item.key = f"{item.key}#{mark}"
+        if item.key not in seen:
+            seen.add(item.key)
             kept.append(item)
     return kept
 
