@@ -16,7 +16,7 @@ from tui_news.core.sources.opml import ListError, read_list
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0"><head><title>Mine</title></head><body>
   <outline text="News" title="News">
-    <outline type="rss" text="Planet" title="Daily Planet" xmlUrl="https://planet.example/rss"/>
+    <outline type="rss" text="Planet" title="Daily Planet (title: only a fallback)" xmlUrl="https://planet.example/rss"/>
     <outline text="Europe">
       <outline type="rss" text="Le Monde" xmlUrl="https://lemonde.example/rss" htmlUrl="https://lemonde.example/"/>
     </outline>
@@ -31,7 +31,7 @@ OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_read_opml_nested_folders_and_duplicates() -> None:
     found = read_list(OPML)
     assert [(e.url, e.section, e.name) for e in found.entries] == [
-        ("https://planet.example/rss", "News", "Daily Planet"),
+        ("https://planet.example/rss", "News", "Planet"),
         ("https://lemonde.example/rss", "Europe", "Le Monde"),
         ("https://loose.example/feed", None, "Loose & Free"),
     ]
@@ -106,7 +106,7 @@ def test_round_trip_loses_no_feed_and_no_section(kind: str, tmp_path: Path) -> N
         shape(second)
         == shape(first)
         == {
-            ("https://planet.example/rss", "News", "Daily Planet"),
+            ("https://planet.example/rss", "News", "Planet"),
             ("https://lemonde.example/rss", "Europe", "Le Monde"),
             ("https://loose.example/feed", None, "Loose & Free"),
         }

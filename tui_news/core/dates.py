@@ -17,7 +17,7 @@ def to_timestamp(value: object) -> float | None:
         moment = value
     elif isinstance(value, date):
         moment = datetime.combine(value, midnight())
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isdigit() and value.isascii():  # not "²"
         return _plausible(float(value.strip()))  # seconds since 1970
     elif isinstance(value, str) and value.strip():
         moment = _parse_string(value.strip())

@@ -78,24 +78,49 @@ def read_feed_file(path: str, max_bytes: int) -> Response:
         raise FetchError(f"{path} cannot be read ({error.strerror})") from None
 
 
+MAX_CANDIDATES = 8  # feeds a page announces that adding it tries
+
+
 async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
-    """Fetch ``url`` and parse it; a web page is searched for the feeds it announces."""
+    """Fetch ``url`` and parse it; a web page is searched for the feeds it announces.
+
+    The announced feeds (the first :data:`MAX_CANDIDATES`) are fetched at once, within one
+    timeout together, so a page full of hanging feeds costs two timeouts, not one each; the
+    first in page order that gives a feed wins.
+    """
     async with settings.fetcher() as fetcher:
         response = await fetcher.fetch(url, max_bytes=settings.max_bytes)
         try:
             return response, parse_feed(response.body, response.url)
         except FeedError as error:
-            candidates = discover(response.body, response.url)
+            candidates = discover(response.body, response.url)[:MAX_CANDIDATES]
             if not candidates:
                 raise FeedError(f"{error}, and the page announces no feed") from None
-        last: Exception | None = None
-        for candidate in candidates:
+
+        async def attempt(candidate: str) -> tuple[Response, Feed] | Exception:
             try:
                 found = await fetcher.fetch(candidate, max_bytes=settings.max_bytes)
                 return found, parse_feed(found.body, found.url)
             except (FetchError, FeedError) as problem:
-                last = problem
-        raise FeedError(f"the page announces {candidates[0]}, but {last}")
+                return problem
+
+        tasks = [asyncio.ensure_future(attempt(candidate)) for candidate in candidates]
+        try:
+            async with asyncio.timeout(settings.timeout):
+                for task in tasks:  # in page order: the first good one wins
+                    outcome = await task
+                    if not isinstance(outcome, Exception):
+                        return outcome
+        except TimeoutError:
+            pass
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        first = tasks[0].result() if tasks[0].done() and not tasks[0].cancelled() else None
+        waited = f"no answer within {settings.timeout:g} s"
+        reason = first if isinstance(first, Exception) else waited
+        raise FeedError(f"the page announces {candidates[0]}, but {reason}")
 
 
 def store_feed(

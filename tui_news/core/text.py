@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start-up
     from lxml import etree
@@ -119,6 +119,30 @@ def safe_link(url: str | None) -> str | None:
     except ValueError:
         return None
     return url if scheme in SAFE_LINK_SCHEMES else None
+
+
+def without_password(url: str) -> str:
+    """An address as it may be shown: a ``user:password@`` in it keeps the user only."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username}@{host}"))
+    except ValueError:  # not an address urlsplit can read: hide everything before the host
+        scheme, sep, rest = url.partition("://")
+        return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url
+
+
+def without_userinfo(url: str) -> str:
+    """An address without any ``user:password@`` (to resolve links against, say)."""
+    try:
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    except ValueError:
+        return url
 
 
 def browser_command(template: str, url: str) -> list[str] | None:

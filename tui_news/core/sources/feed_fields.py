@@ -100,9 +100,12 @@ def person(author: str | None) -> str | None:
 DATES = frozenset(("pubDate", "date", "published", "updated", "modified", "issued", "created"))
 
 
-def dated(item: etree._Element) -> bool:
-    """Whether an item has an element that dates it (RSS, Dublin Core, Atom)."""
-    return any(local_name(child) in DATES for child in item)
+def dated(item: etree._Element) -> str | None:
+    """The text of the item's first element that dates it (RSS, Dublin Core, Atom), if any."""
+    for child in item:
+        if local_name(child) in DATES and child.text and child.text.strip():
+            return child.text.strip()
+    return None
 
 
 def is_web(link: str | None) -> bool:

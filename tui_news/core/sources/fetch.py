@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import ssl
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpcore
 import httpx
@@ -16,7 +17,7 @@ from tui_news import __version__
 from tui_news.core.errors import UserError
 from tui_news.core.sources.files import human_size
 from tui_news.core.sources.network import AsyncioBackend
-from tui_news.core.text import one_line
+from tui_news.core.text import one_line, without_password
 
 USER_AGENT = f"tui-news/{__version__} (terminal newsreader; +https://pypi.org/project/tui-news/)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -119,8 +120,13 @@ class Fetcher:
         except (httpcore.TimeoutException, httpx.TimeoutException):
             waited = self.timeout.read or 0
             raise FetchError(f"timed out (no complete answer within {waited:g} s)") from None
-        except (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol, httpx.InvalidURL):
-            raise FetchError(f"not a web address: {url}") from None
+        except (
+            httpcore.UnsupportedProtocol,
+            httpx.UnsupportedProtocol,
+            httpx.InvalidURL,
+            UnicodeError,  # a host name IDNA cannot encode (news..example), met at connect
+        ):
+            raise FetchError(f"not a web address: {without_password(one_line(url))}") from None
         except httpcore.ConnectError as error:
             raise FetchError(_connect_reason(error)) from None
         except (httpcore.ReadError, httpcore.WriteError):
@@ -146,19 +152,19 @@ class Fetcher:
     ) -> Response:
         extensions = {"timeout": self.timeout.as_dict()}
         current, permanent = url, True
+        origin, auth = _credentials(url)
         for _hop in range(MAX_REDIRECTS + 1):
-            parsed = httpx.URL(current)  # httpx's parsing: IDNA, percent-encoding, checks
-            if parsed.port is not None and not 0 < parsed.port < 65536:
-                raise FetchError(f"not a web address: {current}")
+            parsed = parse_address(current)
             target = httpcore.URL(
                 scheme=parsed.raw_scheme,
                 host=parsed.raw_host,
                 port=parsed.port,
                 target=parsed.raw_path,
             )
-            request = httpcore.Request(
-                b"GET", target, headers=[(b"Host", parsed.netloc), *headers], extensions=extensions
-            )
+            sent = [(b"Host", parsed.netloc), *headers]
+            if auth and (parsed.raw_scheme, parsed.raw_host, parsed.port) == origin:
+                sent.append((b"Authorization", auth))  # never to another server
+            request = httpcore.Request(b"GET", target, headers=sent, extensions=extensions)
             response = await self.pool(parsed.raw_scheme).handle_async_request(request)
             try:
                 status = response.status
@@ -166,17 +172,56 @@ class Fetcher:
                 if status in (301, 302, 303, 307, 308) and location:
                     await response.aread()
                     permanent = permanent and status in (301, 308)
-                    current = urljoin(current, location.strip())
-                    if urlsplit(current).scheme not in ("http", "https"):
-                        raise FetchError(
-                            f"redirected to something other than a web address: {current}"
-                        )
+                    current = redirect_target(current, location)
                     continue
                 moved = current if permanent and current != url else None
                 return await _read(current, response, max_bytes, moved, etag, last_modified)
             finally:
                 await response.aclose()
         raise FetchError("too many redirects")
+
+
+def parse_address(url: str) -> httpx.URL:
+    """httpx's reading of an address (IDNA, percent-encoding, checks); FetchError if none."""
+    try:
+        parsed = httpx.URL(url)
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ValueError("port out of range")
+        parsed.raw_host.decode("ascii")
+    except (ValueError, UnicodeError, httpx.InvalidURL):  # news..example, http://[::1, ...
+        raise FetchError(f"not a web address: {without_password(one_line(url))}") from None
+    if not parsed.raw_host:
+        raise FetchError(f"not a web address: {without_password(one_line(url))}")
+    return parsed
+
+
+def redirect_target(current: str, location: str) -> str:
+    """Where a redirect leads: ``Location`` cleaned like any string from outside, joined."""
+    cleaned = one_line(location).replace(" ", "%20")
+    try:
+        joined = urljoin(current, cleaned)
+        scheme = urlsplit(joined).scheme
+    except ValueError:
+        raise FetchError(f"redirected to a broken address: {without_password(cleaned)}") from None
+    if scheme not in ("http", "https"):
+        shown = without_password(joined)
+        raise FetchError(f"redirected to something other than a web address: {shown}")
+    return joined
+
+
+def _credentials(url: str) -> tuple[tuple[bytes, bytes, int | None] | None, bytes | None]:
+    """The server a ``user:password@`` address names, and the Basic auth header for it."""
+    if "@" not in url:
+        return None, None
+    try:
+        parsed = httpx.URL(url)
+    except (ValueError, UnicodeError, httpx.InvalidURL):
+        return None, None
+    if not parsed.userinfo:
+        return None, None
+    user, _, password = parsed.userinfo.partition(b":")
+    token = base64.b64encode(unquote_to_bytes(user) + b":" + unquote_to_bytes(password))
+    return (parsed.raw_scheme, parsed.raw_host, parsed.port), b"Basic " + token
 
 
 _AGENT = USER_AGENT.encode()
