@@ -13,6 +13,7 @@ def to_timestamp(value: object) -> float | None:
 
     Naive times are taken as UTC; a bare date is midnight UTC.
     """
+    moment: datetime | None
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):

@@ -132,6 +132,7 @@ def store_feed(
     """
     moved = response.moved_to if is_url(source.location) else None
     report = RefreshReport()
+    present: set[str] | None
     with store.transaction():  # one commit per feed
         if feed is not None:
             named = source.name if source.name != source.location else ""
@@ -139,7 +140,7 @@ def store_feed(
             for item in feed.items:
                 item.section = section
             report = store.apply(source.id, feed.items, None, [])
-            present: set[str] | None = {item.key for item in feed.items}
+            present = {item.key for item in feed.items}
             store.set_feed_keys(source.id, present)
         else:  # 304: the feed holds what it held last time
             present = store.feed_keys(source.id) if keep else None

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start-up
-    from lxml import etree
     from lxml import html as lxml_html
 
 # Characters that must never reach the terminal: C0/C1 controls (ESC, BEL, ...), DEL, and
@@ -288,7 +287,7 @@ class _TextBuilder:
         if value:
             self.current.append(_MARKERS.sub("", clean(value)).replace("\n", " "))
 
-    def walk(self, el: etree._Element) -> None:
+    def walk(self, el: lxml_html.HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower().rpartition("}")[2]
         if not tag or tag in _DROP or el.get("hidden") is not None:
@@ -362,7 +361,7 @@ class _TextBuilder:
             self._children(el)
         self.text(el.tail)
 
-    def table(self, el: etree._Element) -> None:
+    def table(self, el: lxml_html.HtmlElement) -> None:
         """A table as aligned rows (header rows bold); nested tables become plain text."""
         self.flush()
         rows: list[tuple[bool, list[str]]] = []
@@ -380,20 +379,20 @@ class _TextBuilder:
                 rows.append((header, texts))
         if not rows:
             return
-        columns = max(len(cells) for _, cells in rows)
+        columns = max(len(row_texts) for _, row_texts in rows)
         widths = [0] * columns
-        for _, cells in rows:
-            for index, cell in enumerate(cells):
-                widths[index] = max(widths[index], min(cell_width(cell), 40))
+        for _, row_texts in rows:
+            for index, text in enumerate(row_texts):
+                widths[index] = max(widths[index], min(cell_width(text), 40))
         lines = []
-        for header, cells in rows:
-            cells = cells + [""] * (columns - len(cells))
-            line = " │ ".join(pad_cells(cell, widths[i]) for i, cell in enumerate(cells)).rstrip()
+        for header, row_texts in rows:
+            padded = row_texts + [""] * (columns - len(row_texts))
+            line = " │ ".join(pad_cells(text, widths[i]) for i, text in enumerate(padded)).rstrip()
             lines.append(TABLE_ROW + (BOLD + line + END[BOLD] if header else line))
         self.blocks.append("\n".join(lines))
         self.after_item = False
 
-    def _children(self, el: etree._Element) -> None:
+    def _children(self, el: lxml_html.HtmlElement) -> None:
         self.text(el.text)
         for child in el:
             self.walk(child)
@@ -406,7 +405,7 @@ class _TextBuilder:
         return body
 
 
-def _rows(table: etree._Element) -> list[etree._Element]:
+def _rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """A table's own rows (directly, or in its thead/tbody/tfoot), not a nested table's."""
     rows = []
     for child in table:

@@ -299,8 +299,8 @@ class NewsApp(App[None]):
         else:
             more = "" if self._view_whole else "+"
             title = f"{self.view.label} · {len(self.headlines.ids):,}{more}"
-        if (title := Content(title)).markup != self.list_pane.border_title:
-            self.list_pane.border_title = title  # Content: names are shown, never read as markup
+        if (shown := Content(title)).markup != self.list_pane.border_title:
+            self.list_pane.border_title = shown  # Content: names are shown, never read as markup
         ids = set(self._view_source_ids())
         failures = self.reader.failures()
         failing = [f"{name}: {error}" for sid, (name, error) in failures.items() if sid in ids]
@@ -308,8 +308,8 @@ class NewsApp(App[None]):
             subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
             subtitle = f"⚠ {failing[0]}" if failing else ""
-        if (subtitle := Content(subtitle)).markup != self.list_pane.border_subtitle:
-            self.list_pane.border_subtitle = subtitle
+        if (shown := Content(subtitle)).markup != self.list_pane.border_subtitle:
+            self.list_pane.border_subtitle = shown
 
     def _view_source_ids(self) -> list[int]:
         """The sources the current view draws from (all of them for All, Unread, Starred)."""
@@ -395,7 +395,7 @@ class NewsApp(App[None]):
         elif current is not None:
             self.open_article(current)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:  # async, as the App's that it replaces
         if self.focused is self.article_view:
             self.headlines.focus()
         elif self.focused is self.headlines and self._search is not None:

@@ -243,9 +243,9 @@ class ArticleView(LineView, can_focus=True):
         blocks.append(Text("─" * width, self.component_style("article--rule"), no_wrap=True))
         yield from blocks
         text = self._text
-        for block in text.split("\n\n") if text else ["(This article has no text.)"]:
+        for paragraph in text.split("\n\n") if text else ["(This article has no text.)"]:
             yield Text("")
-            yield from self._block(block)
+            yield from self._block(paragraph)
         yield Text("")
 
     def _block(self, block: str) -> list[Text]:

@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.library import fts, sql
@@ -407,9 +408,10 @@ class Store:
     def count(self, view: View) -> int:
         """How many articles a view holds."""
         where, params = sql.view_where(view)
-        return self.conn.execute(
+        count: int = self.conn.execute(
             f"SELECT count(*) FROM articles a WHERE {where}", params
         ).fetchone()[0]
+        return count
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
@@ -498,7 +500,10 @@ class Store:
                 "ON CONFLICT (query) DO UPDATE SET name = excluded.name",
                 (one_line(name) or query, query, time.time()),
             )
-            return conn.execute("SELECT id FROM searches WHERE query = ?", (query,)).fetchone()[0]
+            search_id: int = conn.execute(
+                "SELECT id FROM searches WHERE query = ?", (query,)
+            ).fetchone()[0]
+            return search_id
 
     def remove_search(self, search_id: int) -> None:
         """Forget a saved search."""
@@ -558,11 +563,11 @@ def _fold(text: str | None) -> str:
     return fold(text) if text else ""
 
 
-def _first_column(_cursor: sqlite3.Cursor, row: tuple) -> object:
+def _first_column(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> object:
     return row[0]
 
 
-def _article(row: tuple) -> Article:
+def _article(row: tuple[Any, ...]) -> Article:
     kind, location, key = row[11], row[12], row[13]
     path = str(Path(location) / key) if kind == "folder" else location if kind == "file" else None
     return Article(

@@ -146,7 +146,9 @@ def tree_items(root: etree._Element) -> tuple[str, etree._Element | None, list[e
     return "", None, []
 
 
-def _children(element: etree._Element, name: str, namespaces: tuple[str, ...]) -> list[Any]:
+def _children(
+    element: etree._Element, name: str, namespaces: tuple[str, ...]
+) -> list[etree._Element]:
     return [e for e in element if local_name(e) == name and _namespace(e) in namespaces]
 
 

@@ -198,7 +198,7 @@ def _parse_loose(data: bytes, url: str, malformed: bool = False) -> Feed:
 
 
 def _from_entries(
-    info: dict, entries: list[dict], url: str, parser: str, titled: bool = False
+    info: dict[str, Any], entries: list[dict[str, Any]], url: str, parser: str, titled: bool = False
 ) -> Feed:
     """Articles from feedparser-shaped entries (both parsers give this shape).
 
@@ -341,7 +341,7 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
     return feed
 
 
-def _json_author(holder: dict) -> str | None:
+def _json_author(holder: dict[str, Any]) -> str | None:
     """The first named author of a JSON Feed item or feed: ``authors`` (1.1), ``author`` (1.0).
 
     A field of the wrong type counts as absent.
@@ -405,8 +405,8 @@ def _item(
     name = one_line(title) or text[:80] or "(untitled)"
     key = one_line(entry_id) or (absolute or "")
     attached = "".join(f"\0{e.url}" for e in enclosures)  # empty for most: digests stay
-    digest = hashlib.sha1(f"{name}\0{body}\0{absolute}\0{published}{attached}".encode())
-    digest = digest.hexdigest()
+    identity = f"{name}\0{body}\0{absolute}\0{published}{attached}"
+    digest = hashlib.sha1(identity.encode()).hexdigest()
     return Parsed(
         key=key or f"sha1:{digest}",
         title=name,
