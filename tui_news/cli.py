@@ -78,6 +78,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--format", choices=("opml", "urls"), default="opml")
     elif command == "refresh":
         parser.description = "Rescan every source and store what changed."
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="accept that a folder was emptied or lost most of its files: remove their "
+            "articles (without it they are kept, and the folder is reported as failed)",
+        )
     elif command == "list":
         parser.description = "List articles, newest first."
         parser.add_argument("--section", metavar="S", help="only this section")
@@ -232,7 +238,7 @@ def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     sources = reader.sources()
-    report = reader.refresh(sources=sources)
+    report = reader.refresh(sources=sources, prune=args.prune)
     _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)

@@ -18,7 +18,7 @@ from tui_news.core.library import Store
 from tui_news.core.models import RefreshReport, Source
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response
-from tui_news.core.sources.files import human_size
+from tui_news.core.sources.files import Skip, human_size, read_regular
 
 if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse elsewhere
     from concurrent.futures import ProcessPoolExecutor
@@ -64,18 +64,18 @@ def host_name(url: str) -> str:
 
 def read_feed_file(path: str, max_bytes: int) -> Response:
     """A feed file on disk, read as if it had been fetched."""
-    file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise FetchError(
-                f"the file is too large ({human_size(size)}, the limit is {human_size(max_bytes)})"
-            )
-        return Response(file.as_uri(), 200, file.read_bytes())
+        body, stat = read_regular(path, max_bytes)
     except FileNotFoundError:
         raise FetchError(f"{path} no longer exists") from None
+    except Skip as error:
+        raise FetchError(f"{path} is {error}") from None
     except OSError as error:
         raise FetchError(f"{path} cannot be read ({error.strerror})") from None
+    if stat.st_size > max_bytes or len(body) > max_bytes:
+        size = human_size(max(stat.st_size, len(body)))
+        raise FetchError(f"the file is too large ({size}, the limit is {human_size(max_bytes)})")
+    return Response(Path(path).as_uri(), 200, body)
 
 
 MAX_CANDIDATES = 8  # feeds a page announces that adding it tries

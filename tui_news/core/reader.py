@@ -28,7 +28,7 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.search import Query, QueryError, parse
-from tui_news.core.sources.files import FEED_SUFFIXES
+from tui_news.core.sources.files import FEED_SUFFIXES, printable_name
 from tui_news.core.sources.local import SourceError, scan
 
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
@@ -75,14 +75,22 @@ class Reader:
             raise LibraryError("give a feed address, a folder or a file to add")
         if "://" in location:
             return self._add_feed(location, section)
+        shown = printable_name(location)
         path = Path(location).expanduser()
-        if not path.exists():
-            raise LibraryError(f"no such file or folder: {location}")
-        if not (path.is_dir() or path.is_file()):
-            raise LibraryError(f"{location} is neither a file nor a folder")
+        try:
+            path = path.resolve()
+            if not path.exists():
+                raise LibraryError(f"no such file or folder: {shown}")
+            if not (path.is_dir() or path.is_file()):
+                raise LibraryError(f"{shown} is neither a file nor a folder")
+        except OSError as error:
+            raise LibraryError(f"{shown} cannot be read ({error.strerror or error})") from None
         if not os.access(path, os.R_OK):
-            raise LibraryError(f"{location} cannot be read (permission denied)")
-        path = path.resolve()
+            raise LibraryError(f"{shown} cannot be read (permission denied)")
+        if printable_name(str(path)) != str(path):
+            raise LibraryError(
+                f"{printable_name(str(path))}: a path that is not UTF-8 text cannot be added"
+            )
         if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
             try:
                 response = read_feed_file(str(path), self.fetch_settings.max_bytes)
@@ -361,10 +369,12 @@ class Reader:
         source_ids: Iterable[int] | None = None,
         progress: Progress | None = None,
         sources: Sequence[Source] | None = None,
+        prune: bool = False,
     ) -> RefreshReport:
         """Fetch feeds (many at once) and rescan local sources; failures are reported.
 
         ``sources`` spares reading them again when the caller just did (from :meth:`sources`).
+        ``prune`` accepts that a folder lost most of its articles (see :meth:`refresh_source`).
         """
         sources = self.store.sources() if sources is None else list(sources)
         if source_ids is not None:
@@ -393,7 +403,7 @@ class Reader:
             self._fetch_full_texts(feeds, report)
         for source in sources:
             if source.kind != "feed":
-                report.merge(self.refresh_source(source))
+                report.merge(self.refresh_source(source, prune))
                 done(source)
         return report
 
@@ -406,23 +416,28 @@ class Reader:
             self.config.max_connections, self.config.timeout_seconds, self.config.max_feed_bytes
         )
 
-    def refresh_source(self, source: Source) -> RefreshReport:
+    def refresh_source(self, source: Source, prune: bool = False) -> RefreshReport:
         """Rescan one local source; on failure record the reason and keep its articles.
 
         Articles are stored in batches as they are read, so a large folder never sits in memory.
+        A folder found empty, or with most of its articles gone, is more likely unmounted or
+        unreadable for a moment than emptied on purpose: its articles are kept and the source
+        fails with the reason, unless ``prune`` accepts the removals.
         """
         report = RefreshReport()
 
         def store_batch(items: list[Parsed]) -> None:
             report.merge(self.store.apply(source.id, items, None, None))
 
+        known = self.store.fingerprints(source.id)
         try:
             result = scan(
                 source.location,
-                self.store.fingerprints(source.id),
+                known,
                 default_section=source.section,
                 max_bytes=self.config.max_file_bytes,
                 batch=store_batch,
+                folder=source.kind == "folder",
             )
         except SourceError as error:
             self.store.set_source_error(source.id, str(error))
@@ -430,7 +445,14 @@ class Reader:
             return report
         for problem in result.problems:
             problem.source = source.name
+        kept = len(known.keys() & result.present)
+        refused = None if prune else _suspicious_removal(len(known), kept, bool(result.present))
+        if refused:
+            result.present.update(known)
         report.merge(self.store.apply(source.id, result.changed, result.present, result.problems))
+        if refused:
+            self.store.set_source_error(source.id, refused)
+            report.failed[source.name] = refused
         return report
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -441,6 +463,23 @@ class Reader:
         if self._temporary is not None:
             self._temporary.cleanup()
             self._temporary = None
+
+
+MASS_REMOVAL = 10  # more articles than this, and most of a folder, gone at once: refused
+
+
+def _suspicious_removal(known: int, kept: int, found_any: bool) -> str | None:
+    """Why a scan that still finds ``kept`` of ``known`` articles (and anything at all if
+    ``found_any``) looks like a folder that could not be seen rather than one emptied on
+    purpose (``None``: it does not)."""
+    gone = known - kept
+    if not gone or (found_any and (gone <= MASS_REMOVAL or gone * 2 <= known)):
+        return None
+    found = "is empty now" if not found_any else f"has lost {gone} of its {known} articles"
+    return (
+        f"the folder {found}: they are kept in case its disk is unmounted or unreadable; "
+        "if they were removed on purpose, run tui-news refresh --prune"
+    )
 
 
 def search_view(query: Query, label: str = "Search") -> View:
