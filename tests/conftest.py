@@ -86,3 +86,12 @@ def server():
     from tests.feedserver import serve
 
     yield from serve()
+
+
+@pytest.fixture(autouse=True)
+def no_system_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test opens a real browser, whatever this machine has: no $BROWSER, no display, and no
+    browser program found, so links go to the app's (recorded) open_url unless a test says."""
+    for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("tui_news.core.browser.find_program", lambda name: None)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tui_news.core.browser import browser_command
 from tui_news.core.config import Config, SourceSettings
-from tui_news.core.text import browser_command
 
 
 def load(tmp_path: Path, text: str) -> Config:

@@ -144,25 +144,6 @@ def without_userinfo(url: str) -> str:
         return url
 
 
-def browser_command(template: str, url: str) -> list[str] | None:
-    """The argument list that opens ``url`` with a browser command like ``"w3m %s"``.
-
-    ``%s`` stands for the address (added at the end when absent). No shell is involved, so an
-    address cannot smuggle in a command. ``None`` when no browser is configured.
-    """
-    import shlex
-
-    try:
-        words = shlex.split(template)
-    except ValueError:
-        words = template.split()
-    if not words:
-        return None
-    if not any("%s" in word for word in words):
-        return [*words, url]
-    return [word.replace("%s", url) for word in words]
-
-
 def decode(data: bytes) -> str:
     """Decode file bytes: a BOM wins, then UTF-8, then cp1252 (Latin-1 for its gaps)."""
     for bom, codec in (

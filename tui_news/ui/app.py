@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -10,7 +9,7 @@ from dataclasses import dataclass, replace
 from importlib.resources import files
 
 from textual import on, work
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
@@ -25,8 +24,9 @@ from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.models import Article, RefreshReport, SectionCount, View
 from tui_news.core.reader import RANK_CANDIDATES, Reader, search_view
 from tui_news.core.search import Query, QueryError, parse
-from tui_news.core.text import browser_command, safe_link
+from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
+from tui_news.ui.browser import open_in_browser
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.messages import (
     CountsLoaded,
@@ -622,23 +622,7 @@ class NewsApp(App[None]):
                 markup=False,
             )
             return
-        command = browser_command(self.reader.config.browser, url)
-        if command is None:
-            self.open_url(url)
-            self.notify(f"Opening {url}", markup=False, timeout=3)
-            return
-        try:
-            try:
-                with self.suspend():  # a terminal browser gets the terminal; a GUI one returns
-                    subprocess.run(command, check=False)
-            except SuspendNotSupported:  # no terminal to hand over (a web or test driver)
-                subprocess.run(command, check=False, stdin=subprocess.DEVNULL)
-        except OSError as error:
-            self.notify(
-                f"Could not run the browser {command[0]!r}: {error.strerror}",
-                severity="error",
-                markup=False,
-            )
+        open_in_browser(self, self.reader.config.browser, url)
 
     def action_open_link(self) -> None:
         link = self._link()
