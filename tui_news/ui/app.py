@@ -28,6 +28,7 @@ from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
 from tui_news.ui.headlines import HeadlineList
+from tui_news.ui.keymap import Scope, key_clashes
 from tui_news.ui.messages import (
     CountsLoaded,
     FullTextDone,
@@ -210,7 +211,10 @@ class NewsApp(App[None]):
                 severity="warning",
                 markup=False,
             )
-        self.set_keymap({k: v for k, v in config.keys.items() if k in known})
+        keymap = {k: v for k, v in config.keys.items() if k in known}
+        for clash in key_clashes(self._key_scopes(), keymap):
+            self.notify(clash, title="Config", severity="warning", markup=False, timeout=12)
+        self.set_keymap(keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
@@ -741,25 +745,30 @@ class NewsApp(App[None]):
     # --- keys and palette -----------------------------------------------------------------
 
     def _all_bindings(self) -> Iterable[Binding]:
-        for owner in (NewsApp, Sidebar, HeadlineList, ArticleView, SearchBar):
-            for binding in owner.BINDINGS:
-                if isinstance(binding, Binding):
-                    yield binding
+        for _title, bindings in self._key_scopes():
+            yield from bindings
+
+    def _key_scopes(self) -> list[Scope]:
+        """Each pane's bindings with their title; the app's, in reach everywhere, first."""
+        return [
+            (title, [b for b in owner.BINDINGS if isinstance(b, Binding)])
+            for title, owner in (
+                ("Everywhere", NewsApp),
+                ("Sections", Sidebar),
+                ("Headlines", HeadlineList),
+                ("Article", ArticleView),
+                ("Search field", SearchBar),
+            )
+        ]
 
     def key_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """Every key with its description and id, grouped by pane, as currently bound."""
         keymap = self.reader.config.keys
         groups = []
-        for title, owner in (
-            ("Everywhere", NewsApp),
-            ("Sections", Sidebar),
-            ("Headlines", HeadlineList),
-            ("Article", ArticleView),
-            ("Search field", SearchBar),
-        ):
+        for title, bindings in self._key_scopes():
             rows = []
-            for binding in owner.BINDINGS:
-                if not isinstance(binding, Binding) or not binding.description:
+            for binding in bindings:
+                if not binding.description:
                     continue
                 keys = keymap.get(binding.id or "", binding.key)
                 shown = " ".join(
