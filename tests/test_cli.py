@@ -229,3 +229,21 @@ def test_the_first_run_reads_the_sample_even_without_refresh_on_start(
     monkeypatch.setattr(NewsApp, "run", lambda app: opened.append(app.reader.count(View())))
     assert cli.main(["--data-dir", str(data_dir)]) == 0
     assert opened == [len(list((Path(cli.__file__).parent / "sample").glob("*.txt")))]
+
+
+def test_list_section_matches_as_the_section_filter_does(cli: CliRun, news: Path) -> None:
+    """Case and accents are ignored and a prefix matches; an unknown section is an error."""
+    cli("add", str(news), check_exit=0)
+    middle = cli("list", "--section", "middle", check_exit=0)
+    assert [line.split("  ")[-1].strip() for line in middle.stdout.splitlines()] == [
+        "Water Deal Signed",
+        "Rail Line Opens",
+    ]
+    assert cli("list", "--section", "WÓRLD", check_exit=0).stdout.count("\n") == 2
+    unknown = cli("list", "--section", "business", check_exit=2)
+    assert unknown.stdout == ""
+    assert unknown.stderr == (
+        "tui-news: no section matches 'business' (sections: Middle East, Science, World)\n"
+    )
+    none = cli("list", "--section", "sci", "--starred", check_exit=0)
+    assert (none.stdout, none.stderr) == ("", "No articles match.\n")

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import NoReturn
 
@@ -14,6 +15,7 @@ from tui_news import __version__
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
+from tui_news.core.search import Filter, Query
 from tui_news.core.text import clean, pad_cells
 
 COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list", "search")
@@ -86,7 +88,11 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
     elif command == "list":
         parser.description = "List articles, newest first."
-        parser.add_argument("--section", metavar="S", help="only this section")
+        parser.add_argument(
+            "--section",
+            metavar="S",
+            help="only sections whose names start with S (case and accents ignored)",
+        )
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--limit", type=_positive, metavar="N", help="at most N articles")
@@ -247,8 +253,21 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
-    view = View(section=args.section, unread=args.unread, starred=args.starred)
-    return _print_articles(reader.articles(view, limit=args.limit), args.json)
+    view = View(unread=args.unread, starred=args.starred)
+    if args.section is not None:
+        if not reader.sections_like(args.section):
+            names = [s.name for s in reader.section_counts()[0]]
+            shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+            raise UsageError(
+                f"no section matches {clean(args.section)!r}"
+                + (f" (sections: {shown})" if names else " (the library has no articles)")
+            )
+        section = Filter("section", args.section.strip())
+        view = replace(view, query=Query(f"section:{args.section}", filters=(section,)))
+    articles = reader.articles(view, limit=args.limit)
+    if not articles and not args.json:
+        say("No articles match.", err=True)
+    return _print_articles(articles, args.json)
 
 
 def cmd_search(reader: Reader, args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from tui_news.core.models import (
     Source,
     View,
 )
-from tui_news.core.search import Query, QueryError, parse
+from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.files import FEED_SUFFIXES, printable_name
 from tui_news.core.sources.local import SourceError, scan
 
@@ -218,6 +218,11 @@ class Reader:
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred."""
         return self.store.section_counts()
+
+    def sections_like(self, name: str) -> list[str]:
+        """The sections that ``section:NAME`` picks: case and accents ignored, a prefix matches."""
+        wanted = fold(name.strip())
+        return [s.name for s in self.section_counts()[0] if fold(s.name).startswith(wanted)]
 
     # --- articles and their marks ---------------------------------------------------------
 
