@@ -18,7 +18,7 @@ from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import Filter, Query
 from tui_news.core.text import clean, pad_cells
 
-COMMANDS = ("add", "remove", "sources", "import", "export", "refresh", "list", "search")
+COMMANDS = ("add", "edit", "remove", "sources", "import", "export", "refresh", "list", "search")
 
 
 class UsageError(UserError):
@@ -63,6 +63,16 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument(
             "--section", metavar="NAME", help="section for articles that do not name one"
         )
+    elif command == "edit":
+        parser.description = (
+            "Rename a source or move it to another section, keeping its articles and their "
+            "read and starred marks."
+        )
+        parser.add_argument("spec", metavar="PATH|URL|NAME")
+        parser.add_argument(
+            "--section", metavar="S", help='move it to section S ("" for its own sections)'
+        )
+        parser.add_argument("--name", metavar="N", help="call it N")
     elif command == "remove":
         parser.description = "Remove a source (by location or name) and its articles."
         parser.add_argument("spec", metavar="PATH|NAME")
@@ -189,6 +199,19 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_edit(reader: Reader, args: argparse.Namespace) -> int:
+    if args.section is None and args.name is None:
+        raise UsageError("say what to change: --section S, --name N or both")
+    source = reader.edit(args.spec, name=args.name, section=args.section)
+    where = f"section {source.section}" if source.section else "its own sections"
+    noun = "article" if source.articles == 1 else "articles"
+    say(f"{source.name}: {where}, {source.articles} {noun} ({source.unread} unread) kept")
+    if source.last_error:
+        say(f"tui-news: {source.name}: {source.last_error}", err=True)
+        return 1
+    return 0
+
+
 def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
     source = reader.remove(args.spec)
     say(f"Removed {source.name} ({source.location}) and its {source.articles} articles")
@@ -289,6 +312,7 @@ def _print_articles(articles: Sequence[Article], as_json: bool) -> int:
 
 HANDLERS = {
     "add": cmd_add,
+    "edit": cmd_edit,
     "remove": cmd_remove,
     "sources": cmd_sources,
     "import": cmd_import,

@@ -123,6 +123,13 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
         raise FeedError(f"the page announces {candidates[0]}, but {reason}")
 
 
+def feed_section(source: Source, feed_title: str | None = None) -> str:
+    """The section a feed's articles go in: its own, else its name, else the feed's title,
+    else its host."""
+    named = source.name if source.name != source.location else ""
+    return source.section or named or feed_title or host_name(source.location)
+
+
 def store_feed(
     store: Store, source: Source, response: Response, feed: Feed | None, keep: int = 0
 ) -> RefreshReport:
@@ -135,8 +142,7 @@ def store_feed(
     present: set[str] | None
     with store.transaction():  # one commit per feed
         if feed is not None:
-            named = source.name if source.name != source.location else ""
-            section = source.section or named or feed.title or host_name(source.location)
+            section = feed_section(source, feed.title)
             for item in feed.items:
                 item.section = section
             report = store.apply(source.id, feed.items, None, [])

@@ -182,6 +182,28 @@ class Reader:
         self.store.remove_source(source.id)
         return source
 
+    def edit(self, spec: str, name: str | None = None, section: str | None = None) -> Source:
+        """Rename a source or move it to another section (``""``: back to its own), keeping
+        every article with its read and starred marks. Its articles move at once: a feed's all
+        go to the new section; a folder is read again so articles that name their own section
+        keep it."""
+        source = self.find_source(spec)
+        if name is not None and not name.strip():
+            raise LibraryError("a source's name cannot be empty")
+        self.store.edit_source(source.id, name, section)
+        edited = self.store.source(source.id)
+        if edited is None:  # removed meanwhile
+            raise LibraryError(f"no source matches {spec!r} (see tui-news sources)")
+        if edited.kind == "feed":
+            from tui_news.core.feed_refresh import feed_section
+
+            if edited.section or edited.name != edited.location:  # else: the feed's title
+                self.store.set_section(edited.id, feed_section(edited))
+        elif section is not None:  # every file is read again, under the new default section
+            self.store.forget_fingerprints(edited.id)
+            self.refresh_source(edited)
+        return self.store.source(source.id) or edited
+
     def sources(self) -> list[Source]:
         """Every source with its counts."""
         return self.store.sources()

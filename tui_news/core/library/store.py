@@ -170,6 +170,34 @@ class Store:
             fts.reindex(conn, "source_id = ?", (source_id,), remove=True)
             conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
 
+    def edit_source(
+        self, source_id: int, name: str | None = None, section: str | None = None
+    ) -> None:
+        """Rename a source and/or set its section (``""`` clears it); marks are untouched."""
+        with self.transaction() as conn:
+            if name is not None:
+                conn.execute(
+                    "UPDATE sources SET name = ? WHERE id = ?", (one_line(name), source_id)
+                )
+            if section is not None:
+                conn.execute(
+                    "UPDATE sources SET section = ? WHERE id = ?",
+                    (one_line(section) or None, source_id),
+                )
+
+    def set_section(self, source_id: int, section: str) -> int:
+        """Put every article of a source in ``section``; how many moved."""
+        with self.transaction() as conn:
+            return conn.execute(
+                "UPDATE articles SET section = ? WHERE source_id = ? AND section != ?",
+                (one_line(section), source_id, one_line(section)),
+            ).rowcount
+
+    def forget_fingerprints(self, source_id: int) -> None:
+        """Make the next scan of a source read every file again (its marks stay)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET fingerprint = NULL WHERE source_id = ?", (source_id,))
+
     def set_source_error(self, source_id: int, reason: str) -> None:
         """Record why a source could not be refreshed; its articles stay."""
         with self.transaction() as conn:

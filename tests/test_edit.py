@@ -1,0 +1,81 @@
+"""tui-news edit: renaming a source or moving it to another section keeps every mark."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import CliRun
+from tests.feedserver import Route, rss
+from tui_news.core.models import View
+from tui_news.core.reader import Reader
+
+
+def listed(cli: CliRun) -> dict[str, tuple[str, bool, bool]]:
+    """Title -> (section, read, starred), as list --json prints them."""
+    rows = json.loads(cli("list", "--json", check_exit=0).stdout)
+    return {r["title"]: (r["section"], r["read"], r["starred"]) for r in rows}
+
+
+def mark_some(reader: Reader) -> None:
+    """Read the first article and star the second."""
+    ids = reader.view_ids(View())
+    reader.set_read([ids[0]])
+    reader.set_starred(ids[1], True)
+
+
+def test_a_folder_moves_to_a_section_and_back_keeping_marks(
+    cli: CliRun, reader: Reader, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.txt").write_text("Plain One\n\nBody.\n")
+    (folder / "b.txt").write_text("Plain Two\n\nBody.\n")
+    (folder / "c.md").write_text("---\ntitle: Own Section\nsection: Science\n---\nBody.\n")
+    reader.add(str(folder))
+    mark_some(reader)
+    before = listed(cli)
+    moved = cli("edit", str(folder), "--section", "Local News", "--name", "My notes", check_exit=0)
+    assert moved.stdout == "My notes: section Local News, 3 articles (2 unread) kept\n"
+    after = listed(cli)
+    assert {t: m[1:] for t, m in after.items()} == {t: m[1:] for t, m in before.items()}
+    assert {t: m[0] for t, m in after.items()} == {
+        "Plain One": "Local News",
+        "Plain Two": "Local News",
+        "Own Section": "Science",  # an article that names its section keeps it
+    }
+    cli("edit", "my notes", "--section", "", check_exit=0)
+    assert listed(cli) == before
+    assert json.loads(cli("sources", "--json", check_exit=0).stdout)[0]["name"] == "My notes"
+
+
+def test_a_feed_is_renamed_and_moved_and_a_refresh_keeps_it_there(
+    cli: CliRun, reader: Reader, server
+) -> None:
+    items = [
+        {"title": f"Story {n}", "link": f"https://w.example/{n}", "guid": f"g{n}"} for n in range(3)
+    ]
+    server.routes["/feed"] = Route(rss("Wire Service", items))
+    reader.add(server.url("/feed"))
+    mark_some(reader)
+    marks = {t: m[1:] for t, m in listed(cli).items()}
+    assert {m[0] for m in listed(cli).values()} == {"Wire Service"}
+    cli("edit", "Wire Service", "--name", "Agency", check_exit=0)
+    assert {m[0] for m in listed(cli).values()} == {"Agency"}
+    cli("edit", "Agency", "--section", "World", check_exit=0)
+    assert {m[0] for m in listed(cli).values()} == {"World"}
+    cli("refresh", check_exit=0)
+    after = listed(cli)
+    assert {m[0] for m in after.values()} == {"World"}
+    assert {t: m[1:] for t, m in after.items()} == marks
+
+
+def test_edit_refuses_what_it_cannot_do(cli: CliRun, reader: Reader, tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("One\n\nBody.\n")
+    reader.add(str(tmp_path / "one.txt"))
+    assert "say what to change" in cli("edit", str(tmp_path / "one.txt"), check_exit=2).stderr
+    assert "no source matches 'nope'" in cli("edit", "nope", "--name", "x", check_exit=2).stderr
+    assert (
+        "name cannot be empty"
+        in cli("edit", str(tmp_path / "one.txt"), "--name", " ", check_exit=2).stderr
+    )
