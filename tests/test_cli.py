@@ -247,3 +247,12 @@ def test_list_section_matches_as_the_section_filter_does(cli: CliRun, news: Path
     )
     none = cli("list", "--section", "sci", "--starred", check_exit=0)
     assert (none.stdout, none.stderr) == ("", "No articles match.\n")
+
+
+def test_one_article_is_said_in_the_singular(cli: CliRun, tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("Only One\n\nBody.\n")
+    cli("add", str(tmp_path / "one.txt"), check_exit=0)
+    sources = cli("sources", check_exit=0).stdout
+    assert "    1 article, 1 unread, refreshed" in sources
+    removed = cli("remove", str(tmp_path / "one.txt"), check_exit=0).stdout
+    assert removed.endswith("and its 1 article\n")

@@ -172,7 +172,7 @@ def test_cli_add_url_and_refresh_failures(cli: CliRun, server: FeedServer) -> No
         added.stdout.strip() == f"Added Planet ({server.url('/feed')}): 1 new, 0 changed, 0 removed"
     )
     assert cli("refresh", check_exit=0).stdout.strip() == (
-        "Refreshed 1 sources: 0 new, 0 changed, 0 removed"
+        "Refreshed 1 source: 0 new, 0 changed, 0 removed"
     )
     server.routes["/feed"] = Route(b"<rss><channel><title>x", content_type="text/xml", etag=False)
     server.routes["/feed"] = Route(b"", status=503, content_type="text/plain")

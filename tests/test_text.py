@@ -144,3 +144,12 @@ def test_readable_prefers_converted_content() -> None:
         "quick text", "<p>One</p><p>Two <a href='/x'>x</a></p>", "https://a.example/b"
     ) == ("One\n\nTwo x [1]\n\nLinks:\n[1] https://a.example/x")
     assert readable("plain body", None) == "plain body"
+
+
+def test_counted_says_one_and_many_with_thousands_separators() -> None:
+    from tui_news.core.text import counted
+
+    assert counted(1, "article") == "1 article"
+    assert counted(0, "article") == "0 articles"
+    assert counted(12345, "article") == "12,345 articles"
+    assert counted(2, "match", "matches") == "2 matches"

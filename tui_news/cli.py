@@ -16,7 +16,7 @@ from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import Filter, Query
-from tui_news.core.text import clean, pad_cells
+from tui_news.core.text import clean, counted, pad_cells
 
 COMMANDS = ("add", "edit", "remove", "sources", "import", "export", "refresh", "list", "search")
 
@@ -184,9 +184,9 @@ def _report_problems(problems: Sequence[Problem]) -> None:
 
 
 def _summary(report: RefreshReport) -> str:
-    parts = [f"{report.added} new", f"{report.updated} changed", f"{report.removed} removed"]
+    parts = [f"{report.added:,} new", f"{report.updated:,} changed", f"{report.removed:,} removed"]
     if report.problems:
-        parts.append(f"{len(report.problems)} skipped")
+        parts.append(f"{len(report.problems):,} skipped")
     return ", ".join(parts)
 
 
@@ -204,8 +204,8 @@ def cmd_edit(reader: Reader, args: argparse.Namespace) -> int:
         raise UsageError("say what to change: --section S, --name N or both")
     source = reader.edit(args.spec, name=args.name, section=args.section)
     where = f"section {source.section}" if source.section else "its own sections"
-    noun = "article" if source.articles == 1 else "articles"
-    say(f"{source.name}: {where}, {source.articles} {noun} ({source.unread} unread) kept")
+    kept = f"{counted(source.articles, 'article')} ({source.unread:,} unread) kept"
+    say(f"{source.name}: {where}, {kept}")
     if source.last_error:
         say(f"tui-news: {source.name}: {source.last_error}", err=True)
         return 1
@@ -214,7 +214,7 @@ def cmd_edit(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
     source = reader.remove(args.spec)
-    say(f"Removed {source.name} ({source.location}) and its {source.articles} articles")
+    say(f"Removed {source.name} ({source.location}) and its {counted(source.articles, 'article')}")
     return 0
 
 
@@ -230,8 +230,7 @@ def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
         say(f"{s.name}  [{s.kind}]  {s.location}")
         status = f"last error: {s.last_error}" if s.last_error else f"refreshed {_date(s.last_ok)}"
         section = f"section {s.section}, " if s.section else ""
-        noun = "article" if s.articles == 1 else "articles"
-        say(f"    {section}{s.articles} {noun}, {s.unread} unread, {status}")
+        say(f"    {section}{counted(s.articles, 'article')}, {s.unread:,} unread, {status}")
     return 0
 
 
@@ -256,7 +255,7 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     report = reader.refresh([s.id for s in added]) if added else RefreshReport()
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)
-    say(f"Imported {len(added)} feeds ({len(skipped)} skipped): {_summary(report)}")
+    say(f"Imported {counted(len(added), 'feed')} ({len(skipped):,} skipped): {_summary(report)}")
     return 0
 
 
@@ -271,7 +270,7 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)
-    say(f"Refreshed {len(sources)} sources: {_summary(report)}")
+    say(f"Refreshed {counted(len(sources), 'source')}: {_summary(report)}")
     return 1 if report.failed else 0
 
 

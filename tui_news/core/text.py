@@ -101,6 +101,12 @@ def no_surrogates(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` with its noun, the way every screen and command says it: "1 article",
+    "12,345 articles"."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def one_line(text: str | None) -> str:
     """Return ``text`` cleaned and collapsed to a single line of single spaces."""
     return " ".join(clean(text).split())

@@ -58,7 +58,7 @@ class Sidebar(Tree[View]):
         if not count or room <= 0:
             label.truncate(max(room, 1), overflow="ellipsis")
             return label
-        number = Text(str(count), style="bold")
+        number = Text(f"{count:,}", style="bold")
         label.truncate(max(1, room - len(number) - 1), overflow="ellipsis", pad=True)
         return Text.assemble(label, " ", number)
 
