@@ -196,6 +196,9 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
     for name, reason in report.failed.items():
         say(f"{name}: {reason}", err=True)
     say(f"Added {source.name} ({source.location}): {_summary(report)}")
+    sample = reader.sample_removal_offer()
+    if sample is not None:
+        say(f'The sample library is still here; to remove it: tui-news remove "{sample.name}"')
     return 0
 
 

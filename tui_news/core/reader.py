@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the network side is imported when first used, not at start-
     from tui_news.core.feed_refresh import FetchSettings
 
 SAMPLE_OFFERED = "sample_offered"
+SAMPLE_REMOVAL_OFFERED = "sample_removal_offered"
 FULL_TEXT_PER_REFRESH = 50  # full articles fetched per source and refresh, newest first
 Progress = Callable[[int, int, Source], None]  # (finished, total, the source just finished)
 
@@ -42,6 +43,11 @@ Progress = Callable[[int, int, Source], None]  # (finished, total, the source ju
 def sample_folder() -> Path:
     """The bundled sample library shipped inside the package."""
     return Path(str(files("tui_news").joinpath("sample")))
+
+
+def is_sample(location: str) -> bool:
+    """Whether a folder is the bundled sample library (of this install or an earlier one)."""
+    return location == str(sample_folder()) or Path(location).parts[-2:] == ("tui_news", "sample")
 
 
 class Reader:
@@ -216,6 +222,25 @@ class Reader:
             self.store.set_meta(SAMPLE_OFFERED, "1")
             self.store.add_source("folder", str(sample_folder()), "Sample library", None)
         return True
+
+    def sample_source(self) -> Source | None:
+        """The bundled sample library, while it is subscribed (from this or an older install)."""
+        for source in self.store.sources():
+            if source.kind == "folder" and is_sample(source.location):
+                return source
+        return None
+
+    def sample_removal_offer(self) -> Source | None:
+        """The sample library, once: when the user has a source of their own beside it and
+        removing it was never offered. Later calls give ``None``."""
+        sample = self.sample_source()
+        if sample is None or len(self.store.sources()) < 2:
+            return None
+        with self.store.transaction():  # two processes at once offer it once
+            if self.store.get_meta(SAMPLE_REMOVAL_OFFERED):
+                return None
+            self.store.set_meta(SAMPLE_REMOVAL_OFFERED, "1")
+        return sample
 
     def source(self, source_id: int) -> Source | None:
         """One source by id, with its counts (``None`` once removed)."""
