@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import threading
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
 from tui_news.core.browser import Launch, plan_launch
 
 
-def open_in_browser(app: App[object], setting: str, url: str) -> None:
+def open_in_browser(app: App[Any], setting: str, url: str) -> None:
     """Open ``url`` (already checked to be a web or mail link) as ``setting`` or the system says.
 
     With a terminal browser the reader steps aside (the app is suspended) until it quits, then
@@ -36,7 +37,7 @@ def open_in_browser(app: App[object], setting: str, url: str) -> None:
         )
 
 
-def _run_in_terminal(app: App[object], launch: Launch) -> None:
+def _run_in_terminal(app: App[Any], launch: Launch) -> None:
     """Hand the terminal to the browser and take it back when the browser quits."""
     try:
         with app.suspend():
