@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -206,16 +207,22 @@ async def refresh_feeds(
             pending.clear()
 
     async def one(source: Source, fetcher: Fetcher) -> None:
-        host = hosts.setdefault(host_name(source.location), asyncio.Semaphore(settings.per_host))
+        name = host_name(source.location)
+        host = hosts.setdefault(name, asyncio.Semaphore(settings.per_host))
         try:
             async with host, gate:
                 if is_url(source.location):
-                    response = await fetcher.fetch(
-                        source.location,
-                        etag=source.etag,
-                        last_modified=source.last_modified,
-                        max_bytes=settings.max_bytes,
-                    )
+                    try:
+                        response = await fetcher.fetch(
+                            source.location,
+                            etag=source.etag,
+                            last_modified=source.last_modified,
+                            max_bytes=settings.max_bytes,
+                        )
+                    finally:
+                        left[name] -= 1
+                        if not left[name]:  # the server's last feed: its connections go
+                            await fetcher.release(source.location)
                 else:
                     response = read_feed_file(source.location, settings.max_bytes)
             feed = (
@@ -230,6 +237,7 @@ async def refresh_feeds(
         if len(pending) >= settings.store_batch:
             flush()
 
+    left = Counter(host_name(source.location) for source in sources if is_url(source.location))
     parsers = _Parsers(len(sources), settings)
     try:
         async with settings.fetcher() as fetcher:

@@ -60,28 +60,43 @@ class Fetcher:
         self.limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        self.pools: dict[str, httpcore.AsyncConnectionPool] = {}
+        self.pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+        self.contexts: dict[str, ssl.SSLContext] = {}
         self.backend = AsyncioBackend()
 
-    def pool(self, scheme: bytes | str) -> httpcore.AsyncConnectionPool:
-        """The connection pool for ``http`` or ``https``, made when first needed.
+    def context(self, scheme: bytes | str) -> ssl.SSLContext:
+        """The TLS context for ``http`` or ``https`` addresses, made when first needed.
 
         Loading the certificate authorities takes ~40 ms, so it waits for the first ``https``
-        address. The ``http`` pool never speaks TLS; its context trusts no authority, so it
+        address. The ``http`` pools never speak TLS; their context trusts no authority, so it
         would refuse any certificate rather than accept one unchecked.
         """
-        secure = scheme in (b"https", "https")
-        key = "https" if secure else "http"
-        pool = self.pools.get(key)
-        if pool is None:
-            # the http pool's context verifies as usual, with no authority to trust
+        key = "https" if scheme in (b"https", "https") else "http"
+        context = self.contexts.get(key)
+        if context is None:
             context = (
                 httpx.create_ssl_context(verify=True)  # certifi, as httpx's transport has it
-                if secure
+                if key == "https"
                 else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             )
+            self.contexts[key] = context
+        return context
+
+    def pool(
+        self, scheme: bytes | str, host: bytes = b"", port: int | None = None
+    ) -> httpcore.AsyncConnectionPool:
+        """The connection pool for one server, made when first needed.
+
+        One pool per server keeps each server's connections open between its feeds: one
+        pool for all would close them to make room for other servers' (a new connection per
+        feed), and httpcore scans a pool's every connection at each request.
+        """
+        raw = scheme.encode() if isinstance(scheme, str) else scheme
+        key = (raw.lower(), host.lower(), port)
+        pool = self.pools.get(key)
+        if pool is None:
             pool = httpcore.AsyncConnectionPool(
-                ssl_context=context,
+                ssl_context=self.context(raw),
                 max_connections=self.limits.max_connections,
                 max_keepalive_connections=self.limits.max_keepalive_connections,
                 keepalive_expiry=self.limits.keepalive_expiry,
@@ -89,6 +104,17 @@ class Fetcher:
             )
             self.pools[key] = pool
         return pool
+
+    async def release(self, url: str) -> None:
+        """Close the connections to ``url``'s server (nothing more will be fetched from it)."""
+        try:
+            parsed = httpx.URL(url)
+        except (ValueError, UnicodeError, httpx.InvalidURL):
+            return
+        key = (parsed.raw_scheme.lower(), parsed.raw_host.lower(), parsed.port)
+        pool = self.pools.pop(key, None)
+        if pool is not None:
+            await pool.aclose()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -165,7 +191,8 @@ class Fetcher:
             if auth and (parsed.raw_scheme, parsed.raw_host, parsed.port) == origin:
                 sent.append((b"Authorization", auth))  # never to another server
             request = httpcore.Request(b"GET", target, headers=sent, extensions=extensions)
-            response = await self.pool(parsed.raw_scheme).handle_async_request(request)
+            pool = self.pool(parsed.raw_scheme, parsed.raw_host, parsed.port)
+            response = await pool.handle_async_request(request)
             try:
                 status = response.status
                 location = httpx.Headers(response.headers).get("location")
