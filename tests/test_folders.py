@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
 import sqlite3
 from pathlib import Path
@@ -189,3 +190,47 @@ def test_a_fifo_swapped_in_for_a_file_never_blocks_refresh(tmp_path: Path) -> No
     assert f"failed Local: {feed} is a named pipe (FIFO), not a file" in err
     assert f"failed note: {article} is a named pipe (FIFO), not a file" in err
     assert stored(data) == (2, 0)
+
+
+BOMB = """---
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+title: *h
+author: *h
+---
+# Laughing Matter
+
+Text.
+"""
+
+
+def at_most_a_gigabyte() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_front_matter_with_aliases_or_over_64_kb_is_ignored_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "bomb.md").write_text(BOMB)
+    huge = "".join(f"tag{i}: {'x' * 60}\n" for i in range(1100))
+    (news / "huge.md").write_text(f"---\ntitle: Hidden\n{huge}---\n# Heading Wins\n\nText.\n")
+    (news / "fine.md").write_text("---\ntitle: Kept &anchor\ndate: 2024-01-02\n---\nText.\n")
+    status, _out, err = finish(
+        tui_news(tmp_path / "data", "add", str(news), preexec=at_most_a_gigabyte), timeout=60
+    )
+    assert status == 0, err
+    assert err.splitlines() == [
+        f"skipped {news}/bomb.md: front matter ignored: it uses YAML aliases (*name), "
+        "which are refused",
+        f"skipped {news}/huge.md: front matter ignored: over 64 KB",
+    ]
+    titles = {a.title for a in make_reader(tmp_path / "data").articles(View())}
+    assert titles == {"Laughing Matter", "Heading Wins", "Kept &anchor"}

@@ -105,10 +105,13 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, o
         os.close(fd)
 
 
-def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
+def read_article(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, notes: list[str] | None = None
+) -> Parsed:
     """Read one article file; raise :class:`Skip` with a reason if it cannot be one.
 
     The section is only set when the file names one itself (breadcrumb, front matter, meta).
+    What was left out of an article that is still read is added to ``notes``.
     """
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
@@ -128,7 +131,7 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
         raise Skip("binary file, not text")
     text = decode(data)
     if suffix in MARKDOWN_SUFFIXES:
-        parsed = parse_markdown(text)
+        parsed = parse_markdown(text, notes)
     elif suffix in HTML_SUFFIXES:
         parsed = parse_html_article(text)
     else:
@@ -190,13 +193,21 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def parse_markdown(text: str) -> Parsed:
-    """Parse Markdown with optional YAML (``---``) or TOML (``+++``) front matter."""
+def parse_markdown(text: str, notes: list[str] | None = None) -> Parsed:
+    """Parse Markdown with optional YAML (``---``) or TOML (``+++``) front matter.
+
+    Front matter that is refused (larger than :data:`MAX_FRONT_MATTER`, or YAML with aliases)
+    is left out and the reason added to ``notes``; the article is still read.
+    """
     text = clean(text)
     meta: dict[str, object] = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        meta = _front_matter(match.group(1), match.group(2))
+        try:
+            meta = _front_matter(match.group(1), match.group(2))
+        except Skip as refused:
+            if notes is not None:
+                notes.append(f"front matter ignored: {refused}")
         text = text[match.end() :]
     root = parse_html(_markdown().render(text))
     title = one_line(str(meta.get("title") or ""))
@@ -218,11 +229,32 @@ def parse_markdown(text: str) -> Parsed:
     )
 
 
-def _front_matter(fence: str, block: str) -> dict[str, object]:
+MAX_FRONT_MATTER = 64 * 1024  # characters of front matter read; more is refused
+
+
+@cache
+def _yaml_loader() -> type:
+    """PyYAML's safe loader, refusing aliases: ``*name`` repeats a node without copying it,
+    so a few hundred bytes of nested aliases (a "billion laughs") expand to gigabytes."""
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                raise Skip("it uses YAML aliases (*name), which are refused")
+            return super().compose_node(parent, index)
+
+    return NoAliases
+
+
+def _front_matter(fence: str, block: str) -> dict[str, object]:
+    """The front matter's fields (none if it cannot be read); raise :class:`Skip` to refuse it."""
+    import yaml
+
+    if len(block) > MAX_FRONT_MATTER:
+        raise Skip(f"over {human_size(MAX_FRONT_MATTER)}")
     try:
-        data = tomllib.loads(block) if fence == "+++" else yaml.safe_load(block)
+        data = tomllib.loads(block) if fence == "+++" else yaml.load(block, _yaml_loader())
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError):
         return {}
     return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}

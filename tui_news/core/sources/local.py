@@ -144,13 +144,15 @@ def scan(
         if known.get(key) == fingerprint(stat):
             result.present.add(key)
             continue
+        notes: list[str] = []
         try:
-            parsed = read_article(path, max_bytes)
+            parsed = read_article(path, max_bytes, notes)
         except Skip as reason:
             result.problems.append(Problem(shown, str(reason)))
             if key in known:  # read before (it grew too large, say): keep what was read
                 result.present.add(key)
             continue
+        result.problems.extend(Problem(shown, note) for note in notes)
         parsed.key = key
         parent = printable_name(path.parent.name)
         parsed.section = parsed.section or default_section or one_line(parent) or "Articles"
