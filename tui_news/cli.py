@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -174,6 +175,13 @@ def say(text: str, *, err: bool = False) -> None:
     print(clean(text).replace("\n", " "), file=sys.stderr if err else sys.stdout)
 
 
+def json_text(data: object) -> str:
+    """``data`` as indented JSON; non-ASCII characters as they are only where stdout can
+    encode them (else as ``\\u`` escapes, which every JSON reader understands)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return json.dumps(data, ensure_ascii=encoding not in ("utf8", "utf16", "utf32"), indent=2)
+
+
 def _date(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
 
@@ -224,7 +232,7 @@ def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
 def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
     sources = reader.sources()
     if args.json:
-        print(json.dumps([s.to_json() for s in sources], ensure_ascii=False, indent=2))
+        print(json_text([s.to_json() for s in sources]))
         return 0
     if not sources:
         say("No sources yet: add one with tui-news add PATH")
@@ -263,7 +271,12 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
-    sys.stdout.write(reader.export_list(args.format))
+    text = reader.export_list(args.format)
+    if args.format == "opml" and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # OPML says it is UTF-8, whatever stdout is
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -304,7 +317,7 @@ def cmd_search(reader: Reader, args: argparse.Namespace) -> int:
 
 def _print_articles(articles: Sequence[Article], as_json: bool) -> int:
     if as_json:
-        print(json.dumps([a.to_json() for a in articles], ensure_ascii=False, indent=2))
+        print(json_text([a.to_json() for a in articles]))
         return 0
     for a in articles:
         marks = ("●" if not a.read else " ") + ("★" if a.starred else " ")
@@ -351,19 +364,34 @@ def open_reader(paths: list[str], data_dir: str | None) -> int:
         reader = make_reader(data_dir)
         if reader.offer_sample():
             reader.refresh()  # 16 small files: read now, whatever refresh_on_start says
+    from rich.console import Console
+
+    from tui_news.crash import AppCrashed
     from tui_news.ui.app import NewsApp
 
+    app = NewsApp(reader)
+    shown = io.StringIO()  # what Textual prints when the app stops on an error: kept for the report
+    app.error_console = Console(file=shown, width=100, color_system=None, highlight=False)
     try:
-        NewsApp(reader).run()
+        app.run()
     finally:
         reader.close()
+    if app.return_code:
+        raise AppCrashed(getattr(app, "_exception", None), shown.getvalue())
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``tui-news`` script: errors become one line and an exit status."""
+    """Entry point of the ``tui-news`` script: errors become one line and an exit status.
+
+    An unexpected exception (a bug) exits with status 70 and names the crash report written.
+    """
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character: "?"
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return run(list(sys.argv[1:] if argv is None else argv))
+        return run(argv)
     except UserError as error:
         say(f"tui-news: {error}", err=True)
         return 2
@@ -373,3 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as error:  # a bug: say so and where the report is
+        from tui_news.crash import report_crash
+
+        return report_crash(error, argv)
