@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from importlib.resources import files
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
@@ -48,6 +48,7 @@ from tui_news.ui.screens import (
 )
 from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL, Sidebar
+from tui_news.ui.typeahead import TypeAhead
 
 NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
@@ -98,10 +99,11 @@ class Reading(Container):
         self.screen.set_class(self.app.size.width < NARROW, "-narrow")
 
 
-class NewsApp(App[None]):
+class NewsApp(TypeAhead):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
     CSS_PATH = str(files("tui_news.styles").joinpath("app.tcss"))
+    OPENS_FIELD = frozenset({"search", "add_source", "search_save"})  # keys after them wait
     TITLE = "tui-news"
     ENABLE_COMMAND_PALETTE = True
 
