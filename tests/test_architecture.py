@@ -93,3 +93,50 @@ def test_every_error_for_the_user_shares_one_base() -> None:
     internal = {"Skip", "QueryInterrupted"}
     outside = sorted(c.__name__ for c in errors if not issubclass(c, UserError))
     assert outside == sorted(internal)
+
+
+def _import_circles(modules: dict[str, Path]) -> list[list[str]]:
+    """Circles of imports (lazy ones too) among ``modules`` (name: file).
+
+    Importing a module loads the packages above it, so an edge to an ancestor package is no
+    circle; each circle is found once, from its smallest name.
+    """
+    graph = {
+        name: {
+            other
+            for other in _imports_and_attributes(path)[0]
+            if other in modules and other != name and not name.startswith(other + ".")
+        }
+        for name, path in modules.items()
+    }
+    circles = []
+    for start in sorted(graph):
+        paths = [[start]]
+        while paths:
+            path = paths.pop()
+            for other in graph[path[-1]]:
+                if other == start:
+                    circles.append(path)
+                elif other > start and other not in path:
+                    paths.append([*path, other])
+    return circles
+
+
+def test_no_module_of_the_core_imports_itself_round_about(tmp_path: Path) -> None:
+    package = Path(tui_news.core.__file__).parent
+    modules = {
+        ".".join(
+            ("tui_news", *path.relative_to(package.parent).with_suffix("").parts)
+        ).removesuffix(".__init__"): path
+        for path in package.rglob("*.py")
+    }
+    assert "tui_news.core.sources.files" in modules and len(modules) >= 20
+    assert _import_circles(modules) == []
+    # the check sees a circle closed by a lazy import, and leaves parent packages out
+    (tmp_path / "a.py").write_text("import b\n")
+    (tmp_path / "b.py").write_text("def f():\n    from a import x\n")
+    (tmp_path / "c.py").write_text("from a import y\n")
+    (tmp_path / "p.py").write_text("from p.q import z\n")  # a package's __init__
+    (tmp_path / "q.py").write_text("from p import w\n")  # p.q, importing its parent's name
+    sample = {name: tmp_path / f"{name[-1]}.py" for name in ("a", "b", "c", "p", "p.q")}
+    assert _import_circles(sample) == [["a", "b"]]

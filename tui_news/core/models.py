@@ -1,4 +1,5 @@
-"""Plain data the core hands to the CLI and the UI: articles, headlines, sources, views."""
+"""Plain data the core hands to the CLI and the UI (articles, headlines, sources, views), and how
+its times and sizes are written for people."""
 
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ def iso_utc(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human_size(size: float) -> str:
+    """Format a byte count for people: ``5 MB``, ``12.5 KB``."""
+    if size < 1024:
+        return f"{size:.0f} bytes"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            break
+    return f"{size:.1f} {unit}".replace(".0 ", " ")
 
 
 @dataclass(slots=True)
@@ -42,8 +54,6 @@ class Enclosure:
 
     def describe(self) -> str:
         """``audio/mpeg, 23.4 MB`` (as much as is known)."""
-        from tui_news.core.sources.files import human_size
-
         return ", ".join([self.type or "file", *([human_size(self.size)] if self.size else [])])
 
 

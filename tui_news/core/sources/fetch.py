@@ -15,7 +15,7 @@ import httpx
 
 from tui_news import __version__
 from tui_news.core.errors import UserError
-from tui_news.core.sources.files import human_size
+from tui_news.core.models import human_size
 from tui_news.core.sources.network import AsyncioBackend
 from tui_news.core.text import one_line, without_password
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.dates import to_timestamp
-from tui_news.core.models import Parsed
+from tui_news.core.models import Parsed, human_size
 
 if TYPE_CHECKING:
     from lxml import html as lxml_html
@@ -38,17 +38,6 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 class Skip(Exception):
     """A file that is not read as an article; the message is the one-line reason."""
-
-
-def human_size(size: float) -> str:
-    """Format a byte count for people: ``5 MB``, ``12.5 KB``."""
-    if size < 1024:
-        return f"{size:.0f} bytes"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            break
-    return f"{size:.1f} {unit}".replace(".0 ", " ")
 
 
 def fingerprint(stat: os.stat_result) -> str:
