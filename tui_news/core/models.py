@@ -214,6 +214,7 @@ class RefreshReport:
     removed: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    repeated: set[str] = field(default_factory=set)  # failed as they did the time before
 
     def merge(self, other: RefreshReport) -> None:
         """Add ``other``'s figures to this report."""
@@ -222,6 +223,12 @@ class RefreshReport:
         self.removed += other.removed
         self.failed.update(other.failed)
         self.problems.extend(other.problems)
+        self.repeated.update(other.repeated)
+
+    @property
+    def new_failures(self) -> dict[str, str]:
+        """Sources that failed, except those failing the same way as the time before."""
+        return {n: r for n, r in self.failed.items() if n not in self.repeated}
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.files import FEED_SUFFIXES, printable_name
 from tui_news.core.sources.local import SourceError, scan
+from tui_news.core.text import one_line
 
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
     from tui_news.core.feed_refresh import FetchSettings
@@ -457,6 +458,11 @@ class Reader:
             if source.kind != "feed":
                 report.merge(self.refresh_source(source, prune))
                 done(source)
+        report.repeated = {  # nothing new to tell about these
+            s.name
+            for s in sources
+            if s.last_error and one_line(report.failed.get(s.name, "")) == s.last_error
+        }
         return report
 
     @property
