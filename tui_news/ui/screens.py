@@ -72,12 +72,12 @@ class ProblemsScreen(_Sheet):
             body: Table | Text = Text("Nothing to report: every source and file was read.")
         else:
             body = Table.grid(padding=(0, 2))
-            body.add_column(style="bold", no_wrap=True)
+            body.add_column(style="bold", no_wrap=True, max_width=30, overflow="ellipsis")
             body.add_column(overflow="fold")
-            for problem in problems:
-                body.add_row(
-                    Text(one_line(problem.reason)), Text(one_line(problem.location), style="dim")
-                )
+            for problem in problems:  # the source by its name; the reason; where, dimmed
+                reason = Text(one_line(problem.reason))
+                reason.append("\n" + one_line(problem.location), style="dim")
+                body.add_row(Text(one_line(problem.source or problem.location)), reason)
         super().__init__(f"Problems ({len(problems)})", body)
 
 
