@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tui_news.core.browser import browser_command
-from tui_news.core.config import Config, SourceSettings
+from tui_news.core.config import (
+    GLOBAL,
+    PER_SOURCE,
+    Config,
+    SourceSettings,
+    sample_config,
+    save_theme,
+)
 
 
 def load(tmp_path: Path, text: str) -> Config:
@@ -18,9 +27,45 @@ def load(tmp_path: Path, text: str) -> Config:
 
 def test_missing_file_gives_the_defaults(tmp_path: Path) -> None:
     config = Config.load(tmp_path / "none.toml")
-    assert config == Config()
-    assert (config.refresh_minutes, config.max_connections, config.keep) == (30, 16, 0)
-    assert config.max_feed_bytes == 10 * 1024 * 1024 and config.problems == []
+    assert config == Config() and config.problems == []
+    assert config.max_feed_bytes == config.max_feed_mb * 1024 * 1024 > 0
+
+
+def _uncommented(sample: str) -> str:
+    return "".join(line.removeprefix("# ") for line in sample.splitlines(keepends=True)[2:])
+
+
+def test_the_sample_config_shows_every_setting_at_its_default(tmp_path: Path) -> None:
+    sample = sample_config()
+    assert all(not line or line.startswith("#") for line in sample.splitlines())  # all optional
+    data = tomllib.loads(_uncommented(sample))
+    assert set(data) == {key for key, *_ in GLOBAL} | {"sources"}
+    [(_, table)] = data["sources"].items()
+    assert set(table) == {key for key, *_ in PER_SOURCE}
+    config = load(tmp_path, _uncommented(sample))
+    assert config.problems == []
+    # the rest are examples: a theme, a key, one source's own settings
+    assert replace(config, theme=None, keys={}, sources={}) == Config()
+    assert config.keys and config.theme and set(config.sources.values()) != {SourceSettings()}
+
+
+def test_the_readme_shows_the_sample_config() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Configuration", 1)[1].split("```toml\n", 1)[1].split("```")[0]
+    missing = [
+        line
+        for line in _uncommented(sample_config()).splitlines()
+        if line and line not in block.splitlines()
+    ]
+    assert missing == []
+
+
+def test_a_theme_chosen_without_a_config_file_writes_the_sample(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "config.toml"
+    save_theme(path, "nord")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(sample_config()) and text.count("# max_feed_mb = ") == 1
+    assert load(tmp_path, text) == Config(theme="nord")
 
 
 def test_every_setting_is_read(tmp_path: Path) -> None:
@@ -95,10 +140,11 @@ def test_a_bad_value_is_one_line_naming_the_key(tmp_path: Path, text: str, probl
 
 def test_bad_values_keep_their_defaults(tmp_path: Path) -> None:
     config = load(tmp_path, 'refresh_minutes = "x"\nkeep = -1\ndate_format = "plain"\n')
+    defaults = Config()
     assert (config.refresh_minutes, config.keep, config.date_format) == (
-        30,
-        0,
-        "%a %d %b %Y %H:%M",
+        defaults.refresh_minutes,
+        defaults.keep,
+        defaults.date_format,
     )
     assert len(config.problems) == 3
 

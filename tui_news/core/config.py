@@ -2,22 +2,29 @@
 
 A setting with a bad value is reported (one line naming the key) and takes its default; the
 rest of the file still counts. Per-source settings live in ``[sources."NAME OR ADDRESS"]``.
+Each setting is declared once, as a field of :class:`Config` or :class:`SourceSettings` made by
+:func:`setting`: its default, its check and its comment, which the loader, the sample config
+(:func:`sample_config`) and the rest of the core (:data:`DEFAULTS`) all read.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from tui_news.core.errors import UserError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 APP_NAME = "tui-news"
 LIBRARY_FILE = "library.sqlite"
@@ -25,29 +32,6 @@ CONFIG_FILE = "config.toml"
 ENV_DATA_DIR = "TUI_NEWS_DATA_DIR"
 MB = 1024 * 1024
 LARGEST = 1_000_000  # no setting needs more (minutes, MB, connections, articles)
-
-CONFIG_TEMPLATE = """\
-# tui-news settings. Every key is optional; delete a line to get the default back.
-
-# theme = "textual-dark"          # any Textual theme; picking one in the app saves it here
-# refresh_on_start = true         # refresh every source when the reader opens
-# refresh_minutes = 30            # refresh feeds this often while the reader is open (0: never)
-# max_connections = 16            # feeds fetched at once
-# timeout_seconds = 20            # give up on a server after this long
-# max_feed_mb = 10                # feeds larger than this are refused
-# max_file_mb = 5                 # local files larger than this are skipped
-# keep = 0                        # articles each feed keeps: older read ones go (0: all)
-# browser = ""                    # command to open links, "%s" is the address (default: system)
-# date_format = "%a %d %b %Y %H:%M"   # the date above an article (strftime)
-
-# [keys]                          # rebind keys by binding id (see ? in the app)
-# next_unread = "n,ctrl+n"
-
-# [sources."https://example.org/feed.xml"]   # a source by its address or its name
-# refresh_minutes = 120
-# full_article = true             # fetch each article's page and keep its text
-# keep = 200
-"""
 
 
 class ConfigError(UserError):
@@ -124,34 +108,25 @@ def _keys(value: Any) -> dict[str, str]:
     return dict(value)
 
 
-# (key, attribute, check, default as written in the file)
-GLOBAL: list[tuple[str, str, Check, Any]] = [
-    ("theme", "theme", _text, None),
-    ("refresh_on_start", "refresh_on_start", _flag, True),
-    ("refresh_minutes", "refresh_minutes", _number(0), 30),
-    ("max_connections", "max_connections", _number(1, whole=True), 16),
-    ("timeout_seconds", "timeout_seconds", _number(0, above=True), 20),
-    ("max_feed_mb", "max_feed_mb", _number(0, above=True), 10),
-    ("max_file_mb", "max_file_mb", _number(0, above=True), 5),
-    ("keep", "keep", _number(0, whole=True), 0),
-    ("browser", "browser", _text, ""),
-    ("date_format", "date_format", _date_format, "%a %d %b %Y %H:%M"),
-    ("keys", "keys", _keys, {}),
-]
-PER_SOURCE: list[tuple[str, str, Check, Any]] = [
-    ("refresh_minutes", "refresh_minutes", _number(0), None),
-    ("full_article", "full_article", _flag, False),
-    ("keep", "keep", _number(0, whole=True), None),
-]
+def setting(default: Any, check: Check, comment: str, example: Any = None) -> Any:
+    """A setting of the file: its default (the one place it is written), its check, and the
+    comment beside it in the sample config; an ``example`` is shown there instead of the
+    default (which the comment then names, unless it is none)."""
+    meta = {"check": check, "comment": comment, "example": example}
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True, slots=True)
 class SourceSettings:
-    """Settings for one source; ``None`` means the global setting."""
+    """Settings for one source, in ``[sources."NAME OR ADDRESS"]``; ``None``: the global one."""
 
-    refresh_minutes: float | None = None
-    full_article: bool = False
-    keep: int | None = None
+    refresh_minutes: float | None = setting(
+        None, _number(0), "its own interval (0: only when you press r or R)", 120
+    )
+    keep: int | None = setting(None, _number(0, whole=True), "its own keep limit", 200)
+    full_article: bool = setting(False, _flag, "fetch each new article's web page", True)
 
 
 @dataclass(slots=True)
@@ -159,17 +134,29 @@ class Config:
     """Settings from ``config.toml``; every one has a default. ``problems`` says what was
     wrong with the file, one line each (those settings took their defaults)."""
 
-    theme: str | None = None
-    refresh_on_start: bool = True
-    refresh_minutes: float = 30
-    max_connections: int = 16
-    timeout_seconds: float = 20
-    max_feed_mb: float = 10
-    max_file_mb: float = 5
-    keep: int = 0
-    browser: str = ""
-    date_format: str = "%a %d %b %Y %H:%M"
-    keys: dict[str, str] = field(default_factory=dict)
+    theme: str | None = setting(
+        None, _text, "any Textual theme; picking one in the palette saves it here", "textual-dark"
+    )
+    refresh_on_start: bool = setting(True, _flag, "refresh every source when the reader opens")
+    refresh_minutes: float = setting(
+        30, _number(0), "refresh sources this often while the reader is open (0: never)"
+    )
+    max_connections: int = setting(16, _number(1, whole=True), "feeds fetched at once")
+    timeout_seconds: float = setting(
+        20, _number(0, above=True), "give up on a server after this long"
+    )
+    max_feed_mb: float = setting(10, _number(0, above=True), "larger feeds are refused")
+    max_file_mb: float = setting(5, _number(0, above=True), "larger local files are skipped")
+    keep: int = setting(
+        0, _number(0, whole=True), "articles each feed keeps; older read ones go (0: all)"
+    )
+    browser: str = setting("", _text, 'command that opens links; "" uses the system\'s browser')
+    date_format: str = setting(
+        "%a %d %b %Y %H:%M", _date_format, "the date above an article (Python strftime codes)"
+    )
+    keys: dict[str, str] = setting(  # noqa: RUF009 (a default_factory: each Config its own dict)
+        {}, _keys, "rebind by id: press ? in the app to see every id", {"next_unread": "n,ctrl+n"}
+    )
     sources: dict[str, SourceSettings] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -232,20 +219,34 @@ class Config:
         return config
 
 
+Setting = tuple[str, Check, Any]  # key, check, default
+
+
+def _settings(defaults: DataclassInstance) -> list[Setting]:
+    """The settings a class of them declares (see :func:`setting`), read from an instance."""
+    return [
+        (f.name, f.metadata["check"], getattr(defaults, f.name))
+        for f in fields(defaults)
+        if "check" in f.metadata
+    ]
+
+
+GLOBAL = _settings(Config())
+PER_SOURCE = _settings(SourceSettings())
+DEFAULTS = Config()  # read, never changed: every setting as it is when the file says nothing
+
+
 def _apply(
-    data: dict[str, Any],
-    settings: list[tuple[str, str, Check, Any]],
-    where: str,
-    problems: list[str],
+    data: dict[str, Any], settings: list[Setting], where: str, problems: list[str]
 ) -> dict[str, Any]:
-    """The checked values of the settings present in ``data``, by attribute; a bad one is
-    reported in ``problems`` and left out (so it keeps its default)."""
+    """The checked values of the settings present in ``data``, by key; a bad one is reported
+    in ``problems`` and left out (so it keeps its default)."""
     values: dict[str, Any] = {}
-    for key, attribute, check, default in settings:
+    for key, check, default in settings:
         if key not in data:
             continue
         try:
-            values[attribute] = check(data[key])
+            values[key] = check(data[key])
         except ConfigError as error:
             problems.append(f"{where}{key} {error}; using {_toml(default)}")
     return values
@@ -258,8 +259,48 @@ def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string, escapes and all
     return "{}" if isinstance(value, dict) else str(value)
+
+
+def _sample_lines(defaults: DataclassInstance) -> list[str]:
+    """The lines of the sample config for one class of settings, each at its default (or its
+    example, when it has one), tables last."""
+    lines, tables = [], []
+    for f in fields(defaults):
+        if "check" not in f.metadata:
+            continue
+        default, example = getattr(defaults, f.name), f.metadata["example"]
+        comment = f.metadata["comment"]
+        if example is not None and default not in (None, {}):
+            comment += f" (default {_toml(default)})"
+        shown = default if example is None else example
+        if isinstance(shown, dict):
+            tables.append(_beside(f"[{f.name}]", comment))
+            tables += [f"{key} = {_toml(value)}" for key, value in shown.items()]
+        else:
+            lines.append(_beside(f"{f.name} = {_toml(shown)}", comment))
+    return lines + ([""] if lines and tables else []) + tables
+
+
+def sample_config() -> str:
+    """The config file written when there is none: every setting shown, commented out."""
+    lines = [
+        *_sample_lines(DEFAULTS),
+        "",
+        _beside(_SOURCE_TABLE, "one source, by its address or its name"),
+        *_sample_lines(SourceSettings()),
+    ]
+    head = "# tui-news settings. Every key is optional; delete a line to get the default back.\n"
+    return head + "\n" + "".join(f"# {line}\n" if line else "\n" for line in lines)
+
+
+_SOURCE_TABLE = '[sources."https://example.org/feed.xml"]'
+
+
+def _beside(line: str, comment: str) -> str:
+    """``line`` with ``comment`` after it, the comments of short lines in one column."""
+    return f"{line}{' ' * max(30 - len(line), 3)}# {comment}"
 
 
 def save_theme(path: Path, theme: str) -> None:
@@ -269,7 +310,7 @@ def save_theme(path: Path, theme: str) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        text = CONFIG_TEMPLATE
+        text = sample_config()
     document = tomlkit.parse(text)
     document["theme"] = theme
     path.parent.mkdir(parents=True, exist_ok=True)

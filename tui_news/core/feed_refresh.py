@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tui_news.core.config import DEFAULTS
 from tui_news.core.library import Store
 from tui_news.core.models import RefreshReport, Source, human_size
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
@@ -29,9 +30,9 @@ if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse el
 class FetchSettings:
     """Limits for fetching: connections at once, seconds to wait, largest body."""
 
-    connections: int = 16
-    timeout: float = 20.0
-    max_bytes: int = 10 * 1024 * 1024
+    connections: int = DEFAULTS.max_connections
+    timeout: float = DEFAULTS.timeout_seconds
+    max_bytes: int = DEFAULTS.max_feed_bytes
     per_host: int = 2  # polite to one server, and httpx's pool stays quick
     parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
     parse_workers: int = 4  # at most, and no more than the cores (the main process mostly waits)

@@ -14,14 +14,15 @@ import httpcore
 import httpx
 
 from tui_news import __version__
+from tui_news.core.config import DEFAULTS
 from tui_news.core.errors import UserError
 from tui_news.core.models import human_size
 from tui_news.core.sources.network import AsyncioBackend
 from tui_news.core.text import one_line, without_password
 
 USER_AGENT = f"tui-news/{__version__} (terminal newsreader; +https://pypi.org/project/tui-news/)"
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+DEFAULT_MAX_BYTES = DEFAULTS.max_feed_bytes
+TIMEOUT = httpx.Timeout(DEFAULTS.timeout_seconds, connect=10.0)
 MAX_REDIRECTS = 8
 CUT_OFF = "the connection was cut off before the answer was complete"
 ACCEPT = (
@@ -55,7 +56,9 @@ class Fetcher:
     pools talk to sockets through :class:`AsyncioBackend`, plain asyncio, not anyio.
     """
 
-    def __init__(self, max_connections: int = 16, timeout: httpx.Timeout = TIMEOUT) -> None:
+    def __init__(
+        self, max_connections: int = DEFAULTS.max_connections, timeout: httpx.Timeout = TIMEOUT
+    ) -> None:
         self.timeout = timeout
         self.limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
@@ -137,7 +140,7 @@ class Fetcher:
             headers.append((b"If-None-Match", etag.encode("ascii")))
         if last_modified and last_modified.isascii():
             headers.append((b"If-Modified-Since", last_modified.encode("ascii")))
-        deadline = self.timeout.read or 20.0
+        deadline = self.timeout.read or DEFAULTS.timeout_seconds
         try:
             async with asyncio.timeout(deadline):  # a whole fetch, not only each read
                 return await self._follow(url, headers, max_bytes, etag, last_modified)
