@@ -8,11 +8,14 @@ import tomllib
 from pathlib import Path
 
 from rich.style import Style
+from textual import on
 
 from tests.conftest import seed_article
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader
+from tui_news.ui import headline_pane
 from tui_news.ui.app import NewsApp
+from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.screens import HelpScreen, ProblemsScreen
 
 
@@ -60,7 +63,7 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.focused is app.headlines
-        assert app.list_pane.border_title == "All · 5"
+        assert app.headline_pane.border_title == "All · 5"
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.focused is app.headlines  # reading keeps the headlines at hand
@@ -138,7 +141,7 @@ async def test_sidebar_chooses_the_view(reader: Reader, news: Path) -> None:
         await pilot.press("j", "j", "j")  # All, Unread, Starred, Middle East
         await settle(app, pilot)
         assert app.view.section == "Middle East"
-        assert app.list_pane.border_title == "Middle East · 2"
+        assert app.headline_pane.border_title == "Middle East · 2"
         await pilot.press("enter")
         assert app.focused is app.headlines
         await pilot.press("G", "enter")
@@ -235,11 +238,11 @@ async def test_narrow_terminal_stacks_the_article_under_the_headlines(
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        headlines, article = app.list_pane.region, app.article_view.region
+        headlines, article = app.headline_pane.region, app.article_view.region
         assert article.y > headlines.y and article.x == headlines.x
         await pilot.resize_terminal(200, 50)
         await pilot.pause()
-        headlines, article = app.list_pane.region, app.article_view.region
+        headlines, article = app.headline_pane.region, app.article_view.region
         assert article.x > headlines.x and article.y == headlines.y
 
 
@@ -314,7 +317,7 @@ async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> 
         assert sidebar_labels(app)["Flaky"][0] == "⚠"
         await pilot.press("shift+tab", "j", "j", "j")
         await settle(app, pilot)
-        assert app.list_pane.border_subtitle == (
+        assert app.headline_pane.border_subtitle == (
             "⚠ Flaky: the server answered HTTP 500 Internal Server Error"
         )
         assert "Kept" in line_text(app.headlines, 0)
@@ -422,7 +425,7 @@ async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, new
         await settle(app, pilot)
         assert [line_text(app.headlines, 0).strip().endswith("Rail Line Opens")] == [True]
         assert len(app.headlines.ids) == 1
-        assert app.list_pane.border_title == "All · search"
+        assert app.headline_pane.border_title == "All · search"
         assert app.search_bar.note.text.startswith("1 match · titles in All")
         assert match_segments(app, 0) == ["Ra"]  # the typed prefix is marked in the title
         await pilot.press("i", "l", "space", "l", "i", "n", "e")
@@ -451,7 +454,7 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        app._go_to(View("World", section="World"))
+        app.go_to(View("World", section="World"))
         await pilot.press("slash", "p", "o", "r", "t")
         await settle(app, pilot)
         assert len(app.headlines.ids) == 1
@@ -466,7 +469,7 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         await pilot.press("ctrl+l")  # the whole library, titles and text
         await settle(app, pilot)
         assert [reader.store.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
-        assert app.list_pane.border_title == "Whole library · search"
+        assert app.headline_pane.border_title == "Whole library · search"
         assert app.search_bar.note.text.startswith("1 match · whole library, best first")
         app.search_bar.input.insert_text_at_cursor(" is:maybe")  # pasted in one go
         await settle(app, pilot)
@@ -632,13 +635,13 @@ async def test_a_huge_article_opens_at_once_and_builds_the_rest(
 
 
 def test_a_search_saved_in_a_source_keeps_that_source() -> None:
-    from tui_news.ui.app import Searching, _scope_filters
+    from tui_news.ui.headline_pane import Searching
 
     base = View("World › Wire › Desk", section="World", source_id=3, unread=True)
-    assert _scope_filters(Searching(base, None), "Wire › Desk") == (
+    assert Searching(base, None).filters("Wire › Desk") == (
         'section:"World" source:"Wire › Desk" is:unread'
     )
-    assert _scope_filters(Searching(base, None, wide=True), "Wire › Desk") == ""
+    assert Searching(base, None, wide=True).filters("Wire › Desk") == ""
 
 
 async def test_a_large_view_shows_its_first_rows_then_all(
@@ -646,17 +649,15 @@ async def test_a_large_view_shows_its_first_rows_then_all(
 ) -> None:
     """A view larger than FIRST_ROWS is drawn from its first rows at once ("All · 2+"), then
     from all of them read in a thread, with the cursor where the reader left it."""
-    import tui_news.ui.app as app_module
-
-    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(120, 40)) as pilot:
         app.show_view(app.view)
-        assert len(app.headlines.ids) == 2 and app.list_pane.border_title == "All · 2+"
+        assert len(app.headlines.ids) == 2 and app.headline_pane.border_title == "All · 2+"
         await pilot.press("j")
         second = app.headlines.current_id
         await settle(app, pilot)
-        assert len(app.headlines.ids) == 5 and app.list_pane.border_title == "All · 5"
+        assert len(app.headlines.ids) == 5 and app.headline_pane.border_title == "All · 5"
         assert app.headlines.current_id == second
         assert list(app.headlines.ids) == list(reader.store.view_ids(app.view))
 
@@ -666,18 +667,15 @@ async def test_a_whole_library_search_shows_its_best_rows_first(
 ) -> None:
     """ctrl+l draws the best FIRST_ROWS results at once ("searching…" beside the field), then
     all of them from the thread, in the same order."""
-    import tui_news.ui.app as app_module
-
-    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
-    app = NewsApp(library(reader, news))
+    monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
     shown: list[tuple[int, bool]] = []
-    done = NewsApp.on_search_done
 
-    def record(self: NewsApp, message) -> None:
-        shown.append((len(message.ids), message.whole))
-        done(self, message)
+    class Watching(NewsApp):
+        @on(HeadlinePane.Listed)
+        def record(self, message: HeadlinePane.Listed) -> None:
+            shown.append((message.count, message.whole))
 
-    monkeypatch.setattr(NewsApp, "on_search_done", record)  # messages find it on the class
+    app = Watching(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", "s")  # s*: four titles, and more in the text
@@ -694,18 +692,17 @@ async def test_a_whole_library_search_shows_its_best_rows_first(
 async def test_n_while_a_large_view_is_still_listing_sees_every_row(
     reader: Reader, news: Path, monkeypatch
 ) -> None:
-    import tui_news.ui.app as app_module
-
-    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        monkeypatch.setattr(app, "_list_in_thread", lambda *args: None)  # a slow listing
+        slow = lambda *args, **kwargs: None  # noqa: E731  (a listing that never ends)
+        monkeypatch.setattr(app.headline_pane, "_list_in_thread", slow)
         app.show_view(app.view)
         first_two = list(app.headlines.ids)
         reader.store.set_read(first_two)
         await pilot.press("n")
         await pilot.pause()
-        assert len(app.headlines.ids) == 5 and app.list_pane.border_title == "All · 5"
+        assert len(app.headlines.ids) == 5 and app.headline_pane.border_title == "All · 5"
         opened = app.article_view.article
         assert opened is not None and opened.id == app.headlines.ids[2]

@@ -256,7 +256,7 @@ async def test_a_hostile_error_and_source_name_in_titles_stay_literal(
         assert app.view.section == one_line(name)
         shown = "\n".join(screen_lines(app))
         assert "[@click=app.quit]Q[/] [/]" in shown
-        assert "⚠" in app.list_pane.border_subtitle
+        assert "⚠" in app.headline_pane.border_subtitle
         await pilot.press("n")
         await settle(app, pilot)
         await pilot.press("M")  # "No unread articles left in <section>" would be markup

@@ -16,6 +16,7 @@ from tui_news.ui import article as article_module
 from tui_news.ui import messages
 from tui_news.ui.app import NewsApp
 from tui_news.ui.article import ArticleView
+from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.messages import CountsLoaded, WorkResult
 
 
@@ -43,12 +44,12 @@ def test_every_handler_of_a_worker_result_drops_late_ones() -> None:
     assert found | {ArticleView.Converted} == kinds  # every kind is in late_results()
     handlers = [
         getattr(owner, kind.handler_name)
-        for owner in (NewsApp, ArticleView)
+        for owner in (NewsApp, HeadlinePane, ArticleView)
         for kind in kinds
         if hasattr(owner, kind.handler_name)
     ]
-    handlers.append(NewsApp.on_worker_state_changed)
-    assert len(handlers) == len(kinds) + 1
+    handlers += [NewsApp.on_worker_state_changed, HeadlinePane.on_worker_state_changed]
+    assert len(handlers) == len(kinds) + 2
     assert all(getattr(h, "drops_late_results", False) for h in handlers)
     assert app_module.unless_late is article_module.unless_late  # one mechanism
 
@@ -59,10 +60,11 @@ async def test_a_result_that_comes_after_the_app_closed_is_dropped(
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        view = app.article_view
+        view, pane = app.article_view, app.headline_pane
     assert not app.screen_stack  # the screens are gone, as when a busy machine answers late
     for message in late_results():
-        receiver = view if isinstance(message, ArticleView.Converted) else app
+        to_pane = {messages.ViewLoaded: pane, messages.SearchDone: pane}
+        receiver = {ArticleView.Converted: view, **to_pane}.get(type(message), app)
         getattr(receiver, message.handler_name)(message)  # no crash: dropped
 
 

@@ -2,41 +2,40 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import partial
 from importlib.resources import files
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Input, Tree
-from textual.worker import Worker, WorkerState
+from textual.widgets import Footer, Tree
+from textual.worker import Worker
 
 from tui_news.core.config import save_theme
-from tui_news.core.errors import LibraryError, QueryInterrupted
-from tui_news.core.models import Article, RefreshReport, SectionCount, View
-from tui_news.core.reader import RANK_CANDIDATES, Reader, search_view
-from tui_news.core.search import Query, QueryError, parse
+from tui_news.core.errors import LibraryError
+from tui_news.core.models import Article, RefreshReport, View
+from tui_news.core.reader import Reader
 from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
+from tui_news.ui.commands import EVERYWHERE, GROUPS, binding_ids, key_scopes, palette_commands
+from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
-from tui_news.ui.keymap import Scope, key_clashes
+from tui_news.ui.keymap import key_clashes
 from tui_news.ui.messages import (
     CountsLoaded,
     FullTextDone,
     RefreshDone,
     RefreshProgress,
-    SearchDone,
     SourceAdded,
-    ViewLoaded,
+    report_failed_worker,
     unless_late,
 )
 from tui_news.ui.screens import (
@@ -53,43 +52,6 @@ from tui_news.ui.typeahead import TypeAhead
 NARROW = 150  # below this many columns the article goes under the headlines
 SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
-QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
-QUICK_RANKED_SECONDS = 0.06  # the same for the best results of a whole-library search
-FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
-
-
-@dataclass
-class Searching:
-    """A search in progress: the view it narrows, where the list was, and its reach."""
-
-    base: View
-    keep: int | None
-    wide: bool = False
-    ids: array[int] | None = None  # the base view's list, to put back at once
-
-    def view(self, query: Query) -> View:
-        """The view that shows ``query``'s results."""
-        if self.wide:
-            return search_view(query, "Whole library")
-        if self.base.query is not None:  # within a saved search: its words and these, anywhere
-            return replace(self.base, query=self.base.query.combined(query))
-        return replace(self.base, query=query, titles=True)
-
-    def scope(self, found: int | None = None) -> tuple[str, ...]:
-        """How many match (-1: still counting), what the field searches, and the key to
-        widen or narrow it: the note beside the field, most important first."""
-        if found is None:
-            parts: tuple[str, ...] = ()
-        elif found < 0:
-            parts = ("searching…",)
-        elif self.wide and found >= RANK_CANDIDATES:  # ranked searches stop there
-            parts = (f"best {found:,} matches",)
-        else:
-            parts = (f"{found:,} match{'es' if found != 1 else ''}",)
-        if self.wide:
-            return (*parts, "whole library, best first", f"ctrl+l: {self.base.label} only")
-        what = "titles" if self.base.query is None else "titles and text"
-        return (*parts, f"{what} in {self.base.label}", "ctrl+l: whole library")
 
 
 class Reading(Container):
@@ -107,42 +69,12 @@ class NewsApp(TypeAhead):
     TITLE = "tui-news"
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Keys", id="help"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="previous_pane"),
-        Binding("escape", "back", "Back", show=False, id="back"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("space", "read_on", "Read on", id="read_on"),
-        Binding("n", "next_unread(1)", "Next unread", id="next_unread"),
-        Binding("p", "next_unread(-1)", "Prev unread", show=False, id="previous_unread"),
-        Binding("m", "toggle_read", "Read", id="toggle_read"),
-        Binding("M", "mark_all_read", "All read", show=False, id="mark_all_read"),
-        Binding("s", "star", "Star", id="star"),
-        Binding("o", "open_link", "Open link", show=False, id="open_link"),
-        *(
-            Binding(str(n), f"open_numbered({n})", "", show=False, id=f"link_{n}")
-            for n in range(1, 10)
-        ),
-        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
-        Binding("f", "full_article", "Full article", show=False, id="full_article"),
-        Binding("r", "refresh_here", "Refresh", show=False, id="refresh"),
-        Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
-        Binding("a", "add_source", "Add", show=False, id="add_source"),
-        Binding("d", "remove_source", "Remove", show=False, id="remove_source"),
-        Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
-    ]
+    BINDINGS = EVERYWHERE.bindings()
 
     def __init__(self, reader: Reader) -> None:
         super().__init__()
         self.reader = reader
-        self.view: View = ALL
         self._saved_theme = reader.config.theme
-        self._sections: list[SectionCount] = []
-        self._search: Searching | None = None
-        self._view_whole = True  # False while a large view shows only its first rows
-        self._listed = ALL  # the view whose articles the headline list holds
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -150,15 +82,17 @@ class NewsApp(TypeAhead):
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Reading(id="reading"):
-                with Vertical(id="list-pane"):
-                    yield SearchBar(id="search")
-                    yield HeadlineList(self.reader, id="headlines")
+                yield HeadlinePane(self.reader, id="list-pane")
                 yield ArticleView(id="article")
         yield Footer(compact=True)
 
     @property
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
+
+    @property
+    def headline_pane(self) -> HeadlinePane:
+        return self.query_one(HeadlinePane)
 
     @property
     def headlines(self) -> HeadlineList:
@@ -169,12 +103,13 @@ class NewsApp(TypeAhead):
         return self.query_one(ArticleView)
 
     @property
-    def list_pane(self) -> Vertical:
-        return self.query_one("#list-pane", Vertical)
-
-    @property
     def search_bar(self) -> SearchBar:
         return self.query_one(SearchBar)
+
+    @property
+    def view(self) -> View:
+        """The view chosen in the sidebar, or the search narrowing it."""
+        return self.headline_pane.view
 
     def on_mount(self) -> None:
         self._apply_config()
@@ -183,7 +118,6 @@ class NewsApp(TypeAhead):
         self.headlines.empty_text = "No articles here."
         self.show_view(ALL)
         self.headlines.focus()
-        self.watch(self.search_bar.input, "value", self._query_changed, init=False)
         self.load_counts()
         if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
@@ -205,7 +139,7 @@ class NewsApp(TypeAhead):
                     severity="warning",
                     markup=False,
                 )
-        known = {b.id for b in self._all_bindings() if b.id}
+        known = binding_ids()
         unknown = sorted(set(config.keys) - known)
         if unknown:
             self.notify(
@@ -214,7 +148,7 @@ class NewsApp(TypeAhead):
                 markup=False,
             )
         keymap = {k: v for k, v in config.keys.items() if k in known}
-        for clash in key_clashes(self._key_scopes(), keymap):
+        for clash in key_clashes(key_scopes(), keymap):
             self.notify(clash, title="Config", severity="warning", markup=False, timeout=12)
         self.set_keymap(keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -230,113 +164,26 @@ class NewsApp(TypeAhead):
     # --- views and articles ---------------------------------------------------------------
 
     def show_view(self, view: View, keep: int | None = None) -> None:
-        """Fill the headline list with a view's articles: its first rows at once, and the
-        rest of a large view (a million articles take a second to list) from a thread."""
-        self._stop_listing()
-        ids, whole = self._first_rows(view)
-        self._apply_view(view, ids, keep, whole)
-        if not whole:
-            self.load_view(view, keep, first=False)
+        """Fill the headline list with a view's articles (see :class:`HeadlinePane`)."""
+        self.headline_pane.show_view(view, keep)
 
-    def _first_rows(self, view: View) -> tuple[array[int], bool]:
-        """A view's first FIRST_ROWS ids, and whether they are all of it."""
-        ids = self.reader.view_ids(view, limit=FIRST_ROWS)
-        return ids, len(ids) < FIRST_ROWS
-
-    def load_view(self, view: View, keep: int | None = None, first: bool = True) -> None:
-        """Read a view's ids in a thread (the first rows, then all), so that moving through
-        the sidebar never waits on them; what an earlier listing reads is dropped (the
-        worker is exclusive: a new one cancels the last)."""
-        self._list_in_thread(view, keep, first)
-
-    def _stop_listing(self) -> None:
-        """Drop what a listing thread still brings: the list is being filled here."""
-        self.workers.cancel_group(self, "view")
-
-    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _list_in_thread(self, view: View, keep: int | None, first: bool) -> None:
-        if first:
-            ids, whole = self._first_rows(view)
-            self.post_message(ViewLoaded(view, ids, keep, whole=whole))
-            if whole:
-                return
-        self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep))
-
-    def _list_whole_now(self) -> None:
-        """List all of a view that is still listing, at once (``n`` must see every row)."""
-        if not self._view_whole:
-            self._stop_listing()  # the thread's list, when it comes, is not needed
-            ids = self.reader.view_ids(self.view)
-            self._apply_view(self.view, ids, self.headlines.current_id, True)
-
-    @unless_late  # also when the view was listed again since
-    def on_view_loaded(self, message: ViewLoaded) -> None:
-        if message.view != self.view:
-            return  # the sidebar moved on
-        keep = message.keep
-        if self._still_listing(message.view) and (keep is None or keep in self.headlines.ids):
-            keep = self.headlines.current_id  # where the reader is in the first rows
-        self._apply_view(message.view, message.ids, keep, message.whole)
-
-    def _still_listing(self, view: View) -> bool:
-        """True if the headline list shows the first rows of ``view``, the rest to come."""
-        return not self._view_whole and self._listed == view
-
-    def _apply_view(self, view: View, ids: array[int], keep: int | None, whole: bool) -> None:
-        self.view = self._listed = view
-        self._view_whole = whole
-        if view.query is not None:
-            empty = "Nothing matches."
-        elif view == ALL and not ids and not self.reader.has_sources():
-            empty = "No sources yet: press a to add a feed or a folder"
-        else:
-            empty = "No articles here."
-        self.headlines.empty_text = empty
-        self.headlines.highlight = view.query.include if view.query is not None else ()
-        self.headlines.show_ids(ids, keep=keep)
-        if self._search is not None and view.query is not None:
-            self.search_bar.show_scope(self._search.scope(len(ids) if whole else -1))
-        self._title_headlines()
-
-    def _title_headlines(self) -> None:
-        if self._search is not None:  # the count is beside the field, which costs less to draw
-            label = "Whole library" if self._search.wide else self._search.base.label
-            title = f"{label} · search"
-        else:
-            more = "" if self._view_whole else "+"
-            title = f"{self.view.label} · {len(self.headlines.ids):,}{more}"
-        if (shown := Content(title)).markup != self.list_pane.border_title:
-            self.list_pane.border_title = shown  # Content: names are shown, never read as markup
-        ids = set(self._view_source_ids())
-        failures = self.reader.failures()
-        failing = [f"{name}: {error}" for sid, (name, error) in failures.items() if sid in ids]
-        if len(failing) > 1:
-            subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
-        else:
-            subtitle = f"⚠ {failing[0]}" if failing else ""
-        if (shown := Content(subtitle)).markup != self.list_pane.border_subtitle:
-            self.list_pane.border_subtitle = shown
-
-    def _view_source_ids(self) -> list[int]:
-        """The sources the current view draws from (all of them for All, Unread, Starred)."""
-        if self.view.source_id is not None:
-            return [self.view.source_id]
-        sections = self._sections
-        if self.view.section is not None:
-            sections = [s for s in sections if s.name == self.view.section]
-        return [src.id for s in sections for src in s.sources]
+    def go_to(self, view: View) -> None:
+        """Show a view, as choosing it in the sidebar does."""
+        self.headline_pane.close_search()
+        self.sidebar.select_view(view, quiet=True)
+        self.show_view(view)
+        self.headlines.focus()
 
     @on(Tree.NodeHighlighted, "#sidebar")
     def _section_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
         if event.node.data is not None and event.node.data != self.view:
-            self._close_search()
-            self.view = event.node.data
-            self.load_view(event.node.data)
+            self.headline_pane.close_search()
+            self.headline_pane.load_view(event.node.data)
 
     @on(Tree.NodeSelected, "#sidebar")
     def _section_selected(self, event: Tree.NodeSelected[View]) -> None:
         if event.node.data is not None and event.node.data != self.view:
-            self._close_search()
+            self.headline_pane.close_search()
             self.show_view(event.node.data)
         self.headlines.focus()
 
@@ -404,138 +251,27 @@ class NewsApp(TypeAhead):
     async def action_back(self) -> None:  # async, as the App's that it replaces
         if self.focused is self.article_view:
             self.headlines.focus()
-        elif self.focused is self.headlines and self._search is not None:
-            self.action_end_search()
         elif self.focused is self.headlines:
             self.sidebar.focus()
 
-    # --- search ---------------------------------------------------------------------------
-
     def action_search(self) -> None:
         """Open the search field (or go back to it), filtering the list as one types."""
-        if self._search is None:
-            ids = self.headlines.ids if self._view_whole else None  # else listed again
-            self._search = Searching(self.view, self.headlines.current_id, ids=ids)
-            self.search_bar.input.value = ""
-            self.search_bar.add_class("-active")
-            self.search_bar.show_scope(self._search.scope())
-            self._title_headlines()
-        self.search_bar.input.focus()
+        self.headline_pane.action_search()
 
-    def _query_changed(self, text: str) -> None:
-        """Run as the field's value changes, within the key's handling: a quick result is
-        drawn in the same frame as the typed character (Input.Changed comes a frame later)."""
-        if self._search is not None:
-            self._start_search(text)
-
-    def _start_search(self, text: str) -> None:
-        """Show a query's results: at once when they take a few ms, else from a thread."""
-        search = self._search
-        assert search is not None
-        self.reader.interrupt_reads()  # the query for the previous keystroke is moot
-        try:
-            query = parse(text, live=True)
-        except QueryError as error:
-            self.on_search_done(SearchDone(text, None, array("q"), str(error)))
-            return
-        view = search.base if query.empty else search.view(query)
-        # A ranked search scores all its candidates whatever it lists: its best rows first,
-        # then all of them from the thread.
-        first, seconds = (FIRST_ROWS, QUICK_RANKED_SECONDS) if view.ranked else (None, None)
-        ids = self.reader.quick_view_ids(view, seconds or QUICK_SEARCH_SECONDS, first)
-        if ids is not None:  # drawn in the same frame as the typed key
-            whole = first is None or len(ids) < first
-            self.on_search_done(SearchDone(text, view, ids, whole=whole))
-            if not whole:  # the rest once these are drawn (the thread would slow the frame)
-                self.call_after_refresh(self._run_search, text, view)
-            return
-        self.search_bar.show_scope(search.scope(-1))
-        self._run_search(text, view)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, text: str, view: View) -> None:
-        """Read a slow query's results in a thread; a newer keystroke interrupts it."""
-        try:
-            ids = self.reader.view_ids(view, interruptible=True)
-        except QueryInterrupted:
-            return
-        self.post_message(SearchDone(text, view, ids))
-
-    @unless_late
-    def on_search_done(self, message: SearchDone) -> None:
-        if self._search is None or message.text != self.search_bar.input.value:
-            return  # the search ended, or the text changed since
-        if message.view is None:
-            self.search_bar.show_scope((message.hint or "",), hint=True)
-            return
-        keep = None
-        if self._still_listing(message.view) or self.headlines.has_focus:
-            keep = self.headlines.current_id  # the rest of these results, or the reader went
-            # to the results before they came: the cursor stays on the article they chose
-        self._apply_view(message.view, message.ids, keep, message.whole)
-
-    @on(Input.Submitted, "#query")
-    def action_search_results(self) -> None:
-        """Enter: go to the results, keeping the search."""
-        self.headlines.focus()
-
-    def action_widen_search(self) -> None:
-        """Switch between this view's titles and the whole library's full text."""
-        if self._search is None:
-            return
-        self._search.wide = not self._search.wide
-        self.search_bar.show_scope(self._search.scope())
-        self._title_headlines()
-        self._start_search(self.search_bar.input.value)
-
-    def action_end_search(self) -> None:
-        """Escape: close the search and put the list back where it was."""
-        search = self._close_search()
-        if search is None:
-            return
-        if search.ids is None:
-            self.show_view(search.base, keep=search.keep)
-        else:
-            self._apply_view(search.base, search.ids, search.keep, True)
-        self.headlines.focus()
-
-    def _close_search(self) -> Searching | None:
-        search, self._search = self._search, None
-        if search is not None:
-            self.search_bar.remove_class("-active")
-            self.search_bar.input.value = ""
-        return search
-
-    def action_save_search(self) -> None:
-        """Keep the current query as a sidebar entry."""
-        if self._search is None:
-            return
-        try:
-            query = parse(self.search_bar.input.value, live=True)
-        except QueryError as error:
-            self.notify(str(error), severity="warning", markup=False)
-            return
-        if query.empty:
-            self.notify("Type a query first, then save it.", severity="warning")
-            return
-        source_id = self._search.base.source_id
-        source = self.reader.source(source_id) if source_id is not None else None
-        scope = _scope_filters(self._search, source.name if source else None)
-        text = " ".join(filter(None, [scope, query.saved_text()]))
-
+    @on(HeadlinePane.SaveSearch)
+    def _save_search(self, event: HeadlinePane.SaveSearch) -> None:
         def named(name: str | None) -> None:
             if name:
                 with self.saving():
-                    self.reader.save_search(name, text)
+                    self.reader.save_search(name, event.text)
                     self.load_counts()
                     self.notify(f"Saved search {name!r}: it is in the sidebar.", markup=False)
 
-        self.push_screen(
-            NameScreen("Save this search", f"Name for {text!r}:", query.saved_text()), named
-        )
+        question = f"Name for {event.text!r}:"
+        self.push_screen(NameScreen("Save this search", question, event.name), named)
 
     def action_next_unread(self, direction: int) -> None:
-        self._list_whole_now()
+        self.headline_pane.list_whole()
         ids = self.headlines.ids
         if not ids:
             self.notify("No articles here.")
@@ -689,7 +425,7 @@ class NewsApp(TypeAhead):
     def action_refresh_here(self) -> None:
         """Refresh the sources of this view; in All/Unread/Starred, the current article's."""
         if self.view.source_id is not None or self.view.section is not None:
-            ids = self._view_source_ids()
+            ids = self.headline_pane.source_ids()
         else:
             article = self._target()
             ids = [article.source_id] if article else []
@@ -704,10 +440,10 @@ class NewsApp(TypeAhead):
         self.push_screen(AddSourceScreen(), chosen)
 
     def action_remove_source(self) -> None:
-        if self.view.search_id is not None and self._search is None:
+        if self.view.search_id is not None and not self.headline_pane.searching:
             self._remove_saved_search(self.view)
             return
-        ids = self._view_source_ids()
+        ids = self.headline_pane.source_ids()
         if len(ids) != 1:
             article = self._target()
             ids = [article.source_id] if article and article.source_id in ids else []
@@ -746,89 +482,24 @@ class NewsApp(TypeAhead):
 
     # --- keys and palette -----------------------------------------------------------------
 
-    def _all_bindings(self) -> Iterable[Binding]:
-        for _title, bindings in self._key_scopes():
-            yield from bindings
-
-    def _key_scopes(self) -> list[Scope]:
-        """Each pane's bindings with their title; the app's, in reach everywhere, first."""
-        return [
-            (title, [b for b in owner.BINDINGS if isinstance(b, Binding)])
-            for title, owner in (
-                ("Everywhere", NewsApp),
-                ("Sections", Sidebar),
-                ("Headlines", HeadlineList),
-                ("Article", ArticleView),
-                ("Search field", SearchBar),
-            )
-        ]
-
     def key_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """Every key with its description and id, grouped by pane, as currently bound."""
         keymap = self.reader.config.keys
-        groups = []
-        for title, bindings in self._key_scopes():
-            rows = []
-            for binding in bindings:
-                if not binding.description:
-                    continue
-                keys = keymap.get(binding.id or "", binding.key)
-                shown = " ".join(
-                    self.get_key_display(binding.with_key(k.strip())) for k in keys.split(",")
-                )
-                rows.append((shown, binding.description, binding.id or ""))
-            groups.append((title, rows))
-        groups[0][1].append(("1 … 9", "Open link [n] of the article", "link_1 … link_9"))
-        groups[0][1].append(("ctrl+p", "Command palette (actions, themes)", ""))
-        groups[4][1].insert(0, ("enter", "Go to the results", ""))
-        return groups
+        return [(group.title, group.help_rows(keymap, self.get_key_display)) for group in GROUPS]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Next unread", "Open the next unread article", lambda: self.action_next_unread(1)
-        )
-        yield SystemCommand(
-            "Mark all read", "Mark every article in this list read", self.action_mark_all_read
-        )
-        yield SystemCommand(
-            "Toggle read", "Mark the current article read or unread", self.action_toggle_read
-        )
-        yield SystemCommand("Star", "Star or unstar the current article", self.action_star)
-        yield SystemCommand(
-            "Open link", "Open the article's link in the browser", self.action_open_link
-        )
-        yield SystemCommand("Copy link", "Copy the article's link", self.action_copy_link)
-        yield SystemCommand(
-            "Full article", "Fetch the article's page and keep its text", self.action_full_article
-        )
-        yield SystemCommand(
-            "Refresh all", "Fetch every feed and rescan every folder", self.action_refresh_all
-        )
-        yield SystemCommand(
-            "Add source", "Subscribe to a feed or add a folder", self.action_add_source
-        )
-        yield SystemCommand(
-            "Remove source", "Remove this source and its articles", self.action_remove_source
-        )
-        yield SystemCommand(
-            "Problems", "Files and sources that could not be read", self.action_problems
-        )
-        yield SystemCommand("Search", "Filter the headlines as you type", self.action_search)
-        yield SystemCommand("Help", "Every key", self.action_help)
+        for command in palette_commands():
+            title = command.title or command.description
+            yield SystemCommand(title, command.palette, partial(self.run_action, command.action))
         for node in self.sidebar.root.children:
             if node.data is not None:
                 view = node.data
                 yield SystemCommand(
                     f"Go to {escape(view.label)}",  # the palette reads its titles as markup
                     "Show this section's headlines",
-                    lambda v=view: self._go_to(v),
+                    lambda v=view: self.go_to(v),
                 )
-
-    def _go_to(self, view: View) -> None:
-        self.sidebar.select_view(view, quiet=True)
-        self.show_view(view)
-        self.headlines.focus()
 
     # --- background work ------------------------------------------------------------------
 
@@ -840,9 +511,8 @@ class NewsApp(TypeAhead):
 
     @unless_late
     def on_counts_loaded(self, message: CountsLoaded) -> None:
-        self._sections = message.sections
         self.sidebar.update_counts(message.sections, message.totals, message.searches)
-        self._title_headlines()
+        self.headline_pane.show_sections(message.sections)
 
     @property
     def _refreshing(self) -> bool:
@@ -891,8 +561,6 @@ class NewsApp(TypeAhead):
     @unless_late
     def on_source_added(self, message: SourceAdded) -> None:
         self.sidebar.border_subtitle = ""
-        if self._search is not None:
-            self._search.ids = None  # the list to go back to has changed
         if message.source is None:
             self._failed(message.error or "could not add that.", timeout=8)
             return
@@ -901,7 +569,7 @@ class NewsApp(TypeAhead):
             f"Added {message.source.name}: {count} article{'s' if count != 1 else ''}.",
             markup=False,
         )
-        self.show_view(self.view, keep=self.headlines.current_id)
+        self.headline_pane.list_again()
         self.load_counts()
 
     @unless_late
@@ -911,10 +579,8 @@ class NewsApp(TypeAhead):
     @unless_late
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report
-        if self._search is not None:
-            self._search.ids = None  # the list to go back to has changed
         self.sidebar.border_subtitle = ""
-        self.show_view(self.view, keep=self.headlines.current_id)
+        self.headline_pane.list_again()
         self.load_counts()
         if message.error:
             self._failed(message.error)
@@ -939,33 +605,5 @@ class NewsApp(TypeAhead):
 
     @unless_late
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
+        if report_failed_worker(self, event):
             self.sidebar.border_subtitle = ""
-            error = event.worker.error
-            self.notify(
-                f"{type(error).__name__}: {error}", severity="error", markup=False, timeout=8
-            )
-
-
-def _scope_filters(search: Searching, source_name: str | None) -> str:
-    """The filters that keep a saved search within the view it was typed in."""
-    base = search.base
-    if search.wide:
-        return ""
-    if base.query is not None:  # within a saved search: its own query
-        return base.query.text
-    parts = []
-    if base.section is not None:
-        parts.append("section:" + _quoted(base.section))
-    if source_name is not None:
-        parts.append("source:" + _quoted(source_name))
-    if base.unread:
-        parts.append("is:unread")
-    if base.starred:
-        parts.append("is:starred")
-    return " ".join(parts)
-
-
-def _quoted(value: str) -> str:
-    """A filter value in quotes (quotes inside it dropped)."""
-    return '"' + value.replace('"', "") + '"'

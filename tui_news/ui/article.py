@@ -10,7 +10,6 @@ from datetime import datetime
 
 from rich.style import Style
 from rich.text import Span, Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -29,6 +28,7 @@ from tui_news.core.text import (
     safe_link,
     split_links,
 )
+from tui_news.ui.commands import ARTICLE
 from tui_news.ui.lineview import LineView
 from tui_news.ui.messages import WorkResult, unless_late
 
@@ -48,15 +48,7 @@ Line = tuple[str, tuple[Span, ...], Style | str]
 class ArticleView(LineView, can_focus=True):
     """Shows one article; ``space`` pages down and asks for the next unread one at the end."""
 
-    BINDINGS = [
-        Binding("j,down", "scroll_by(1)", "Down", show=False, id="article_down"),
-        Binding("k,up", "scroll_by(-1)", "Up", show=False, id="article_up"),
-        Binding("g,home", "top", "Top", show=False, id="article_top"),
-        Binding("G,end", "end", "End", show=False, id="article_end"),
-        Binding("space", "page_or_next", "Page/next", id="article_page"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="article_page_down"),
-        Binding("pageup,b", "page(-1)", "Page up", show=False, id="article_page_up"),
-    ]
+    BINDINGS = ARTICLE.bindings()
 
     COMPONENT_CLASSES = {
         "article--title",

@@ -15,7 +15,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,6 +23,7 @@ from textual.strip import Strip
 from tui_news.core.models import Headline
 from tui_news.core.reader import Reader
 from tui_news.core.search import Term, highlight_spans
+from tui_news.ui.commands import HEADLINES
 from tui_news.ui.lineview import LineView
 
 PAGE = 100
@@ -44,15 +44,7 @@ def short_date(timestamp: float, now: float | None = None) -> str:
 class HeadlineList(LineView, can_focus=True):
     """One row per article of the current view; never more than a few pages in memory."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="headline_down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="headline_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="headline_page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="headline_page_up"),
-        Binding("g,home", "first", "First", show=False, id="headline_first"),
-        Binding("G,end", "last", "Last", show=False, id="headline_last"),
-        Binding("enter", "open", "Open", id="open_article"),
-    ]
+    BINDINGS = HEADLINES.bindings()
 
     COMPONENT_CLASSES = {
         "headlines--cursor",

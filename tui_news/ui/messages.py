@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.worker import NoActiveWorker, Worker, get_current_worker
+from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
 from tui_news.core.models import (
     Article,
@@ -63,6 +63,17 @@ def unless_late(handler: Handler) -> Handler:
 
     checked.drops_late_results = True  # type: ignore[attr-defined]
     return checked  # type: ignore[return-value]
+
+
+def report_failed_worker(node: MessagePump, event: Worker.StateChanged) -> bool:
+    """Say what went wrong when a worker failed (its node's handler of
+    ``Worker.StateChanged``, which does not bubble, calls this); True if it did."""
+    if event.state != WorkerState.ERROR:
+        return False
+    error = event.worker.error
+    message = f"{type(error).__name__}: {error}"
+    node.app.notify(message, severity="error", markup=False, timeout=8)
+    return True
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -43,12 +42,6 @@ class Note(Widget):
 
 class SearchBar(Horizontal):
     """A one-line query field with a note on what it searches (or why it cannot)."""
-
-    BINDINGS = [
-        Binding("escape", "app.end_search", "Cancel", id="search_cancel"),
-        Binding("ctrl+l", "app.widen_search", "Whole library", id="search_widen"),
-        Binding("ctrl+s", "app.save_search", "Save search", id="search_save"),
-    ]
 
     DEFAULT_CSS = """
     SearchBar {

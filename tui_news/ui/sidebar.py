@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui_news.core.models import SavedSearch, SectionCount, View
 from tui_news.core.reader import saved_view
 from tui_news.core.search import QueryError
+from tui_news.ui.commands import SECTIONS
 
 ALL = View("All")
 UNREAD = View("Unread", unread=True)
@@ -30,14 +30,7 @@ def _label(name: str, *, muted: bool = False, failed: bool = False) -> Text:
 class Sidebar(Tree[View]):
     """Virtual views and sections with unread counts; highlighting one shows its headlines."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="section_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="section_up"),
-        Binding("g,home", "first", "First", show=False, id="section_first"),
-        Binding("G,end", "last", "Last", show=False, id="section_last"),
-        Binding("enter", "select_cursor", "Show", id="section_show"),
-        Binding("space", "toggle_node", "Sources", id="section_sources"),
-    ]
+    BINDINGS = SECTIONS.bindings()
 
     def __init__(self, **kwargs: object) -> None:
         self._counts: dict[int, int] = {}

@@ -1,0 +1,381 @@
+"""The headline pane: the search field over the headline list, and the state of both (which
+view is listed, whether all of it yet, and the search in progress)."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input
+from textual.worker import Worker
+
+from tui_news.core.errors import QueryInterrupted
+from tui_news.core.models import SectionCount, View
+from tui_news.core.reader import RANK_CANDIDATES, Reader, search_view
+from tui_news.core.search import Query, QueryError, parse
+from tui_news.ui.commands import SEARCH_FIELD
+from tui_news.ui.headlines import HeadlineList
+from tui_news.ui.messages import SearchDone, ViewLoaded, report_failed_worker, unless_late
+from tui_news.ui.search_bar import SearchBar
+from tui_news.ui.sidebar import ALL
+
+FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
+QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
+QUICK_RANKED_SECONDS = 0.06  # the same for the best results of a whole-library search
+SEARCH_ACTIONS = {"end_search", "widen_search", "save_search"}  # only while searching
+
+
+@dataclass
+class Searching:
+    """A search in progress: the view it narrows, where the list was, and its reach."""
+
+    base: View
+    keep: int | None
+    wide: bool = False
+    ids: array[int] | None = None  # the base view's list, to put back at once
+
+    def view(self, query: Query) -> View:
+        """The view that shows ``query``'s results."""
+        if self.wide:
+            return search_view(query, "Whole library")
+        if self.base.query is not None:  # within a saved search: its words and these, anywhere
+            return replace(self.base, query=self.base.query.combined(query))
+        return replace(self.base, query=query, titles=True)
+
+    def scope(self, found: int | None = None) -> tuple[str, ...]:
+        """How many match (-1: still counting), what the field searches, and the key to
+        widen or narrow it: the note beside the field, most important first."""
+        if found is None:
+            parts: tuple[str, ...] = ()
+        elif found < 0:
+            parts = ("searching…",)
+        elif self.wide and found >= RANK_CANDIDATES:  # ranked searches stop there
+            parts = (f"best {found:,} matches",)
+        else:
+            parts = (f"{found:,} match{'es' if found != 1 else ''}",)
+        if self.wide:
+            return (*parts, "whole library, best first", f"ctrl+l: {self.base.label} only")
+        what = "titles" if self.base.query is None else "titles and text"
+        return (*parts, f"{what} in {self.base.label}", "ctrl+l: whole library")
+
+    def filters(self, source_name: str | None) -> str:
+        """The filters that keep a saved search within the view it was typed in."""
+        base = self.base
+        if self.wide:
+            return ""
+        if base.query is not None:  # within a saved search: its own query
+            return base.query.text
+        parts = []
+        if base.section is not None:
+            parts.append("section:" + _quoted(base.section))
+        if source_name is not None:
+            parts.append("source:" + _quoted(source_name))
+        if base.unread:
+            parts.append("is:unread")
+        if base.starred:
+            parts.append("is:starred")
+        return " ".join(parts)
+
+
+def _quoted(value: str) -> str:
+    """A filter value in quotes (quotes inside it dropped)."""
+    return '"' + value.replace('"', "") + '"'
+
+
+class HeadlinePane(Vertical):
+    """Lists a view's articles (its first rows at once, the rest from a thread) and filters
+    them as one types in the search field; says what it shows in its border."""
+
+    BINDINGS = SEARCH_FIELD.bindings()
+
+    @dataclass
+    class Listed(Message):
+        """The headline list now holds ``count`` articles of ``view``: all of them
+        (``whole``), or its first rows with the rest to come."""
+
+        view: View
+        count: int
+        whole: bool
+
+    @dataclass
+    class SaveSearch(Message):
+        """The reader asked to keep ``text`` (the query with its scope) as a saved search;
+        ``name`` is the name to offer."""
+
+        text: str
+        name: str
+
+    def __init__(self, reader: Reader, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.reader = reader
+        self.view: View = ALL  # the view chosen (its listing may still be on its way)
+        self._listed: View | None = None  # the view whose articles the list holds
+        self._whole = True  # False while a large view shows only its first rows
+        self._search: Searching | None = None
+        self._sections: list[SectionCount] = []
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search")
+        yield HeadlineList(self.reader, id="headlines")
+
+    def on_mount(self) -> None:
+        self.watch(self.search_bar.input, "value", self._query_changed, init=False)
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def listed(self) -> View | None:
+        """The view whose articles the headline list holds."""
+        return self._listed
+
+    @property
+    def searching(self) -> bool:
+        """True while the search field is open."""
+        return self._search is not None
+
+    # --- listing --------------------------------------------------------------------------
+
+    def show_view(self, view: View, keep: int | None = None) -> None:
+        """Fill the headline list with a view's articles: its first rows at once, and the
+        rest of a large view (a million articles take a second to list) from a thread."""
+        self.workers.cancel_group(self, "view")  # the list is filled here
+        ids, whole = self._first_rows(view)
+        self._list(view, ids, keep, whole)
+        if not whole:
+            self._list_in_thread(view, keep, first=False)
+
+    def load_view(self, view: View, keep: int | None = None) -> None:
+        """Choose ``view`` and read its ids in a thread (the first rows, then all), so that
+        moving through the sidebar never waits on them; what an earlier listing reads is
+        dropped (the worker is exclusive: a new one cancels the last)."""
+        self.view = view
+        self._list_in_thread(view, keep, first=True)
+
+    def list_again(self) -> None:
+        """The library changed: list the view again, the cursor where it was."""
+        if self._search is not None:
+            self._search.ids = None  # the list to go back to has changed
+        self.show_view(self.view, keep=self.headlines.current_id)
+
+    def list_whole(self) -> None:
+        """List all of a view that is still listing, at once (``n`` must see every row)."""
+        if not self._whole:
+            self.workers.cancel_group(self, "view")  # the thread's list is not needed
+            ids = self.reader.view_ids(self.view)
+            self._list(self.view, ids, self.headlines.current_id, True)
+
+    def _first_rows(self, view: View) -> tuple[array[int], bool]:
+        """A view's first FIRST_ROWS ids, and whether they are all of it."""
+        ids = self.reader.view_ids(view, limit=FIRST_ROWS)
+        return ids, len(ids) < FIRST_ROWS
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _list_in_thread(self, view: View, keep: int | None, first: bool) -> None:
+        if first:
+            ids, whole = self._first_rows(view)
+            self.post_message(ViewLoaded(view, ids, keep, whole=whole))
+            if whole:
+                return
+        self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep))
+
+    @unless_late  # also when the view was listed again since
+    def on_view_loaded(self, message: ViewLoaded) -> None:
+        if message.view != self.view:
+            return  # the sidebar moved on
+        keep = message.keep
+        if self._still_listing(message.view) and (keep is None or keep in self.headlines.ids):
+            keep = self.headlines.current_id  # where the reader is in the first rows
+        self._list(message.view, message.ids, keep, message.whole)
+
+    def _still_listing(self, view: View) -> bool:
+        """True if the headline list shows the first rows of ``view``, the rest to come."""
+        return not self._whole and self._listed == view
+
+    def _list(self, view: View, ids: array[int], keep: int | None, whole: bool) -> None:
+        self.view = self._listed = view
+        self._whole = whole
+        headlines = self.headlines
+        if view.query is not None:
+            headlines.empty_text = "Nothing matches."
+        elif view == ALL and not ids and not self.reader.has_sources():
+            headlines.empty_text = "No sources yet: press a to add a feed or a folder"
+        else:
+            headlines.empty_text = "No articles here."
+        headlines.highlight = view.query.include if view.query is not None else ()
+        headlines.show_ids(ids, keep=keep)
+        if self._search is not None and view.query is not None:
+            self.search_bar.show_scope(self._search.scope(len(ids) if whole else -1))
+        self._retitle()
+        self.post_message(self.Listed(view, len(ids), whole))
+
+    @unless_late
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
+
+    # --- the border -----------------------------------------------------------------------
+
+    def show_sections(self, sections: list[SectionCount]) -> None:
+        """Fresh sections and their sources: the border names the failing ones here."""
+        self._sections = sections
+        self._retitle()
+
+    def source_ids(self) -> list[int]:
+        """The sources the current view draws from (all of them for All, Unread, Starred)."""
+        if self.view.source_id is not None:
+            return [self.view.source_id]
+        sections = self._sections
+        if self.view.section is not None:
+            sections = [s for s in sections if s.name == self.view.section]
+        return [src.id for s in sections for src in s.sources]
+
+    def _retitle(self) -> None:
+        if self._search is not None:  # the count is beside the field, which costs less to draw
+            label = "Whole library" if self._search.wide else self._search.base.label
+            title = f"{label} · search"
+        else:
+            more = "" if self._whole else "+"
+            title = f"{self.view.label} · {len(self.headlines.ids):,}{more}"
+        if (shown := Content(title)).markup != self.border_title:
+            self.border_title = shown  # Content: names are shown, never read as markup
+        ids = set(self.source_ids())
+        failures = self.reader.failures()
+        failing = [f"{name}: {error}" for sid, (name, error) in failures.items() if sid in ids]
+        if len(failing) > 1:
+            subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
+        else:
+            subtitle = f"⚠ {failing[0]}" if failing else ""
+        if (shown := Content(subtitle)).markup != self.border_subtitle:
+            self.border_subtitle = shown
+
+    # --- search ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The search keys work (and show) only while searching: else they pass on."""
+        return self._search is not None or action not in SEARCH_ACTIONS
+
+    def action_search(self) -> None:
+        """Open the search field (or go back to it), filtering the list as one types."""
+        if self._search is None:
+            ids = self.headlines.ids if self._whole else None  # else listed again
+            self._search = Searching(self.view, self.headlines.current_id, ids=ids)
+            self.search_bar.input.value = ""
+            self.search_bar.add_class("-active")
+            self.search_bar.show_scope(self._search.scope())
+            self._retitle()
+            self.refresh_bindings()
+        self.search_bar.input.focus()
+
+    def _query_changed(self, text: str) -> None:
+        """Run as the field's value changes, within the key's handling: a quick result is
+        drawn in the same frame as the typed character (Input.Changed comes a frame later)."""
+        if self._search is not None:
+            self._start_search(text)
+
+    def _start_search(self, text: str) -> None:
+        """Show a query's results: at once when they take a few ms, else from a thread."""
+        search = self._search
+        assert search is not None
+        self.reader.interrupt_reads()  # the query for the previous keystroke is moot
+        try:
+            query = parse(text, live=True)
+        except QueryError as error:
+            self.on_search_done(SearchDone(text, None, array("q"), str(error)))
+            return
+        view = search.base if query.empty else search.view(query)
+        # A ranked search scores all its candidates whatever it lists: its best rows first,
+        # then all of them from the thread.
+        first, seconds = (FIRST_ROWS, QUICK_RANKED_SECONDS) if view.ranked else (None, None)
+        ids = self.reader.quick_view_ids(view, seconds or QUICK_SEARCH_SECONDS, first)
+        if ids is not None:  # drawn in the same frame as the typed key
+            whole = first is None or len(ids) < first
+            self.on_search_done(SearchDone(text, view, ids, whole=whole))
+            if not whole:  # the rest once these are drawn (the thread would slow the frame)
+                self.call_after_refresh(self._run_search, text, view)
+            return
+        self.search_bar.show_scope(search.scope(-1))
+        self._run_search(text, view)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, text: str, view: View) -> None:
+        """Read a slow query's results in a thread; a newer keystroke interrupts it."""
+        try:
+            ids = self.reader.view_ids(view, interruptible=True)
+        except QueryInterrupted:
+            return
+        self.post_message(SearchDone(text, view, ids))
+
+    @unless_late
+    def on_search_done(self, message: SearchDone) -> None:
+        if self._search is None or message.text != self.search_bar.input.value:
+            return  # the search ended, or the text changed since
+        if message.view is None:
+            self.search_bar.show_scope((message.hint or "",), hint=True)
+            return
+        keep = None
+        if self._still_listing(message.view) or self.headlines.has_focus:
+            keep = self.headlines.current_id  # the rest of these results, or the reader went
+            # to the results before they came: the cursor stays on the article they chose
+        self._list(message.view, message.ids, keep, message.whole)
+
+    @on(Input.Submitted, "#query")
+    def _go_to_results(self) -> None:
+        """Enter: go to the results, keeping the search."""
+        self.headlines.focus()
+
+    def action_widen_search(self) -> None:
+        """Switch between this view's titles and the whole library's full text."""
+        if self._search is None:
+            return
+        self._search.wide = not self._search.wide
+        self.search_bar.show_scope(self._search.scope())
+        self._retitle()
+        self._start_search(self.search_bar.input.value)
+
+    def action_end_search(self) -> None:
+        """Escape: close the search and put the list back where it was."""
+        search = self.close_search()
+        if search is None:
+            return
+        if search.ids is None:
+            self.show_view(search.base, keep=search.keep)
+        else:
+            self._list(search.base, search.ids, search.keep, True)
+        self.headlines.focus()
+
+    def close_search(self) -> Searching | None:
+        """Close the search field, leaving the list as it is; the search it ended."""
+        search, self._search = self._search, None
+        if search is not None:
+            self.search_bar.remove_class("-active")
+            self.search_bar.input.value = ""
+            self.refresh_bindings()
+        return search
+
+    def action_save_search(self) -> None:
+        """Ask to keep the current query, within this view, as a sidebar entry."""
+        if self._search is None:
+            return
+        try:
+            query = parse(self.search_bar.input.value, live=True)
+        except QueryError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if query.empty:
+            self.notify("Type a query first, then save it.", severity="warning")
+            return
+        source_id = self._search.base.source_id
+        source = self.reader.source(source_id) if source_id is not None else None
+        scope = self._search.filters(source.name if source else None)
+        text = " ".join(filter(None, [scope, query.saved_text()]))
+        self.post_message(self.SaveSearch(text, query.saved_text()))
