@@ -9,10 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import NoReturn
 
 from tui_news import __version__
+from tui_news.core.dates import local_time
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
@@ -183,7 +183,10 @@ def json_text(data: object) -> str:
 
 
 def _date(timestamp: float | None) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
+    if timestamp is None:
+        return "never"
+    moment = local_time(timestamp)
+    return f"{moment.year:04d}-{moment:%m-%d %H:%M}"
 
 
 def _report_problems(problems: Sequence[Problem]) -> None:

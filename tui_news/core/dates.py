@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, date, datetime
 from datetime import time as midnight
@@ -49,3 +50,33 @@ def _parse_string(text: str) -> datetime | None:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+EARLIEST = -2208988800.0  # 1900-01-01 UTC: older dates are placeholders ("0001-01-01")
+FUTURE_SLACK = 86400.0  # a clock a day fast is tolerated, a date further ahead is not
+
+
+def storable(timestamp: float | None, now: float | None = None) -> float | None:
+    """``timestamp`` if it is a date worth storing, else ``None`` (then the time it was first
+    seen stands in): a finite number from 1900 to a day from ``now``."""
+    if timestamp is None or not math.isfinite(timestamp) or timestamp < EARLIEST:
+        return None
+    limit = (time.time() if now is None else now) + FUTURE_SLACK
+    return float(timestamp) if timestamp <= limit else None
+
+
+def local_time(timestamp: float) -> datetime:
+    """The local date and time of a stored timestamp; whatever the number (a library written
+    by an older version may hold any), a datetime within the range Python can show."""
+    try:
+        return datetime.fromtimestamp(timestamp)
+    except (OverflowError, OSError, ValueError):
+        return datetime.min if timestamp < 0 else datetime.max
+
+
+def utc_time(timestamp: float) -> datetime:
+    """:func:`local_time` in UTC."""
+    try:
+        return datetime.fromtimestamp(timestamp, UTC)
+    except (OverflowError, OSError, ValueError):
+        return (datetime.min if timestamp < 0 else datetime.max).replace(tzinfo=UTC)

@@ -4,9 +4,9 @@ its times and sizes are written for people."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from tui_news.core.dates import utc_time
 from tui_news.core.search import Query
 
 
@@ -14,7 +14,7 @@ def iso_utc(timestamp: float | None) -> str | None:
     """Format a Unix timestamp as ISO 8601 UTC (``2026-01-02T03:04:05Z``)."""
     if timestamp is None:
         return None
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_time(timestamp).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def human_size(size: float) -> str:

@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
 from rich.style import Style
 from rich.text import Span, Text
@@ -14,6 +13,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from tui_news.core.dates import local_time
 from tui_news.core.models import Article
 from tui_news.core.text import (
     BOLD,
@@ -213,7 +213,7 @@ class ArticleView(LineView, can_focus=True):
         # one_line: a file's path is shown as the file system has it, control characters and
         # all; the rest was cleaned when read, unless an older version stored it.
         blocks = [Text(""), Text(one_line(article.title), self.component_style("article--title"))]
-        when = datetime.fromtimestamp(article.published).strftime(self.date_format)
+        when = local_time(article.published).strftime(self.date_format)
         facts = [
             article.section,
             article.source,

@@ -7,7 +7,6 @@ from array import array
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -20,6 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from tui_news.core.dates import local_time
 from tui_news.core.models import Headline
 from tui_news.core.reader import Reader
 from tui_news.core.search import Term, highlight_spans
@@ -32,8 +32,8 @@ CACHED_PAGES = 64
 
 def short_date(timestamp: float, now: float | None = None) -> str:
     """Seven cells at most: ``14:02`` today, ``Nov 27`` this year, ``Nov '25`` before."""
-    moment = datetime.fromtimestamp(timestamp)
-    today = datetime.fromtimestamp(now if now is not None else time.time())
+    moment = local_time(timestamp)
+    today = local_time(now if now is not None else time.time())
     if moment.date() == today.date():
         return moment.strftime("%H:%M")
     if moment.year == today.year:

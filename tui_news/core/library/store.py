@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tui_news.core.dates import storable
 from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.library import fts, sql
 from tui_news.core.library.schema import migrate, transaction
@@ -282,7 +283,7 @@ class Store:
                     one_line(item.title) or "(untitled)",
                     one_line(item.author) or None,
                     item.link,
-                    item.published,
+                    storable(item.published, now),
                     clean(item.body).strip(),
                     item.fingerprint,
                     item.content,

@@ -1,0 +1,158 @@
+"""Any date, from a feed or from an older library, is stored and shown without failing."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import seed_article
+from tui_news.cli import _date
+from tui_news.core.dates import EARLIEST
+from tui_news.core.models import View
+from tui_news.core.reader import Reader, make_reader
+from tui_news.ui.app import NewsApp
+from tui_news.ui.headlines import short_date
+
+QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+moments = st.datetimes(
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+)
+numbers = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    reader = make_reader(tmp_path_factory.mktemp("data"))
+    yield reader
+    reader.close()
+
+
+def json_feed(date_text: str) -> bytes:
+    item = {"id": "1", "title": "Dated Story", "content_text": "Text.", "date_published": date_text}
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [item]}).encode()
+
+
+def rss_feed(date_text: str) -> bytes:
+    return (
+        '<rss version="2.0"><channel><title>T</title><item><guid>1</guid>'
+        f"<title>Dated Story</title><pubDate>{date_text}</pubDate></item></channel></rss>"
+    ).encode()
+
+
+@QUICK
+@given(moment=moments, kind=st.sampled_from(["json", "rss", "markdown"]))
+def test_any_date_from_outside_is_stored_within_range_and_shown(
+    library: Reader, tmp_path_factory: pytest.TempPathFactory, moment: datetime, kind: str
+) -> None:
+    folder = tmp_path_factory.mktemp("feed")
+    before = time.time()
+    if kind == "json":
+        path = folder / f"f{next(numbers)}.json"
+        path.write_bytes(json_feed(moment.isoformat()))
+    elif kind == "rss":
+        path = folder / f"f{next(numbers)}.xml"
+        rfc = f"{moment:%a, %d %b} {moment.year:04d} {moment:%H:%M:%S} +0000"
+        path.write_bytes(rss_feed(rfc))
+    else:
+        path = folder / f"a{next(numbers)}.md"
+        path.write_text(
+            f"---\ndate: {moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z\n---\n# Dated Story\n"
+        )
+    source, _report = library.add(str(path))
+    try:
+        (article,) = library.articles(View(source_id=source.id))
+        assert EARLIEST <= article.published <= time.time() + 86400
+        if moment.year >= 1900 and moment.timestamp() <= before:  # a plausible date is kept
+            assert article.published == pytest.approx(moment.timestamp(), abs=1)
+        for shown in (article.to_json()["published"], _date(article.published)):
+            assert shown[:4].isdigit()
+        assert short_date(article.published)
+        assert library.search("dated story")
+    finally:
+        library.remove_source(source.id)
+
+
+ODD = {  # what an older version may have stored: published -> the date `list` shows (UTC)
+    -1e18: "0001-01-01",
+    -62135596800.0: "0001-01-01",  # year 1, the common placeholder
+    0.0: "1970-01-01",
+    253402300799.0: "9999-12-31",
+    1e18: "9999-12-31",
+}
+
+
+def store_odd_dates(data: Path, news: Path) -> None:
+    reader = make_reader(data)
+    reader.add(str(news))
+    reader.close()
+    with sqlite3.connect(data / "library.sqlite") as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY id")]
+        conn.executemany(
+            "UPDATE articles SET published = ? WHERE id = ?", list(zip(ODD, ids, strict=False))
+        )
+
+
+@pytest.fixture
+def odd_library(tmp_path: Path) -> Path:
+    news = tmp_path / "news"
+    news.mkdir()
+    for index in range(len(ODD)):
+        (news / f"{index}.txt").write_text(seed_article("World", f"Story {index}", "Text."))
+    data = tmp_path / "data"
+    store_odd_dates(data, news)
+    return data
+
+
+def tui_news(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui_news", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TZ": "UTC"},
+    )
+
+
+def test_odd_stored_dates_are_listed_searched_and_shown(odd_library: Path) -> None:
+    listed = tui_news(odd_library, "list")
+    assert (listed.returncode, listed.stderr) == (0, "")
+    dates = sorted(line.split()[1] for line in listed.stdout.splitlines())
+    assert dates == sorted(ODD.values())
+    assert "never" not in listed.stdout
+    for args in (["list", "--json"], ["search", "story", "--json"]):
+        result = tui_news(odd_library, *args)
+        assert (result.returncode, result.stderr) == (0, "")
+        shown = sorted(a["published"][:10] for a in json.loads(result.stdout))
+        assert shown == sorted(ODD.values())
+
+
+async def test_odd_stored_dates_open_in_the_app(odd_library: Path) -> None:
+    reader = make_reader(odd_library)
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in ODD:
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("escape", "j")
+        await pilot.pause()
+        assert app.is_running
+    reader.close()
+
+
+def test_a_date_of_exactly_1970_is_a_date_not_never() -> None:
+    assert _date(0.0) == datetime.fromtimestamp(0).strftime("%Y-%m-%d %H:%M")
+    assert _date(None) == "never"
+    assert short_date(0.0, now=(datetime(2026, 1, 1) - timedelta(0)).timestamp()) == "Jan '70"
