@@ -259,11 +259,14 @@ class Store:
 
         ``changed`` articles are inserted or updated (read and starred state kept); with
         ``present``, stored articles whose keys are not in it are removed. With ``problems``,
-        the source's problems are replaced by them. Its last success is now.
+        the source's problems are replaced by them. Its last success is now. A source removed
+        meanwhile (during a refresh) is left out, and the rest of a batch is stored.
         """
         report = RefreshReport(problems=list(problems or ()))
         now = time.time()
         with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone():
+                return RefreshReport()  # removed while it was being read: nothing to keep
             existing = {
                 key: (art_id, fp)
                 for art_id, key, fp in conn.execute(
