@@ -380,7 +380,10 @@ def open_reader(paths: list[str], data_dir: str | None) -> int:
     finally:
         reader.close()
     if app.return_code:
-        raise AppCrashed(getattr(app, "_exception", None), shown.getvalue())
+        stopped = getattr(app, "_exception", None)
+        if isinstance(stopped, UserError):  # a damaged library, say: one sentence, no report
+            raise stopped
+        raise AppCrashed(stopped, shown.getvalue())
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from tui_news.core.dates import storable
 from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.library import fts, sql
+from tui_news.core.library.guard import library_errors
 from tui_news.core.library.schema import migrate, transaction
 from tui_news.core.library.sql import id_chunks
 from tui_news.core.models import (
@@ -34,8 +35,13 @@ from tui_news.core.search import fold
 from tui_news.core.text import clean, one_line, strip_tags
 
 
+@library_errors
 class Store:
-    """Access to one library file; each thread gets its own connection."""
+    """Access to one library file; each thread gets its own connection.
+
+    An SQLite error in any of its methods (a damaged page met while reading, say) raises
+    :class:`LibraryError` with one sentence.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
