@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from html.entities import name2codepoint
 from typing import Any
 from urllib.parse import urljoin
@@ -100,12 +101,44 @@ def person(author: str | None) -> str | None:
 DATES = frozenset(("pubDate", "date", "published", "updated", "modified", "issued", "created"))
 
 
-def dated(item: etree._Element) -> str | None:
-    """The text of the item's first element that dates it (RSS, Dublin Core, Atom), if any."""
-    for child in item:
-        if local_name(child) in DATES and child.text and child.text.strip():
-            return child.text.strip()
-    return None
+@dataclass(slots=True)
+class Children:
+    """An element's child elements by local name (document order kept within a name), read
+    in one pass: each field of an item is then a lookup, not another scan of the item."""
+
+    element: etree._Element
+    named: dict[str, list[etree._Element]]
+    date: str | None  # the text of the first child that dates the item (see DATES)
+
+    def all(self, name: str, namespaces: tuple[str, ...]) -> list[etree._Element]:
+        """The children called ``name`` in one of ``namespaces``, in document order."""
+        return [e for e in self.named.get(name, ()) if _namespace(e) in namespaces]
+
+    def first(self, name: str) -> etree._Element | None:
+        """The first child called ``name`` in any namespace, or ``None``."""
+        found = self.named.get(name)
+        return found[0] if found else None
+
+
+def children(element: etree._Element) -> Children:
+    """An element's children, read once (see :class:`Children`)."""
+    named: dict[str, list[etree._Element]] = {}
+    date = None
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        name = tag.rpartition("}")[2]
+        found = named.get(name)
+        if found is None:
+            named[name] = [child]
+        else:
+            found.append(child)
+        if date is None and name in DATES:
+            text = child.text
+            if text and text.strip():
+                date = text.strip()
+    return Children(element, named, date)
 
 
 def is_web(link: str | None) -> bool:
@@ -146,12 +179,6 @@ def tree_items(root: etree._Element) -> tuple[str, etree._Element | None, list[e
     return "", None, []
 
 
-def _children(
-    element: etree._Element, name: str, namespaces: tuple[str, ...]
-) -> list[etree._Element]:
-    return [e for e in element if local_name(e) == name and _namespace(e) in namespaces]
-
-
 _RSS_NS = ("", "http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/",
            "http://backend.userland.com/rss2", "http://backend.userland.com/rss")  # fmt: skip
 _ATOM_NS = (ATOM, ATOM03)
@@ -184,12 +211,12 @@ def markup(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def atom_author(element: etree._Element | None) -> str | None:
+def atom_author(element: Children | None) -> str | None:
     """The name of an Atom element's first author (``<author><name>``)."""
     if element is None:
         return None
-    for author in _children(element, "author", _ATOM_NS):
-        for name in _children(author, "name", _ATOM_NS):
+    for author in element.all("author", _ATOM_NS):
+        for name in children(author).all("name", _ATOM_NS):
             if name.text and name.text.strip():
                 return name.text
         if author.text and author.text.strip():
@@ -197,20 +224,20 @@ def atom_author(element: etree._Element | None) -> str | None:
     return None
 
 
-def rss_author(item: etree._Element) -> str | None:
+def rss_author(item: Children) -> str | None:
     """An RSS item's author: ``<author>``, ``dc:creator`` or ``itunes:author``."""
     for name, namespaces in (("author", _RSS_NS), ("creator", (DC,)), ("author", (ITUNES,))):
-        for element in _children(item, name, namespaces):
+        for element in item.all(name, namespaces):
             text = element.xpath("string()") if len(element) else element.text
             if text and text.strip():
                 return text
     return None
 
 
-def atom_link(entry: etree._Element, base: str) -> str | None:
+def atom_link(entry: Children, base: str) -> str | None:
     """An Atom entry's page: its alternate links, an http(s) one first, made absolute."""
     found = []
-    for link in _children(entry, "link", (*_ATOM_NS, ATOM)):
+    for link in entry.all("link", _ATOM_NS):
         rel = (link.get("rel") or "alternate").strip().lower()
         href = (link.get("href") or "").strip()
         if rel == "alternate" and href:
@@ -218,15 +245,15 @@ def atom_link(entry: etree._Element, base: str) -> str | None:
     return next((link for link in found if is_web(link)), found[0] if found else None)
 
 
-def rss_link(item: etree._Element, base: str) -> str | None:
+def rss_link(item: Children, base: str) -> str | None:
     """An RSS item's page: ``<link>``, else an ``atom:link``, else a permalink ``<guid>``."""
-    for link in _children(item, "link", _RSS_NS):
+    for link in item.all("link", _RSS_NS):
         if link.text and link.text.strip():
             return _join(base, link.text.strip())
     found = atom_link(item, base)
     if found:
         return found
-    for guid in _children(item, "guid", _RSS_NS):
+    for guid in item.all("guid", _RSS_NS):
         text = (guid.text or "").strip()
         if (guid.get("isPermaLink") or "true").lower() != "false" and is_web(text):
             return text
@@ -234,6 +261,8 @@ def rss_link(item: etree._Element, base: str) -> str | None:
 
 
 def _join(base: str, link: str) -> str | None:
+    if link.startswith(("https://", "http://")) and link.isascii() and link.isprintable():
+        return link  # already absolute (as feeds.py's _absolute has it)
     try:
         return urljoin(base, link)
     except ValueError:

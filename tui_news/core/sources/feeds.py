@@ -21,8 +21,8 @@ from tui_news.core.models import Enclosure, Parsed
 from tui_news.core.sources.feed_fields import (
     atom_author,
     atom_link,
+    children,
     construct,
-    dated,
     detail_kind,
     is_web,
     local_name,
@@ -117,20 +117,20 @@ def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[A
     if len(entries) != len(elements):  # an item lost (RSS 0.90, say): the careful path
         return _parse_loose(data, url)
     atom = kind == "atom"
-    inherited = atom_author(channel) if atom else None
+    inherited = atom_author(children(channel)) if atom else None
     for entry, element in zip(entries, elements, strict=True):
-        moment = dated(element)
-        if moment is None:
+        kids = children(element)
+        if kids.date is None:
             # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd
             # of this month. An item without a date element has no date.
             entry.pop("published", None)
             entry.pop("updated", None)
         elif not (entry.get("published") or entry.get("updated")):
-            entry["published_parsed"] = _feedparser_date(moment)  # a rarer way to write it
-        title = next((e for e in element if local_name(e) == "title"), None)
+            entry["published_parsed"] = _feedparser_date(kids.date)  # a rarer way to write it
+        title = kids.first("title")
         entry["title"] = None if title is None else construct(title, kind)
-        entry["link"] = (atom_link if atom else rss_link)(element, url)
-        entry["author"] = (atom_author(element) or inherited) if atom else rss_author(element)
+        entry["link"] = (atom_link if atom else rss_link)(kids, url)
+        entry["author"] = (atom_author(kids) or inherited) if atom else rss_author(kids)
         if not (entry.get("content") or entry.get("description") or entry.get("summary")):
             body = next((e for e in element if local_name(e) in ("content", "summary")), None)
             if body is not None:
