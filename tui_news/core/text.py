@@ -47,6 +47,8 @@ def clean(text: str | None) -> str:
     if text.isascii() and text.isprintable():
         return text  # the common case: nothing to remove
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not _suspects().search(text):
+        return text  # no control, zero-width or astral character: one pass instead of three
     if _ESCAPE_START.search(text):
         text = _ESCAPES.sub("", text)
     text = _UNSAFE.sub("", text)
@@ -57,8 +59,23 @@ def clean(text: str | None) -> str:
 def _mark_runs() -> re.Pattern[str]:
     """Runs of five or more zero-width (or astral) characters, the candidates for capping.
 
-    Built from the Unicode database on first use (about 40 ms). Astral characters go in as
-    one range, so the pattern stays a fast table lookup; ``_cap_marks`` looks closer.
+    Astral characters go in as one range, so the pattern stays a fast table lookup;
+    ``_cap_marks`` looks closer.
+    """
+    return re.compile(f"(?:[{_marks()}]|[\U00010000-\U0010ffff]){{{MAX_MARKS + 1},}}")
+
+
+@cache
+def _suspects() -> re.Pattern[str]:
+    """Any one character that :func:`clean` removes or may cap (see _UNSAFE, _mark_runs)."""
+    return re.compile(f"[{_UNSAFE.pattern[1:-1]}{_marks()}\U00010000-\U0010ffff]")
+
+
+@cache
+def _marks() -> str:
+    """The zero-width characters of the BMP as the inside of a regex character class.
+
+    Built from the Unicode database on first use (about 40 ms).
     """
     ranges: list[list[int]] = []
     for point in range(0x300, 0x10000):
@@ -67,10 +84,9 @@ def _mark_runs() -> re.Pattern[str]:
                 ranges[-1][1] = point
             else:
                 ranges.append([point, point])
-    marks = "".join(
+    return "".join(
         re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges
     )
-    return re.compile(f"(?:[{marks}]|[\U00010000-\U0010ffff]){{{MAX_MARKS + 1},}}")
 
 
 def _zero_width(char: str) -> bool:
