@@ -36,7 +36,11 @@ class FetchSettings:
     per_host: int = 2  # polite to one server, and httpx's pool stays quick
     parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
     parse_workers: int = 4  # at most, and no more than the cores (the main process mostly waits)
-    store_batch: int = 20  # feeds stored per transaction
+    # Articles stored per transaction, about (whole feeds): SQLite and its search index take
+    # a few large transactions much faster than many small ones (25,000 articles: 2.1 s of
+    # CPU in batches of 1,000, 1.6 s in batches of 5,000).
+    store_batch: int = 5000
+    store_every: float = 1.0  # seconds: what has arrived is stored at least this often
     keep: dict[int, int] = field(default_factory=dict)  # read articles kept, by source id
 
     def fetcher(self) -> Fetcher:
@@ -175,12 +179,13 @@ async def refresh_feeds(
 
     Fetches are bounded by ``settings.connections`` (and ``per_host`` per server). With many
     feeds, parsing runs in other processes, so fetching, parsing and storing overlap; what
-    arrives is stored a few feeds per transaction.
+    arrives is stored in a few large transactions (see ``store_batch``, ``store_every``).
     """
     report = RefreshReport()
     gate = asyncio.Semaphore(settings.connections)
     hosts: dict[str, asyncio.Semaphore] = {}
     pending: list[tuple[Source, Response | None, Feed | None, str | None]] = []
+    waiting = 0  # articles in pending
 
     def write(batch: list[tuple[Source, Response | None, Feed | None, str | None]]) -> None:
         """Store a batch in one transaction (in the writer thread)."""
@@ -201,13 +206,17 @@ async def refresh_feeds(
     writer = ThreadPoolExecutor(1, thread_name_prefix="tui-news-store")
     loop = asyncio.get_running_loop()
     writes: list[asyncio.Future[None]] = []
+    last = loop.time()  # of the last flush
 
     def flush() -> None:
+        nonlocal waiting, last
         if pending:
             writes.append(loop.run_in_executor(writer, write, pending[:]))
             pending.clear()
+            waiting, last = 0, loop.time()
 
     async def one(source: Source, fetcher: Fetcher) -> None:
+        nonlocal waiting
         name = host_name(source.location)
         host = hosts.setdefault(name, asyncio.Semaphore(settings.per_host))
         try:
@@ -230,12 +239,13 @@ async def refresh_feeds(
                 None if response.status == 304 else await parsers.parse(response.body, response.url)
             )
             pending.append((source, response, feed, None))
+            waiting += len(feed.items) if feed else 0
         except (FetchError, FeedError) as error:
             pending.append((source, None, None, str(error)))
         except Exception as error:  # a bug or a parser crash fails this source, not the refresh
             reason = f"could not be read ({type(error).__name__}: {error})"
             pending.append((source, None, None, reason))
-        if len(pending) >= settings.store_batch:
+        if waiting >= settings.store_batch or loop.time() - last >= settings.store_every:
             flush()
 
     left = Counter(host_name(source.location) for source in sources if is_url(source.location))
