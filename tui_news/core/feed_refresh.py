@@ -255,6 +255,7 @@ async def refresh_feeds(
             await asyncio.gather(*(one(source, fetcher) for source in sources))
         flush()
         await asyncio.gather(*writes)
+        await loop.run_in_executor(writer, store.checkpoint)  # a full disk is said, not hidden
     finally:
         parsers.close()
         await loop.run_in_executor(writer, store.close)  # the writer thread's connection

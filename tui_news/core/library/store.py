@@ -117,6 +117,21 @@ class Store:
                 "what was saved before is kept"
             ) from None
 
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the library file now.
+
+        SQLite checkpoints on its own after commits, but a checkpoint that fails (a full
+        disk) fails silently there: here it raises :class:`LibraryError`. The commits stay
+        in the log either way.
+        """
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.OperationalError as error:
+            raise LibraryError(
+                f"the library {self.path} could not be saved ({_why(error)}); "
+                "what was saved before is kept"
+            ) from None
+
     # --- meta -----------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
