@@ -3,11 +3,13 @@
     python bench/_feeds_stages.py WORK_DIR URL [URL ...]
 
 Runs the stages of tui-news's feed refresh one at a time, in this process, over the feeds at
-the ``URL``s: fetching every body (httpx, the app's client and limits), checking that
-each is well-formed XML (lxml), parsing (``parse_feed`` as a whole, then fastfeedparser alone
-and HTML-to-text alone), and storing (``Store.apply``) into a fresh library in ``WORK_DIR``.
-Then it runs the real ``refresh_feeds`` on another fresh library with a 5 ms ticker on the
-event loop to measure how long the loop is blocked. Prints one JSON object.
+the ``URL``s: fetching every body (the app's fetcher and limits), checking that each is
+well-formed XML (lxml), parsing (``parse_feed`` as a whole, then fastfeedparser alone and
+``strip_tags`` alone, the body text kept for search), and storing (``store_feed`` in batches
+of ``store_batch`` articles per transaction, as a refresh does) into a fresh library in
+``WORK_DIR``. Each stage's wall time and this process's CPU time for it. Then it runs the
+real ``refresh_feeds`` on another fresh library with a 5 ms ticker on the event loop to
+measure how long the loop is blocked. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -19,13 +21,29 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
+from tui_news.core.feed_refresh import FetchSettings, refresh_feeds, store_feed
 from tui_news.core.library import Store
 from tui_news.core.reader import make_reader
 from tui_news.core.sources.feeds import parse_feed
-from tui_news.core.text import html_to_text
+from tui_news.core.sources.fetch import Response
+from tui_news.core.text import strip_tags
 
 perf = time.perf_counter
+cpu = time.process_time
+
+
+class Stage:
+    """Times one stage: ``out[name + "_s"]`` wall, ``out[name + "_cpu"]`` this process's CPU."""
+
+    def __init__(self, out: dict[str, object], name: str) -> None:
+        self.out, self.name = out, name
+
+    def __enter__(self) -> None:
+        self.wall, self.cpu = perf(), cpu()
+
+    def __exit__(self, *exc: object) -> None:
+        self.out[f"{self.name}_s"] = perf() - self.wall
+        self.out[f"{self.name}_cpu"] = cpu() - self.cpu
 
 
 async def fetch_all(urls: list[str], settings: FetchSettings) -> list[bytes]:
@@ -65,55 +83,59 @@ def main(work: Path, urls: list[str]) -> dict[str, object]:
     settings = FetchSettings()
     out["connections"] = settings.connections
 
-    started = perf()
-    bodies = asyncio.run(fetch_all(urls, settings))
-    out["fetch_s"] = perf() - started
+    with Stage(out, "fetch"):
+        bodies = asyncio.run(fetch_all(urls, settings))
     out["bytes"] = sum(map(len, bodies))
 
     strict = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    started = perf()
-    for body in bodies:
-        etree.fromstring(body, strict)
-    out["xml_check_s"] = perf() - started
+    with Stage(out, "xml_check"):
+        for body in bodies:
+            etree.fromstring(body, strict)
 
-    started = perf()
-    feeds = [parse_feed(body, url) for body, url in zip(bodies, urls, strict=True)]
-    out["parse_feed_s"] = perf() - started
+    with Stage(out, "parse_feed"):
+        feeds = [parse_feed(body, url) for body, url in zip(bodies, urls, strict=True)]
     out["parsers"] = dict(Counter(feed.parser for feed in feeds))
     out["items"] = sum(len(feed.items) for feed in feeds)
 
-    started = perf()
-    parsed = [fastfeedparser.parse(body) for body in bodies]
-    out["fastfeedparser_s"] = perf() - started
+    with Stage(out, "fastfeedparser"):
+        parsed = [fastfeedparser.parse(body) for body in bodies]
 
     html = []
     for result in parsed:
         for entry in result.get("entries", []):
             content = entry.get("content") or []
             html.append((content[0].get("value") if content else None) or entry.get("description"))
-    started = perf()
-    for markup in html:
-        html_to_text(markup or "", base_url="https://example.org/")
-    out["html_to_text_s"] = perf() - started
+    with Stage(out, "strip_tags"):
+        for markup in html:
+            strip_tags(markup or "")
     out["html_items"] = len(html)
 
     (work / "stages").mkdir(parents=True)
     store = Store(work / "stages" / "library.sqlite")
     sources = [store.add_source("feed", url, "", None) for url in urls]
-    started = perf()
-    for source, feed in zip(sources, feeds, strict=True):
-        for item in feed.items:
-            item.section = feed.title
-        store.apply(source.id, feed.items, None, [])
-    out["store_s"] = perf() - started
+    batches: list[list[int]] = [[]]
+    held = 0  # articles in the last batch
+    for number, feed in enumerate(feeds):
+        if held >= settings.store_batch:
+            batches.append([])
+            held = 0
+        batches[-1].append(number)
+        held += len(feed.items)
+    out["store_batches"] = len(batches)
+    with Stage(out, "store"):
+        for batch in batches:
+            with store.transaction():
+                for number in batch:
+                    response = Response(urls[number], 200, b"", '"etag"', None)
+                    store_feed(store, sources[number], response, feeds[number])
+        store.checkpoint()
     store.close()
 
     reader = make_reader(work / "loop")
     urls_file = "\n".join(urls).encode()
     added, _ = reader.import_list(urls_file)
-    started = perf()
-    report, late = asyncio.run(with_ticker(refresh_feeds(reader.store, added, settings)))
-    out["refresh_feeds_s"] = perf() - started
+    with Stage(out, "refresh_feeds"):
+        report, late = asyncio.run(with_ticker(refresh_feeds(reader.store, added, settings)))
     out["refresh_added"] = report.added  # type: ignore[attr-defined]
     late.sort()
     out["loop_ticks"] = len(late)
