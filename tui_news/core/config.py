@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
+from tui_news.core.disk import Skip, read_regular
 from tui_news.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -79,6 +80,22 @@ def _number(minimum: float, *, above: bool = False, whole: bool = False) -> Chec
     return check
 
 
+class Adjusted(ConfigError):
+    """A value that is usable once changed: ``value`` is used, the message says why."""
+
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def _interval(value: Any) -> float:
+    """Minutes between refreshes: 0 (never), else at least 1 (less would hammer servers)."""
+    minutes: float = _number(0)(value)
+    if 0 < minutes < 1:
+        raise Adjusted(f"is {minutes:g}, under a minute; using 1 (0 turns it off)", 1.0)
+    return minutes
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ConfigError("must be true or false")
@@ -123,7 +140,7 @@ class SourceSettings:
     """Settings for one source, in ``[sources."NAME OR ADDRESS"]``; ``None``: the global one."""
 
     refresh_minutes: float | None = setting(
-        None, _number(0), "its own interval (0: only when you press r or R)", 120
+        None, _interval, "its own interval (0: only when you press r or R)", 120
     )
     keep: int | None = setting(None, _number(0, whole=True), "its own keep limit", 200)
     full_article: bool = setting(False, _flag, "fetch each new article's web page", True)
@@ -139,7 +156,7 @@ class Config:
     )
     refresh_on_start: bool = setting(True, _flag, "refresh every source when the reader opens")
     refresh_minutes: float = setting(
-        30, _number(0), "refresh sources this often while the reader is open (0: never)"
+        30, _interval, "refresh sources this often while the reader is open (0: never)"
     )
     max_connections: int = setting(16, _number(1, whole=True), "feeds fetched at once")
     timeout_seconds: float = setting(
@@ -188,14 +205,11 @@ class Config:
         """Read ``path``; a missing file gives the defaults, a broken one its problems."""
         config = cls()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_config(path))
         except (FileNotFoundError, NotADirectoryError):
             return config
-        except (OSError, UnicodeDecodeError) as error:
-            config.problems.append(f"cannot read {path} ({error}); using the defaults")
-            return config
-        except tomllib.TOMLDecodeError as error:
-            config.problems.append(f"{path} is not valid TOML ({error}); using the defaults")
+        except ConfigError as error:
+            config.problems.append(f"{error}; using the defaults")
             return config
         known = {key for key, *_ in GLOBAL} | {"sources"}
         for key in sorted(set(data) - known):
@@ -247,6 +261,9 @@ def _apply(
             continue
         try:
             values[key] = check(data[key])
+        except Adjusted as note:
+            values[key] = note.value
+            problems.append(f"{where}{key} {note}")
         except ConfigError as error:
             problems.append(f"{where}{key} {error}; using {_toml(default)}")
     return values
@@ -303,17 +320,59 @@ def _beside(line: str, comment: str) -> str:
     return f"{line}{' ' * max(30 - len(line), 3)}# {comment}"
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few KB; more is a mistake, not settings
+
+
+def read_config(path: Path) -> str:
+    """The text of the config file. Raises ``FileNotFoundError`` if there is none, and
+    :class:`ConfigError` if it cannot be one: unreadable, not a regular file (a FIFO would
+    block, ``/dev/zero`` never end), over :data:`MAX_CONFIG_BYTES`, not UTF-8 or not TOML."""
+    try:
+        data, stat = read_regular(path, MAX_CONFIG_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        raise
+    except Skip as why:
+        raise ConfigError(f"{path} is {why}") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path} ({error.strerror or error})") from None
+    if stat.st_size > MAX_CONFIG_BYTES or len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path} is larger than {MAX_CONFIG_BYTES // MB} MB")
+    try:
+        text = data.decode("utf-8")
+        tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not UTF-8 text ({error.reason})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML ({error})") from None
+    return text
+
+
 def save_theme(path: Path, theme: str) -> None:
-    """Remember ``theme`` in the config file, keeping the rest of it (comments included)."""
+    """Remember ``theme`` in the config file, keeping the rest of it (comments included).
+
+    A symlinked config file stays a link: the file it points to is replaced. A new config file
+    is readable by its owner only. A config file that cannot be read (not valid TOML, say) is
+    left alone: :class:`ConfigError` says why.
+    """
     import tomlkit
 
+    target = Path(os.path.realpath(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config(target)
+        mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        text = sample_config()
+        text, mode = sample_config(), 0o600
     document = tomlkit.parse(text)
     document["theme"] = theme
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
-    temporary.replace(path)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(tomlkit.dumps(document))
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

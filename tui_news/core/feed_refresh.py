@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui_news.core.config import DEFAULTS
+from tui_news.core.disk import Skip, read_regular
 from tui_news.core.library import Store
 from tui_news.core.models import RefreshReport, Source, human_size
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response
-from tui_news.core.sources.files import Skip, read_regular
 
 if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse elsewhere
     from concurrent.futures import ProcessPoolExecutor

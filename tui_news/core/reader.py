@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_news.core.config import Config, Paths
+from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
@@ -28,7 +29,7 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.search import Query, QueryError, fold, parse
-from tui_news.core.sources.files import FEED_SUFFIXES, printable_name
+from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.text import one_line
 
@@ -555,7 +556,7 @@ def make_reader(data_dir: str | os.PathLike[str] | None = None) -> Reader:
     paths = Paths.resolve(data_dir)
     folder = paths.library.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # the owner's alone, if new
     except OSError as error:
         raise LibraryError(f"cannot create the data folder {folder} ({error.strerror})") from None
     if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):

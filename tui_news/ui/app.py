@@ -18,7 +18,7 @@ from textual.theme import Theme
 from textual.widgets import Footer, Tree
 from textual.worker import Worker
 
-from tui_news.core.config import save_theme
+from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, RefreshReport, View
 from tui_news.core.reader import Reader
@@ -158,7 +158,7 @@ class NewsApp(TypeAhead):
             self._saved_theme = theme.name
             try:
                 save_theme(self.reader.paths.config, theme.name)
-            except OSError as error:
+            except (OSError, ConfigError) as error:
                 self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
 
     # --- views and articles ---------------------------------------------------------------

@@ -9,11 +9,12 @@ import threading
 import time
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from tui_news.core.dates import storable
+from tui_news.core.disk import create_private
 from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.library import fts, sql
 from tui_news.core.library.guard import library_errors
@@ -56,6 +57,8 @@ class Store:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
+        with suppress(OSError):  # if it cannot be created, SQLite says why below
+            create_private(self.path)  # a new library is its owner's alone (its journal too)
         try:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             conn.execute("PRAGMA schema_version").fetchone()

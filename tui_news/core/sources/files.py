@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat as stat_mode
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from tui_news.core.config import DEFAULTS
 from tui_news.core.dates import to_timestamp
+from tui_news.core.disk import Skip, read_regular
 from tui_news.core.models import Parsed, human_size
 
 if TYPE_CHECKING:
@@ -37,62 +37,9 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
 DEFAULT_MAX_BYTES = DEFAULTS.max_file_bytes
 
 
-class Skip(Exception):
-    """A file that is not read as an article; the message is the one-line reason."""
-
-
 def fingerprint(stat: os.stat_result) -> str:
     """What tells a changed file from an unchanged one: modification time and size."""
     return f"{stat.st_mtime_ns}:{stat.st_size}"
-
-
-def printable_name(name: str) -> str:
-    """A file name as text that can be stored and shown: bytes that are not UTF-8 (which
-    Python keeps as lone surrogates) become ``\\xff`` escapes."""
-    if name.isascii():
-        return name
-    try:
-        return os.fsencode(name).decode("utf-8", "backslashreplace")
-    except UnicodeError:
-        return name.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-_SPECIAL = (
-    (stat_mode.S_ISFIFO, "a named pipe (FIFO), not a file"),
-    (stat_mode.S_ISSOCK, "a socket, not a file"),
-    (stat_mode.S_ISCHR, "a device, not a file"),
-    (stat_mode.S_ISBLK, "a device, not a file"),
-    (stat_mode.S_ISDIR, "a folder, not a file"),
-)
-
-
-def kind_of(mode: int) -> str:
-    """Why a file of this mode is not read: ``a named pipe (FIFO), not a file``."""
-    return next((why for test, why in _SPECIAL if test(mode)), "not a regular file")
-
-
-def read_regular(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, os.stat_result]:
-    """Read at most ``max_bytes + 1`` bytes of a regular file, and its status.
-
-    The file is opened without blocking and checked after opening, so a FIFO (or a device)
-    swapped in for a file raises :class:`Skip` (saying what it is) at once instead of
-    waiting for a writer (or reading forever). A file larger than ``max_bytes`` is not read:
-    the bytes are empty and the caller compares the size.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    try:
-        stat = os.fstat(fd)
-        if not stat_mode.S_ISREG(stat.st_mode):
-            raise Skip(kind_of(stat.st_mode))
-        if stat.st_size > max_bytes:
-            return b"", stat
-        chunks, left = [], max_bytes + 1
-        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks), stat
-    finally:
-        os.close(fd)
 
 
 def read_article(

@@ -8,16 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_news.core.disk import Skip, kind_of, printable_name
 from tui_news.core.errors import UserError
 from tui_news.core.models import Parsed, Problem
-from tui_news.core.sources.files import (
-    DEFAULT_MAX_BYTES,
-    Skip,
-    fingerprint,
-    kind_of,
-    printable_name,
-    read_article,
-)
+from tui_news.core.sources.files import DEFAULT_MAX_BYTES, fingerprint, read_article
 from tui_news.core.text import one_line
 
 
