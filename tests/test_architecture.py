@@ -69,7 +69,7 @@ def test_the_import_check_sees_lazy_imports_and_store_access(tmp_path: Path) -> 
 
 
 def test_styles_and_sample_library_ship_inside_the_package() -> None:
-    assert "HeadlineList" in files("tui_news.styles").joinpath("app.tcss").read_text()
+    assert "#list-pane" in files("tui_news.styles").joinpath("app.tcss").read_text()
     sample = files("tui_news").joinpath("sample")
     names = [p.name for p in sample.iterdir()]
     assert "000_82045d8439cd361a.txt" in names and len(names) >= 12

@@ -76,3 +76,12 @@ def test_the_palette(snap_compare, app: NewsApp) -> None:
 
 def test_the_problems_panel(snap_compare, app: NewsApp) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=after("exclamation_mark"))
+
+
+def test_reading_with_the_article_focused(snap_compare, app: NewsApp) -> None:
+    """The list keeps its cursor, and its unread rows bold, while the article has the focus."""
+    assert snap_compare(app, terminal_size=(120, 36), run_before=after("enter", "tab"))
+
+
+def test_the_sections_focused(snap_compare, app: NewsApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 36), run_before=after("shift+tab"))

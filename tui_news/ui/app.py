@@ -50,15 +50,7 @@ from tui_news.ui.sidebar import ALL, Sidebar
 from tui_news.ui.typeahead import TypeAhead
 
 NARROW = 150  # below this many columns the article goes under the headlines
-SEARCH_CHUNK = 200
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
-
-
-class Reading(Container):
-    """Holds the headlines and the article: side by side, or stacked on narrow terminals."""
-
-    def on_resize(self) -> None:
-        self.screen.set_class(self.app.size.width < NARROW, "-narrow")
 
 
 class NewsApp(TypeAhead):
@@ -68,6 +60,7 @@ class NewsApp(TypeAhead):
     OPENS_FIELD = frozenset({"search", "add_source", "search_save"})  # keys after them wait
     TITLE = "tui-news"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]  # classes of the screen
 
     BINDINGS = EVERYWHERE.bindings()
 
@@ -81,7 +74,7 @@ class NewsApp(TypeAhead):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
-            with Reading(id="reading"):
+            with Container(id="reading"):  # side by side, or stacked when narrow
                 yield HeadlinePane(self.reader, id="list-pane")
                 yield ArticleView(id="article")
         yield Footer(compact=True)
@@ -271,41 +264,14 @@ class NewsApp(TypeAhead):
         self.push_screen(NameScreen("Save this search", question, event.name), named)
 
     def action_next_unread(self, direction: int) -> None:
-        self.headline_pane.list_whole()
-        ids = self.headlines.ids
-        if not ids:
-            self.notify("No articles here.")
-            return
         shown = self.article_view.article
-        start = self.headlines.cursor
-        if shown is None or self.headlines.current_id != shown.id:
-            start -= direction  # nothing open at the cursor: the cursor's article counts
-        found = self._find_unread(start, direction, exclude=shown.id if shown else None)
-        if found is None:
+        found = self.headline_pane.next_unread(direction, shown.id if shown else None)
+        if found is not None:
+            self.open_article(found)
+        elif not self.headlines.ids:
+            self.notify("No articles here.")
+        else:
             self.notify(f"No unread articles left in {self.view.label}.", markup=False)
-            return
-        self.headlines.cursor = found
-        self.open_article(ids[found])
-
-    def _find_unread(self, start: int, direction: int, exclude: int | None) -> int | None:
-        """Position of the next unread article after ``start`` in ``direction``, wrapping once.
-
-        Asks the library in growing chunks, so a long run of read articles stays quick.
-        """
-        ids = self.headlines.ids
-        count = len(ids)
-        step, chunk = 1, SEARCH_CHUNK
-        while step <= count:
-            positions = [
-                (start + direction * s) % count for s in range(step, min(step + chunk, count + 1))
-            ]
-            unread = self.reader.unread_among([ids[p] for p in positions])
-            for position in positions:
-                if ids[position] in unread and ids[position] != exclude:
-                    return position
-            step += chunk
-            chunk = min(chunk * 2, 20_000)
-        return None
 
     def action_toggle_read(self) -> None:
         article = self._target()

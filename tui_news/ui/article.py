@@ -65,6 +65,29 @@ class ArticleView(LineView, can_focus=True):
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
     }
+    ArticleView > .article--title {
+        text-style: bold;
+        color: $accent;
+    }
+    ArticleView > .article--meta {
+        color: $text-muted;
+    }
+    ArticleView > .article--heading {
+        text-style: bold;
+    }
+    ArticleView > .article--quote {
+        text-style: italic;
+        color: $text-muted;
+    }
+    ArticleView > .article--code {
+        color: $text-muted;
+    }
+    ArticleView > .article--rule {
+        color: $panel-lighten-2;
+    }
+    ArticleView > .article--empty {
+        color: $text-muted;
+    }
     """
 
     @dataclass

@@ -27,6 +27,7 @@ from tui_news.ui.sidebar import ALL
 FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
 QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
 QUICK_RANKED_SECONDS = 0.06  # the same for the best results of a whole-library search
+UNREAD_CHUNK = 200  # ids asked about at once when looking for the next unread article
 SEARCH_ACTIONS = {"end_search", "widen_search", "save_search"}  # only while searching
 
 
@@ -174,6 +175,33 @@ class HeadlinePane(Vertical):
             self.workers.cancel_group(self, "view")  # the thread's list is not needed
             ids = self.reader.view_ids(self.view)
             self._list(self.view, ids, self.headlines.current_id, True)
+
+    def next_unread(self, direction: int, shown: int | None) -> int | None:
+        """Put the cursor on the next unread article in ``direction`` (wrapping once) and
+        return its id. ``shown`` is the article being read: it is passed over, and when it is
+        not under the cursor, the cursor's article counts as the next.
+
+        Asks the library in growing chunks, so a long run of read articles stays quick.
+        """
+        self.list_whole()
+        headlines = self.headlines
+        ids, count = headlines.ids, len(headlines.ids)
+        start = headlines.cursor
+        if shown is None or headlines.current_id != shown:
+            start -= direction  # nothing open at the cursor: the cursor's article counts
+        step, chunk = 1, UNREAD_CHUNK
+        while step <= count:
+            positions = [
+                (start + direction * s) % count for s in range(step, min(step + chunk, count + 1))
+            ]
+            unread = self.reader.unread_among([ids[p] for p in positions])
+            for position in positions:
+                if ids[position] in unread and ids[position] != shown:
+                    headlines.cursor = position
+                    return ids[position]
+            step += chunk
+            chunk = min(chunk * 2, 20_000)
+        return None
 
     def _first_rows(self, view: View) -> tuple[array[int], bool]:
         """A view's first FIRST_ROWS ids, and whether they are all of it."""

@@ -59,6 +59,30 @@ class HeadlineList(LineView, can_focus=True):
     HeadlineList {
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
+        background: $background;
+    }
+    HeadlineList > .headlines--cursor {
+        background: $panel;
+    }
+    HeadlineList:focus > .headlines--cursor {
+        background: $accent 35%;
+    }
+    HeadlineList > .headlines--unread {
+        text-style: bold;
+        color: $text;
+    }
+    HeadlineList > .headlines--read {
+        color: $text-muted;
+    }
+    HeadlineList > .headlines--meta {
+        color: $text-muted;
+    }
+    HeadlineList > .headlines--star {
+        color: $warning;
+    }
+    HeadlineList > .headlines--match {
+        color: $warning;
+        text-style: bold underline;
     }
     """
 

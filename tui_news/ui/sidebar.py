@@ -32,6 +32,15 @@ class Sidebar(Tree[View]):
 
     BINDINGS = SECTIONS.bindings()
 
+    DEFAULT_CSS = """
+    Sidebar > .tree--cursor {
+        background: $panel;
+    }
+    Sidebar:focus > .tree--cursor {
+        background: $accent 35%;
+    }
+    """
+
     def __init__(self, **kwargs: object) -> None:
         self._counts: dict[int, int] = {}
         super().__init__("Sections", data=ALL, **kwargs)  # type: ignore[arg-type]
