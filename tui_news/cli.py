@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -179,7 +180,12 @@ def json_text(data: object) -> str:
     """``data`` as indented JSON; non-ASCII characters as they are only where stdout can
     encode them (else as ``\\u`` escapes, which every JSON reader understands)."""
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    return json.dumps(data, ensure_ascii=encoding not in ("utf8", "utf16", "utf32"), indent=2)
+    text = json.dumps(data, ensure_ascii=encoding not in ("utf8", "utf16", "utf32"), indent=2)
+    # DEL and C1 controls (U+009B starts a terminal escape) can only be inside strings here
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 def _date(timestamp: float | None) -> str:
@@ -206,7 +212,7 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
     _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"{name}: {reason}", err=True)
-    say(f"Added {source.name} ({source.location}): {_summary(report)}")
+    say(f"Added {source.name} ({source.address}): {_summary(report)}")
     sample = reader.sample_removal_offer()
     if sample is not None:
         say(f'The sample library is still here; to remove it: tui-news remove "{sample.name}"')
@@ -228,7 +234,7 @@ def cmd_edit(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
     source = reader.remove(args.spec)
-    say(f"Removed {source.name} ({source.location}) and its {counted(source.articles, 'article')}")
+    say(f"Removed {source.name} ({source.address}) and its {counted(source.articles, 'article')}")
     return 0
 
 
@@ -241,7 +247,7 @@ def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
         say("No sources yet: add one with tui-news add PATH")
         return 0
     for s in sources:
-        say(f"{s.name}  [{s.kind}]  {s.location}")
+        say(f"{s.name}  [{s.kind}]  {s.address}")
         status = f"last error: {s.last_error}" if s.last_error else f"refreshed {_date(s.last_ok)}"
         section = f"section {s.section}, " if s.section else ""
         say(f"    {section}{counted(s.articles, 'article')}, {s.unread:,} unread, {status}")

@@ -132,7 +132,7 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
 def feed_section(source: Source, feed_title: str | None = None) -> str:
     """The section a feed's articles go in: its own, else its name, else the feed's title,
     else its host."""
-    named = source.name if source.name != source.location else ""
+    named = source.name if source.name not in (source.location, source.address) else ""
     return source.section or named or feed_title or host_name(source.location)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from tui_news.core.dates import utc_time
 from tui_news.core.search import Query
+from tui_news.core.text import without_password
 
 
 def iso_utc(timestamp: float | None) -> str | None:
@@ -139,6 +140,11 @@ class Source:
     last_modified: str | None = None
     site: str | None = None
 
+    @property
+    def address(self) -> str:
+        """The location as it is shown: an address keeps its user but never its password."""
+        return without_password(self.location)
+
     def to_json(self) -> dict[str, Any]:
         """The source as the CLI's ``sources --json`` object."""
         return {
@@ -146,7 +152,7 @@ class Source:
             "name": self.name,
             "kind": self.kind,
             "section": self.section,
-            "location": self.location,
+            "location": self.address,
             "site": self.site,
             "articles": self.articles,
             "unread": self.unread,

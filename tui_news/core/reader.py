@@ -31,7 +31,7 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
-from tui_news.core.text import one_line
+from tui_news.core.text import one_line, without_password
 
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
     from tui_news.core.feed_refresh import FetchSettings
@@ -117,18 +117,19 @@ class Reader:
         from tui_news.core.sources.feeds import FeedError
         from tui_news.core.sources.fetch import FetchError
 
+        shown = without_password(url)
         if not is_url(url):
             scheme = url.partition("://")[0].lower()
             if scheme in ("http", "https"):
-                raise LibraryError(f"{url} is not a valid web address")
-            raise LibraryError(f"{url}: only http and https addresses can be subscribed to")
+                raise LibraryError(f"{shown} is not a valid web address")
+            raise LibraryError(f"{shown}: only http and https addresses can be subscribed to")
         self._refuse_duplicate(url)
         import asyncio
 
         try:
             response, feed = asyncio.run(resolve(url, self.fetch_settings))
         except (FetchError, FeedError) as error:
-            raise LibraryError(f"cannot subscribe to {url}: {error}") from None
+            raise LibraryError(f"cannot subscribe to {shown}: {error}") from None
         if response.url != url:
             self._refuse_duplicate(response.url)
         name = feed.title or host_name(response.url)
@@ -137,7 +138,7 @@ class Reader:
 
     def _refuse_duplicate(self, location: str) -> None:
         if self.store.has_location(location):
-            raise LibraryError(f"{location} is already in the library")
+            raise LibraryError(f"{without_password(location)} is already in the library")
 
     def import_list(self, data: bytes) -> tuple[list[Source], list[tuple[str, str]]]:
         """Subscribe to the feeds of an OPML or newsboat ``urls`` file (not yet fetched).
@@ -151,7 +152,8 @@ class Reader:
         added, skipped = [], list(found.skipped)
         for entry in found.entries:
             if entry.url in known:
-                skipped.append((entry.name or entry.url, "already in the library"))
+                shown = entry.name or without_password(entry.url)
+                skipped.append((shown, "already in the library"))
                 continue
             added.append(self.store.add_source("feed", entry.url, entry.name or "", entry.section))
             known.add(entry.url)
@@ -162,7 +164,11 @@ class Reader:
         from tui_news.core.feed_refresh import is_url
         from tui_news.core.sources.opml import write_opml, write_urls
 
-        feeds = [s for s in self.store.sources() if s.kind == "feed" and is_url(s.location)]
+        feeds = [
+            replace(s, location=s.address)  # a password never leaves the library
+            for s in self.store.sources()
+            if s.kind == "feed" and is_url(s.location)
+        ]
         return write_opml(feeds) if kind == "opml" else write_urls(feeds)
 
     def find_source(self, spec: str) -> Source:
@@ -178,7 +184,7 @@ class Reader:
         if len(named) == 1:
             return named[0]
         if named:
-            places = ", ".join(s.location for s in named)
+            places = ", ".join(s.address for s in named)
             raise LibraryError(
                 f"{len(named)} sources are named {spec!r}; give a location: {places}"
             )

@@ -428,7 +428,7 @@ class NewsApp(TypeAhead):
                     self.article_view.show(None)
                     self.load_counts()
 
-        question = f"Remove {source.name} ({source.location}) and its {source.articles} articles?"
+        question = f"Remove {source.name} ({source.address}) and its {source.articles} articles?"
         self.push_screen(ConfirmScreen(question), answered)
 
     def _remove_saved_search(self, view: View) -> None:

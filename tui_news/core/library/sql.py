@@ -17,7 +17,7 @@ RANK = "bm25(articles_fts, 4.0, 1.0) * (1.0 + 1.0 / (1.0 + max(0.0, ? - a.publis
 
 ORDER = "ORDER BY a.published DESC, a.id DESC"
 # A source's name: the one chosen, else (until its first fetch names it) its location.
-NAME = "coalesce(nullif(s.name, ''), s.location)"
+NAME = "coalesce(nullif(s.name, ''), without_password(s.location))"  # see Store._connect
 HEADLINE = (
     f"SELECT a.id, a.title, a.section, {NAME}, a.published, a.read, a.starred "
     "FROM articles a JOIN sources s ON s.id = a.source_id"

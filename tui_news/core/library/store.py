@@ -33,7 +33,7 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.search import fold
-from tui_news.core.text import clean, one_line, strip_tags
+from tui_news.core.text import clean, one_line, strip_tags, without_password
 
 
 @library_errors
@@ -69,6 +69,7 @@ class Store:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.create_function("fold", 1, _fold, deterministic=True)  # for search filters
+        conn.create_function("without_password", 1, without_password, deterministic=True)
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -184,7 +185,7 @@ class Store:
                     (kind, location, one_line(name), one_line(section) or None, time.time()),
                 )
         except sqlite3.IntegrityError:
-            raise LibraryError(f"{location} is already in the library") from None
+            raise LibraryError(f"{without_password(location)} is already in the library") from None
         source = self.source(int(cursor.lastrowid or 0))
         assert source is not None
         return source
@@ -398,12 +399,12 @@ class Store:
             f"SELECT p.location, p.reason, {sql.NAME} FROM problems p "
             "JOIN sources s ON s.id = p.source_id ORDER BY p.id"
         )
-        problems = [Problem(location, reason, name) for location, reason, name in rows]
+        problems = [Problem(without_password(at), why, name) for at, why, name in rows]
         failed = self.conn.execute(
             f"SELECT s.location, s.last_error, {sql.NAME} FROM sources s "
             "WHERE s.last_error IS NOT NULL"
         )
-        return [Problem(loc, err, name) for loc, err, name in failed] + problems
+        return [Problem(without_password(at), why, name) for at, why, name in failed] + problems
 
     # --- articles -------------------------------------------------------------------------
 
