@@ -233,7 +233,7 @@ class HeadlineList(LineView, can_focus=True):
         return strip.apply_style(base).adjust_cell_length(width, base)
 
     def row_segments(self, item: Headline, width: int) -> list[Segment]:
-        """One headline row: unread marker, star, date, source (when there is room), title.
+        """One headline row: unread marker, star, date, source (shortened to fit), title.
 
         Built as segments directly: this runs for every visible row on every repaint.
         """
@@ -244,9 +244,9 @@ class HeadlineList(LineView, can_focus=True):
             Segment(f" {short_date(item.published):>7}  ", styles.meta),
         ]
         room = width - 12
-        if width >= 72:
-            segments.append(Segment(_fit(item.source, 14) + "  ", styles.meta))
-            room -= 16
+        if source := source_cells(width):  # the same headline from two feeds is told apart
+            segments.append(Segment(_fit(item.source, source) + "  ", styles.meta))
+            room -= source + 2
         title = _fit(item.title, room, pad=False)
         style = styles.read if item.read else styles.unread
         if not self.highlight:
@@ -260,6 +260,12 @@ class HeadlineList(LineView, can_focus=True):
             done = end
         segments.append(Segment(title[done:], style))
         return segments
+
+
+def source_cells(width: int) -> int:
+    """Cells for the source's name in a row ``width`` cells wide: a quarter of what the title
+    and source share, 6 to 16; none below 40 cells, where the title needs them all."""
+    return 0 if width < 40 else max(6, min(16, (width - 12) // 4))
 
 
 _ROW_PARTS = ("cursor", "unread", "read", "meta", "star", "match")
