@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 from importlib.resources import files
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Container, Horizontal
 from textual.content import Content
@@ -49,7 +49,6 @@ from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL, Sidebar
 from tui_news.ui.typeahead import TypeAhead
 
-NARROW = 150  # below this many columns the article goes under the headlines
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
 
 
@@ -60,9 +59,12 @@ class NewsApp(TypeAhead):
     OPENS_FIELD = frozenset({"search", "add_source", "search_save"})  # keys after them wait
     TITLE = "tui-news"
     ENABLE_COMMAND_PALETTE = True
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]  # classes of the screen
 
     BINDINGS = EVERYWHERE.bindings()
+    # The layout by width (styles/app.tcss): three panes side by side from 150 columns; below,
+    # the article goes under the headlines and shows only while one is open; below 60, the
+    # sections step aside until escape calls them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (150, "-wide")]
 
     def __init__(self, reader: Reader) -> None:
         super().__init__()
@@ -242,10 +244,29 @@ class NewsApp(TypeAhead):
             self.open_article(current)
 
     async def action_back(self) -> None:  # async, as the App's that it replaces
+        """Back out one step: from the article to the headlines, then close the article (the
+        headlines get its room on narrow screens), then to the sections."""
         if self.focused is self.article_view:
             self.headlines.focus()
+        elif self.focused is self.headlines and self.article_view.article is not None:
+            self.article_view.show(None)
+            self.article_view.border_title = "Article"
         elif self.focused is self.headlines:
+            self.screen.add_class("-sections")  # on a tiny screen they show only while in use
             self.sidebar.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.screen.set_class(event.widget is self.sidebar, "-sections")
+
+    def action_zoom(self) -> None:
+        """Read the article on the whole screen; again (or escape) to go back."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        elif self.article_view.article is None:
+            self.notify("Open an article first (enter), then z reads it on the whole screen.")
+        else:
+            self.article_view.focus()
+            self.screen.maximize(self.article_view, container=False)
 
     def action_search(self) -> None:
         """Open the search field (or go back to it), filtering the list as one types."""

@@ -121,6 +121,7 @@ class ArticleView(LineView, can_focus=True):
         converted at once, with the links numbered so far (they keep their numbers).
         """
         self.article = article
+        self.set_class(article is not None, "-open")  # on narrow screens it shows only then
         text, links = "", {}
         if article is not None and article.content and len(article.content) > QUICK_HTML:
             start = readable(article.body, article.content[:QUICK_HTML], article.link)

@@ -74,6 +74,13 @@ EVERYWHERE = Group(
         ),
         Command("read_on", "space", "read_on", "Read on", show=True),
         Command(
+            "zoom",
+            "z",
+            "zoom",
+            "Full screen",
+            palette="Read the article on the whole screen (z or escape: back)",
+        ),
+        Command(
             "next_unread",
             "n",
             "next_unread(1)",

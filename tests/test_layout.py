@@ -1,0 +1,102 @@
+"""The screen goes to what is being read: targets at 80x24, three panes at 200x50, and the
+sections stepping aside on tiny terminals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.conftest import seed_article
+from tests.test_app import library, line_text, settle
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+
+
+def many_articles(folder: Path, count: int = 40) -> Path:
+    """``count`` articles in two sections, each long enough to fill a screen."""
+    paragraphs = [
+        f"Paragraph {n}: " + "the harbour reopened after the storm " * 6 for n in range(12)
+    ]
+    for index in range(count):
+        section = "World" if index % 2 else "Science"
+        path = folder / f"{index:03}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(seed_article(section, f"Story number {index}", *paragraphs))
+        os.utime(path, (1_700_000_000 + index * 60, 1_700_000_000 + index * 60))
+    return folder
+
+
+def headline_rows(app: NewsApp) -> int:
+    """How many headlines are on the screen."""
+    headlines = app.headlines
+    if not headlines.display or not app.headline_pane.display:
+        return 0
+    height = headlines.scrollable_content_region.height
+    return sum(1 for y in range(height) if "Story number" in line_text(headlines, y))
+
+
+def article_lines(app: NewsApp) -> int:
+    """How many lines of the article view are on the screen."""
+    view = app.article_view
+    return view.scrollable_content_region.height if view.display and view.region.height else 0
+
+
+async def test_at_80x24_the_headlines_or_the_article_get_the_screen(
+    reader: Reader, tmp_path: Path
+) -> None:
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert headline_rows(app) >= 18  # no article open: the headlines have the height
+        assert article_lines(app) == 0
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert article_lines(app) >= 16  # an article open: most of it is the article's
+        assert headline_rows(app) >= 2  # the headline being read stays in sight
+        assert "Story number 39" in line_text(app.article_view, 1)
+        await pilot.press("z")  # the whole screen
+        await settle(app, pilot)
+        assert article_lines(app) >= 20 and app.screen.maximized is app.article_view
+        assert app.focused is app.article_view
+        await pilot.press("z")
+        await settle(app, pilot)
+        assert app.screen.maximized is None and article_lines(app) >= 16
+        await pilot.press("escape", "escape")  # to the headlines, and the article closes
+        await settle(app, pilot)
+        assert app.article_view.article is None
+        assert headline_rows(app) >= 18 and article_lines(app) == 0
+
+
+async def test_at_200x50_three_panes_stay_side_by_side(reader: Reader, tmp_path: Path) -> None:
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        sidebar, pane, article = (
+            app.sidebar.region,
+            app.headline_pane.region,
+            app.article_view.region,
+        )
+        assert sidebar.x < pane.x < article.x and sidebar.y == pane.y == article.y
+        assert article.height == pane.height >= 45  # the article pane waits, empty
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.article_view.region == article and headline_rows(app) == 40  # all of them
+        assert article_lines(app) >= 45
+
+
+async def test_on_a_tiny_terminal_the_sections_step_aside_until_called(
+    reader: Reader, tmp_path: Path
+) -> None:
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=(50, 16)) as pilot:
+        await settle(app, pilot)
+        assert app.sidebar.region.width == 0
+        assert app.headline_pane.region.width == 50 and headline_rows(app) >= 10
+        await pilot.press("escape")  # back, to the sections: they take the screen
+        await settle(app, pilot)
+        assert app.focused is app.sidebar and app.sidebar.region.width == 50
+        assert app.headline_pane.region.width == 0
+        await pilot.press("j", "j", "j", "enter")  # All, Unread, Starred, Science
+        await settle(app, pilot)
+        assert app.focused is app.headlines and app.view.section == "Science"
+        assert app.sidebar.region.width == 0 and headline_rows(app) >= 10
