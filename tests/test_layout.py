@@ -100,3 +100,22 @@ async def test_on_a_tiny_terminal_the_sections_step_aside_until_called(
         await settle(app, pilot)
         assert app.focused is app.headlines and app.view.section == "Science"
         assert app.sidebar.region.width == 0 and headline_rows(app) >= 10
+
+
+async def test_rows_name_their_source_where_sources_mix(reader: Reader, tmp_path: Path) -> None:
+    library(reader, many_articles(tmp_path / "wire", count=3))
+    app = NewsApp(reader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "wire" not in line_text(app.headlines, 0)  # one source: nothing to tell apart
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "a.txt").write_text(seed_article("World", "Story number 99"))
+    reader.add(str(tmp_path / "desk"))
+    app = NewsApp(reader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        rows = [line_text(app.headlines, y) for y in range(4)]
+        assert sum("wire" in row for row in rows) == 3 and sum("desk" in row for row in rows) == 1
+        assert all(
+            row.index("Story") > row.index("wire" if "wire" in row else "desk") for row in rows
+        )

@@ -289,10 +289,36 @@ class NewsApp(TypeAhead):
         found = self.headline_pane.next_unread(direction, shown.id if shown else None)
         if found is not None:
             self.open_article(found)
+        elif self._go_on_to_next_section(direction):
+            return
         elif not self.headlines.ids:
             self.notify("No articles here.")
         else:
             self.notify(f"No unread articles left in {self.view.label}.", markup=False)
+
+    def _go_on_to_next_section(self, direction: int) -> bool:
+        """Past a section's (or one of its sources') last unread article: on to the next
+        section, in ``direction``, that has unread ones, as newsboat's ``n`` goes on."""
+        view = self.view
+        if view.section is None or view.query is not None:
+            return False
+        sections = self.reader.section_counts()[0]
+        names = [s.name for s in sections]
+        if view.section not in names:
+            return False
+        at = names.index(view.section)
+        after = sections[at + 1 :] + sections[:at]
+        for section in after if direction > 0 else reversed(after):
+            if section.unread:
+                self.notify(
+                    f"No unread articles left in {view.label}: on to {section.name}.",
+                    markup=False,
+                    timeout=4,
+                )
+                self.go_to(View(section.name, section=section.name))
+                self.action_next_unread(direction)
+                return True
+        return False
 
     def action_toggle_read(self) -> None:
         article = self._target()

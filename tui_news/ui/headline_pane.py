@@ -268,6 +268,10 @@ class HeadlinePane(Vertical):
         return [src.id for s in sections for src in s.sources]
 
     def _retitle(self) -> None:
+        single = len(set(self.source_ids())) == 1  # one source: its name on every row says nothing
+        if self.headlines.show_source == single:
+            self.headlines.show_source = not single
+            self.headlines.refresh()
         if self._search is not None:  # the count is beside the field, which costs less to draw
             label = "Whole library" if self._search.wide else self._search.base.label
             title = f"{label} · search"

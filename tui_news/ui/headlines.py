@@ -101,6 +101,7 @@ class HeadlineList(LineView, can_focus=True):
         self._pages: OrderedDict[int, list[Headline | None]] = OrderedDict()
         self.empty_text = "No articles here."
         self.highlight: tuple[Term, ...] = ()  # search words to mark in titles
+        self.show_source = True  # off where every row has the same source
         self._styles = _RowStyles(*(Style() for _ in _ROW_PARTS))
 
     # --- data -----------------------------------------------------------------------------
@@ -244,7 +245,7 @@ class HeadlineList(LineView, can_focus=True):
             Segment(f" {short_date(item.published):>7}  ", styles.meta),
         ]
         room = width - 12
-        if source := source_cells(width):  # the same headline from two feeds is told apart
+        if self.show_source and (source := source_cells(width)):  # two feeds told apart
             segments.append(Segment(_fit(item.source, source) + "  ", styles.meta))
             room -= source + 2
         title = _fit(item.title, room, pad=False)

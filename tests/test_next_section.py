@@ -1,0 +1,65 @@
+"""n and space go on past a section's last unread article to the next section with unread
+ones, and say so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_app import library, settle
+from tui_news.core.models import View
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+
+
+async def test_n_goes_on_to_the_next_section_with_unread_articles(
+    reader: Reader, news: Path
+) -> None:
+    library(reader, news)  # Middle East 2, Science 1, World 2 (sidebar order)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("Middle East", section="Middle East"))
+        await settle(app, pilot)
+        await pilot.press("n", "n")
+        await settle(app, pilot)
+        assert app.article_view.article.section == "Middle East"
+        assert reader.count(View(section="Middle East", unread=True)) == 0
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert (app.view.section, app.article_view.article.title) == ("Science", "Comet Spotted")
+        notices = [n.message for n in app._notifications]
+        assert "No unread articles left in Middle East: on to Science." in notices
+        await pilot.press("n")  # Science is done; World is next
+        await settle(app, pilot)
+        assert app.view.section == "World" and app.article_view.article.section == "World"
+        await pilot.press("p")  # back the other way: World still has one unread
+        await settle(app, pilot)
+        assert app.view.section == "World"
+
+
+async def test_space_at_the_end_of_the_last_unread_goes_on_too(reader: Reader, news: Path) -> None:
+    library(reader, news)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("Science", section="Science"))
+        await settle(app, pilot)
+        await pilot.press("enter")  # the one Science article: short, so space is at its end
+        await settle(app, pilot)
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.view.section == "World" and app.article_view.article.section == "World"
+
+
+async def test_with_nothing_unread_anywhere_n_stays_and_says_so(reader: Reader, news: Path) -> None:
+    library(reader, news)
+    reader.mark_view_read(View())
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("World", section="World"))
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.view.section == "World" and app.article_view.article is None
+        assert "No unread articles left in World." in [n.message for n in app._notifications]
