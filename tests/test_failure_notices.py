@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.feedserver import Route, rss
 from tui_news.core.reader import Reader
 
@@ -25,3 +27,37 @@ def test_a_source_failing_the_same_way_again_is_repeated_not_new(reader: Reader,
     assert set(third.failed) == {"Two"} and third.new_failures == {}
     server.routes["/one"] = Route(b"gone", status=404, content_type="text/plain")
     assert set(reader.refresh().new_failures) == {"One"}  # it had come back in between
+
+
+async def test_going_offline_gives_one_notice_and_a_dead_feed_no_more_on_the_next_start(
+    reader: Reader, server
+) -> None:
+    from tests.test_app import settle
+    from tui_news.ui.app import NewsApp
+
+    for name in ("one", "two", "three", "four", "five"):
+        server.routes[f"/{name}"] = Route(rss(name.title(), [{"title": "A", "guid": name}]))
+        await asyncio.to_thread(reader.add, server.url(f"/{name}"))
+    for name in ("one", "two", "three", "four"):
+        server.routes[f"/{name}"] = Route(b"down", status=404, content_type="text/plain")
+    reader.config.refresh_on_start = True
+    for round_ in range(2):
+        app = NewsApp(reader)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+        if round_ == 0:
+            assert errors == ["4 sources failed (One, Two, Three, …): press ! for details."], errors
+        else:
+            assert errors == []  # the same four failing the same way: not news
+
+
+def test_one_failure_is_named_with_its_reason() -> None:
+    from tui_news.core.models import RefreshReport
+    from tui_news.ui.notices import refresh_notices
+
+    report = RefreshReport(added=1200, failed={"Wire": "HTTP 404"})
+    assert [n.text for n in refresh_notices(report)] == [
+        "1,200 new articles.",
+        "Wire failed: HTTP 404",
+    ]

@@ -38,6 +38,7 @@ from tui_news.ui.messages import (
     report_failed_worker,
     unless_late,
 )
+from tui_news.ui.notices import refresh_notices
 from tui_news.ui.screens import (
     AddSourceScreen,
     ConfirmScreen,
@@ -597,24 +598,8 @@ class NewsApp(TypeAhead):
         self.load_counts()
         if message.error:
             self._failed(message.error)
-        parts = []
-        if report.added:
-            parts.append(f"{report.added} new article{'s' if report.added != 1 else ''}")
-        if report.updated:
-            parts.append(f"{report.updated} changed")
-        if report.removed:
-            parts.append(f"{report.removed} removed")
-        if parts:
-            self.notify(", ".join(parts) + ".", timeout=4)
-        for name, reason in report.failed.items():
-            self.notify(f"{name}: {reason}", severity="error", markup=False, timeout=8)
-        if report.problems:
-            count = len(report.problems)
-            self.notify(
-                f"{count} file{'s' if count != 1 else ''} skipped: press ! to see why.",
-                severity="warning",
-                timeout=6,
-            )
+        for notice in refresh_notices(report):
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     @unless_late
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -1,0 +1,44 @@
+"""What a finished refresh tells the user: one line of news, one for failures, one for skips."""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+from tui_news.core.models import RefreshReport
+from tui_news.core.text import counted
+
+NAMED_FAILURES = 3  # sources named in the notice; the rest are under !
+
+
+class Notice(NamedTuple):
+    """One pop-up: its text, how it looks and how long it stays."""
+
+    text: str
+    severity: Literal["information", "warning", "error"]
+    timeout: float
+
+
+def refresh_notices(report: RefreshReport) -> list[Notice]:
+    """The notices for a refresh: what it brought, then what failed that was not failing the
+    same way before (all of them in one notice), then the files it skipped."""
+    notices = []
+    parts = [counted(report.added, "new article")] if report.added else []
+    if report.updated:
+        parts.append(f"{report.updated:,} changed")
+    if report.removed:
+        parts.append(f"{report.removed:,} removed")
+    if parts:
+        notices.append(Notice(", ".join(parts) + ".", "information", 4))
+    fresh = report.new_failures
+    if len(fresh) == 1:
+        ((name, reason),) = fresh.items()
+        notices.append(Notice(f"{name} failed: {reason}", "error", 8))
+    elif fresh:
+        names = list(fresh)
+        shown = ", ".join(names[:NAMED_FAILURES]) + (", …" if len(names) > NAMED_FAILURES else "")
+        text = f"{counted(len(names), 'source')} failed ({shown}): press ! for details."
+        notices.append(Notice(text, "error", 8))
+    if report.problems:
+        text = f"{counted(len(report.problems), 'file')} skipped: press ! to see why."
+        notices.append(Notice(text, "warning", 6))
+    return notices
