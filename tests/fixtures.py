@@ -50,11 +50,14 @@ def write_story(folder: Path, name: str, section: str, title: str, day: str, bod
 
 
 def pinned_library(reader: Reader, folder: Path) -> Reader:
-    """``reader`` with a fixed library read from ``folder``: five stories, a long read, and
-    two files that cannot be read (shown under ``!`` by their names alone)."""
+    """``reader`` with a fixed library read from ``folder`` and a ``wire`` folder beside it:
+    five stories, a long read, and two files that cannot be read (shown under ``!`` by their
+    names alone)."""
     folder.mkdir()
+    wire = folder.parent / "wire"  # a second source, so rows name their source
+    wire.mkdir()
     for number, (section, title, day, body) in enumerate(STORIES):
-        write_story(folder, f"story{number}.md", section, title, day, body)
+        write_story(folder if number % 2 else wire, f"story{number}.md", section, title, day, body)
     write_story(
         folder,
         "lighthouse.md",
@@ -66,6 +69,7 @@ def pinned_library(reader: Reader, folder: Path) -> Reader:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "photo.bin").write_bytes(bytes(range(256)) * 4)
     reader.add(str(folder))
+    reader.add(str(wire))
     reader.config.refresh_on_start = False
     reader.config.refresh_minutes = 0
     problems = reader.problems
