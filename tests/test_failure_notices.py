@@ -47,7 +47,9 @@ async def test_going_offline_gives_one_notice_and_a_dead_feed_no_more_on_the_nex
             await settle(app, pilot)
             errors = [n.message for n in app._notifications if n.severity == "error"]
         if round_ == 0:
-            assert errors == ["4 sources failed (One, Two, Three, …): press ! for details."], errors
+            assert errors == ["4 sources failed (Four, One, Three, …): press ! for details."], (
+                errors
+            )
         else:
             assert errors == []  # the same four failing the same way: not news
 

@@ -34,7 +34,7 @@ def refresh_notices(report: RefreshReport) -> list[Notice]:
         ((name, reason),) = fresh.items()
         notices.append(Notice(f"{name} failed: {reason}", "error", 8))
     elif fresh:
-        names = list(fresh)
+        names = sorted(fresh, key=str.casefold)
         shown = ", ".join(names[:NAMED_FAILURES]) + (", …" if len(names) > NAMED_FAILURES else "")
         text = f"{counted(len(names), 'source')} failed ({shown}): press ! for details."
         notices.append(Notice(text, "error", 8))
