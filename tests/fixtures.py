@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import textwrap
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+from rich.style import Style
+from textual.pilot import Pilot
+from textual.widget import Widget
 
 from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
 
 # A library that draws the same screen on any machine and any day: dates in 2023 (shown as
 # "Nov '23" from 2024 on), links instead of file paths in the article header.
@@ -79,3 +86,60 @@ def pinned_library(reader: Reader, folder: Path) -> Reader:
 
     reader.problems = named_problems  # type: ignore[method-assign]
     return reader
+
+
+def line_text(widget: Widget, y: int) -> str:
+    """Line ``y`` of a widget that draws its own lines, as plain text."""
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+def sidebar_labels(app: NewsApp) -> dict[str, list[str]]:
+    """Each top-level sidebar entry as drawn (name and unread count), split into words."""
+    return {
+        node.data.label: app.sidebar.render_label(node, Style(), Style()).plain.split()
+        for node in app.sidebar.root.children
+    }
+
+
+async def settle(app: NewsApp, pilot: Pilot[Any]) -> None:
+    """Wait until background workers are done and their messages handled."""
+    await pilot.pause()
+    while any(not worker.is_finished for worker in app.workers):
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+
+
+async def feed_app(reader: Reader, server: Any, feed: bytes) -> tuple[NewsApp, list[str]]:
+    """An app on a library holding one feed served from 127.0.0.1, and the list of links it
+    opens (the browser cannot run here)."""
+    from tests.feedserver import Route
+
+    server.routes["/feed"] = Route(feed)
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)
+    return app, opened
+
+
+def library(reader: Reader, news: Path) -> Reader:
+    """``reader`` with the articles of the folder ``news`` added."""
+    reader.add(str(news))
+    return reader
+
+
+def match_segments(app: NewsApp, y: int) -> list[str]:
+    """The parts of a headline row drawn in the search-match style."""
+    match = app.headlines.component_style("headlines--match")
+    return [
+        s.text
+        for s in app.headlines.render_line(y)
+        if s.style is not None and s.style.underline and s.style.color == match.color
+    ]
+
+
+def notices(app: NewsApp, severity: str | None = None) -> list[str]:
+    """The notices the app shows now (of one ``severity``, if given). Textual keeps them in
+    a private list: this is the one place the tests read it."""
+    return [n.message for n in app._notifications if severity in (None, n.severity)]

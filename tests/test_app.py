@@ -11,51 +11,21 @@ from rich.style import Style
 from textual import on
 
 from tests.conftest import seed_article
+from tests.fixtures import (
+    feed_app,
+    library,
+    line_text,
+    match_segments,
+    notices,
+    settle,
+    sidebar_labels,
+)
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader
 from tui_news.ui import headline_pane
 from tui_news.ui.app import NewsApp
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.screens import HelpScreen, ProblemsScreen
-
-
-def line_text(widget, y: int) -> str:
-    return "".join(segment.text for segment in widget.render_line(y))
-
-
-def sidebar_labels(app: NewsApp) -> dict[str, list[str]]:
-    """Each top-level sidebar entry as drawn (name and unread count), split into words."""
-    return {
-        node.data.label: app.sidebar.render_label(node, Style(), Style()).plain.split()
-        for node in app.sidebar.root.children
-    }
-
-
-async def settle(app: NewsApp, pilot) -> None:
-    """Wait until background workers are done and their messages handled."""
-    await pilot.pause()
-    while any(not worker.is_finished for worker in app.workers):
-        await asyncio.sleep(0.01)
-    await pilot.pause()
-
-
-async def feed_app(reader: Reader, server, feed: bytes) -> tuple[NewsApp, list[str]]:
-    """An app on a library holding one feed served from 127.0.0.1, and the list of links it
-    opens (the browser cannot run here)."""
-    from tests.feedserver import Route
-
-    server.routes["/feed"] = Route(feed)
-    await asyncio.to_thread(reader.add, server.url("/feed"))
-    reader.config.refresh_on_start = False
-    app = NewsApp(reader)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)
-    return app, opened
-
-
-def library(reader: Reader, news: Path) -> Reader:
-    reader.add(str(news))
-    return reader
 
 
 async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, news: Path) -> None:
@@ -82,8 +52,8 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
         await pilot.press("space")
         await settle(app, pilot)
         assert app.article_view.article.title == "Comet Spotted"
-        assert reader.store.articles(View(unread=True)) == []
-        assert "No unread articles left in All." in [n.message for n in app._notifications]
+        assert reader.articles(View(unread=True)) == []
+        assert "No unread articles left in All." in notices(app)
         labels = sidebar_labels(app)
         assert labels["All"] == ["All"] and labels["Unread"] == ["Unread"]
 
@@ -118,17 +88,17 @@ async def test_toggle_read_star_and_mark_all(reader: Reader, news: Path) -> None
         await settle(app, pilot)
         first = app.headlines.current_id
         await pilot.press("m")
-        assert reader.store.article(first).read
+        assert reader.article(first).read
         assert line_text(app.headlines, 0).startswith(" ")
         await pilot.press("m", "s")
-        article = reader.store.article(first)
+        article = reader.article(first)
         assert not article.read and article.starred
         assert line_text(app.headlines, 0).startswith("●★")
         await settle(app, pilot)
         assert sidebar_labels(app)["Starred"] == ["Starred", "1"]
         await pilot.press("M")
         await settle(app, pilot)
-        assert reader.store.articles(View(unread=True)) == []
+        assert reader.articles(View(unread=True)) == []
         assert all(line_text(app.headlines, y).startswith(" ") for y in range(5))
 
 
@@ -168,7 +138,7 @@ async def test_mouse_click_opens_a_headline(reader: Reader, news: Path) -> None:
         await pilot.click("#headlines", offset=(10, 2))  # the third headline
         await settle(app, pilot)
         assert app.article_view.article.title == "Water Deal Signed"
-        assert reader.store.article(app.article_view.article.id).read
+        assert reader.article(app.article_view.article.id).read
 
 
 async def test_hostile_title_is_shown_literally(reader: Reader, tmp_path: Path) -> None:
@@ -262,7 +232,7 @@ async def test_space_pages_a_long_article_then_moves_on(reader: Reader, tmp_path
         await pilot.press("p")
         await settle(app, pilot)
         # Both are read: p finds no other unread article and says so.
-        assert "No unread articles left in All." in [n.message for n in app._notifications]
+        assert "No unread articles left in All." in notices(app)
 
 
 async def test_add_and_remove_a_feed_in_the_app(reader: Reader, server) -> None:
@@ -324,10 +294,10 @@ async def test_big_refresh_parses_in_other_processes_under_the_app(reader: Reade
     app = NewsApp(reader)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)  # the start-up refresh
-        assert reader.store.failures() == {}
-        assert len(reader.store.articles(View())) == 40
+        assert reader.failures() == {}
+        assert len(reader.articles(View())) == 40
         assert sidebar_labels(app)["Many"] == ["▶", "Many", "40"]
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not notices(app, "error")
 
 
 async def test_auto_refresh_follows_the_config(reader: Reader, server) -> None:
@@ -345,10 +315,10 @@ async def test_auto_refresh_follows_the_config(reader: Reader, server) -> None:
         for _ in range(50):
             await asyncio.sleep(0.1)
             await settle(app, pilot)
-            if len(reader.store.articles(View())) == 2:
+            if len(reader.articles(View())) == 2:
                 break
         assert len(server.paths()) >= 2
-        assert {a.title for a in reader.store.articles(View())} == {"First", "Second"}
+        assert {a.title for a in reader.articles(View())} == {"First", "Second"}
         assert "Second" in line_text(app.headlines, 0) + line_text(app.headlines, 1)
 
 
@@ -370,7 +340,7 @@ async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> Non
         await pilot.press("2", "o", "3")
         await settle(app, pilot)
         assert opened == ["https://news.example/two", "https://news.example/a"]
-        assert "This article has no link [3]." in [n.message for n in app._notifications]
+        assert "This article has no link [3]." in notices(app)
 
 
 async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: Path) -> None:
@@ -387,20 +357,10 @@ async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: P
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.question == "Mark all 60 unread articles in All read?"
         await pilot.press("n")
-        assert len(reader.store.articles(View(unread=True))) == 60
+        assert len(reader.articles(View(unread=True))) == 60
         await pilot.press("M", "y")
         await settle(app, pilot)
-        assert reader.store.articles(View(unread=True)) == []
-
-
-def match_segments(app: NewsApp, y: int) -> list[str]:
-    """The parts of a headline row drawn in the search-match style."""
-    match = app.headlines.component_style("headlines--match")
-    return [
-        s.text
-        for s in app.headlines.render_line(y)
-        if s.style is not None and s.style.underline and s.style.color == match.color
-    ]
+        assert reader.articles(View(unread=True)) == []
 
 
 async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, news: Path) -> None:
@@ -426,7 +386,7 @@ async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, new
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.article_view.article.title == "Rail Line Opens"
-        assert reader.store.article(app.article_view.article.id).read
+        assert reader.article(app.article_view.article.id).read
         await pilot.press("escape")  # back to the whole list, where it was
         await settle(app, pilot)
         assert len(app.headlines.ids) == 5 and app.headlines.current_id == before
@@ -451,14 +411,16 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         await pilot.press("ctrl+s")
         await pilot.press("enter")  # the name offered is the query
         await settle(app, pilot)
-        assert reader.store.searches()[0][1:] == ("port*", 'section:"World" port*')
+        assert [(s.name, s.query) for s in reader.saved_searches()] == [
+            ("port*", 'section:"World" port*')
+        ]
         await pilot.press(*"s -comet")  # "s" then an exclusion: nothing in World has "ports s"
         await pilot.press("ctrl+u", *"trains")  # a body word: no title in World has it
         await settle(app, pilot)
         assert app.headlines.ids.tolist() == []
         await pilot.press("ctrl+l")  # the whole library, titles and text
         await settle(app, pilot)
-        assert [reader.store.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        assert [reader.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
         assert app.headline_pane.border_title == "Whole library · search"
         assert app.search_bar.note.text.startswith("1 match · whole library, best first")
         app.search_bar.input.insert_text_at_cursor(" is:maybe")  # pasted in one go
@@ -470,7 +432,7 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         await pilot.press("backspace", "backspace", "backspace", "backspace", "ctrl+s")
         await pilot.press("ctrl+u", *"Trains", "enter")
         await settle(app, pilot)
-        saved = {name: query for _id, name, query in reader.store.searches()}
+        saved = {search.name: search.query for search in reader.saved_searches()}
         assert saved == {"port*": 'section:"World" port*', "Trains": "trains*"}
         labels = sidebar_labels(app)
         assert labels["Trains"] == ["⌕", "Trains", "1"]  # with its unread count
@@ -480,10 +442,10 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         trains = next(n.data for n in app.sidebar.root.children if n.data.label == "Trains")
         app.sidebar.select_view(trains)
         await settle(app, pilot)
-        assert [reader.store.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        assert [reader.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
         await pilot.press("d", "y")
         await settle(app, pilot)
-        assert [name for _id, name, _q in reader.store.searches()] == ["port*"]
+        assert [search.name for search in reader.saved_searches()] == ["port*"]
         assert "Trains" not in sidebar_labels(app)
         assert app.view.label == "All"
 
@@ -495,7 +457,7 @@ async def test_a_slow_search_finishes_in_a_thread(reader: Reader, news: Path) ->
         app.reader.quick_view_ids = lambda view, seconds, limit=None: None  # all slow
         await pilot.press("slash", *"water")
         await settle(app, pilot)
-        assert [reader.store.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]
+        assert [reader.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]
         assert app.search_bar.note.text.startswith("1 match")
         assert match_segments(app, 0) == ["Water"]
 
@@ -512,7 +474,7 @@ async def test_config_problems_are_shown_and_dates_follow_the_format(
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        messages = [n.message for n in app._notifications]
+        messages = notices(app)
         assert any("refresh_minutes must be a number 0 or more" in m for m in messages)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -536,7 +498,7 @@ async def test_f_fetches_the_full_article(reader: Reader, server) -> None:
         shown = "\n".join(line_text(app.article_view, y) for y in range(30))
         assert "lighthouse that was rebuilt" in shown
         assert "full article" in shown  # marked in the header
-        assert reader.store.article(app.article_view.article.id).full_text_at is not None
+        assert reader.article(app.article_view.article.id).full_text_at is not None
 
 
 async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: Path) -> None:
@@ -615,13 +577,13 @@ async def test_a_huge_article_opens_at_once_and_builds_the_rest(
         await settle(app, pilot)
         view = app.article_view
         app.open_article(app.headlines.current_id)  # as enter does, without yielding
-        assert view._pending is not None and len(view._lines) < 1000  # not all at once
+        assert view.building and view.lines_built < 1000  # not all at once
         assert "A Huge Story" in line_text(view, 1)
         await pilot.press("tab", "G")
         await pilot.pause()
         last = [line_text(view, y) for y in range(view.scrollable_content_region.height)]
         assert any("The very last words." in line for line in last)
-        assert view._pending is None
+        assert not view.building
 
 
 def test_a_search_saved_in_a_source_keeps_that_source() -> None:
@@ -649,7 +611,7 @@ async def test_a_large_view_shows_its_first_rows_then_all(
         await settle(app, pilot)
         assert len(app.headlines.ids) == 5 and app.headline_pane.border_title == "All · 5"
         assert app.headlines.current_id == second
-        assert list(app.headlines.ids) == list(reader.store.view_ids(app.view))
+        assert list(app.headlines.ids) == list(reader.view_ids(app.view))
 
 
 async def test_a_whole_library_search_shows_its_best_rows_first(
@@ -673,7 +635,7 @@ async def test_a_whole_library_search_shows_its_best_rows_first(
         shown.clear()
         await pilot.press("ctrl+l")
         await settle(app, pilot)
-        every = list(reader.store.view_ids(app.view))
+        every = list(reader.view_ids(app.view))
         assert len(every) > 2 and shown == [(2, False), (len(every), True)]
         assert app.search_bar.note.text.startswith(f"{len(every)} matches · whole library")
         assert list(app.headlines.ids) == every
@@ -690,7 +652,7 @@ async def test_n_while_a_large_view_is_still_listing_sees_every_row(
         monkeypatch.setattr(app.headline_pane, "_list_in_thread", slow)
         app.show_view(app.view)
         first_two = list(app.headlines.ids)
-        reader.store.set_read(first_two)
+        reader.set_read(first_two)
         await pilot.press("n")
         await pilot.pause()
         assert len(app.headlines.ids) == 5 and app.headline_pane.border_title == "All · 5"

@@ -441,7 +441,7 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_what_was_saved(tmp_path: Path
 async def test_the_app_says_when_the_library_cannot_be_saved(reader, news: Path) -> None:
     """Another program holds the library's write lock: each write the app tries is one
     notice, nothing is shown as done that was not saved, and it saves once the lock is gone."""
-    from tests.test_app import line_text, settle
+    from tests.fixtures import line_text, notices, settle
     from tui_news.core.models import View
     from tui_news.ui.app import NewsApp
 
@@ -456,7 +456,7 @@ async def test_the_app_says_when_the_library_cannot_be_saved(reader, news: Path)
         await pilot.press("enter", "s", "M")
         await settle(app, pilot)
         assert app.article_view.article.id == first  # it still opens, unmarked
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = notices(app, "error")
         reason = (
             f"The library {reader.store.path} could not be saved (another program kept it "
             "locked); what was saved before is kept"

@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from tests.conftest import CliRun, seed_article
 from tests.feedserver import Route
-from tests.test_app import settle
+from tests.fixtures import notices, settle
 from tui_news.core.config import MB
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
@@ -263,7 +263,7 @@ async def test_a_hostile_error_and_source_name_in_titles_stay_literal(
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        assert any("No unread articles left in [@click" in n.message for n in app._notifications)
+        assert any("No unread articles left in [@click" in n for n in notices(app))
         screen_lines(app)
         assert app.is_running
 
@@ -287,9 +287,7 @@ async def test_a_ten_thousand_character_title_section_and_source(reader: Reader,
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        app.headlines.cursor = [
-            h.title for h in map(reader.store.article, app.headlines.ids)
-        ].index(long)
+        app.headlines.cursor = [h.title for h in map(reader.article, app.headlines.ids)].index(long)
         await pilot.press("enter")
         await settle(app, pilot)
         lines = screen_lines(app)
@@ -325,7 +323,7 @@ async def test_a_ten_megabyte_feed_item_opens_at_once(reader: Reader, server) ->
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        huge = next(i for i in app.headlines.ids if reader.store.article(i).title == "Huge")
+        huge = next(i for i in app.headlines.ids if reader.article(i).title == "Huge")
         app.headlines.move_to(huge)
         start = app.headlines.cursor
         press_now(app, "enter")
@@ -335,9 +333,9 @@ async def test_a_ten_megabyte_feed_item_opens_at_once(reader: Reader, server) ->
         assert app.article_view.article.title == "Huge"
         converting = [w for w in app.workers if w.group == "article-text"]
         await until(lambda: all(w.is_finished for w in converting), 30)
-        await until(lambda: "The very last words." in app.article_view._text)
-        assert "[1] https://e.example/x" in app.article_view._text
-        assert "The very last words." in app.article_view._text
+        await until(lambda: "The very last words." in app.article_view.readable_text)
+        assert "[1] https://e.example/x" in app.article_view.readable_text
+        assert "The very last words." in app.article_view.readable_text
         assert app.article_view.links == {1: "https://e.example/x"}
 
 
@@ -391,7 +389,7 @@ async def test_a_ten_megabyte_file_within_the_limit_opens_at_once(
         await settle(app, pilot)
         press_now(app, "enter")
         await until(lambda: any("The first words." in line for line in screen_lines(app)))
-        assert app.article_view._pending is not None  # the rest is wrapped between frames
+        assert app.article_view.building  # the rest is wrapped between frames
         press_now(app, "tab")
         press_now(app, "j")
         await until(lambda: app.article_view.scroll_offset.y == 1)  # the next keys are handled
@@ -461,7 +459,7 @@ async def test_only_web_and_mail_links_ever_reach_the_browser(
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        titles = [reader.store.article(i).title for i in app.headlines.ids]
+        titles = [reader.article(i).title for i in app.headlines.ids]
         for title in titles:
             if title == "Good":
                 continue
@@ -470,10 +468,10 @@ async def test_only_web_and_mail_links_ever_reach_the_browser(
             await settle(app, pilot)
             await pilot.press("o", "1", "2", "9", "y")
             await settle(app, pilot)
-            notices = [n.message for n in app._notifications]
-            assert "This article has no web link." in notices
-            assert "This article has no link [1]." in notices
-            assert all("\n" not in n for n in notices)
+            shown = notices(app)
+            assert "This article has no web link." in shown
+            assert "This article has no link [1]." in shown
+            assert all("\n" not in n for n in shown)
             app.clear_notifications()
         assert calls(log) == []
         app.headlines.cursor = titles.index("Good")
@@ -500,7 +498,7 @@ async def test_a_stored_bad_link_is_refused_when_opened(
         await settle(app, pilot)
         await pilot.press("enter", "o", "y")
         await settle(app, pilot)
-        assert "This article has no web link." in [n.message for n in app._notifications]
+        assert "This article has no web link." in notices(app)
     assert calls(log) == []
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from tests.test_app import library, settle
+from tests.fixtures import library, notices, settle
 from tui_news.core.reader import Reader, make_reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.keymap import key_clashes
@@ -48,5 +48,5 @@ async def test_the_readme_example_star_on_f_is_reported_when_the_app_starts(
     app = NewsApp(reader)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        notices = [n.message for n in app._notifications]
-    assert notices == ['[keys]: "f" is bound to both star and full_article']
+        shown = notices(app)
+    assert shown == ['[keys]: "f" is bound to both star and full_article']

@@ -8,7 +8,7 @@ import threading
 from array import array
 from pathlib import Path
 
-from tests.test_app import library, settle, sidebar_labels
+from tests.fixtures import library, settle, sidebar_labels
 from tui_news.core.models import RefreshReport, View
 from tui_news.core.reader import Reader
 from tui_news.ui import app as app_module

@@ -12,7 +12,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Input
 
-from tests.test_app import library, settle
+from tests.fixtures import library, settle
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp

@@ -114,6 +114,21 @@ class ArticleView(LineView, can_focus=True):
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
 
+    @property
+    def readable_text(self) -> str:
+        """The article's text as shown (its HTML converted, links numbered)."""
+        return self._text
+
+    @property
+    def building(self) -> bool:
+        """True while the rest of a long article is still being wrapped between frames."""
+        return self._pending is not None
+
+    @property
+    def lines_built(self) -> int:
+        """How many lines of the article are wrapped so far."""
+        return len(self._lines)
+
     def show(self, article: Article | None) -> None:
         """Show ``article`` (or the empty state) from its top.
 
