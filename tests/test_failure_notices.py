@@ -32,7 +32,7 @@ def test_a_source_failing_the_same_way_again_is_repeated_not_new(reader: Reader,
 async def test_going_offline_gives_one_notice_and_a_dead_feed_no_more_on_the_next_start(
     reader: Reader, server
 ) -> None:
-    from tests.test_app import settle
+    from tests.fixtures import settle
     from tui_news.ui.app import NewsApp
 
     for name in ("one", "two", "three", "four", "five"):

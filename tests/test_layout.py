@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from tests.conftest import seed_article
-from tests.test_app import library, line_text, settle
+from tests.fixtures import library, line_text, settle
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 
