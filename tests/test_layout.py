@@ -119,3 +119,16 @@ async def test_rows_name_their_source_where_sources_mix(reader: Reader, tmp_path
         assert all(
             row.index("Story") > row.index("wire" if "wire" in row else "desk") for row in rows
         )
+
+
+async def test_the_match_count_goes_when_the_field_is_cleared(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", "z", "z", "q")
+        await settle(app, pilot)
+        assert app.search_bar.note.text.startswith("0 matches · titles in All")
+        await pilot.press("backspace", "backspace", "backspace")
+        await settle(app, pilot)
+        assert app.search_bar.note.text.startswith("titles in All")
+        assert len(app.headlines.ids) == 5

@@ -22,7 +22,7 @@ from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, RefreshReport, View
 from tui_news.core.reader import Reader
-from tui_news.core.text import safe_link
+from tui_news.core.text import counted, safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
 from tui_news.ui.commands import EVERYWHERE, GROUPS, binding_ids, key_scopes, palette_commands
@@ -476,7 +476,8 @@ class NewsApp(TypeAhead):
                     self.article_view.show(None)
                     self.load_counts()
 
-        question = f"Remove {source.name} ({source.address}) and its {source.articles} articles?"
+        its = counted(source.articles, "article")
+        question = f"Remove {source.name} ({source.address}) and its {its}?"
         self.push_screen(ConfirmScreen(question), answered)
 
     def _remove_saved_search(self, view: View) -> None:

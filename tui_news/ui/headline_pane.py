@@ -242,8 +242,9 @@ class HeadlinePane(Vertical):
             headlines.empty_text = "No articles here."
         headlines.highlight = view.query.include if view.query is not None else ()
         headlines.show_ids(ids, keep=keep)
-        if self._search is not None and view.query is not None:
-            self.search_bar.show_scope(self._search.scope(len(ids) if whole else -1))
+        if self._search is not None:  # a count while there is a query; none once cleared
+            found = None if view.query is None else len(ids) if whole else -1
+            self.search_bar.show_scope(self._search.scope(found))
         self._retitle()
         self.post_message(self.Listed(view, len(ids), whole))
 
