@@ -197,17 +197,22 @@ class Reader:
         return source
 
     def edit(self, spec: str, name: str | None = None, section: str | None = None) -> Source:
+        """:meth:`edit_source` for the source whose location or name is ``spec``."""
+        return self.edit_source(self.find_source(spec).id, name, section)
+
+    def edit_source(
+        self, source_id: int, name: str | None = None, section: str | None = None
+    ) -> Source:
         """Rename a source or move it to another section (``""``: back to its own), keeping
         every article with its read and starred marks. Its articles move at once: a feed's all
         go to the new section; a folder is read again so articles that name their own section
         keep it."""
-        source = self.find_source(spec)
         if name is not None and not name.strip():
             raise LibraryError("a source's name cannot be empty")
-        self.store.edit_source(source.id, name, section)
-        edited = self.store.source(source.id)
+        self.store.edit_source(source_id, name, section)
+        edited = self.store.source(source_id)
         if edited is None:  # removed meanwhile
-            raise LibraryError(f"no source matches {spec!r} (see tui-news sources)")
+            raise LibraryError("that source was removed meanwhile")
         if edited.kind == "feed":
             from tui_news.core.feed_refresh import feed_section
 
@@ -216,7 +221,7 @@ class Reader:
         elif section is not None:  # every file is read again, under the new default section
             self.store.forget_fingerprints(edited.id)
             self.refresh_source(edited)
-        return self.store.source(source.id) or edited
+        return self.store.source(source_id) or edited
 
     def sources(self) -> list[Source]:
         """Every source with its counts."""

@@ -22,7 +22,7 @@ from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, RefreshReport, View
 from tui_news.core.reader import Reader
-from tui_news.core.text import counted, safe_link
+from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
 from tui_news.ui.commands import EVERYWHERE, GROUPS, binding_ids, key_scopes, palette_commands
@@ -34,13 +34,11 @@ from tui_news.ui.messages import (
     FullTextDone,
     RefreshDone,
     RefreshProgress,
-    SourceAdded,
     report_failed_worker,
     unless_late,
 )
 from tui_news.ui.notices import refresh_notices
 from tui_news.ui.screens import (
-    AddSourceScreen,
     ConfirmScreen,
     HelpScreen,
     NameScreen,
@@ -48,16 +46,17 @@ from tui_news.ui.screens import (
 )
 from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL, Sidebar
+from tui_news.ui.source_actions import SourceActions
 from tui_news.ui.typeahead import TypeAhead
 
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
 
 
-class NewsApp(TypeAhead):
+class NewsApp(SourceActions, TypeAhead):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
     CSS_PATH = str(files("tui_news.styles").joinpath("app.tcss"))
-    OPENS_FIELD = frozenset({"search", "add_source", "search_save"})  # keys after them wait
+    OPENS_FIELD = frozenset({"search", "add_source", "edit_source", "search_save"})  # see TypeAhead
     TITLE = "tui-news"
     ENABLE_COMMAND_PALETTE = True
 
@@ -445,41 +444,6 @@ class NewsApp(TypeAhead):
             ids = [article.source_id] if article else []
         self.refresh_sources(ids or None)
 
-    def action_add_source(self) -> None:
-        def chosen(answer: tuple[str, str | None] | None) -> None:
-            if answer:
-                self.sidebar.border_subtitle = "adding…"
-                self.add_source(*answer)
-
-        self.push_screen(AddSourceScreen(), chosen)
-
-    def action_remove_source(self) -> None:
-        if self.view.search_id is not None and not self.headline_pane.searching:
-            self._remove_saved_search(self.view)
-            return
-        ids = self.headline_pane.source_ids()
-        if len(ids) != 1:
-            article = self._target()
-            ids = [article.source_id] if article and article.source_id in ids else []
-        source = self.reader.source(ids[0]) if ids else None
-        if source is None:
-            self.notify("Choose a source (or one of its articles) to remove.", severity="warning")
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                with self.saving():
-                    self.reader.remove_source(source.id)
-                    self.notify(f"Removed {source.name}.", markup=False)
-                    self.sidebar.select_view(ALL, quiet=True)
-                    self.show_view(ALL)
-                    self.article_view.show(None)
-                    self.load_counts()
-
-        its = counted(source.articles, "article")
-        question = f"Remove {source.name} ({source.address}) and its {its}?"
-        self.push_screen(ConfirmScreen(question), answered)
-
     def _remove_saved_search(self, view: View) -> None:
         def answered(yes: bool | None) -> None:
             if yes and view.search_id is not None:
@@ -562,30 +526,6 @@ class NewsApp(TypeAhead):
             self.post_message(RefreshDone(RefreshReport(), str(error)))
             return
         self.post_message(RefreshDone(report))
-
-    @work(thread=True, group="add", exit_on_error=False)  # each one added is reported
-    def add_source(self, location: str, section: str | None) -> None:
-        """Subscribe in a thread (a site's address may need two fetches)."""
-        try:
-            source, report = self.reader.add(location, section)
-        except LibraryError as error:
-            self.post_message(SourceAdded(None, RefreshReport(), str(error)))
-            return
-        self.post_message(SourceAdded(source, report, None))
-
-    @unless_late
-    def on_source_added(self, message: SourceAdded) -> None:
-        self.sidebar.border_subtitle = ""
-        if message.source is None:
-            self._failed(message.error or "could not add that.", timeout=8)
-            return
-        count = message.report.added
-        self.notify(
-            f"Added {message.source.name}: {count} article{'s' if count != 1 else ''}.",
-            markup=False,
-        )
-        self.headline_pane.list_again()
-        self.load_counts()
 
     @unless_late
     def on_refresh_progress(self, message: RefreshProgress) -> None:

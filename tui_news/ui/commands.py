@@ -142,6 +142,14 @@ EVERYWHERE = Group(
             title="Add source",
         ),
         Command(
+            "edit_source",
+            "e",
+            "edit_source",
+            "Edit",
+            palette="Rename this source or move it to another section",
+            title="Edit source",
+        ),
+        Command(
             "remove_source",
             "d",
             "remove_source",

@@ -141,3 +141,11 @@ class FullTextDone(WorkResult):
     article_id: int
     article: Article | None
     error: str | None
+
+
+@dataclass
+class SourceEdited(WorkResult):
+    """Renaming a source or moving it finished: the source as it is now, or why it failed."""
+
+    source: Source | None
+    error: str | None

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -103,6 +104,36 @@ class AddSourceScreen(ModalScreen[tuple[str, str | None] | None]):
             self.query_one("#location", Input).focus()
             return
         self.dismiss((location, section))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditSourceScreen(ModalScreen[tuple[str, str] | None]):
+    """Asks for a source's new name and section, each filled in with the current one."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_edit")]
+
+    def __init__(self, name: str, section: str | None) -> None:
+        super().__init__()
+        self._name, self._section = name, section or ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = Content(f"Edit {self._name}")
+            dialog.border_subtitle = "enter keeps · escape cancels"
+            yield Label("Name:")
+            yield Input(self._name, id="name")
+            yield Label("Section (empty: the sections its articles name, or its own):")
+            yield Input(self._section, placeholder="News", id="section")
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.query_one("#name", Input).focus()
+            return
+        self.dismiss((name, self.query_one("#section", Input).value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

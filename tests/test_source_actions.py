@@ -1,0 +1,68 @@
+"""In the app: e renames a source or moves it to a section, keeping marks; adding a first
+source of one's own offers once to remove the sample library."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.conftest import seed_article
+from tests.test_app import settle
+from tui_news.core.models import View
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+from tui_news.ui.screens import ConfirmScreen, EditSourceScreen
+
+
+async def test_e_renames_a_folder_and_moves_it_keeping_every_mark(
+    reader: Reader, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(f"Plain {name}\n\nBody.\n")
+    await asyncio.to_thread(reader.add, str(folder))
+    first, second = list(reader.view_ids(View()))[:2]
+    reader.set_read([first])
+    reader.set_starred(second, True)
+    app = NewsApp(reader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EditSourceScreen)
+        await pilot.press("ctrl+u", *"My notes", "tab", *"Local", "enter")
+        await settle(app, pilot)
+        assert len(app.screen_stack) == 1
+        assert "My notes is in Local; every mark kept." in [n.message for n in app._notifications]
+    (source,) = reader.sources()
+    assert (source.name, source.section) == ("My notes", "Local")
+    assert {a.section for a in reader.articles(View())} == {"Local"}
+    assert reader.count(View(unread=True)) == 2 and reader.count(View(starred=True)) == 1
+
+
+async def test_adding_a_first_own_source_offers_to_remove_the_sample_once(
+    reader: Reader, tmp_path: Path
+) -> None:
+    assert reader.offer_sample()
+    await asyncio.to_thread(reader.refresh)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "a.txt").write_text(seed_article("World", "My Own Story"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *str(mine), "enter")
+        await settle(app, pilot)
+        for _ in range(200):  # the add runs in a thread
+            if isinstance(app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Remove Sample library (16 articles)" in app.screen.question
+        await pilot.press("y")
+        await settle(app, pilot)
+    assert [s.name for s in reader.sources()] == ["mine"]
+    assert [a.title for a in reader.articles(View())] == ["My Own Story"]
+    assert reader.sample_removal_offer() is None  # offered once

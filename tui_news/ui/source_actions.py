@@ -1,0 +1,176 @@
+"""The app's source commands: add, edit (rename or move) and remove a source, and the offer to
+remove the sample library once the user has a source of their own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+
+from tui_news.core.errors import UserError
+from tui_news.core.models import RefreshReport, Source
+from tui_news.core.text import counted
+from tui_news.ui.messages import SourceAdded, SourceEdited, unless_late
+from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, EditSourceScreen
+from tui_news.ui.sidebar import ALL
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from tui_news.core.models import Article, View
+    from tui_news.core.reader import Reader
+    from tui_news.ui.article import ArticleView
+    from tui_news.ui.headline_pane import HeadlinePane
+    from tui_news.ui.sidebar import Sidebar
+
+
+class SourceActions(App[None]):
+    """Add, edit and remove sources; mixed into :class:`~tui_news.ui.app.NewsApp`."""
+
+    if TYPE_CHECKING:  # what the app provides
+        reader: Reader
+        load_counts: Callable[[], object]
+
+        @property
+        def sidebar(self) -> Sidebar: ...
+        @property
+        def headline_pane(self) -> HeadlinePane: ...
+        @property
+        def article_view(self) -> ArticleView: ...
+        @property
+        def view(self) -> View: ...
+        def _target(self) -> Article | None: ...
+        def _failed(self, reason: str, timeout: float = 10) -> None: ...
+        def show_view(self, view: View, keep: int | None = None) -> None: ...
+        def saving(self) -> AbstractContextManager[None]: ...
+        def _remove_saved_search(self, view: View) -> None: ...
+
+    def chosen_source(self) -> Source | None:
+        """The source an action is about: the one shown, else the current article's."""
+        ids = self.headline_pane.source_ids()
+        if len(ids) != 1:
+            article = self._target()
+            ids = [article.source_id] if article and article.source_id in ids else []
+        return self.reader.source(ids[0]) if ids else None
+
+    # --- add ------------------------------------------------------------------------------
+
+    def action_add_source(self) -> None:
+        def chosen(answer: tuple[str, str | None] | None) -> None:
+            if answer:
+                self.sidebar.border_subtitle = "adding…"
+                self.add_source(*answer)
+
+        self.push_screen(AddSourceScreen(), chosen)
+
+    @work(thread=True, group="add", exit_on_error=False)  # each one added is reported
+    def add_source(self, location: str, section: str | None) -> None:
+        """Subscribe in a thread (a site's address may need two fetches)."""
+        try:
+            source, report = self.reader.add(location, section)
+        except UserError as error:
+            self.post_message(SourceAdded(None, RefreshReport(), str(error)))
+            return
+        self.post_message(SourceAdded(source, report, None))
+
+    @unless_late
+    def on_source_added(self, message: SourceAdded) -> None:
+        self.sidebar.border_subtitle = ""
+        if message.source is None:
+            self._failed(message.error or "could not add that.", timeout=8)
+            return
+        added = counted(message.report.added, "article")
+        self.notify(f"Added {message.source.name}: {added}.", markup=False)
+        self.headline_pane.list_again()
+        self.load_counts()
+        sample = self.reader.sample_removal_offer()
+        if sample is not None:
+            self._offer_sample_removal(sample)
+
+    def _offer_sample_removal(self, sample: Source) -> None:
+        """Once, when the user has a source of their own: the sample library can go."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(sample)
+            else:
+                self.notify(
+                    f"Keeping {sample.name}: d on it in the sidebar removes it later.",
+                    markup=False,
+                    timeout=6,
+                )
+
+        question = (
+            f"You have a source of your own now. Remove {sample.name} "
+            f"({counted(sample.articles, 'article')}) that came with tui-news?"
+        )
+        self.push_screen(ConfirmScreen(question), answered)
+
+    # --- edit -----------------------------------------------------------------------------
+
+    def action_edit_source(self) -> None:
+        """Rename the source shown (or the current article's), or move it to a section."""
+        source = self.chosen_source()
+        if source is None:
+            self.notify("Choose a source (or one of its articles) to edit.", severity="warning")
+            return
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer and answer != (source.name, source.section or ""):
+                self.sidebar.border_subtitle = "saving…"
+                self.edit_source(source.id, *answer)
+
+        self.push_screen(EditSourceScreen(source.name, source.section), chosen)
+
+    @work(thread=True, group="edit", exit_on_error=False)
+    def edit_source(self, source_id: int, name: str, section: str) -> None:
+        """Rename or move in a thread (a folder is read again under its new section)."""
+        try:
+            source = self.reader.edit_source(source_id, name, section)
+        except UserError as error:
+            self.post_message(SourceEdited(None, str(error)))
+            return
+        self.post_message(SourceEdited(source, None))
+
+    @unless_late
+    def on_source_edited(self, message: SourceEdited) -> None:
+        self.sidebar.border_subtitle = ""
+        if message.source is None:
+            self._failed(message.error or "could not change that.", timeout=8)
+            return
+        source = message.source
+        where = f"in {source.section}" if source.section else "in its own sections"
+        self.notify(f"{source.name} is {where}; every mark kept.", markup=False, timeout=5)
+        self.sidebar.select_view(ALL, quiet=True)
+        self.show_view(ALL)
+        self.load_counts()
+
+    # --- remove ---------------------------------------------------------------------------
+
+    def action_remove_source(self) -> None:
+        if self.view.search_id is not None and not self.headline_pane.searching:
+            self._remove_saved_search(self.view)
+            return
+        source = self.chosen_source()
+        if source is None:
+            self.notify("Choose a source (or one of its articles) to remove.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(source)
+
+        its = counted(source.articles, "article")
+        question = f"Remove {source.name} ({source.address}) and its {its}?"
+        self.push_screen(ConfirmScreen(question), answered)
+
+    def _remove(self, source: Source) -> None:
+        with self.saving():
+            self.reader.remove_source(source.id)
+            self.notify(f"Removed {source.name}.", markup=False)
+            self.sidebar.select_view(ALL, quiet=True)
+            self.show_view(ALL)
+            self.article_view.show(None)
+            self.load_counts()
