@@ -1,8 +1,11 @@
-"""Retention: read articles beyond a source's keep limit are pruned on refresh."""
+"""Retention: articles beyond a source's keep limit (starred ones aside) are pruned on refresh,
+and a feed can neither add nor keep without bound."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from tests.feedserver import FeedServer, Route, rss
 from tui_news.core.config import Config
@@ -27,7 +30,7 @@ def titles(reader: Reader) -> list[str]:
     return [a.title for a in reader.store.articles(View())]
 
 
-def test_refresh_prunes_old_read_articles_but_never_starred_or_unread(
+def test_refresh_prunes_old_articles_read_or_unread_but_never_starred(
     reader: Reader, server: FeedServer, tmp_path: Path
 ) -> None:
     server.routes["/feed"] = Route(rss("Planet", dated(range(1, 7))))
@@ -42,15 +45,10 @@ def test_refresh_prunes_old_read_articles_but_never_starred_or_unread(
     # Stories 1-6 leave the feed; 7-8 arrive.
     server.routes["/feed"] = Route(rss("Planet", dated(range(7, 9))))
     report = reader.refresh()
-    # Kept: the 2 newest (8, 7), the unread story 2 and the starred story 1.
-    assert titles(reader) == ["Story 8", "Story 7", "Story 2", "Story 1"]
-    assert report.removed == 4
-    assert [a.title for a in reader.search("harbours")] == [
-        "Story 8",
-        "Story 7",
-        "Story 2",
-        "Story 1",
-    ]
+    # Kept: the 2 newest (8, 7) and the starred story 1; the unread story 2 goes too.
+    assert titles(reader) == ["Story 8", "Story 7", "Story 1"]
+    assert report.removed == 5
+    assert [a.title for a in reader.search("harbours")] == ["Story 8", "Story 7", "Story 1"]
     reader.store.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
 
 
@@ -83,3 +81,43 @@ def test_keep_applies_when_the_feed_has_not_changed(reader: Reader, server: Feed
     assert server.requests[-1][1].get("If-None-Match")
     assert titles(reader) == ["Story 10", "Story 9", "Story 8", "Story 7"]
     assert report.removed == 6
+
+
+def churning(count: int, round_: int) -> bytes:
+    """A feed whose ``count`` items get new guids and later dates on every fetch (round)."""
+    items = [
+        {
+            "title": f"Round {round_} item {n}",
+            "guid": f"r{round_}-{n}",
+            "pubDate": f"{round_}{n:05d}",
+        }
+        for n in range(count)
+    ]
+    return rss("Churn", items)
+
+
+def test_a_feed_whose_guids_change_every_fetch_is_bounded(
+    reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_news.core import feed_refresh
+
+    monkeypatch.setattr(feed_refresh, "MAX_KEPT", 2500)  # 10,000 in use: the same mechanism
+    server.routes["/feed"] = Route(churning(3000, 0))
+    _source, report = reader.add(server.url("/feed"))
+    assert report.added == 1000
+    starred = reader.store.articles(View(), limit=1)[0]
+    reader.store.set_starred(starred.id, True)
+    for round_ in range(1, 4):
+        server.routes["/feed"] = Route(churning(3000, round_))
+        report = reader.refresh()
+        assert report.added == 1000
+    # Round 2 made 3,000: the 500 oldest went. Round 3 made 3,500: the 1,000 oldest but the
+    # starred one (the newest of round 0) went.
+    assert report.removed == 999
+    assert reader.count(View()) == 2501
+    assert starred.id in {a.id for a in reader.store.articles(View())}
+    reasons = [p.reason for p in reader.problems()]
+    assert reasons == [
+        "it holds 3,000 items: only its newest 1,000 are read at a time",
+        "over 2,500 articles: its 999 oldest went (starred ones stay)",
+    ]

@@ -165,7 +165,7 @@ class Config:
     max_feed_mb: float = setting(10, _number(0, above=True), "larger feeds are refused")
     max_file_mb: float = setting(5, _number(0, above=True), "larger local files are skipped")
     keep: int = setting(
-        0, _number(0, whole=True), "articles each feed keeps; older read ones go (0: all)"
+        0, _number(0, whole=True), "articles each feed keeps; older unstarred ones go (0: 10,000)"
     )
     browser: str = setting("", _text, 'command that opens links; "" uses the system\'s browser')
     date_format: str = setting(

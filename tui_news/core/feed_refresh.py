@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sys
 from collections import Counter
@@ -18,7 +19,7 @@ import httpx
 from tui_news.core.config import DEFAULTS
 from tui_news.core.disk import Skip, read_regular
 from tui_news.core.library import Store
-from tui_news.core.models import RefreshReport, Source, human_size
+from tui_news.core.models import Parsed, Problem, RefreshReport, Source, human_size
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response
 
@@ -141,7 +142,9 @@ def store_feed(
 ) -> RefreshReport:
     """Store a fetched feed's items (all under the source's section) and its validators.
 
-    With ``keep``, read articles beyond the newest ``keep`` are pruned (see Store.prune).
+    With ``keep``, articles beyond the newest ``keep`` are pruned (see Store.prune). Whatever
+    ``keep`` says, one fetch adds at most :data:`MAX_ITEMS` articles and a feed keeps about
+    :data:`MAX_KEPT`; the user is told (under ``!``) when either limit bites.
     """
     moved = response.moved_to if is_url(source.location) else None
     report = RefreshReport()
@@ -149,15 +152,21 @@ def store_feed(
     with store.transaction():  # one commit per feed
         if feed is not None:
             section = feed_section(source, feed.title)
-            for item in feed.items:
+            items, problems = newest_items(source, feed.items)
+            for item in items:
                 item.section = section
-            report = store.apply(source.id, feed.items, None, [])
-            present = {item.key for item in feed.items}
+            report = store.apply(source.id, items, None, problems)
+            present = {item.key for item in items}
             store.set_feed_keys(source.id, present)
         else:  # 304: the feed holds what it held last time
             present = store.feed_keys(source.id) if keep else None
         if keep and present is not None:  # unknown (never fetched whole): nothing is pruned
             report.removed += store.prune(source.id, keep, present)
+        elif report.added and (gone := store.prune(source.id, MAX_KEPT, present or ())):
+            report.removed += gone
+            why = f"over {MAX_KEPT:,} articles: its {gone:,} oldest went (starred ones stay)"
+            report.problems.append(Problem(source.address, why, source.name))
+            store.add_problem(source.id, report.problems[-1])
         store.set_fetched(
             source.id,
             etag=response.etag,
@@ -167,6 +176,21 @@ def store_feed(
             title=feed.title if feed else None,
         )
     return report
+
+
+MAX_ITEMS = 1000  # articles one fetch of a feed may add: the newest (a feed rarely holds 200)
+MAX_KEPT = 10_000  # articles a feed keeps when its keep setting says nothing: the newest
+
+
+def newest_items(source: Source, items: list[Parsed]) -> tuple[list[Parsed], list[Problem]]:
+    """A feed's items, cut to its :data:`MAX_ITEMS` newest (undated ones count as new), and
+    the problem that says so if any were cut."""
+    if len(items) <= MAX_ITEMS:
+        return items, []
+    ordered = sorted(items, key=lambda i: -math.inf if i.published is None else i.published)
+    kept = ordered[-MAX_ITEMS:]
+    why = f"it holds {len(items):,} items: only its newest {MAX_ITEMS:,} are read at a time"
+    return kept[::-1], [Problem(source.address, why, source.name)]
 
 
 async def refresh_feeds(

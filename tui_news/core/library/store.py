@@ -357,10 +357,11 @@ class Store:
         return report
 
     def prune(self, source_id: int, keep: int, present: Collection[str] = ()) -> int:
-        """Remove a source's read articles beyond its ``keep`` newest; return how many went.
+        """Remove a source's articles beyond its ``keep`` newest, read or not; return how many
+        went.
 
-        Starred and unread articles always stay, and so do those whose keys are in
-        ``present`` (still in the feed: removed, they would come back as new).
+        Starred articles always stay, and so do those whose keys are in ``present`` (still in
+        the feed: removed, they would come back as new).
         """
         if keep <= 0:
             return 0
@@ -368,13 +369,21 @@ class Store:
             rows = conn.execute(
                 "SELECT id, key FROM (SELECT a.id, a.key, a.read, a.starred FROM articles a "
                 f"WHERE a.source_id = ? {sql.ORDER} LIMIT -1 OFFSET ?) "
-                "WHERE read = 1 AND starred = 0",
+                "WHERE starred = 0",
                 (source_id, keep),
             )
             gone = [article_id for article_id, key in rows if key not in present]
             fts.unindex(conn, gone)
             conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone))
         return len(gone)
+
+    def add_problem(self, source_id: int, problem: Problem) -> None:
+        """Add to what a source's last refresh could not do (shown under ``!``)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
+                (source_id, one_line(problem.location), one_line(problem.reason)),
+            )
 
     def set_feed_keys(self, source_id: int, keys: Collection[str]) -> None:
         """Remember which articles a feed held when last fetched (for pruning after a 304)."""
