@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from tests.conftest import seed_article
-from tests.test_app import settle
+from tests.fixtures import settle
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
