@@ -171,7 +171,7 @@ class Config:
     date_format: str = setting(
         "%a %d %b %Y %H:%M", _date_format, "the date above an article (Python strftime codes)"
     )
-    keys: dict[str, str] = setting(  # noqa: RUF009 (a default_factory: each Config its own dict)
+    keys: dict[str, str] = setting(
         {}, _keys, "rebind by id: press ? in the app to see every id", {"next_unread": "n,ctrl+n"}
     )
     sources: dict[str, SourceSettings] = field(default_factory=dict)
