@@ -156,10 +156,7 @@ def _tokens(text: str) -> list[tuple[bool, str | None, str, bool, bool]]:
             position = named.end()
         quoted = position < size and text[position] == '"'
         if quoted:
-            end = text.find('"', position + 1)
-            end = size if end < 0 else end
-            value = text[position + 1 : end]
-            position = end + 1
+            value, position = _quoted_value(text, position + 1)
             if position < size and text[position] == "*":  # "new yo"* : a phrase prefix
                 value += "*"
                 position += 1
@@ -173,6 +170,30 @@ def _tokens(text: str) -> list[tuple[bool, str | None, str, bool, bool]]:
     if tokens:
         tokens[-1] = (*tokens[-1][:4], True)
     return tokens
+
+
+def _quoted_value(text: str, start: int) -> tuple[str, int]:
+    """The value of a quoted token whose text begins at ``start`` (after its opening quote),
+    and where the rest of the query begins. ``""`` inside stands for one quote (as
+    :func:`quote` writes it); a quote left open closes at the end."""
+    parts = []
+    while True:
+        end = text.find('"', start)
+        if end < 0:
+            parts.append(text[start:])
+            return "".join(parts), len(text)
+        parts.append(text[start:end])
+        if text.startswith('""', end):
+            parts.append('"')
+            start = end + 2
+            continue
+        return "".join(parts), end + 1
+
+
+def quote(value: str) -> str:
+    """``value`` as one quoted token of a query (a filter's value, say): read back by
+    :func:`parse` exactly, whatever quotes, spaces or colons it holds."""
+    return '"' + value.replace('"', '""') + '"'
 
 
 def _filter(key: str, value: str, negated: bool, now: float) -> Filter:

@@ -17,7 +17,7 @@ from textual.worker import Worker
 from tui_news.core.errors import QueryInterrupted
 from tui_news.core.models import SectionCount, View
 from tui_news.core.reader import RANK_CANDIDATES, Reader, search_view
-from tui_news.core.search import Query, QueryError, parse
+from tui_news.core.search import Query, QueryError, parse, quote
 from tui_news.ui.commands import SEARCH_FIELD
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.messages import SearchDone, ViewLoaded, report_failed_worker, unless_late
@@ -73,19 +73,14 @@ class Searching:
             return base.query.text
         parts = []
         if base.section is not None:
-            parts.append("section:" + _quoted(base.section))
+            parts.append("section:" + quote(base.section))
         if source_name is not None:
-            parts.append("source:" + _quoted(source_name))
+            parts.append("source:" + quote(source_name))
         if base.unread:
             parts.append("is:unread")
         if base.starred:
             parts.append("is:starred")
         return " ".join(parts)
-
-
-def _quoted(value: str) -> str:
-    """A filter value in quotes (quotes inside it dropped)."""
-    return '"' + value.replace('"', "") + '"'
 
 
 class HeadlinePane(Vertical):
