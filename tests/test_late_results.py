@@ -48,8 +48,8 @@ def test_every_handler_of_a_worker_result_drops_late_ones() -> None:
         for kind in kinds
         if hasattr(owner, kind.handler_name)
     ]
-    handlers += [NewsApp.on_worker_state_changed, HeadlinePane.on_worker_state_changed]
-    assert len(handlers) == len(kinds) + 2
+    handlers += [owner.on_worker_state_changed for owner in (NewsApp, HeadlinePane, ArticleView)]
+    assert len(handlers) == len(kinds) + 3
     assert all(getattr(h, "drops_late_results", False) for h in handlers)
     assert app_module.unless_late is article_module.unless_late  # one mechanism
 
@@ -64,7 +64,8 @@ async def test_a_result_that_comes_after_the_app_closed_is_dropped(
     assert not app.screen_stack  # the screens are gone, as when a busy machine answers late
     for message in late_results():
         to_pane = {messages.ViewLoaded: pane, messages.SearchDone: pane}
-        receiver = {ArticleView.Converted: view, **to_pane}.get(type(message), app)
+        to_view = {ArticleView.Converted: view, messages.FullTextDone: view}
+        receiver = {**to_view, **to_pane}.get(type(message), app)
         getattr(receiver, message.handler_name)(message)  # no crash: dropped
 
 

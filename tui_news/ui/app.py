@@ -31,9 +31,9 @@ from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.keymap import key_clashes
 from tui_news.ui.messages import (
     CountsLoaded,
-    FullTextDone,
     RefreshDone,
     RefreshProgress,
+    failed,
     report_failed_worker,
     unless_late,
 )
@@ -45,7 +45,7 @@ from tui_news.ui.screens import (
     ProblemsScreen,
 )
 from tui_news.ui.search_bar import SearchBar
-from tui_news.ui.sidebar import ALL, Sidebar
+from tui_news.ui.sidebar import ALL, Sidebar, next_unread_section
 from tui_news.ui.source_actions import SourceActions
 from tui_news.ui.typeahead import TypeAhead
 
@@ -197,12 +197,7 @@ class NewsApp(SourceActions, TypeAhead):
         try:
             yield
         except LibraryError as error:
-            self._failed(str(error))
-
-    def _failed(self, reason: str, timeout: float = 10) -> None:
-        """A notice that something failed, with its reason (written to follow "tui-news: ")."""
-        sentence = reason[:1].upper() + reason[1:]
-        self.notify(sentence, severity="error", markup=False, timeout=timeout)
+            failed(self, str(error))
 
     def open_article(self, article_id: int) -> Article | None:
         """Show an article and mark it read."""
@@ -302,23 +297,17 @@ class NewsApp(SourceActions, TypeAhead):
         view = self.view
         if view.section is None or view.query is not None:
             return False
-        sections = self.reader.section_counts()[0]
-        names = [s.name for s in sections]
-        if view.section not in names:
+        section = next_unread_section(self.reader.section_counts()[0], view.section, direction)
+        if section is None:
             return False
-        at = names.index(view.section)
-        after = sections[at + 1 :] + sections[:at]
-        for section in after if direction > 0 else reversed(after):
-            if section.unread:
-                self.notify(
-                    f"No unread articles left in {view.label}: on to {section.name}.",
-                    markup=False,
-                    timeout=4,
-                )
-                self.go_to(View(section.name, section=section.name))
-                self.action_next_unread(direction)
-                return True
-        return False
+        self.notify(
+            f"No unread articles left in {view.label}: on to {section.name}.",
+            markup=False,
+            timeout=4,
+        )
+        self.go_to(View(section.name, section=section.name))
+        self.action_next_unread(direction)
+        return True
 
     def action_toggle_read(self) -> None:
         article = self._target()
@@ -406,28 +395,7 @@ class NewsApp(SourceActions, TypeAhead):
         if safe_link(article.link) is None:
             self.notify("This article has no web link.", severity="warning")
             return
-        self.article_view.border_subtitle = "fetching the full article…"
-        self._fetch_full_text(article.id)
-
-    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
-    def _fetch_full_text(self, article_id: int) -> None:
-        try:
-            article = self.reader.full_text(article_id)
-        except LibraryError as error:
-            self.post_message(FullTextDone(article_id, None, str(error)))
-            return
-        self.post_message(FullTextDone(article_id, article, None))
-
-    @unless_late
-    def on_full_text_done(self, message: FullTextDone) -> None:
-        self.article_view.border_subtitle = ""
-        if message.article is None:
-            self._failed(message.error or "", timeout=8)
-            return
-        shown = self.article_view.article
-        if shown is not None and shown.id == message.article_id:
-            self.article_view.show(message.article)
-        self.notify("Full article kept: it reads offline from now on.", timeout=4)
+        self.article_view.fetch_full_text(self.reader, article.id)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_groups()))
@@ -443,18 +411,6 @@ class NewsApp(SourceActions, TypeAhead):
             article = self._target()
             ids = [article.source_id] if article else []
         self.refresh_sources(ids or None)
-
-    def _remove_saved_search(self, view: View) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes and view.search_id is not None:
-                with self.saving():
-                    self.reader.remove_search(view.search_id)
-                    self.notify(f"Removed the saved search {view.label!r}.", markup=False)
-                    self.sidebar.select_view(ALL, quiet=True)
-                    self.show_view(ALL)
-                    self.load_counts()
-
-        self.push_screen(ConfirmScreen(f"Remove the saved search {view.label!r}?"), answered)
 
     def action_refresh_all(self) -> None:
         self.refresh_sources(None)
@@ -538,7 +494,7 @@ class NewsApp(SourceActions, TypeAhead):
         self.headline_pane.list_again()
         self.load_counts()
         if message.error:
-            self._failed(message.error)
+            failed(self, message.error)
         for notice in refresh_notices(report):
             self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 

@@ -9,12 +9,16 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Span, Text
+from textual import work
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.worker import Worker
 
 from tui_news.core.dates import local_time
+from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article
+from tui_news.core.reader import Reader
 from tui_news.core.text import (
     BOLD,
     CODE,
@@ -30,7 +34,13 @@ from tui_news.core.text import (
 )
 from tui_news.ui.commands import ARTICLE
 from tui_news.ui.lineview import LineView
-from tui_news.ui.messages import WorkResult, unless_late
+from tui_news.ui.messages import (
+    FullTextDone,
+    WorkResult,
+    failed,
+    report_failed_worker,
+    unless_late,
+)
 
 MAX_TEXT_WIDTH = 96
 FIRST_LINES = 200  # wrapped when an article opens; the rest follows between frames
@@ -168,6 +178,34 @@ class ArticleView(LineView, can_focus=True):
         self._built_width = -1
         self._build()
         self.refresh()
+
+    def fetch_full_text(self, reader: Reader, article_id: int) -> None:
+        """Fetch the page an article links to and keep its full text (in a thread)."""
+        self.border_subtitle = "fetching the full article…"
+        self._fetch_full_text(reader, article_id)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
+    def _fetch_full_text(self, reader: Reader, article_id: int) -> None:
+        try:
+            article = reader.full_text(article_id)
+        except LibraryError as error:
+            self.post_message(FullTextDone(article_id, None, str(error)))
+            return
+        self.post_message(FullTextDone(article_id, article, None))
+
+    @unless_late
+    def on_full_text_done(self, message: FullTextDone) -> None:
+        self.border_subtitle = ""
+        if message.article is None:
+            failed(self, message.error or "", timeout=8)
+            return
+        if self.article is not None and self.article.id == message.article_id:
+            self.show(message.article)
+        self.notify("Full article kept: it reads offline from now on.", timeout=4)
+
+    @unless_late
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
 
     def update_article(self, article: Article) -> None:
         """Refresh the shown article's state (read, starred) without moving."""

@@ -65,6 +65,12 @@ def unless_late(handler: Handler) -> Handler:
     return checked  # type: ignore[return-value]
 
 
+def failed(node: MessagePump, reason: str, timeout: float = 10) -> None:
+    """A notice that something failed, with its reason (written to follow "tui-news: ")."""
+    sentence = reason[:1].upper() + reason[1:]
+    node.app.notify(sentence, severity="error", markup=False, timeout=timeout)
+
+
 def report_failed_worker(node: MessagePump, event: Worker.StateChanged) -> bool:
     """Say what went wrong when a worker failed (its node's handler of
     ``Worker.StateChanged``, which does not bubble, calls this); True if it did."""

@@ -18,6 +18,18 @@ STARRED = View("Starred", starred=True)
 SAVED_MARK = "⌕ "  # before a saved search's name
 
 
+def next_unread_section(
+    sections: list[SectionCount], name: str, direction: int
+) -> SectionCount | None:
+    """The next section after ``name`` in ``direction`` (wrapping) that has unread articles."""
+    names = [s.name for s in sections]
+    if name not in names:
+        return None
+    at = names.index(name)
+    after = sections[at + 1 :] + sections[:at]
+    return next((s for s in (after if direction > 0 else reversed(after)) if s.unread), None)
+
+
 def _label(name: str, *, muted: bool = False, failed: bool = False) -> Text:
     """A node label: a warning sign if the source failed, then the name."""
     text = Text(no_wrap=True, end="")

@@ -1,5 +1,5 @@
-"""The app's source commands: add, edit (rename or move) and remove a source, and the offer to
-remove the sample library once the user has a source of their own."""
+"""The app's source commands: add, edit (rename or move) and remove a source (or a saved
+search), and the offer to remove the sample library once the user has a source of their own."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.app import App
 from tui_news.core.errors import UserError
 from tui_news.core.models import RefreshReport, Source
 from tui_news.core.text import counted
-from tui_news.ui.messages import SourceAdded, SourceEdited, unless_late
+from tui_news.ui.messages import SourceAdded, SourceEdited, failed, unless_late
 from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, EditSourceScreen
 from tui_news.ui.sidebar import ALL
 
@@ -42,10 +42,8 @@ class SourceActions(App[None]):
         @property
         def view(self) -> View: ...
         def _target(self) -> Article | None: ...
-        def _failed(self, reason: str, timeout: float = 10) -> None: ...
         def show_view(self, view: View, keep: int | None = None) -> None: ...
         def saving(self) -> AbstractContextManager[None]: ...
-        def _remove_saved_search(self, view: View) -> None: ...
 
     def chosen_source(self) -> Source | None:
         """The source an action is about: the one shown, else the current article's."""
@@ -79,7 +77,7 @@ class SourceActions(App[None]):
     def on_source_added(self, message: SourceAdded) -> None:
         self.sidebar.border_subtitle = ""
         if message.source is None:
-            self._failed(message.error or "could not add that.", timeout=8)
+            failed(self, message.error or "could not add that.", timeout=8)
             return
         added = counted(message.report.added, "article")
         self.notify(f"Added {message.source.name}: {added}.", markup=False)
@@ -138,14 +136,12 @@ class SourceActions(App[None]):
     def on_source_edited(self, message: SourceEdited) -> None:
         self.sidebar.border_subtitle = ""
         if message.source is None:
-            self._failed(message.error or "could not change that.", timeout=8)
+            failed(self, message.error or "could not change that.", timeout=8)
             return
         source = message.source
         where = f"in {source.section}" if source.section else "in its own sections"
         self.notify(f"{source.name} is {where}; every mark kept.", markup=False, timeout=5)
-        self.sidebar.select_view(ALL, quiet=True)
-        self.show_view(ALL)
-        self.load_counts()
+        self._back_to_all()
 
     # --- remove ---------------------------------------------------------------------------
 
@@ -170,7 +166,21 @@ class SourceActions(App[None]):
         with self.saving():
             self.reader.remove_source(source.id)
             self.notify(f"Removed {source.name}.", markup=False)
-            self.sidebar.select_view(ALL, quiet=True)
-            self.show_view(ALL)
             self.article_view.show(None)
-            self.load_counts()
+            self._back_to_all()
+
+    def _remove_saved_search(self, view: View) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes and view.search_id is not None:
+                with self.saving():
+                    self.reader.remove_search(view.search_id)
+                    self.notify(f"Removed the saved search {view.label!r}.", markup=False)
+                    self._back_to_all()
+
+        self.push_screen(ConfirmScreen(f"Remove the saved search {view.label!r}?"), answered)
+
+    def _back_to_all(self) -> None:
+        """After a source moved or a sidebar entry went: All, and fresh counts."""
+        self.sidebar.select_view(ALL, quiet=True)
+        self.show_view(ALL)
+        self.load_counts()
