@@ -27,6 +27,7 @@ def late_results() -> list[WorkResult]:
         messages.RefreshProgress(1, 2, "Feed"),
         messages.RefreshDone(RefreshReport(), "disk full"),
         messages.SourceAdded(None, RefreshReport(), "no such file"),
+        messages.SourceEdited(None, "no such source"),
         messages.ViewLoaded(View("All"), array("q", [1, 2])),
         messages.SearchDone("x", View("All"), array("q")),
         messages.FullTextDone(1, None, "gone"),
