@@ -94,3 +94,16 @@ async def test_a_result_superseded_by_a_newer_request_is_dropped(
         await settle(app, pilot)
         assert sidebar_labels(app)["Unread"] == ["Unread", "5"]
         assert sidebar_labels(app)["Starred"] == ["Starred"]
+
+
+async def test_a_focus_that_comes_as_the_app_closes_is_dropped(reader: Reader, news: Path) -> None:
+    from textual import events
+
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", "a")
+        await settle(app, pilot)
+        app.post_message(events.Key("escape", None))  # closes the field: the list takes focus
+        await asyncio.sleep(0.01)  # the key is handled; the focus it moved arrives after the exit
+    assert not app.screen_stack and app.return_code in (None, 0)

@@ -251,7 +251,8 @@ class NewsApp(SourceActions, TypeAhead):
             self.sidebar.focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.screen.set_class(event.widget is self.sidebar, "-sections")
+        if self.screen_stack:  # a focus that comes as the app closes has no screen to mark
+            self.screen.set_class(event.widget is self.sidebar, "-sections")
 
     def action_zoom(self) -> None:
         """Read the article on the whole screen; again (or escape) to go back."""
