@@ -234,3 +234,34 @@ def test_front_matter_with_aliases_or_over_64_kb_is_ignored_with_a_reason(
     ]
     titles = {a.title for a in make_reader(tmp_path / "data").articles(View())}
     assert titles == {"Laughing Matter", "Heading Wins", "Kept &anchor"}
+
+
+async def test_the_problems_screen_lists_the_first_problems_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    from tui_news.ui.app import NewsApp
+    from tui_news.ui.screens import ProblemsScreen
+
+    news = folder_of(tmp_path / "news", 1)
+    for index in range(ProblemsScreen.SHOWN + 150):
+        (news / f"{index:04d}.{'bin' if index % 3 else 'jpg'}").write_bytes(b"x")
+    reader = make_reader(tmp_path / "data")
+    reader.add(str(news))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        assert screen.sheet_title == "Problems (650)"
+        rows = [[str(cell) for cell in column.cells] for column in screen.body.columns]
+    reader.close()
+    assert len(rows[0]) == ProblemsScreen.SHOWN + 3  # each shown, a heading, two reasons
+    tail = list(zip(rows[0][-3:], rows[1][-3:], strict=True))
+    assert tail == [
+        ("150 more (tui-news refresh lists every one)", ""),
+        ("100", "not an article file (.bin)"),
+        ("50", "not an article file (.jpg)"),
+    ]

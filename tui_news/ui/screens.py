@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -66,7 +67,11 @@ class HelpScreen(_Sheet):
 
 
 class ProblemsScreen(_Sheet):
-    """What could not be read, one line each, with the reason."""
+    """What could not be read, one line each, with the reason: the first :data:`SHOWN` of them
+    (a table of tens of thousands would take minutes to draw), then the rest counted by
+    reason."""
+
+    SHOWN = 500
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         if not problems:
@@ -75,11 +80,21 @@ class ProblemsScreen(_Sheet):
             body = Table.grid(padding=(0, 2))
             body.add_column(style="bold", no_wrap=True, max_width=30, overflow="ellipsis")
             body.add_column(overflow="fold")
-            for problem in problems:  # the source by its name; the reason; where, dimmed
+            for problem in problems[: self.SHOWN]:  # the source by name; the reason; where
                 reason = Text(one_line(problem.reason))
                 reason.append("\n" + one_line(problem.location), style="dim")
                 body.add_row(Text(one_line(problem.source or problem.location)), reason)
-        super().__init__(f"Problems ({len(problems)})", body)
+            rest = Counter(one_line(p.reason) for p in problems[self.SHOWN :])
+            if rest:
+                more = f"{rest.total():,} more (tui-news refresh lists every one)"
+                body.add_row(Text(more, style="bold"), "")
+                common = rest.most_common(20)
+                for why, count in common:
+                    body.add_row(Text(f"{count:,}"), Text(why))
+                if len(rest) > len(common):
+                    others = rest.total() - sum(count for _, count in common)
+                    body.add_row(Text(f"{others:,}"), Text("for other reasons"))
+        super().__init__(f"Problems ({len(problems):,})", body)
 
 
 class AddSourceScreen(ModalScreen[tuple[str, str | None] | None]):
