@@ -90,6 +90,7 @@ class Article:
     content: str | None = None
     full_text_at: float | None = None  # when the full article was fetched from its page
     enclosures: tuple[Enclosure, ...] = ()
+    story: int | None = None  # shared by the articles telling one story (None: alone)
 
     def readable(self) -> str:
         """The article's text for reading: its HTML converted, links numbered at the end
@@ -110,6 +111,7 @@ class Article:
             "published": iso_utc(self.published),
             "read": self.read,
             "starred": self.starred,
+            "story": self.story if self.story is not None else self.id,
         }
         if self.path:
             data["path"] = self.path

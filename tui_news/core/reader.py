@@ -17,6 +17,7 @@ from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
+from tui_news.core.library.stories import group_new
 from tui_news.core.models import (
     Article,
     Headline,
@@ -470,6 +471,7 @@ class Reader:
             if source.kind != "feed":
                 report.merge(self.refresh_source(source, prune))
                 done(source)
+        group_new(self.store)  # the new articles join the stories they tell (core/stories.py)
         report.repeated = {  # nothing new to tell about these
             s.name
             for s in sources

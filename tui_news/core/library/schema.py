@@ -104,6 +104,11 @@ MIGRATIONS: list[str] = [
     DROP INDEX articles_by_source;
     CREATE INDEX articles_by_source ON articles (source_id, section, published, read);
     """,
+    # One story, many outlets: the articles of a story share its id (see core/stories.py).
+    """
+    ALTER TABLE articles ADD COLUMN story INTEGER;
+    CREATE INDEX articles_by_story ON articles (story) WHERE story IS NOT NULL;
+    """,
 ]
 
 

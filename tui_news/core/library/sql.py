@@ -25,7 +25,7 @@ HEADLINE = (
 ARTICLE = (
     f"SELECT a.id, a.title, a.section, {NAME}, a.source_id, a.author, a.link, a.published, "
     "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at, "
-    "a.enclosures "
+    "a.enclosures, a.story "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 SOURCE = (

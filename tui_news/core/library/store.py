@@ -652,6 +652,7 @@ def _article(row: tuple[Any, ...]) -> Article:
         content=row[14],
         full_text_at=row[15],
         enclosures=_enclosures(row[16]),
+        story=row[17],
     )
 
 

@@ -1,0 +1,244 @@
+"""One story, many outlets (issue 16): the grouping on the labelled set, its hard negatives, and
+the story stored per article through a real refresh."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliRun
+from tui_news.core.reader import Reader
+from tui_news.core.stories import Item, group
+from tui_news.core.story_text import features
+
+LABELLED = Path(__file__).parent / "stories" / "labelled.json"
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp()
+HOUR = 3600.0
+
+
+def labelled() -> list[dict[str, object]]:
+    return json.loads(LABELLED.read_text(encoding="utf-8"))
+
+
+def grouped(items: list[Item]) -> dict[int, int]:
+    """Each item's story after grouping them all as new (alone: its own id)."""
+    changes = group(items, [i.id for i in items])
+    return {i.id: changes.get(i.id) or i.id for i in items}
+
+
+def pair_scores(truth: dict[int, object], found: dict[int, int]) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(sorted(truth), 2):
+        same, told = found[a] == found[b], truth[a] == truth[b]
+        tp += same and told
+        fp += same and not told
+        fn += told and not same
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_the_labelled_set_is_grouped_with_high_precision_and_recall() -> None:
+    data = labelled()
+    assert len(data) >= 300 and len({a["story"] for a in data}) >= 60
+    items = [
+        Item(
+            int(a["id"]),
+            int(a["feed"]),
+            datetime.fromisoformat(str(a["published"])).timestamp(),
+            str(a["title"]),
+            str(a["text"]),
+        )
+        for a in data
+    ]
+    found = grouped(items)
+    precision, recall = pair_scores({int(a["id"]): a["story"] for a in data}, found)
+    assert precision >= 0.95
+    assert recall >= 0.85
+    members: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for a in data:
+        members[found[int(a["id"])]].append(a)
+    for story in members.values():
+        feeds = [a["feed"] for a in story]
+        assert len(feeds) == len(set(feeds)), "one feed twice in a story"
+        if len(story) > 1:
+            assert all(a["kind"] != "roundup" for a in story)
+            assert len({a["story"] for a in story}) == 1, [a["title"] for a in story]
+
+
+def item(id: int, feed: int, hours: float, title: str, text: str = "") -> Item:
+    return Item(id, feed, T0 + hours * HOUR, title, text)
+
+
+QUAKE = (
+    "A magnitude 7.1 earthquake struck eastern Turkey on Monday, killing at least 58 people "
+    "and toppling buildings in Malatya, officials said."
+)
+
+
+def test_one_event_told_by_several_outlets_is_one_story() -> None:
+    items = [
+        item(1, 1, 0, "Magnitude 7.1 earthquake strikes Turkey, killing at least 58", QUAKE),
+        item(2, 2, 2, "Turkey quake: at least 58 dead after 7.1 tremor",
+             "At least 58 people died when a powerful quake hit near Malatya early Monday."),
+        item(3, 3, 5, "Rescuers search rubble in Malatya after deadly Turkey earthquake",
+             "Rescue teams in Turkey dug through collapsed homes after Monday's 7.1 earthquake, "
+             "which left 58 people dead around Malatya."),
+    ]  # fmt: skip
+    assert set(grouped(items).values()) == {1}
+
+
+def test_two_earthquakes_in_other_places_and_days_stay_apart() -> None:
+    items = [
+        item(1, 1, 0, "Magnitude 7.1 earthquake strikes Turkey, killing at least 58", QUAKE),
+        item(2, 2, 24, "Magnitude 6.2 earthquake strikes Japan, killing at least 12",
+             "A magnitude 6.2 earthquake struck northern Japan on Tuesday, killing at least 12 "
+             "people and toppling buildings in Sendai, officials said."),
+    ]  # fmt: skip
+    assert grouped(items) == {1: 1, 2: 2}
+
+
+def test_two_central_banks_holding_rates_on_one_day_stay_apart() -> None:
+    items = [
+        item(1, 1, 0, "Federal Reserve holds interest rates at 4.25% as inflation cools",
+             "The Federal Reserve left its benchmark rate unchanged at 4.25% on Wednesday, with "
+             "Jerome Powell saying policymakers want more evidence."),
+        item(2, 2, 1, "European Central Bank holds interest rates at 2.5% as inflation cools",
+             "The European Central Bank left its benchmark rate unchanged at 2.5% on Wednesday, "
+             "with Christine Lagarde saying policymakers want more evidence."),
+    ]  # fmt: skip
+    assert grouped(items) == {1: 1, 2: 2}
+
+
+def test_a_follow_up_two_days_later_is_another_story() -> None:
+    items = [
+        item(1, 1, 0, "Magnitude 7.1 earthquake strikes Turkey, killing at least 58", QUAKE),
+        item(2, 2, 40, "Turkey earthquake death toll climbs to 191",
+             "Turkey raised the death toll from Monday's 7.1 earthquake in Malatya to 191 on "
+             "Wednesday, as a strong aftershock shook the city."),
+        item(3, 3, 30, "Aftershock rattles Malatya as Turkey quake toll rises to 191",
+             "Authorities on Wednesday raised the death toll from the Turkey earthquake to 191; "
+             "rescuers in Malatya say the chances of finding survivors are slim."),
+    ]  # fmt: skip
+    found = grouped(items)
+    assert found[1] == 1  # 40 hours is past the window, and Wednesday is not Monday
+    assert found[2] == found[3] == 2
+
+
+def test_daily_reports_and_roundups_of_different_days_stay_apart() -> None:
+    items = [
+        item(1, 1, 0, "Wall Street ends Monday higher as oil prices jumped",
+             "US stocks closed higher on Monday as oil prices jumped."),
+        item(2, 2, 24, "Wall Street ends Tuesday higher as oil prices jumped",
+             "US stocks closed higher on Tuesday as oil prices jumped."),
+        item(3, 3, 1, "Live updates: the Turkey earthquake",
+             "Follow the latest on the Turkey earthquake as it happens this Monday."),
+        item(4, 4, 20, "Live updates: the Turkey earthquake",
+             "Follow the latest on the Turkey earthquake as it happens this Tuesday."),
+        item(5, 5, 2, "Morning briefing: the Turkey earthquake and more",
+             "Good morning. Here is what you need to know: the Turkey earthquake, and more."),
+    ]  # fmt: skip
+    assert grouped(items) == {i: i for i in range(1, 6)}
+    assert features("Turkey earthquake: live", "").roundup
+
+
+def test_one_feed_never_has_two_articles_in_a_story() -> None:
+    items = [
+        item(1, 1, 0, "Magnitude 7.1 earthquake strikes Turkey, killing at least 58", QUAKE),
+        item(2, 1, 3, "Update: Magnitude 7.1 earthquake strikes Turkey, killing at least 58",
+             QUAKE),
+        item(3, 2, 4, "Magnitude 7.1 earthquake strikes Turkey, killing at least 58", QUAKE),
+    ]  # fmt: skip
+    found = grouped(items)
+    assert found[1] != found[2]
+    assert found[3] in (found[1], found[2])
+
+
+def test_a_later_article_joins_and_bridges_stored_stories() -> None:
+    fed = "Federal Reserve holds interest rates at 4.25%"
+    stored = [
+        Item(1, 1, T0, fed, "Jerome Powell said the Federal Reserve would hold at 4.25%."),
+        Item(
+            2,
+            2,
+            T0 + HOUR,
+            "Jerome Powell's Fed stands pat",
+            "Fed chair Jerome Powell kept borrowing costs.",
+        ),
+    ]
+    assert group(stored, [1, 2]) == {}  # too little in common: each alone
+    later = Item(
+        3, 3, T0 + 2 * HOUR, "Jerome Powell's Federal Reserve stands pat at 4.25%",
+        "Jerome Powell said the Federal Reserve kept borrowing costs at 4.25%.",
+    )  # fmt: skip
+    assert group([*stored, later], [3]) == {1: 1, 2: 1, 3: 1}
+    # a story once stored keeps its id when another outlet joins it
+    joined = [Item(i.id, i.feed, i.published, i.title, i.text, 1) for i in [*stored, later]]
+    fourth = Item(4, 4, T0 + 3 * HOUR, fed, "Jerome Powell said the Federal Reserve held 4.25%.")
+    assert group([*joined, fourth], [4]) == {4: 1}
+
+
+def write(folder: Path, name: str, title: str, text: str, hours_ago: float) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    when = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+    body = f"---\ntitle: {json.dumps(title)}\ndate: {when}\n---\n\n{text}\n"
+    (folder / f"{name}.md").write_text(body, encoding="utf-8")
+
+
+def by_title(cli: CliRun) -> dict[str, dict[str, object]]:
+    listed = json.loads(cli("list", "--json", check_exit=0).stdout)
+    return {str(a["title"]): a for a in listed}
+
+
+def test_refresh_stores_each_articles_story(reader: Reader, tmp_path: Path, cli: CliRun) -> None:
+    write(tmp_path / "wire", "quake", "Magnitude 7.1 earthquake strikes Turkey", QUAKE, 5)
+    write(
+        tmp_path / "wire",
+        "fed",
+        "Federal Reserve holds rates at 4.25%",
+        "The Federal Reserve held its rate at 4.25% on Wednesday, Jerome Powell said.",
+        4,
+    )
+    write(
+        tmp_path / "daily",
+        "quake",
+        "Turkey quake: at least 58 dead after 7.1 tremor",
+        "At least 58 people died when a powerful quake hit near Malatya in Turkey.",
+        3,
+    )
+    for name in ("wire", "daily"):
+        reader.store.add_source("folder", str(tmp_path / name), name, None)
+    reader.refresh()
+    found = by_title(cli)
+    wire, daily = (
+        found["Magnitude 7.1 earthquake strikes Turkey"],
+        found["Turkey quake: at least 58 dead after 7.1 tremor"],
+    )
+    assert wire["story"] == daily["story"] == min(wire["id"], daily["id"])  # type: ignore[type-var]
+    fed = found["Federal Reserve holds rates at 4.25%"]
+    assert fed["story"] == fed["id"]  # alone: its own
+
+    # a later refresh brings a third outlet: it joins the stored story, which keeps its id
+    write(
+        tmp_path / "times",
+        "quake",
+        "Rescuers search rubble after Turkey earthquake kills 58",
+        "Rescue teams in Turkey dug through homes in Malatya after the 7.1 earthquake.",
+        1,
+    )
+    reader.store.add_source("folder", str(tmp_path / "times"), "times", None)
+    reader.refresh()
+    again = by_title(cli)
+    assert (
+        again["Rescuers search rubble after Turkey earthquake kills 58"]["story"] == wire["story"]
+    )
+    assert again["Federal Reserve holds rates at 4.25%"]["story"] == fed["id"]
+
+
+@pytest.mark.parametrize("title", ["Your Monday briefing: the war", "Ukraine war: live updates"])
+def test_roundup_titles_are_recognised(title: str) -> None:
+    assert features(title, "").roundup
+    assert not features("Live music returns to Glasgow", "").roundup

@@ -1,0 +1,71 @@
+"""Storing which articles tell one story: the grouping of new articles against recent ones."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from tui_news.core.library.guard import damaged
+from tui_news.core.library.store import Store
+from tui_news.core.stories import WINDOW, Item, group
+from tui_news.core.story_text import LEAD_CHARS
+
+GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
+MAX_AGE = 7 * 86400.0  # seconds: older new articles (a feed's back catalogue) are left alone
+
+
+def group_new(store: Store, now: float | None = None) -> int:
+    """Group the articles stored since the last grouping with the recent articles around
+    them; return how many articles' stories changed.
+
+    Only articles published in the last :data:`MAX_AGE` are grouped: a new feed's archive
+    would otherwise be compared with the whole library.
+    """
+    now = time.time() if now is None else now
+    try:
+        return _group_new(store, now)
+    except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError) and store.conn.in_transaction:
+            raise
+        raise damaged(store.path, error) from None
+
+
+def _group_new(store: Store, now: float) -> int:
+    conn = store.conn
+    after = int(store.get_meta(GROUPED) or 0)
+    newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    if newest <= after:
+        return 0
+    new = conn.execute(
+        "SELECT id, published FROM articles WHERE id > ? AND published >= ?",
+        (after, now - MAX_AGE),
+    ).fetchall()
+    changes: dict[int, int | None] = {}
+    if new:
+        start = min(p for _, p in new) - WINDOW
+        end = max(p for _, p in new) + WINDOW
+        rows = conn.execute(
+            f"SELECT id, source_id, published, title, substr(body, 1, {LEAD_CHARS}), story "
+            "FROM articles INDEXED BY articles_by_date WHERE published BETWEEN ? AND ?",
+            (start, end),
+        )
+        items = [Item(*row) for row in rows]
+        changes = group(items, {i for i, _ in new})
+    with store.transaction() as write:
+        write.executemany(
+            "UPDATE articles SET story = ? WHERE id = ?", ((s, i) for i, s in changes.items())
+        )
+        write.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (GROUPED, str(newest)),
+        )
+    return len(changes)
+
+
+def story_members(store: Store, story: int) -> list[int]:
+    """The ids of a story's articles, oldest first."""
+    rows = store.conn.execute(
+        "SELECT id FROM articles WHERE story = ? ORDER BY published, id", (story,)
+    )
+    return [row[0] for row in rows]
