@@ -25,7 +25,7 @@ NAMES = 0.3  # ... and that of the names and numbers they give
 TITLE_WEIGHT = 2.0  # a headline's terms count this much more than the lead's
 BACKGROUND = 1000  # IDF counts at least this many articles: in a small library, a term shared
 # by two of three articles is not thereby common
-RARE = 0.05  # terms in more than this share of the articles compared do not find candidates
+RARE = 0.05  # names in more than this share of the articles compared find no candidates
 
 
 @dataclass(slots=True)
@@ -57,7 +57,7 @@ def group(
             item.features = features(item.title, item.text)
     weights = _weights(items)
     norms = {i: math.sqrt(sum(w * w for w in ws.values())) or 1.0 for i, ws in weights.items()}
-    postings = _postings(items, weights, len(items))
+    postings = _postings(items)
     members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
     story_of: dict[int, int] = {}
     for item in items:
@@ -109,7 +109,7 @@ def _similar(
     if item.features.roundup:
         return
     seen: set[int] = set()
-    for term in mine:
+    for term in item.features.names:
         for other_id in postings.get(term, ()):
             if other_id in seen or other_id == item.id:
                 continue
@@ -169,13 +169,13 @@ def _weights(items: Sequence[Item]) -> dict[int, dict[str, float]]:
     return weights
 
 
-def _postings(
-    items: Sequence[Item], weights: dict[int, dict[str, float]], n: int
-) -> dict[str, list[int]]:
-    """The articles holding each rare term (the terms that find candidates)."""
+def _postings(items: Sequence[Item]) -> dict[str, list[int]]:
+    """The articles giving each rare name or number: the candidates of an article are those
+    sharing one with it (the names gate wants one shared anyway)."""
     postings: dict[str, list[int]] = defaultdict(list)
     for item in items:
-        for term in weights[item.id]:
+        assert item.features is not None
+        for term in item.features.names:
             postings[term].append(item.id)
-    limit = max(3, int(n * RARE))
+    limit = max(50, int(len(items) * RARE))
     return {t: ids for t, ids in postings.items() if len(ids) <= limit}
