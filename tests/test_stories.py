@@ -237,6 +237,14 @@ def test_refresh_stores_each_articles_story(reader: Reader, tmp_path: Path, cli:
     )
     assert again["Federal Reserve holds rates at 4.25%"]["story"] == fed["id"]
 
+    lines = cli("list", "--stories", check_exit=0).stdout.splitlines()
+    assert len(lines) == 2  # the Fed alone; the quake from three outlets, its first headline
+    quake = next(line for line in lines if "Turkey" in line)
+    assert "Magnitude 7.1 earthquake strikes Turkey" in quake
+    assert "[wire, daily, times]" in quake
+    told = json.loads(cli("list", "--stories", "--json", "--limit", "1", check_exit=0).stdout)
+    assert [(s["outlets"], s["unread"]) for s in told] == [(["wire", "daily", "times"], 3)]
+
 
 @pytest.mark.parametrize("title", ["Your Monday briefing: the war", "Ukraine war: live updates"])
 def test_roundup_titles_are_recognised(title: str) -> None:

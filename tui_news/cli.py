@@ -108,6 +108,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--limit", type=_positive, metavar="N", help="at most N articles")
+        parser.add_argument(
+            "--stories",
+            action="store_true",
+            help="one line per story (the articles of several outlets telling one event), "
+            "with its outlets; --limit then counts stories",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON array")
     elif command == "search":
         parser.description = (
@@ -311,10 +317,40 @@ def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
             )
         section = Filter("section", args.section.strip())
         view = replace(view, query=Query(f"section:{args.section}", filters=(section,)))
-    articles = reader.articles(view, limit=args.limit)
+    articles = reader.articles(view, limit=None if args.stories else args.limit)
     if not articles and not args.json:
         say("No articles match.", err=True)
+    if args.stories:
+        return _print_stories(articles, args.limit, args.json)
     return _print_articles(articles, args.json)
+
+
+def _print_stories(articles: Sequence[Article], limit: int | None, as_json: bool) -> int:
+    """One line per story, newest first: its first headline, then every outlet telling it."""
+    stories: dict[int, list[Article]] = {}
+    for article in articles:  # newest first, so the stories are too
+        stories.setdefault(article.story or article.id, []).append(article)
+    told = [sorted(s, key=lambda a: (a.published, a.id)) for s in stories.values()][:limit]
+    if as_json:
+        print(json_text([_story_json(story) for story in told]))
+        return 0
+    for story in told:
+        first, marks = story[0], ("●" if any(not a.read for a in story) else " ")
+        outlets = ", ".join(dict.fromkeys(a.source for a in story))
+        say(f"{marks} {_date(first.published)}  {first.title}  [{outlets}]")
+    return 0
+
+
+def _story_json(story: Sequence[Article]) -> dict[str, object]:
+    first = story[0].to_json()
+    return {
+        "story": first["story"],
+        "title": first["title"],
+        "published": first["published"],
+        "outlets": list(dict.fromkeys(a.source for a in story)),
+        "articles": [a.id for a in story],
+        "unread": sum(not a.read for a in story),
+    }
 
 
 def cmd_search(reader: Reader, args: argparse.Namespace) -> int:

@@ -57,6 +57,11 @@ def group(
             item.features = features(item.title, item.text)
     weights = _weights(items)
     norms = {i: math.sqrt(sum(w * w for w in ws.values())) or 1.0 for i, ws in weights.items()}
+    name_norms = {
+        i.id: math.sqrt(sum(weights[i.id].get(t, 1.0) ** 2 for t in i.features.names)) or 1.0
+        for i in items
+        if i.features is not None
+    }
     postings = _postings(items)
     members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
     story_of: dict[int, int] = {}
@@ -66,8 +71,8 @@ def group(
 
     for item in sorted((by_id[i] for i in new if i in by_id), key=lambda i: (i.published, i.id)):
         scores: dict[int, float] = {}  # story -> best similarity with one of its articles
-        for other_id, score, named in _similar(item, by_id, weights, norms, postings):
-            if score >= threshold and named >= names:
+        for other_id, score in _similar(item, by_id, weights, (norms, name_norms), postings, names):
+            if score >= threshold:
                 story = story_of[other_id]
                 scores[story] = max(scores.get(story, 0.0), score)
         for story in sorted(scores, key=lambda s: (-scores[s], s)):
@@ -99,12 +104,14 @@ def _similar(
     item: Item,
     by_id: dict[int, Item],
     weights: dict[int, dict[str, float]],
-    norms: dict[int, float],
+    norms: tuple[dict[int, float], dict[int, float]],
     postings: dict[str, list[int]],
-) -> Iterable[tuple[int, float, float]]:
-    """The articles that may tell the same story as ``item``, with their similarity: of all
-    their terms, and of the names and numbers in them."""
+    names: float,
+) -> Iterable[tuple[int, float]]:
+    """The articles that may tell the same story as ``item`` with the similarity of their
+    terms: those with a similarity of the names and numbers they give of at least ``names``."""
     mine = weights[item.id]
+    norm, name_norm = norms[0][item.id], norms[1][item.id]
     assert item.features is not None
     if item.features.roundup:
         return
@@ -128,26 +135,12 @@ def _similar(
             ):
                 continue
             theirs = weights[other_id]
+            shared = item.features.names & other.features.names
+            named = sum(mine.get(t, 1.0) * theirs.get(t, 1.0) for t in shared)
+            if named < names * name_norm * norms[1][other_id]:
+                continue
             dot = sum(w * theirs[t] for t, w in mine.items() if t in theirs)
-            yield (
-                other_id,
-                dot / (norms[item.id] * norms[other_id]),
-                _cosine(item.features.names, other.features.names, mine, theirs),
-            )
-
-
-def _cosine(
-    one: frozenset[str], other: frozenset[str], mine: dict[str, float], theirs: dict[str, float]
-) -> float:
-    """The cosine of two sets of terms, each term weighted as in its article."""
-    if not one or not other:
-        return 0.0
-    dot = sum(mine.get(t, 1.0) * theirs.get(t, 1.0) for t in one & other)
-    if not dot:
-        return 0.0
-    a = math.sqrt(sum(mine.get(t, 1.0) ** 2 for t in one))
-    b = math.sqrt(sum(theirs.get(t, 1.0) ** 2 for t in other))
-    return dot / (a * b)
+            yield other_id, dot / (norm * norms[0][other_id])
 
 
 def _weights(items: Sequence[Item]) -> dict[int, dict[str, float]]:
