@@ -351,18 +351,18 @@ def test_a_newer_query_interrupts_a_running_one_with_its_own_error(
 ) -> None:
     import threading
 
-    import tui_news.core.library.store as store_module
+    import tui_news.core.library.connections as connections_module
     from tui_news.core.errors import QueryInterrupted
 
     started = threading.Event()
-    fold = store_module._fold
+    fold = connections_module._fold
 
     def slow_fold(text: str | None) -> str:  # each section name takes a while to compare
         started.set()
         time.sleep(0.2)
         return fold(text)
 
-    monkeypatch.setattr(store_module, "_fold", slow_fold)  # a new thread's connection uses it
+    monkeypatch.setattr(connections_module, "_fold", slow_fold)  # a new thread's connection uses it
     view = View(query=parse("section:sci"))
     outcome: list[object] = []
 
