@@ -25,7 +25,14 @@ from tui_news.core.reader import Reader
 from tui_news.core.text import safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
-from tui_news.ui.commands import EVERYWHERE, GROUPS, binding_ids, key_scopes, palette_commands
+from tui_news.ui.commands import (
+    EVERYWHERE,
+    GROUPS,
+    binding_ids,
+    field_openers,
+    key_scopes,
+    palette_commands,
+)
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.keymap import key_clashes
@@ -56,7 +63,7 @@ class NewsApp(SourceActions, TypeAhead):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
     CSS_PATH = str(files("tui_news.styles").joinpath("app.tcss"))
-    OPENS_FIELD = frozenset({"search", "add_source", "edit_source", "search_save"})  # see TypeAhead
+    OPENS_FIELD = field_openers()  # see TypeAhead
     TITLE = "tui-news"
     ENABLE_COMMAND_PALETTE = True
 

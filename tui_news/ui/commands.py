@@ -15,7 +15,7 @@ Row = tuple[str, str, str]  # keys as shown, what they do, the binding id
 class Command:
     """One command: its binding id (what ``[keys]`` rebinds), default keys, the action it
     runs, its description in the footer and help, and, if it is in the palette, its title
-    there (the description unless given) and what it does."""
+    there (the description unless given) and what it does; whether it opens an input field."""
 
     id: str
     key: str
@@ -24,6 +24,7 @@ class Command:
     show: bool = False  # in the footer
     palette: str = ""  # a line of help: the command is offered in the palette
     title: str = ""
+    opens_field: bool = False  # keys typed right after it wait for the field (TypeAhead)
 
     def binding(self) -> Binding:
         return Binding(self.key, self.action, self.description, show=self.show, id=self.id)
@@ -71,6 +72,7 @@ EVERYWHERE = Group(
             "Search",
             show=True,
             palette="Filter the headlines as you type",
+            opens_field=True,
         ),
         Command("read_on", "space", "read_on", "Read on", show=True),
         Command(
@@ -140,6 +142,7 @@ EVERYWHERE = Group(
             "Add",
             palette="Subscribe to a feed or add a folder",
             title="Add source",
+            opens_field=True,
         ),
         Command(
             "edit_source",
@@ -148,6 +151,7 @@ EVERYWHERE = Group(
             "Edit",
             palette="Rename this source or move it to another section",
             title="Edit source",
+            opens_field=True,
         ),
         Command(
             "remove_source",
@@ -214,7 +218,7 @@ SEARCH_FIELD = Group(
     (
         Command("search_cancel", "escape", "end_search", "Cancel", show=True),
         Command("search_widen", "ctrl+l", "widen_search", "Whole library", show=True),
-        Command("search_save", "ctrl+s", "save_search", "Save search", show=True),
+        Command("search_save", "ctrl+s", "save_search", "Save search", show=True, opens_field=True),
     ),
     before=(("enter", "Go to the results", ""),),
 )
@@ -230,6 +234,11 @@ def binding_ids() -> set[str]:
 def key_scopes() -> list[tuple[str, list[Binding]]]:
     """Each pane's title and bindings, the app's (in reach everywhere) first."""
     return [(group.title, [c.binding() for c in group.commands]) for group in GROUPS]
+
+
+def field_openers() -> frozenset[str]:
+    """The ids of the commands that open an input field."""
+    return frozenset(c.id for group in GROUPS for c in group.commands if c.opens_field)
 
 
 def palette_commands() -> Iterator[Command]:
