@@ -97,3 +97,28 @@ def test_a_stdout_that_cannot_show_a_title_is_no_crash(cli: CliRun, tmp_path: Pa
         shown[args[0] + args[-1]] = result.stdout.decode("ascii")
     assert "Caf? D?j? Vu" in shown["listlist"] and "Caf? D?j? Vu" in shown["searchcafe"]
     assert '"title": "Caf\\u00e9 D\\u00e9j\\u00e0 Vu"' in shown["list--json"]
+
+
+def test_command_line_bytes_that_are_not_utf8_are_no_crash(tmp_path: Path) -> None:
+    data = str(tmp_path / "data").encode()
+    expected = {
+        (b"search", b"\xff"): (
+            2,
+            "tui-news: nothing to search for in '\ufffd': use letters or digits",
+        ),
+        (b"search", b"caf\xe9 section:\xff"): (0, "No articles match."),
+        (b"add", b"http://\xff.example/"): (
+            2,
+            "tui-news: http://\\xff.example/ is not a valid web address",
+        ),
+        (b"import", b"\xff"): (2, "tui-news: no such file: \\xff"),
+        (b"remove", b"\xff"): (2, "tui-news: no source matches '\\udcff' (see tui-news sources)"),
+    }
+    for args, (status, said) in expected.items():
+        result = subprocess.run(
+            [sys.executable.encode(), b"-m", b"tui_news", b"--data-dir", data, *args],
+            capture_output=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert (result.returncode, result.stderr.decode()) == (status, said + "\n"), args

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from tui_news import __version__
 from tui_news.core.dates import local_time
+from tui_news.core.disk import printable_name
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
@@ -179,7 +180,8 @@ def _query_last(argv: list[str]) -> list[str]:
 
 def say(text: str, *, err: bool = False) -> None:
     """Print one line of text from outside, with every control character removed."""
-    print(clean(text).replace("\n", " "), file=sys.stderr if err else sys.stdout)
+    shown = clean(printable_name(text)).replace("\n", " ")  # a name not UTF-8: \xff escapes
+    print(shown, file=sys.stderr if err else sys.stdout)
 
 
 def json_text(data: object) -> str:

@@ -83,6 +83,8 @@ class Reader:
         if not location.strip():
             raise LibraryError("give a feed address, a folder or a file to add")
         if "://" in location:
+            if printable_name(location) != location:  # bytes that are not UTF-8
+                raise LibraryError(f"{printable_name(location)} is not a valid web address")
             return self._add_feed(location, section)
         shown = printable_name(location)
         path = Path(location).expanduser()

@@ -23,6 +23,7 @@ MAX_PARTS = 64  # words, phrases and filters in one query (SQLite's expression d
 STATES = ("unread", "read", "starred", "unstarred")  # what ``is:`` takes
 _WORD = re.compile(r"[^\W_]+")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _KEY = re.compile(r"([A-Za-z]+):")
 _RELATIVE = re.compile(r"(\d{1,5})([dwmy])")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -111,6 +112,7 @@ def parse(text: str, *, live: bool = False, now: float | None = None) -> Query:
     """
     now = time.time() if now is None else now
     text = _CONTROLS.sub(" ", text)  # a NUL would end FTS5's string early
+    text = _SURROGATES.sub("\ufffd", text)  # bytes that were not UTF-8 (from a command line)
     include: list[Term] = []
     exclude: list[Term] = []
     filters: list[Filter] = []
