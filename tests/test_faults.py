@@ -237,7 +237,7 @@ def test_every_fault_at_once_through_tui_news_refresh(faulty_site: str, data_dir
     """Each faulty feed fails alone, within the timeout, with one line naming its fault; the
     good feeds (and the RSS sent with a wrong Content-Type) are read."""
     data_dir.mkdir()
-    (data_dir / "config.toml").write_text("timeout_seconds = 1\n")
+    (data_dir / "config.toml").write_text("timeout_seconds = 3\n")  # room for a loaded machine
     reader = make_reader(data_dir)
     for path in SITE:
         reader.store.add_source("feed", f"{faulty_site}{path}", path.strip("/"), None)
@@ -246,7 +246,7 @@ def test_every_fault_at_once_through_tui_news_refresh(faulty_site: str, data_dir
     started = time.monotonic()
     result = cli("refresh")
     took = time.monotonic() - started
-    assert took < 10  # every fault within the 1 s timeout (plus starting Python)
+    assert took < 20  # every fault within the 3 s timeout (plus starting Python)
     assert result.returncode == 1
     failed = {
         line.split(": ", 1)[0].removeprefix("failed "): line.split(": ", 1)[1]
@@ -257,10 +257,10 @@ def test_every_fault_at_once_through_tui_news_refresh(faulty_site: str, data_dir
         "png": "not a feed: the address gives binary data, not text",
         "reset": "the connection was cut off before the answer was complete",
         "truncated-gzip": "the server sent a broken compressed body (it ends too soon)",
-        "drip": "timed out (no complete answer within 1 s)",
+        "drip": "timed out (no complete answer within 3 s)",
         "huge-headers": "the server sent headers too large to read",
         "redirect-loop": "too many redirects",
-        "silence": "timed out (no complete answer within 1 s)",
+        "silence": "timed out (no complete answer within 3 s)",
         "hang-up": "the server closed the connection without answering",
     }
     reader = make_reader(data_dir)
