@@ -188,3 +188,14 @@ def test_cli_add_url_and_refresh_failures(cli: CliRun, server: FeedServer) -> No
         2,
         "tui-news: ftp://example.org/feed: only http and https addresses can be subscribed to",
     )
+
+
+def test_importing_a_huge_file_is_refused_without_reading_it(cli: CliRun, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.opml"
+    with huge.open("wb") as handle:
+        handle.truncate(100 * 2**20)  # sparse: 100 MB that a whole read would hold in memory
+    result = cli("import", str(huge))
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"tui-news: {huge} is larger than 64 MB: not a list\n",
+    )

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from tui_news import __version__
 from tui_news.core.dates import local_time
-from tui_news.core.disk import printable_name
+from tui_news.core.disk import Skip, printable_name, read_regular
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
@@ -262,16 +262,20 @@ def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_LIST_BYTES = 64 * 2**20  # an OPML file of 100,000 feeds is about 15 MB
+
+
 def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     if not os.path.exists(args.file):
         raise UsageError(f"no such file: {args.file}")
     if not os.path.isfile(args.file):
         raise UsageError(f"{args.file} is not a regular file")
     try:
-        with open(args.file, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise UsageError(f"cannot read {args.file} ({error.strerror})") from None
+        data, stat = read_regular(args.file, MAX_LIST_BYTES)  # a FIFO swapped in never blocks
+    except (OSError, Skip) as error:
+        raise UsageError(f"cannot read {args.file} ({getattr(error, 'strerror', error)})") from None
+    if stat.st_size > MAX_LIST_BYTES or len(data) > MAX_LIST_BYTES:
+        raise UsageError(f"{args.file} is larger than {MAX_LIST_BYTES // 2**20} MB: not a list")
     from tui_news.core.sources.opml import ListError
 
     try:
