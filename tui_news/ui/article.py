@@ -71,10 +71,6 @@ class ArticleView(LineView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    ArticleView {
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
-    }
     ArticleView > .article--title {
         text-style: bold;
         color: $accent;

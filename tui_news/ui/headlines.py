@@ -57,8 +57,6 @@ class HeadlineList(LineView, can_focus=True):
 
     DEFAULT_CSS = """
     HeadlineList {
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
         background: $background;
     }
     HeadlineList > .headlines--cursor {

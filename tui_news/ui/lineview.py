@@ -9,7 +9,15 @@ from textual.strip import Strip
 
 
 class LineView(ScrollView):
-    """Works out the widget's base style once per frame instead of once per line."""
+    """Works out the widget's base style once per frame instead of once per line; scrolls
+    up and down only, with a thin scrollbar."""
+
+    DEFAULT_CSS = """
+    LineView {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    """
 
     _base: Style = Style()
 
