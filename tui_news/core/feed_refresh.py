@@ -313,9 +313,7 @@ class _Parsers:
     """Parses feeds inline, or in other processes when a refresh is big enough to gain.
 
     The processes start with the first body to parse, so a refresh of unchanged feeds
-    (all 304) never starts them. Starting takes a while (a new interpreter and its imports,
-    a second or more on a busy machine): each process is handed a feed at once, and until
-    one of them has answered, the bodies that arrive meanwhile are parsed here.
+    (all 304) never starts them.
     """
 
     def __init__(self, feeds: int, settings: FetchSettings) -> None:
@@ -323,8 +321,6 @@ class _Parsers:
         if feeds < settings.parallel_from:
             self.workers = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.handed = 0  # feeds handed to the processes
-        self.started = False  # a process has answered
 
     async def parse(self, body: bytes, url: str) -> Feed:
         if self.workers < 1:
@@ -338,15 +334,7 @@ class _Parsers:
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_quiet_worker
             )
-        if not self.started and self.handed >= self.workers:
-            return parse_feed(body, url)  # the processes are still starting
-        self.handed += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self.pool, parse_feed, body, url
-            )
-        finally:
-            self.started = True
+        return await asyncio.get_running_loop().run_in_executor(self.pool, parse_feed, body, url)
 
     def close(self) -> None:
         if self.pool is not None:
