@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LEAD_CHARS = 400  # the headline and the start of the text: where a story says what happened
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
+# A word or number, and the end of a sentence right after it
+_TOKEN = re.compile(r"(\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*)([.:?!;](?!\d))?")
 _ROUNDUP = re.compile(
     r"\blive(?: updates?| blog|:)|:\s*live\b|\bbriefing\b|what you need to know|\bnewsletter\b"
     r"|\bthe week in\b|\bweek in review\b|\bmorning report\b|\bevening report\b",
@@ -44,55 +46,65 @@ class Features:
 def features(title: str, text: str) -> Features:
     """The terms of a headline and of the start of its text, the weekdays they name, and
     whether the headline is a roundup's."""
-    title_terms = frozenset(_terms(title))
-    lead = text[:LEAD_CHARS]
-    words = _words(title) + _words(lead)
+    heading, lead = _TOKEN.findall(title), _TOKEN.findall(text[:LEAD_CHARS])
+    title_terms = frozenset(_terms(heading))
     return Features(
         title_terms=title_terms,
         terms=title_terms | frozenset(_terms(lead)),
-        names=frozenset(_names(lead if _title_case(title) else f"{title}. {lead}")),
-        days=frozenset(w for w in words if w in WEEKDAYS),
+        names=frozenset(_names([lead] if _title_case(heading) else [heading, lead])),
+        days=frozenset(d for w, _ in heading + lead if (d := _kinds(w)[2])),
         roundup=bool(_ROUNDUP.search(title)),
     )
 
 
-def _words(text: str) -> list[str]:
-    return [m.group().casefold() for m in _TOKEN.finditer(text)]
+Tokens = list[tuple[str, str]]  # (word, the sentence end after it or "")
 
 
-def _terms(text: str) -> list[str]:
-    terms = []
-    for word in _words(text):
-        if word[0].isdigit():
-            terms.append(word.replace(",", ""))  # 2,300 and 2300 are one number
-        elif word not in _STOP and word not in WEEKDAYS and len(word) > 1:
-            terms.append(stem(word))
-    return terms
+@lru_cache(maxsize=100_000)
+def _kinds(word: str) -> tuple[str | None, str | None, str | None]:
+    """A word as a term, as a name (capitalised, or a number) and as a weekday (or None)."""
+    if word[0].isdigit():
+        number = word.replace(",", "")  # 2,300 and 2300 are one number
+        return number, number, None
+    folded = word.casefold()
+    if folded in WEEKDAYS:
+        return None, None, folded
+    if folded in _STOP:
+        return None, None, None
+    term = stem(folded) if len(folded) > 1 else None
+    name = term if word[0].isupper() and folded not in MONTHS else None
+    return term, name, None
 
 
-def _names(text: str) -> list[str]:
-    """The terms of ``text`` that are numbers or names: capitalised words, except where a
-    sentence starts (there, only if the word is capitalised elsewhere too)."""
+def _terms(tokens: Tokens) -> list[str]:
+    return [term for word, _ in tokens if (term := _kinds(word)[0])]
+
+
+def _names(texts: list[Tokens]) -> list[str]:
+    """The terms of the texts that are numbers or names: capitalised words, except where a
+    sentence starts (there, only if the next word is a name too, as in "Jerome Powell", or
+    the word is capitalised elsewhere)."""
     names: list[str] = []
     starts: list[str] = []
-    start = True
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        if word[0].isdigit():
-            names.append(word.replace(",", ""))
-        elif word[0].isupper():
-            folded = word.casefold()
-            if folded not in _STOP and folded not in WEEKDAYS and folded not in MONTHS:
-                (starts if start else names).append(stem(folded))
-        end = text[match.end() : match.end() + 2]
-        start = end[:1] in (".", ":", "?", "!", ";") and not end[1:].isdigit()
+    for tokens in texts:
+        start = True
+        for at, (word, end) in enumerate(tokens):
+            name = _kinds(word)[1]
+            if name:
+                after = tokens[at + 1][0] if at + 1 < len(tokens) and not end else "0"
+                opens = start and not word[0].isdigit()  # a capital that may say nothing
+                if opens and not (after[0].isupper() and _kinds(after)[1]):
+                    starts.append(name)
+                else:
+                    names.append(name)
+            start = bool(end)
     return names + [w for w in starts if w in names]
 
 
-def _title_case(title: str) -> bool:
+def _title_case(tokens: Tokens) -> bool:
     """Whether a headline capitalises most of its words (then capitals tell no names)."""
-    words = [w for w in _words(title) if w[0].isalpha() and w not in _STOP]
-    capitals = [m.group() for m in _TOKEN.finditer(title) if m.group()[0].isupper()]
+    words = [w for w, _ in tokens if w[0].isalpha() and w.casefold() not in _STOP]
+    capitals = [w for w, _ in tokens if w[0].isupper()]
     return len(words) >= 3 and len(capitals) >= 0.8 * len(words)
 
 
