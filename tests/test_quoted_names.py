@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import seed_article
 from tui_news.core.models import View
@@ -54,3 +56,13 @@ async def test_saving_a_search_in_a_quoted_section_finds_its_articles(
     assert saved.query == f"section:{quote(section)} harb*"
     view = reader.articles(View(query=parse(saved.query)))
     assert [a.title for a in view] == ["Harbour Reopens"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=40))
+def test_any_name_quoted_reads_back(name: str) -> None:
+    if not name.strip():
+        return
+    query = parse(f"section:{quote(name)} word")
+    assert [f.value for f in query.filters] == [name.strip()]
+    assert [t.text for t in query.include] == ["word"]
