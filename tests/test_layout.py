@@ -132,3 +132,14 @@ async def test_the_match_count_goes_when_the_field_is_cleared(reader: Reader, ne
         await settle(app, pilot)
         assert app.search_bar.note.text.startswith("titles in All")
         assert len(app.headlines.ids) == 5
+
+
+async def test_at_20_columns_the_headlines_show_and_keep_their_titles(
+    reader: Reader, news: Path
+) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(20, 10)) as pilot:
+        await settle(app, pilot)
+        assert app.sidebar.region.width == 0
+        first = line_text(app.headlines, 0)
+        assert first.startswith("●  Forest Loss") and len(first) == 18

@@ -27,6 +27,7 @@ from tui_news.ui.commands import HEADLINES
 from tui_news.ui.lineview import LineView
 
 PAGE = 100
+DATED_WIDTH = 30  # rows narrower than this leave the date out
 CACHED_PAGES = 64
 
 
@@ -232,7 +233,8 @@ class HeadlineList(LineView, can_focus=True):
         return strip.apply_style(base).adjust_cell_length(width, base)
 
     def row_segments(self, item: Headline, width: int) -> list[Segment]:
-        """One headline row: unread marker, star, date, source (shortened to fit), title.
+        """One headline row: unread marker, star, date (from 30 cells), source (shortened to
+        fit, from 40 cells), title.
 
         Built as segments directly: this runs for every visible row on every repaint.
         """
@@ -240,9 +242,14 @@ class HeadlineList(LineView, can_focus=True):
         segments = [
             Segment("●" if not item.read else " ", styles.unread),
             Segment("★" if item.starred else " ", styles.star),
-            Segment(f" {short_date(item.published):>7}  ", styles.meta),
         ]
-        room = width - 12
+        room = width - 2
+        if width >= DATED_WIDTH:  # narrower, the title needs the date's room
+            segments.append(Segment(f" {short_date(item.published):>7}  ", styles.meta))
+            room -= 10
+        else:
+            segments.append(Segment(" ", styles.meta))
+            room -= 1
         if self.show_source and (source := source_cells(width)):  # two feeds told apart
             segments.append(Segment(_fit(item.source, source) + "  ", styles.meta))
             room -= source + 2
