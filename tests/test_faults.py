@@ -9,7 +9,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import httpx
 import pytest
@@ -33,13 +33,13 @@ def tcp_server(choose: Callable[[str], Behaviour]) -> Iterator[str]:
 
     def answer(conn: socket.socket) -> None:
         try:
-            request = conn.recv(65536).decode("latin-1")
+            request = read_request(conn)
             path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
             choose(path)(conn)
         except OSError:
             pass
         finally:
-            conn.close()
+            close_gently(conn)
 
     def serve() -> None:
         listener.settimeout(0.2)
@@ -58,6 +58,32 @@ def tcp_server(choose: Callable[[str], Behaviour]) -> Iterator[str]:
         stop.set()
         thread.join()
         listener.close()
+
+
+def read_request(conn: socket.socket) -> str:
+    """The request's head, however many pieces it comes in."""
+    conn.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < 65536:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("latin-1")
+
+
+def close_gently(conn: socket.socket) -> None:
+    """Close after the client has read what was sent: a close with unread data waiting would
+    reset the connection and could lose the answer in flight (making every fault look like a
+    cut-off). A behaviour that asked for a reset (SO_LINGER 0) gets its reset."""
+    with suppress(OSError):
+        linger = struct.unpack("ii", conn.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))
+        if not linger[0]:
+            conn.shutdown(socket.SHUT_WR)
+            conn.settimeout(2)
+            while conn.recv(65536):
+                pass
+    conn.close()
 
 
 @pytest.fixture
