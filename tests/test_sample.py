@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import CliRun, seed_article
-from tui_news.core.reader import Reader, is_sample
+from tui_news.core.reader import Reader
+from tui_news.core.sample import is_sample
 
 
 def test_adding_a_first_own_source_offers_removing_the_sample_once(

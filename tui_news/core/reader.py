@@ -8,10 +8,10 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui_news.core import sample
 from tui_news.core.config import Config, Paths
 from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
@@ -37,20 +37,8 @@ from tui_news.core.text import one_line, without_password
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
     from tui_news.core.feed_refresh import FetchSettings
 
-SAMPLE_OFFERED = "sample_offered"
-SAMPLE_REMOVAL_OFFERED = "sample_removal_offered"
 FULL_TEXT_PER_REFRESH = 50  # full articles fetched per source and refresh, newest first
 Progress = Callable[[int, int, Source], None]  # (finished, total, the source just finished)
-
-
-def sample_folder() -> Path:
-    """The bundled sample library shipped inside the package."""
-    return Path(str(files("tui_news").joinpath("sample")))
-
-
-def is_sample(location: str) -> bool:
-    """Whether a folder is the bundled sample library (of this install or an earlier one)."""
-    return location == str(sample_folder()) or Path(location).parts[-2:] == ("tui_news", "sample")
 
 
 class Reader:
@@ -232,31 +220,11 @@ class Reader:
 
     def offer_sample(self) -> bool:
         """On a library that never had a source, subscribe to the bundled sample library."""
-        with self.store.transaction():  # two first runs at once offer it once
-            if self.store.get_meta(SAMPLE_OFFERED) or self.store.has_sources():
-                return False
-            self.store.set_meta(SAMPLE_OFFERED, "1")
-            self.store.add_source("folder", str(sample_folder()), "Sample library", None)
-        return True
-
-    def sample_source(self) -> Source | None:
-        """The bundled sample library, while it is subscribed (from this or an older install)."""
-        for source in self.store.sources():
-            if source.kind == "folder" and is_sample(source.location):
-                return source
-        return None
+        return sample.offer_sample(self.store)
 
     def sample_removal_offer(self) -> Source | None:
-        """The sample library, once: when the user has a source of their own beside it and
-        removing it was never offered. Later calls give ``None``."""
-        sample = self.sample_source()
-        if sample is None or len(self.store.sources()) < 2:
-            return None
-        with self.store.transaction():  # two processes at once offer it once
-            if self.store.get_meta(SAMPLE_REMOVAL_OFFERED):
-                return None
-            self.store.set_meta(SAMPLE_REMOVAL_OFFERED, "1")
-        return sample
+        """The sample library, once, when the user has a source of their own beside it."""
+        return sample.removal_offer(self.store)
 
     def source(self, source_id: int) -> Source | None:
         """One source by id, with its counts (``None`` once removed)."""
