@@ -288,10 +288,23 @@ async def refresh_feeds(
 
 
 def _quiet_worker() -> None:
-    """A parsing process writes nothing to the terminal (it would scribble over the app)."""
+    """A parsing process writes nothing to the terminal (it would scribble over the app), and
+    ends when the process that started it is gone (killed, it could not stop its workers,
+    which would wait for work forever)."""
+    import threading
+    import time
+
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="tui-news-orphan-watch", daemon=True).start()
 
 
 def _start_resource_tracker() -> None:

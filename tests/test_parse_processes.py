@@ -1,0 +1,53 @@
+"""The processes that parse a big refresh end with the process that started them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STARTER = """
+import asyncio
+from tui_news.core.feed_refresh import FetchSettings, _Parsers
+
+FEED = b'<rss version="2.0"><channel><title>F</title><item><title>T</title></item></channel></rss>'
+
+async def main() -> None:
+    parsers = _Parsers(100, FetchSettings(parallel_from=1, parse_workers=1))
+    await parsers.parse(FEED, "https://news.example/feed")
+    assert parsers.pool is not None
+    print(*[process.pid for process in parsers.pool._processes.values()], flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie nobody has reaped yet counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_parsing_processes_end_when_their_parent_is_killed() -> None:
+    root = Path(__file__).resolve().parent.parent
+    parent = subprocess.Popen(
+        [sys.executable, "-c", STARTER], stdout=subprocess.PIPE, text=True, cwd=root
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers and all(alive(pid) for pid in workers)
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)  # no chance to shut its workers down
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
