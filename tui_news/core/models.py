@@ -69,6 +69,7 @@ class Headline:
     published: float
     read: bool
     starred: bool
+    others: int = 0  # how many other outlets tell its story (see core/stories.py)
 
 
 @dataclass(slots=True)

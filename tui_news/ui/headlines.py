@@ -234,7 +234,7 @@ class HeadlineList(LineView, can_focus=True):
 
     def row_segments(self, item: Headline, width: int) -> list[Segment]:
         """One headline row: unread marker, star, date (from 30 cells), source (shortened to
-        fit, from 40 cells), title.
+        fit, from 40 cells), title, and ``+N`` when N other outlets tell its story.
 
         Built as segments directly: this runs for every visible row on every repaint.
         """
@@ -253,18 +253,23 @@ class HeadlineList(LineView, can_focus=True):
         if self.show_source and (source := source_cells(width)):  # two feeds told apart
             segments.append(Segment(_fit(item.source, source) + "  ", styles.meta))
             room -= source + 2
-        title = _fit(item.title, room, pad=False)
+        badge = f" +{item.others}" if item.others else ""  # other outlets telling the story
+        if len(badge) * 3 > room:  # a narrow row keeps its room for the title
+            badge = ""
+        title = _fit(item.title, room - len(badge), pad=False)
         style = styles.read if item.read else styles.unread
         if not self.highlight:
             segments.append(Segment(title, style))
-            return segments
-        done = 0
-        match = style + styles.match
-        for begin, end in highlight_spans(title, self.highlight):
-            segments.append(Segment(title[done:begin], style))
-            segments.append(Segment(title[begin:end], match))
-            done = end
-        segments.append(Segment(title[done:], style))
+        else:
+            done = 0
+            match = style + styles.match
+            for begin, end in highlight_spans(title, self.highlight):
+                segments.append(Segment(title[done:begin], style))
+                segments.append(Segment(title[begin:end], match))
+                done = end
+            segments.append(Segment(title[done:], style))
+        if badge:
+            segments.append(Segment(badge, styles.meta))
         return segments
 
 

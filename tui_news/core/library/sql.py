@@ -18,10 +18,25 @@ RANK = "bm25(articles_fts, 4.0, 1.0) * (1.0 + 1.0 / (1.0 + max(0.0, ? - a.publis
 ORDER = "ORDER BY a.published DESC, a.id DESC"
 # A source's name: the one chosen, else (until its first fetch names it) its location.
 NAME = "coalesce(nullif(s.name, ''), without_password(s.location))"  # see Store._connect
-HEADLINE = (
-    f"SELECT a.id, a.title, a.section, {NAME}, a.published, a.read, a.starred "
-    "FROM articles a JOIN sources s ON s.id = a.source_id"
+# The other outlets telling an article's story, counted on the index on story (a lone
+# article's story is NULL: nothing to count).
+OTHERS = (
+    "CASE WHEN a.story IS NULL THEN 0 ELSE (SELECT count(DISTINCT o.source_id) "
+    "FROM articles o INDEXED BY articles_by_story "
+    "WHERE o.story = a.story AND o.source_id <> a.source_id) END"
 )
+
+
+def headline_select(stories: bool = True) -> str:
+    """The select behind headline rows; with ``stories``, each counts its story's other
+    outlets (else 0)."""
+    return (
+        f"SELECT a.id, a.title, a.section, {NAME}, a.published, a.read, a.starred, "
+        f"{OTHERS if stories else '0'} FROM articles a JOIN sources s ON s.id = a.source_id"
+    )
+
+
+HEADLINE = headline_select()
 ARTICLE = (
     f"SELECT a.id, a.title, a.section, {NAME}, a.source_id, a.author, a.link, a.published, "
     "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at, "

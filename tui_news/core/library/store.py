@@ -343,13 +343,15 @@ class Store(Connections):
         ).fetchone()[0]
         return count
 
-    def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
-        """Headline rows for ``ids``, by id."""
+    def headlines(self, ids: Iterable[int], stories: bool = True) -> dict[int, Headline]:
+        """Headline rows for ``ids``, by id; with ``stories``, each counts the other outlets
+        telling its story."""
         found: dict[int, Headline] = {}
+        select = sql.headline_select(stories)
         for marks, chunk in id_chunks(ids):
-            for row in self.conn.execute(f"{sql.HEADLINE} WHERE a.id IN ({marks})", chunk):
+            for row in self.conn.execute(f"{select} WHERE a.id IN ({marks})", chunk):
                 found[row[0]] = Headline(
-                    row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6])
+                    row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]), row[7]
                 )
         return found
 

@@ -1,0 +1,47 @@
+"""One story, many outlets in the app (issue 16): the headline rows count the other outlets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fixtures import line_text, settle
+from tests.test_stories import QUAKE, write
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+
+QUAKE_WIRE = "Magnitude 7.1 earthquake strikes Turkey"
+QUAKE_DAILY = "Turkey quake: at least 58 dead after 7.1 tremor"
+FED = "Federal Reserve holds rates at 4.25%"
+
+
+def two_outlets(reader: Reader, folder: Path) -> Reader:
+    """Two folders of articles: both tell the quake, only the wire tells the Fed."""
+    write(folder / "wire", "quake", QUAKE_WIRE, QUAKE, 5)
+    fed = "The Federal Reserve held its rate at 4.25% on Wednesday, Jerome Powell said."
+    write(folder / "wire", "fed", FED, fed, 4)
+    daily = "At least 58 people died when a powerful quake hit near Malatya in Turkey."
+    write(folder / "daily", "quake", QUAKE_DAILY, daily, 3)
+    for name in ("wire", "daily"):
+        reader.store.add_source("folder", str(folder / name), name, None)
+    reader.refresh()  # the grouping runs after each refresh
+    reader.config.refresh_on_start = False
+    reader.config.refresh_minutes = 0
+    return reader
+
+
+def rows(app: NewsApp) -> dict[str, str]:
+    """Each headline row as drawn, by the title it shows."""
+    drawn = [line_text(app.headlines, y).rstrip() for y in range(len(app.headlines.ids))]
+    return {title: row for row in drawn for title in (QUAKE_WIRE, QUAKE_DAILY, FED) if title in row}
+
+
+async def test_rows_of_a_story_told_by_two_outlets_show_plus_one(
+    reader: Reader, tmp_path: Path
+) -> None:
+    app = NewsApp(two_outlets(reader, tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        drawn = rows(app)
+        assert drawn[QUAKE_WIRE].endswith(f"{QUAKE_WIRE} +1")
+        assert drawn[QUAKE_DAILY].endswith(f"{QUAKE_DAILY} +1")
+        assert drawn[FED].endswith(FED)  # told by the wire alone
