@@ -6,6 +6,8 @@ from pathlib import Path
 
 from tests.fixtures import line_text, settle
 from tests.test_stories import QUAKE, write
+from tui_news.core.config import Config
+from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 
@@ -45,3 +47,47 @@ async def test_rows_of_a_story_told_by_two_outlets_show_plus_one(
         assert drawn[QUAKE_WIRE].endswith(f"{QUAKE_WIRE} +1")
         assert drawn[QUAKE_DAILY].endswith(f"{QUAKE_DAILY} +1")
         assert drawn[FED].endswith(FED)  # told by the wire alone
+
+
+def ids_by_title(reader: Reader) -> dict[str, int]:
+    return {a.title: a.id for a in reader.articles(View())}
+
+
+async def test_reading_one_article_of_a_story_reads_the_other_outlets(
+    reader: Reader, tmp_path: Path
+) -> None:
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        app.headlines.move_to(ids[QUAKE_WIRE])
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        assert not reader.article(ids[FED]).read  # type: ignore[union-attr]
+        drawn = rows(app)
+        assert drawn[QUAKE_DAILY].startswith(" ") and drawn[FED].startswith("●")
+        await pilot.press("m")  # unread again: only the article being read
+        assert not reader.article(ids[QUAKE_WIRE]).read  # type: ignore[union-attr]
+        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+
+
+async def test_group_stories_false_keeps_every_article_apart(
+    reader: Reader, tmp_path: Path
+) -> None:
+    reader.config = Config.load(write_config(tmp_path / "config.toml", "group_stories = false\n"))
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        drawn = rows(app)
+        assert drawn[QUAKE_WIRE].endswith(QUAKE_WIRE) and drawn[QUAKE_DAILY].endswith(QUAKE_DAILY)
+        app.open_article(ids[QUAKE_WIRE])
+        await settle(app, pilot)
+        assert reader.article(ids[QUAKE_WIRE]).read  # type: ignore[union-attr]
+        assert not reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+
+
+def write_config(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -171,6 +171,9 @@ class Config:
     date_format: str = setting(
         "%a %d %b %Y %H:%M", _date_format, "the date above an article (Python strftime codes)"
     )
+    group_stories: bool = setting(
+        True, _flag, "rows show +N other outlets of a story; reading one reads them all"
+    )
     keys: dict[str, str] = setting(
         {}, _keys, "rebind by id: press ? in the app to see every id", {"next_unread": "n,ctrl+n"}
     )

@@ -17,7 +17,7 @@ from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
-from tui_news.core.library.stories import group_new
+from tui_news.core.library.stories import group_new, story_ids
 from tui_news.core.models import (
     Article,
     Headline,
@@ -280,7 +280,7 @@ class Reader:
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
-        return self.store.headlines(ids)
+        return self.store.headlines(ids, stories=self.config.group_stories)
 
     def article(self, article_id: int) -> Article | None:
         """One article with its body, or ``None`` if it is gone."""
@@ -294,9 +294,16 @@ class Reader:
         """Which of ``ids`` are unread."""
         return self.store.unread_among(ids)
 
-    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
-        """Mark articles read or unread."""
-        self.store.set_read(ids, read)
+    def set_read(
+        self, ids: Iterable[int], read: bool = True, *, stories: bool = False
+    ) -> list[int]:
+        """Mark articles read or unread; return the ids marked. With ``stories`` (and the
+        ``group_stories`` setting on), reading an article reads its story's other outlets too."""
+        marked = list(ids)
+        if stories and read and self.config.group_stories:
+            marked = sorted({i for article in marked for i in story_ids(self.store, article)})
+        self.store.set_read(marked, read)
+        return marked
 
     def set_starred(self, article_id: int, starred: bool) -> None:
         """Star or unstar an article."""

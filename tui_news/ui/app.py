@@ -215,9 +215,9 @@ class NewsApp(SourceActions, TypeAhead):
             return None
         if not article.read:
             with self.saving():
-                self.reader.set_read([article.id], True)
+                for marked in self.reader.set_read([article.id], True, stories=True):
+                    self.headlines.update_row(marked, read=True)
                 article.read = True
-                self.headlines.update_row(article.id, read=True)
                 self.load_counts()
         self.headlines.move_to(article.id)
         self.article_view.show(article)
@@ -322,8 +322,8 @@ class NewsApp(SourceActions, TypeAhead):
         if article is None:
             return
         with self.saving():
-            self.reader.set_read([article.id], not article.read)
-            self.headlines.update_row(article.id, read=not article.read)
+            for marked in self.reader.set_read([article.id], not article.read, stories=True):
+                self.headlines.update_row(marked, read=not article.read)
             self.load_counts()
 
     def action_star(self) -> None:

@@ -69,3 +69,14 @@ def story_members(store: Store, story: int) -> list[int]:
         "SELECT id FROM articles WHERE story = ? ORDER BY published, id", (story,)
     )
     return [row[0] for row in rows]
+
+
+def story_ids(store: Store, article_id: int) -> list[int]:
+    """The ids of the articles telling the story ``article_id`` tells, itself included (just
+    itself when it is alone or gone)."""
+    rows = store.conn.execute(
+        "SELECT id FROM articles INDEXED BY articles_by_story "
+        "WHERE story = (SELECT story FROM articles WHERE id = ?)",
+        (article_id,),
+    )
+    return sorted({article_id, *(row[0] for row in rows)})
