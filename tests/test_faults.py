@@ -61,10 +61,11 @@ def tcp_server(choose: Callable[[str], Behaviour]) -> Iterator[str]:
 
 
 def read_request(conn: socket.socket) -> str:
-    """The request's head, however many pieces it comes in."""
+    """The request's head, however many pieces it comes in (what is not HTTP, a TLS hello
+    say, is taken as it first comes)."""
     conn.settimeout(5)
-    data = b""
-    while b"\r\n\r\n" not in data and len(data) < 65536:
+    data = conn.recv(65536)
+    while data[:1].isalpha() and b"\r\n\r\n" not in data and len(data) < 65536:
         chunk = conn.recv(65536)
         if not chunk:
             break
