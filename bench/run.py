@@ -232,7 +232,9 @@ LATER_COLUMNS = [
     ("articles", "full_text_at"),
     ("articles", "enclosures"),
     ("sources", "feed_keys"),
+    ("articles", "story"),
 ]
+LATER_INDEXES = ["articles_by_story"]  # on those columns: dropped first
 
 
 def index_build(library_dir: Path) -> dict[str, list[float]]:
@@ -247,6 +249,8 @@ def index_build(library_dir: Path) -> dict[str, list[float]]:
         with sqlite3.connect(library_dir / "library.sqlite") as source:
             target = sqlite3.connect(copy, isolation_level=None)
             source.backup(target)
+        for index in LATER_INDEXES:
+            target.execute(f"DROP INDEX IF EXISTS {index}")
         for table, later in LATER_COLUMNS:  # columns of schemas after 4
             if later in {row[1] for row in target.execute(f"PRAGMA table_info({table})")}:
                 target.execute(f"ALTER TABLE {table} DROP COLUMN {later}")
