@@ -91,3 +91,21 @@ async def test_group_stories_false_keeps_every_article_apart(
 def write_config(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+async def test_the_article_header_names_the_other_outlets(reader: Reader, tmp_path: Path) -> None:
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        header = "\n".join(header_lines(app, ids[QUAKE_WIRE]))
+        assert "Also told by: daily" in header
+        assert "Also told by" not in "\n".join(header_lines(app, ids[FED]))
+        reader.config.group_stories = False
+        assert "Also told by" not in "\n".join(header_lines(app, ids[QUAKE_DAILY]))
+
+
+def header_lines(app: NewsApp, article_id: int) -> list[str]:
+    """The first lines of the article view after opening ``article_id``."""
+    app.open_article(article_id)
+    return [line_text(app.article_view, y) for y in range(6)]

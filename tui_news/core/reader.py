@@ -17,7 +17,7 @@ from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
-from tui_news.core.library.stories import group_new, story_ids
+from tui_news.core.library.stories import group_new, story_ids, told_by
 from tui_news.core.models import (
     Article,
     Headline,
@@ -293,6 +293,10 @@ class Reader:
     def unread_among(self, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` are unread."""
         return self.store.unread_among(ids)
+
+    def told_by(self, article_id: int) -> list[str]:
+        """The other outlets telling an article's story (none with ``group_stories`` off)."""
+        return told_by(self.store, article_id) if self.config.group_stories else []
 
     def set_read(
         self, ids: Iterable[int], read: bool = True, *, stories: bool = False

@@ -220,7 +220,7 @@ class NewsApp(SourceActions, TypeAhead):
                 article.read = True
                 self.load_counts()
         self.headlines.move_to(article.id)
-        self.article_view.show(article)
+        self.article_view.show(article, self.reader.told_by(article.id))
         self.article_view.border_title = Content(article.section)
         return article
 

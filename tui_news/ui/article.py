@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -119,6 +119,7 @@ class ArticleView(LineView, can_focus=True):
         self._sized_at = 0.0  # when the scroll height last grew
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
+        self.told_by: Sequence[str] = ()  # the other outlets telling the article's story
 
     @property
     def readable_text(self) -> str:
@@ -135,13 +136,14 @@ class ArticleView(LineView, can_focus=True):
         """How many lines of the article are wrapped so far."""
         return len(self._lines)
 
-    def show(self, article: Article | None) -> None:
-        """Show ``article`` (or the empty state) from its top.
+    def show(self, article: Article | None, told_by: Sequence[str] = ()) -> None:
+        """Show ``article`` (or the empty state) from its top, naming ``told_by``, the other
+        outlets telling its story.
 
         Long HTML (a 10 MB feed item) is converted in a thread; meanwhile its start is shown,
         converted at once, with the links numbered so far (they keep their numbers).
         """
-        self.article = article
+        self.article, self.told_by = article, told_by
         self.set_class(article is not None, "-open")  # on narrow screens it shows only then
         text, links = "", {}
         if article is not None and article.content and len(article.content) > QUICK_HTML:
@@ -196,7 +198,7 @@ class ArticleView(LineView, can_focus=True):
             failed(self, message.error or "", timeout=8)
             return
         if self.article is not None and self.article.id == message.article_id:
-            self.show(message.article)
+            self.show(message.article, self.told_by)
         self.notify("Full article kept: it reads offline from now on.", timeout=4)
 
     @unless_late
@@ -297,6 +299,8 @@ class ArticleView(LineView, can_focus=True):
         blocks.append(Text(one_line(" · ".join(facts)), meta))
         if article.link or article.path:
             blocks.append(Text(one_line(article.link or article.path), meta))
+        if self.told_by:
+            blocks.append(Text(one_line("Also told by: " + ", ".join(self.told_by)), meta))
         numbers = {url: number for number, url in self.links.items()}
         for enclosure in article.enclosures:
             number = numbers.get(enclosure.url)

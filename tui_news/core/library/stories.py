@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 from tui_news.core.library.guard import damaged
+from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.stories import WINDOW, Item, group
 from tui_news.core.story_text import LEAD_CHARS
@@ -80,3 +81,15 @@ def story_ids(store: Store, article_id: int) -> list[int]:
         (article_id,),
     )
     return sorted({article_id, *(row[0] for row in rows)})
+
+
+def told_by(store: Store, article_id: int) -> list[str]:
+    """The names of the other sources telling the story ``article_id`` tells, first teller
+    first (none when it is alone)."""
+    rows = store.conn.execute(
+        f"SELECT {NAME} FROM articles o INDEXED BY articles_by_story "
+        "JOIN articles a ON a.id = ? JOIN sources s ON s.id = o.source_id "
+        "WHERE o.story = a.story AND o.source_id <> a.source_id ORDER BY o.published, o.id",
+        (article_id,),
+    )
+    return list(dict.fromkeys(row[0] for row in rows))
