@@ -30,10 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.stories.scoring import grouped as method  # noqa: E402
+from tests.stories.scoring import pair_scores as scores  # noqa: E402
 from tui_news.core.library import Store  # noqa: E402
 from tui_news.core.library.stories import group_new  # noqa: E402
 from tui_news.core.models import Parsed  # noqa: E402
-from tui_news.core.stories import WINDOW, Item, group  # noqa: E402
+from tui_news.core.stories import WINDOW, Item  # noqa: E402
 from tui_news.core.story_text import features  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "stories"
@@ -78,21 +80,6 @@ def baseline(items: list[Item], threshold: float = 0.5) -> dict[int, int]:
         if wa and wb and len(wa & wb) / len(wa | wb) >= threshold:
             parent[find(a.id)] = find(b.id)
     return {i.id: find(i.id) for i in items}
-
-
-def method(items: list[Item]) -> dict[int, int]:
-    changes = group(items, [i.id for i in items])
-    return {i.id: changes.get(i.id) or i.id for i in items}
-
-
-def scores(truth: dict[int, int], found: dict[int, int]) -> tuple[float, float]:
-    tp = fp = fn = 0
-    for a, b in itertools.combinations(sorted(truth), 2):
-        same, told = found[a] == found[b], truth[a] == truth[b]
-        tp += same and told
-        fp += same and not told
-        fn += told and not same
-    return tp / max(1, tp + fp), tp / max(1, tp + fn)
 
 
 def quality() -> None:

@@ -61,6 +61,17 @@ def reader(data_dir: Path) -> Reader:
 CliRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def tui_news(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui_news --data-dir DATA ARGS`` with ``env`` added to the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui_news", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+
+
 @pytest.fixture
 def cli(data_dir: Path) -> CliRun:
     """Run ``python -m tui_news ARGS`` in a subprocess against the test data dir."""

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.conftest import tui_news as run_tui_news
 from tests.feedserver import FeedServer, Route, rss
 from tui_news.core.reader import make_reader
 from tui_news.ui.app import NewsApp
@@ -18,13 +17,7 @@ SECRET = "hunter2"
 
 
 def tui_news(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui_news", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+    return run_tui_news(data, *args, PYTHONIOENCODING="utf-8")
 
 
 def test_the_password_never_shows_in_any_command(tmp_path: Path, server: FeedServer) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import seed_article
+from tests.conftest import tui_news as run_tui_news
 from tui_news.cli import _date
 from tui_news.core.dates import EARLIEST
 from tui_news.core.models import View
@@ -115,13 +114,7 @@ def odd_library(tmp_path: Path) -> Path:
 
 
 def tui_news(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui_news", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "TZ": "UTC"},
-    )
+    return run_tui_news(data, *args, TZ="UTC")
 
 
 def test_odd_stored_dates_are_listed_searched_and_shown(odd_library: Path) -> None:

@@ -3,7 +3,6 @@ the story stored per article through a real refresh."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliRun
+from tests.stories.scoring import grouped, pair_scores
 from tui_news.core.reader import Reader
 from tui_news.core.stories import Item, group
 from tui_news.core.story_text import features
@@ -23,22 +23,6 @@ HOUR = 3600.0
 
 def labelled() -> list[dict[str, object]]:
     return json.loads(LABELLED.read_text(encoding="utf-8"))
-
-
-def grouped(items: list[Item]) -> dict[int, int]:
-    """Each item's story after grouping them all as new (alone: its own id)."""
-    changes = group(items, [i.id for i in items])
-    return {i.id: changes.get(i.id) or i.id for i in items}
-
-
-def pair_scores(truth: dict[int, object], found: dict[int, int]) -> tuple[float, float]:
-    tp = fp = fn = 0
-    for a, b in itertools.combinations(sorted(truth), 2):
-        same, told = found[a] == found[b], truth[a] == truth[b]
-        tp += same and told
-        fp += same and not told
-        fn += told and not same
-    return tp / (tp + fp), tp / (tp + fn)
 
 
 def test_the_labelled_set_is_grouped_with_high_precision_and_recall() -> None:
