@@ -264,7 +264,8 @@ class HeadlinePane(Vertical):
         return [src.id for s in sections for src in s.sources]
 
     def _retitle(self) -> None:
-        single = len(set(self.source_ids())) == 1  # one source: its name on every row says nothing
+        ids = set(self.source_ids())
+        single = len(ids) == 1  # one source: its name on every row says nothing
         if self.headlines.show_source == single:
             self.headlines.show_source = not single
             self.headlines.refresh()
@@ -276,9 +277,14 @@ class HeadlinePane(Vertical):
             title = f"{self.view.label} · {len(self.headlines.ids):,}{more}"
         if (shown := Content(title)).markup != self.border_title:
             self.border_title = shown  # Content: names are shown, never read as markup
-        ids = set(self.source_ids())
-        failures = self.reader.failures()
-        failing = [f"{name}: {error}" for sid, (name, error) in failures.items() if sid in ids]
+        failing = list(  # the sections carry each source's last error: no query per listing
+            {
+                src.id: f"{src.name}: {src.error}"
+                for section in self._sections
+                for src in section.sources
+                if src.error and src.id in ids
+            }.values()
+        )
         if len(failing) > 1:
             subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
