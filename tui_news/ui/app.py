@@ -117,7 +117,6 @@ class NewsApp(SourceActions, TypeAhead):
         self._apply_config()
         self.sidebar.border_title = "Sections"
         self.article_view.border_title = "Article"
-        self.headlines.empty_text = "No articles here."
         self.show_view(ALL)
         self.headlines.focus()
         self.load_counts()

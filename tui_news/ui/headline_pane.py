@@ -28,7 +28,7 @@ FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest fro
 QUICK_SEARCH_SECONDS = 0.025  # a search that takes longer goes on in a thread
 QUICK_RANKED_SECONDS = 0.06  # the same for the best results of a whole-library search
 UNREAD_CHUNK = 200  # ids asked about at once when looking for the next unread article
-SEARCH_ACTIONS = {"end_search", "widen_search", "save_search"}  # only while searching
+SEARCH_ACTIONS = frozenset(c.action for c in SEARCH_FIELD.commands)  # only while searching
 
 
 @dataclass
