@@ -208,7 +208,7 @@ class Config:
         """Read ``path``; a missing file gives the defaults, a broken one its problems."""
         config = cls()
         try:
-            data = tomllib.loads(read_config(path))
+            _, data = read_config(path)
         except (FileNotFoundError, NotADirectoryError):
             return config
         except ConfigError as error:
@@ -326,10 +326,11 @@ def _beside(line: str, comment: str) -> str:
 MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few KB; more is a mistake, not settings
 
 
-def read_config(path: Path) -> str:
-    """The text of the config file. Raises ``FileNotFoundError`` if there is none, and
-    :class:`ConfigError` if it cannot be one: unreadable, not a regular file (a FIFO would
-    block, ``/dev/zero`` never end), over :data:`MAX_CONFIG_BYTES`, not UTF-8 or not TOML."""
+def read_config(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of the config file and its settings, parsed once. Raises
+    ``FileNotFoundError`` if there is none, and :class:`ConfigError` if it cannot be one:
+    unreadable, not a regular file (a FIFO would block, ``/dev/zero`` never end), over
+    :data:`MAX_CONFIG_BYTES`, not UTF-8 or not TOML."""
     try:
         data, stat = read_regular(path, MAX_CONFIG_BYTES)
     except (FileNotFoundError, NotADirectoryError):
@@ -342,12 +343,11 @@ def read_config(path: Path) -> str:
         raise ConfigError(f"{path} is larger than {MAX_CONFIG_BYTES // MB} MB")
     try:
         text = data.decode("utf-8")
-        tomllib.loads(text)
+        return text, tomllib.loads(text)
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path} is not UTF-8 text ({error.reason})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML ({error})") from None
-    return text
 
 
 def save_theme(path: Path, theme: str) -> None:
@@ -361,7 +361,7 @@ def save_theme(path: Path, theme: str) -> None:
 
     target = Path(os.path.realpath(path))
     try:
-        text = read_config(target)
+        text, _ = read_config(target)
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         text, mode = sample_config(), 0o600
