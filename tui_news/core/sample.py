@@ -35,6 +35,8 @@ def offer_sample(store: Store) -> bool:
 def removal_offer(store: Store) -> Source | None:
     """The sample library, once: when the user has a source of their own beside it and
     removing it was never offered. Later calls give ``None``."""
+    if store.get_meta(REMOVAL_OFFERED):  # offered once already: no need to count sources
+        return None
     sources = store.sources()
     sample = next((s for s in sources if s.kind == "folder" and is_sample(s.location)), None)
     if sample is None or len(sources) < 2:

@@ -56,20 +56,8 @@ def _group_new(store: Store, now: float) -> int:
         write.executemany(
             "UPDATE articles SET story = ? WHERE id = ?", ((s, i) for i, s in changes.items())
         )
-        write.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (GROUPED, str(newest)),
-        )
+        store.set_meta(GROUPED, str(newest))  # in the same transaction
     return len(changes)
-
-
-def story_members(store: Store, story: int) -> list[int]:
-    """The ids of a story's articles, oldest first."""
-    rows = store.conn.execute(
-        "SELECT id FROM articles WHERE story = ? ORDER BY published, id", (story,)
-    )
-    return [row[0] for row in rows]
 
 
 def story_ids(store: Store, article_id: int) -> list[int]:
