@@ -1,0 +1,1 @@
+"""Sync accounts: servers that keep a user's feeds and marks (Tiny Tiny RSS, Fever, ...)."""

@@ -1,0 +1,115 @@
+"""What every sync client offers the engine (:class:`Remote`), the plain data it returns, and
+the errors it raises.
+
+A client is thin: it translates one server's API into these calls and holds no storage. The
+engine (``engine.py``) does the rest, the same way for every kind of server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tui_news.core.errors import UserError
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFeed:
+    """A feed the account subscribes to; ``category`` becomes its section here."""
+
+    id: str
+    title: str
+    url: str | None
+    category: str | None
+    site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteArticle:
+    """An article on the server, with the server's own id and marks."""
+
+    id: str
+    feed_id: str
+    title: str
+    link: str | None
+    author: str | None
+    published: float | None  # seconds since the epoch (UTC)
+    content: str  # HTML, untrusted
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One batch of articles from :meth:`Remote.articles`; ``cursor`` is what to store once
+    this page is kept (``None``: nothing to store yet, keep the previous one)."""
+
+    articles: list[RemoteArticle]
+    cursor: str | None = None
+
+
+class SyncError(UserError):
+    """A sync account could not be reached or used; one sentence for the user."""
+
+
+class AuthFailed(SyncError):
+    """The server refused the user name or password (or the API is off for the user)."""
+
+
+class ServerUnreachable(SyncError):
+    """No answer, a network error, or an answer that is not the API's."""
+
+
+class SessionExpired(SyncError):
+    """The server no longer knows the session: log in again (the engine does, once)."""
+
+
+class Busy(SyncError):
+    """The server asked us to wait (HTTP 429 or 503); ``retry_after`` in seconds if it said."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Remote(Protocol):
+    """A logged-in view of one account on one server.
+
+    Made as ``Client(url, user, password, token)``. ``token`` is a session the server handed
+    out before (``None``: none kept); a client that has one may work without logging in, and
+    raises :class:`SessionExpired` when the server has forgotten it. ``password`` may be ``""``
+    when a token is given: the engine then sets it before calling :meth:`login` again.
+    After :meth:`login`, ``token`` is what to keep on disk (``None``: nothing).
+    Every call may raise :class:`ServerUnreachable`, :class:`Busy` or :class:`SessionExpired`.
+    """
+
+    password: str
+    token: str | None
+
+    def login(self) -> None:
+        """Check the credentials and open a session; :class:`AuthFailed` if refused."""
+
+    def feeds(self) -> list[RemoteFeed]:
+        """Every feed of the account, with its category."""
+
+    def articles(self, cursor: str | None) -> Iterator[Page]:
+        """Articles new since ``cursor`` (``None``: the first sync; how far back is the
+        server's default), page by page, paging as the server pages. The last page carries
+        the cursor for the next sync. A repeat sync never pulls the whole history again."""
+
+    def unread_ids(self) -> set[str]:
+        """Ids of every unread article on the server."""
+
+    def starred_ids(self) -> set[str]:
+        """Ids of every starred article on the server."""
+
+    def mark(
+        self, ids: Sequence[str], *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        """Set read and/or starred on these articles (``None``: leave that mark alone).
+        "Mark all read" arrives here too, as the ids of the articles the user saw: a
+        server-side catch-up would also read what came in since the last sync, unseen."""
+
+    def close(self) -> None:
+        """Release the connection (the session stays valid for the next run)."""
