@@ -183,3 +183,15 @@ def test_hostile_title_and_body_are_cleaned(tmp_path: Path) -> None:
     assert parsed.title == "[bold red]Evil[/]"  # the escape sequence gone whole
     assert parsed.section == "World"
     assert shown(parsed) == "Body text."
+
+
+def test_a_feed_file_over_the_limit_is_refused_in_one_line(tmp_path: Path) -> None:
+    from tui_news.core.feed_refresh import read_feed_file
+    from tui_news.core.sources.fetch import FetchError
+
+    path = tmp_path / "big.xml"
+    path.write_bytes(b"<rss>" + b" " * 3000 + b"</rss>")
+    with pytest.raises(FetchError) as caught:
+        read_feed_file(str(path), 2048)
+    assert str(caught.value) == f"{path} is too large (2.9 KB, the limit is 2 KB)"
+    assert read_feed_file(str(path), 4096).body.startswith(b"<rss>")

@@ -197,5 +197,5 @@ def test_importing_a_huge_file_is_refused_without_reading_it(cli: CliRun, tmp_pa
     result = cli("import", str(huge))
     assert (result.returncode, result.stderr) == (
         2,
-        f"tui-news: {huge} is larger than 64 MB: not a list\n",
+        f"tui-news: {huge} is too large (100 MB, the limit is 64 MB): not a list\n",
     )

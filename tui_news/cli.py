@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from tui_news import __version__
 from tui_news.core.dates import local_time
-from tui_news.core.disk import Skip, printable_name, read_regular
+from tui_news.core.disk import Skip, TooLarge, printable_name, read_regular
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
@@ -271,11 +271,11 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     if not os.path.isfile(args.file):
         raise UsageError(f"{args.file} is not a regular file")
     try:
-        data, stat = read_regular(args.file, MAX_LIST_BYTES)  # a FIFO swapped in never blocks
+        data, _ = read_regular(args.file, MAX_LIST_BYTES)  # a FIFO swapped in never blocks
+    except TooLarge as error:
+        raise UsageError(f"{args.file} is {error}: not a list") from None
     except (OSError, Skip) as error:
         raise UsageError(f"cannot read {args.file} ({getattr(error, 'strerror', error)})") from None
-    if stat.st_size > MAX_LIST_BYTES or len(data) > MAX_LIST_BYTES:
-        raise UsageError(f"{args.file} is larger than {MAX_LIST_BYTES // 2**20} MB: not a list")
     from tui_news.core.sources.opml import ListError
 
     try:

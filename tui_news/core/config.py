@@ -332,15 +332,13 @@ def read_config(path: Path) -> tuple[str, dict[str, Any]]:
     unreadable, not a regular file (a FIFO would block, ``/dev/zero`` never end), over
     :data:`MAX_CONFIG_BYTES`, not UTF-8 or not TOML."""
     try:
-        data, stat = read_regular(path, MAX_CONFIG_BYTES)
+        data, _ = read_regular(path, MAX_CONFIG_BYTES)
     except (FileNotFoundError, NotADirectoryError):
         raise
     except Skip as why:
         raise ConfigError(f"{path} is {why}") from None
     except OSError as error:
         raise ConfigError(f"cannot read {path} ({error.strerror or error})") from None
-    if stat.st_size > MAX_CONFIG_BYTES or len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path} is larger than {MAX_CONFIG_BYTES // MB} MB")
     try:
         text = data.decode("utf-8")
         return text, tomllib.loads(text)

@@ -10,6 +10,15 @@ class Skip(Exception):
     """A file that is not read (as an article, a feed, a config); the message is why."""
 
 
+class TooLarge(Skip):
+    """A file over the size its reader accepts: ``too large (6 MB, the limit is 5 MB)``."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        from tui_news.core.models import human_size
+
+        super().__init__(f"too large ({human_size(size)}, the limit is {human_size(limit)})")
+
+
 def printable_name(name: str) -> str:
     """A file name as text that can be stored and shown: bytes that are not UTF-8 (which
     Python keeps as lone surrogates) become ``\\xff`` escapes."""
@@ -40,8 +49,8 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, o
 
     The file is opened without blocking and checked after opening, so a FIFO (or a device)
     swapped in for a file raises :class:`Skip` (saying what it is) at once instead of
-    waiting for a writer (or reading forever). A file larger than ``max_bytes`` is not read:
-    the bytes are empty and the caller compares the size.
+    waiting for a writer (or reading forever). A file larger than ``max_bytes`` (when opened,
+    or grown while read) raises :class:`TooLarge`.
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     try:
@@ -49,12 +58,15 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, o
         if not stat_mode.S_ISREG(stat.st_mode):
             raise Skip(kind_of(stat.st_mode))
         if stat.st_size > max_bytes:
-            return b"", stat
+            raise TooLarge(stat.st_size, max_bytes)
         chunks, left = [], max_bytes + 1
         while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
             chunks.append(chunk)
             left -= len(chunk)
-        return b"".join(chunks), stat
+        data = b"".join(chunks)
+        if len(data) > max_bytes:
+            raise TooLarge(max(len(data), stat.st_size), max_bytes)
+        return data, stat
     finally:
         os.close(fd)
 

@@ -19,7 +19,7 @@ import httpx
 from tui_news.core.config import DEFAULTS
 from tui_news.core.disk import Skip, read_regular
 from tui_news.core.library import Store
-from tui_news.core.models import Parsed, Problem, RefreshReport, Source, human_size
+from tui_news.core.models import Parsed, Problem, RefreshReport, Source
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response
 
@@ -72,16 +72,13 @@ def host_name(url: str) -> str:
 def read_feed_file(path: str, max_bytes: int) -> Response:
     """A feed file on disk, read as if it had been fetched."""
     try:
-        body, stat = read_regular(path, max_bytes)
+        body, _ = read_regular(path, max_bytes)
     except FileNotFoundError:
         raise FetchError(f"{path} no longer exists") from None
     except Skip as error:
         raise FetchError(f"{path} is {error}") from None
     except OSError as error:
         raise FetchError(f"{path} cannot be read ({error.strerror})") from None
-    if stat.st_size > max_bytes or len(body) > max_bytes:
-        size = human_size(max(stat.st_size, len(body)))
-        raise FetchError(f"the file is too large ({size}, the limit is {human_size(max_bytes)})")
     return Response(Path(path).as_uri(), 200, body)
 
 

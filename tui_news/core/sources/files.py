@@ -59,9 +59,6 @@ def read_article(
         data, stat = read_regular(path, max_bytes)
     except OSError as error:
         raise Skip(f"cannot be read ({error.strerror or error})") from None
-    if stat.st_size > max_bytes or len(data) > max_bytes:
-        size = max(stat.st_size, len(data))
-        raise Skip(f"too large ({human_size(size)}, the limit is {human_size(max_bytes)})")
     if not data.strip():
         raise Skip("empty file")
     if looks_binary(data):
