@@ -22,7 +22,7 @@ from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, RefreshReport, View
 from tui_news.core.reader import Reader
-from tui_news.core.text import safe_link
+from tui_news.core.text import counted, safe_link
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
 from tui_news.ui.commands import (
@@ -351,9 +351,7 @@ class NewsApp(SourceActions, TypeAhead):
             changed = self.reader.mark_view_read(self.view)
             self.headlines.mark_all_rows(True)
             self.load_counts()
-            self.notify(
-                f"Marked {changed} article{'s' if changed != 1 else ''} read in {self.view.label}."
-            )
+            self.notify(f"Marked {counted(changed, 'article')} read in {self.view.label}.")
 
     def _link(self) -> str | None:
         article = self._target()
