@@ -93,12 +93,14 @@ class Article:
     enclosures: tuple[Enclosure, ...] = ()
     story: int | None = None  # shared by the articles telling one story (None: alone)
 
-    def readable(self) -> str:
+    def readable(self, images: bool = False) -> str:
         """The article's text for reading: its HTML converted, links numbered at the end
-        (attached files among them, after the links of the text)."""
+        (attached files among them, after the links of the text); pictures marked on lines of
+        their own with ``images`` (see text.image_line), else read ``[image: alt]``."""
         from tui_news.core.text import readable
 
-        return readable(self.body, self.content, self.link, [e.url for e in self.enclosures])
+        links = [e.url for e in self.enclosures]
+        return readable(self.body, self.content, self.link, links, images=images)
 
     def to_json(self, with_body: bool = False) -> dict[str, Any]:
         """The article as the CLI's ``--json`` object."""

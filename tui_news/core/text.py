@@ -9,6 +9,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from tui_news.core.image_refs import IMAGE, IMAGE_ALT, IMAGE_PREFIX, address, picked, without_images
+from tui_news.core.image_refs import image_line as image_line  # where pictures stand
+
 if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start-up
     from lxml import html as lxml_html
 
@@ -240,8 +243,8 @@ TABLE_ROW = "| "  # the start of each line of a table block
 
 
 def plain(text: str) -> str:
-    """Readable text without its inline style marks."""
-    return _MARKERS.sub("", text)
+    """Readable text without its inline style marks (pictures as ``[image: alt]``)."""
+    return _MARKERS.sub("", without_images(text))
 
 
 class _TextBuilder:
@@ -256,6 +259,7 @@ class _TextBuilder:
         self.after_item = False
         self.in_code = False
         self.in_table = False  # inside a table cell: a nested table is plain text
+        self.captions: dict[lxml_html.HtmlElement, str] = {}  # a figure's picture: its caption
 
     def flush(self, item: bool = False) -> None:
         """End the current block; consecutive list items share one block, a line each."""
@@ -307,9 +311,10 @@ class _TextBuilder:
                 self.blocks.append("\n".join("    " + line for line in code.split("\n")))
             self.text(el.tail)
             return
-        elif tag == "img":
-            alt = _MARKERS.sub("", one_line(el.get("alt") or el.get("title")))
-            self.current.append(f"[image: {alt}]" if alt else "[image]")
+        elif tag in ("img", "picture"):
+            self.image(el)
+            self.text(el.tail)
+            return
         elif tag == "table" and not self.in_table:
             self.table(el)
             self.text(el.tail)
@@ -347,6 +352,11 @@ class _TextBuilder:
             self._children(el)
             self.flush(item=True)
         elif tag in ("ul", "ol") or tag in _BLOCK:
+            if tag == "figure":
+                self.figure(el)
+            elif tag == "figcaption" and el in self.captions:
+                self.text(el.tail)  # the caption is its picture's alt text
+                return
             self.flush()
             self.after_item = False
             self._children(el)
@@ -363,6 +373,38 @@ class _TextBuilder:
         else:
             self._children(el)
         self.text(el.tail)
+
+    def image(self, el: lxml_html.HtmlElement) -> None:
+        """An ``<img>`` or ``<picture>`` on a line of its own (see :func:`image_line`); a tiny
+        one (an emoji, an icon) as its alt text, a tracking pixel not at all."""
+        written, alt, kind = picked(el)
+        alt = self.captions.get(el) or _MARKERS.sub("", one_line(alt))
+        url = address(written, self.base_url)
+        if kind == "icon":
+            self.current.append(alt)
+        elif kind == "picture":
+            line = (
+                f"{IMAGE}{url}{IMAGE_ALT}{alt}" if url else f"[image: {alt}]" if alt else "[image]"
+            )
+            started = "".join(self.current).strip()  # nothing, or a list item's marker only
+            self.current.append(
+                ("" if IMAGE_PREFIX.fullmatch(started + " ") else "\n") + line + "\n"
+            )
+
+    def figure(self, el: lxml_html.HtmlElement) -> None:
+        """A figure of one picture and one caption: the caption (its links numbered in place)
+        becomes the picture's alt text, and is not repeated below it."""
+        pictures = [e for e in el.iter("img", "picture") if not _in_picture(e)]
+        captions = list(el.iter("figcaption"))
+        if len(pictures) != 1 or len(captions) != 1:
+            return
+        inner = _TextBuilder(self.base_url)
+        inner.links = self.links  # one numbering for the whole article
+        inner._children(captions[0])
+        caption = " ".join(plain(inner.result(links=False)).split())
+        if caption:
+            self.captions[pictures[0]] = caption
+            self.captions[captions[0]] = caption
 
     def table(self, el: lxml_html.HtmlElement) -> None:
         """A table as aligned rows (header rows bold); nested tables become plain text."""
@@ -406,6 +448,10 @@ class _TextBuilder:
         if self.links and links:
             body = with_links(body, [f"[{i}] {url}" for i, url in enumerate(self.links, 1)])
         return body
+
+
+def _in_picture(el: lxml_html.HtmlElement) -> bool:
+    return next(el.iterancestors("picture"), None) is not None
 
 
 def _rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
@@ -458,13 +504,21 @@ def strip_tags(markup: str) -> str:
 
 
 def readable(
-    body: str, content: str | None, base_url: str | None = None, extra_links: Sequence[str] = ()
+    body: str,
+    content: str | None,
+    base_url: str | None = None,
+    extra_links: Sequence[str] = (),
+    *,
+    images: bool = False,
 ) -> str:
     """The text to read: ``content`` (HTML) converted if there is any, else ``body``.
 
-    ``extra_links`` (attached files) join the numbered links at the end.
+    ``extra_links`` (attached files) join the numbered links at the end. Pictures stand on
+    lines of their own: marked (see :func:`image_line`) with ``images``, else ``[image: alt]``.
     """
     text = (html_to_text(content, base_url=base_url) or body) if content else body
+    if not images:
+        text = without_images(text)
     extra = [url for url in map(safe_link, extra_links) if url]
     if not extra:
         return text
