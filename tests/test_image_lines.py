@@ -115,6 +115,8 @@ def test_a_page_cannot_fake_a_picture_line() -> None:
     assert html_to_text(fake, BASE) == "https://evil.example/x.pnggotcha"
     alt = f'<img src="a.png" alt="x{IMAGE}y&#10;z">'
     assert pictures(alt) == [("https://news.example/2026/a.png", "xy z")]
+    src = f'<img src="a{IMAGE_ALT}b\u202e c.png" alt="ok">'
+    assert pictures(src) == [("https://news.example/2026/ab%20c.png", "ok")]
 
 
 def test_picture_lines_keep_their_place_in_quotes_and_lists() -> None:

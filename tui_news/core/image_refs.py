@@ -73,9 +73,8 @@ def picked(el: lxml_html.HtmlElement) -> tuple[str, str, Kind]:
 def address(written: str, base_url: str | None) -> str | None:
     """A picture's address resolved against the page's: http(s) only, or a path when there is
     no base (a local article's picture, found next to its file)."""
-    from tui_news.core.text import one_line
-
-    written = one_line(written).replace(" ", "%20").replace(IMAGE_ALT, "")
+    written = "".join(c for c in written if c.isprintable() and not "\ue000" <= c <= "\ue0ff")
+    written = "%20".join(written.split())
     if not written:
         return None
     try:
@@ -84,7 +83,7 @@ def address(written: str, base_url: str | None) -> str | None:
     except ValueError:
         return None
     if scheme in ("http", "https") or (not base_url and scheme in ("", "file")):
-        return re.sub("[\ue000-\ue0ff]", "", url)
+        return url
     return None
 
 
