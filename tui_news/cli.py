@@ -21,7 +21,11 @@ from tui_news.core.reader import Reader, make_reader, make_session_reader
 from tui_news.core.search import Filter, Query
 from tui_news.core.text import clean, counted, pad_cells
 
-COMMANDS = ("add", "edit", "remove", "sources", "import", "export", "refresh", "list", "search")
+COMMANDS = (
+    "add", "edit", "remove", "sources", "import", "export", "refresh", "list", "search", "mark",
+    "account", "accounts", "sync",
+)  # fmt: skip
+KINDS = "ttrss, fever, greader, miniflux, nextcloud"
 
 
 class UsageError(UserError):
@@ -128,6 +132,38 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "--limit", type=_positive, default=50, metavar="N", help="at most N (default 50)"
         )
         parser.add_argument("--json", action="store_true", help="print one JSON array")
+    elif command == "mark":
+        parser.description = "Change articles' marks, by the ids that --json prints."
+        parser.add_argument("ids", nargs="+", type=_positive, metavar="ID")
+        how = parser.add_mutually_exclusive_group(required=True)
+        for flag in ("read", "unread", "star", "unstar"):
+            how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
+    elif command == "account":
+        parser.description = "Add or remove a sync account (a server that keeps your feeds)."
+        actions = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+        common = _Parser(add_help=False)  # a --data-dir before the action stays in force
+        common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS)
+        add = actions.add_parser(
+            "add",
+            parents=[common],
+            help="log in, save the account and sync it",
+            description="Log in to a server, save the account and make its first sync. The "
+            "password comes from --password-file, else $TUI_NEWS_PASSWORD, else a prompt, else "
+            'password_command in [accounts."NAME"] in config.toml; it is never stored.',
+        )
+        add.add_argument("kind", metavar="KIND", help=KINDS)
+        add.add_argument("url", metavar="URL", help="the server's address for API clients")
+        add.add_argument("--user", required=True, metavar="NAME")
+        add.add_argument("--password-file", metavar="FILE", help="its first line is the password")
+        add.add_argument("--name", metavar="NAME", help="the account's name (default: the host)")
+        remove = actions.add_parser("remove", parents=[common], help="remove an account")
+        remove.add_argument("name", metavar="NAME")
+    elif command == "accounts":
+        parser.description = "List sync accounts: kind, address, user, last sync, last error."
+        parser.add_argument("--json", action="store_true", help="print one JSON array")
+    elif command == "sync":
+        parser.description = "Push local marks to sync accounts and pull what is new."
+        parser.add_argument("name", nargs="?", metavar="NAME", help="only this account")
     return parser
 
 
@@ -302,6 +338,7 @@ def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
+    _can_prompt(reader)
     sources = reader.sources()
     report = reader.refresh(sources=sources, prune=args.prune)
     _report_problems(report.problems)
@@ -328,7 +365,7 @@ def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
         say("No articles match.", err=True)
     if args.stories:
         return _print_stories(articles, args.limit, args.json)
-    return _print_articles(articles, args.json)
+    return _print_articles(articles, args.json, reader.accounts.account_names())
 
 
 def _print_stories(articles: Sequence[Article], limit: int | None, as_json: bool) -> int:
@@ -363,12 +400,83 @@ def cmd_search(reader: Reader, args: argparse.Namespace) -> int:
     articles = reader.search(" ".join(args.query), limit=args.limit)
     if not articles and not args.json:
         say("No articles match.", err=True)
-    return _print_articles(articles, args.json)
+    return _print_articles(articles, args.json, reader.accounts.account_names())
 
 
-def _print_articles(articles: Sequence[Article], as_json: bool) -> int:
+def cmd_mark(reader: Reader, args: argparse.Namespace) -> int:
+    ids = list(dict.fromkeys(args.ids))
+    missing = [str(i) for i in ids if reader.article(i) is None]
+    if missing:
+        raise UsageError(f"no article has the id {', '.join(missing)} (see tui-news list --json)")
+    if args.how in ("read", "unread"):
+        reader.set_read(ids, args.how == "read")
+    else:
+        for article_id in ids:
+            reader.set_starred(article_id, args.how == "star")
+    done = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
+    say(f"Marked {counted(len(ids), 'article')} {done[args.how]}")
+    return 0
+
+
+def _can_prompt(reader: Reader) -> None:
+    """On a terminal, a sync account without a password at hand asks for it."""
+    if sys.stdin.isatty():
+        import getpass
+
+        reader.accounts.prompt = lambda name: getpass.getpass(f"Password for {name}: ")
+
+
+def cmd_account(reader: Reader, args: argparse.Namespace) -> int:
+    if args.action == "remove":
+        account = reader.accounts.remove(args.name)
+        say(f"Removed the account {account.name} and its {counted(account.articles, 'article')}")
+        return 0
+    _can_prompt(reader)
+    account, report = reader.accounts.add(
+        args.kind, args.url, args.user, args.password_file, args.name
+    )
+    for name, reason in report.failed.items():
+        say(f"failed {name}: {reason}", err=True)
+    feeds = counted(account.feeds, "feed")
+    say(f"Added the account {account.name} ({account.kind}, {feeds}): {_summary(report)}")
+    return 1 if report.failed else 0
+
+
+def cmd_accounts(reader: Reader, args: argparse.Namespace) -> int:
+    accounts = reader.accounts.list()
+    if args.json:
+        print(json_text([a.to_json() for a in accounts]))
+        return 0
+    if not accounts:
+        say(f"No accounts yet: add one with tui-news account add KIND URL --user NAME ({KINDS})")
+    for a in accounts:
+        say(f"{a.name}  [{a.kind}]  {a.url}  user {a.user}")
+        status = f"last error: {a.last_error}" if a.last_error else f"synced {_date(a.last_sync)}"
+        feeds = counted(a.feeds, "feed")
+        say(f"    {feeds}, {counted(a.articles, 'article')}, {a.unread:,} unread, {status}")
+    return 0
+
+
+def cmd_sync(reader: Reader, args: argparse.Namespace) -> int:
+    _can_prompt(reader)
+    report = reader.accounts.sync(args.name)
+    for name, reason in report.failed.items():
+        say(f"failed {name}: {reason}", err=True)
+    count = 1 if args.name else len(reader.accounts.list())
+    say(f"Synced {counted(count, 'account')}: {_summary(report)}")
+    return 1 if report.failed else 0
+
+
+def _print_articles(
+    articles: Sequence[Article], as_json: bool, accounts: dict[int, str] | None = None
+) -> int:
     if as_json:
-        print(json_text([a.to_json() for a in articles]))
+        accounts = accounts or {}
+        found = [a.to_json() for a in articles]
+        for article, data in zip(articles, found, strict=True):
+            if article.source_id in accounts:
+                data["account"] = accounts[article.source_id]
+        print(json_text(found))
         return 0
     for a in articles:
         marks = ("●" if not a.read else " ") + ("★" if a.starred else " ")
@@ -386,6 +494,10 @@ HANDLERS = {
     "refresh": cmd_refresh,
     "list": cmd_list,
     "search": cmd_search,
+    "mark": cmd_mark,
+    "account": cmd_account,
+    "accounts": cmd_accounts,
+    "sync": cmd_sync,
 }
 
 

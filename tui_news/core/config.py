@@ -214,7 +214,7 @@ class Config:
         except ConfigError as error:
             config.problems.append(f"{error}; using the defaults")
             return config
-        known = {key for key, *_ in GLOBAL} | {"sources"}
+        known = {key for key, *_ in GLOBAL} | {"sources", "accounts"}  # accounts: core/sync
         for key in sorted(set(data) - known):
             config.problems.append(f"{path}: unknown setting {key!r} (ignored)")
         for attribute, value in _apply(data, GLOBAL, f"{path}: ", config.problems).items():

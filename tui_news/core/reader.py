@@ -8,6 +8,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from tui_news.core.text import one_line, without_password
 
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
     from tui_news.core.feed_refresh import FetchSettings
+    from tui_news.core.sync.accounts import Accounts
 
 FULL_TEXT_PER_REFRESH = 50  # full articles fetched per source and refresh, newest first
 Progress = Callable[[int, int, Source], None]  # (finished, total, the source just finished)
@@ -50,6 +52,13 @@ class Reader:
         self.paths = paths
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._tried: dict[int, float] = {}  # source id -> when its last refresh began
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Sync accounts: add, remove, list and sync them (``core/sync/accounts.py``)."""
+        from tui_news.core.sync.accounts import Accounts
+
+        return Accounts(self.store, self.paths.config, self.paths.library.parent)
 
     @property
     def temporary(self) -> bool:
@@ -184,7 +193,7 @@ class Reader:
     def remove(self, spec: str) -> Source:
         """Unsubscribe from a source and drop its articles."""
         source = self.find_source(spec)
-        self.store.remove_source(source.id)
+        self.remove_source(source.id)
         return source
 
     def edit(self, spec: str, name: str | None = None, section: str | None = None) -> Source:
@@ -200,6 +209,7 @@ class Reader:
         keep it."""
         if name is not None and not name.strip():
             raise LibraryError("a source's name cannot be empty")
+        self.accounts.refuse_change(source_id)
         self.store.edit_source(source_id, name, section)
         edited = self.store.source(source_id)
         if edited is None:  # removed meanwhile
@@ -235,7 +245,8 @@ class Reader:
         return self.store.has_sources()
 
     def remove_source(self, source_id: int) -> None:
-        """Unsubscribe from a source by id and drop its articles."""
+        """Unsubscribe from a source by id and drop its articles (not an account's feed)."""
+        self.accounts.refuse_change(source_id)
         self.store.remove_source(source_id)
 
     def failures(self) -> dict[int, tuple[str, str]]:
@@ -449,11 +460,14 @@ class Reader:
             report.merge(asyncio.run(refresh_feeds(self.store, feeds, settings, done)))
             self._fetch_full_texts(feeds, report)
         for source in sources:
-            if source.kind != "feed":
+            if source.kind not in ("feed", "account"):
                 report.merge(self.refresh_source(source, prune))
                 done(source)
+        accounts = [s for s in sources if s.kind == "account"]
+        if accounts or (source_ids is None and not self.temporary and self.accounts.list()):
+            report.merge(self.accounts.sync_sources(accounts, source_ids is None, done))
         group_new(self.store)  # the new articles join the stories they tell (core/stories.py)
-        report.repeated = {  # nothing new to tell about these
+        report.repeated |= {  # nothing new to tell about these
             s.name
             for s in sources
             if s.last_error and one_line(report.failed.get(s.name, "")) == s.last_error

@@ -109,6 +109,36 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN story INTEGER;
     CREATE INDEX articles_by_story ON articles (story) WHERE story IS NOT NULL;
     """,
+    # Sync accounts (core/sync/). Each feed of an account is a source of kind 'account' whose
+    # remote_id is the server's feed id; its articles' keys are the server's article ids.
+    # pending holds the marks changed here and not yet on the server, one row per article
+    # and mark (the latest value): it survives restarts and crashes until a sync delivers it.
+    # A password is never stored; password_file is where the user keeps it.
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        url TEXT NOT NULL,
+        user TEXT NOT NULL,
+        password_file TEXT,
+        cursor TEXT,
+        added REAL NOT NULL,
+        last_sync REAL,
+        last_error TEXT
+    );
+    ALTER TABLE sources ADD COLUMN account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE;
+    ALTER TABLE sources ADD COLUMN remote_id TEXT;
+    CREATE INDEX sources_by_account ON sources (account_id, remote_id)
+        WHERE account_id IS NOT NULL;
+    CREATE TABLE pending (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL,
+        mark TEXT NOT NULL CHECK (mark IN ('read', 'starred')),
+        value INTEGER NOT NULL,
+        PRIMARY KEY (account_id, remote_id, mark)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

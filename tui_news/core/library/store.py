@@ -16,6 +16,7 @@ from tui_news.core.errors import LibraryError, QueryInterrupted
 from tui_news.core.library import fts, sql
 from tui_news.core.library.connections import Connections
 from tui_news.core.library.guard import library_errors
+from tui_news.core.library.pending import enqueue
 from tui_news.core.library.sql import id_chunks
 from tui_news.core.models import (
     Article,
@@ -380,11 +381,11 @@ class Store(Connections):
         return found
 
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
-        """Mark articles read or unread."""
+        """Mark articles read or unread (an account's go to its queue for the server too)."""
         with self.transaction() as conn:
-            conn.executemany(
-                "UPDATE articles SET read = ? WHERE id = ?", ((int(read), i) for i in ids)
-            )
+            for marks, chunk in id_chunks(ids):
+                enqueue(conn, "read", read, f"a.id IN ({marks})", chunk)
+                conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({marks})", (read, *chunk))
 
     def set_full_text(self, article_id: int, html: str) -> None:
         """Keep an article's full text (HTML from its web page) in place of its summary."""
@@ -405,14 +406,16 @@ class Store(Connections):
         ).fetchall()
 
     def set_starred(self, article_id: int, starred: bool) -> None:
-        """Star or unstar an article."""
+        """Star or unstar an article (an account's goes to its queue for the server too)."""
         with self.transaction() as conn:
+            enqueue(conn, "starred", starred, "a.id = ?", (article_id,))
             conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
     def mark_view_read(self, view: View) -> int:
         """Mark every article of a view read; return how many changed."""
         where, params = sql.view_where(view)
         with self.transaction() as conn:
+            enqueue(conn, "read", True, where, params)
             cursor = conn.execute(
                 f"UPDATE articles AS a SET read = 1 WHERE a.read = 0 AND {where}", params
             )

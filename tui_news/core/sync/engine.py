@@ -1,0 +1,157 @@
+"""The sync engine: one account's sync with its server, the same for every kind of server.
+
+A sync first pushes the marks changed here (the queue), then pulls the feeds (their categories
+become sections), the articles new since the stored cursor (page by page, each page stored
+with its cursor in one transaction, so a crash keeps what was stored and pulls the rest next
+time), and finally the server's read and starred sets.
+
+Conflicts: a mark changed here and still waiting in the queue wins over the server's state at
+the moment of the sync (it is pushed first, and the server's state is not applied over it);
+every other mark takes the server's state.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
+from tui_news.core.models import Parsed, RefreshReport
+from tui_news.core.sync.remote import Busy, Page, Remote, RemoteArticle, SessionExpired
+from tui_news.core.text import safe_link, strip_tags
+
+T = TypeVar("T")
+
+PUSH_BATCH = 200  # ids per mark request (servers cap the size of a request)
+BUSY_TRIES = 4  # a busy server is asked this many times in all before the sync gives up
+BUSY_WAIT = 2.0  # seconds before the first retry when the server does not say; doubling
+BUSY_WAIT_MAX = 60.0
+
+
+@dataclass(slots=True)
+class Credentials:
+    """How the engine gets what it needs to log in again: the password (asked for only when
+    needed) and where to keep the session token the server hands out."""
+
+    password: Callable[[], str]
+    save_token: Callable[[str | None], None]
+
+
+class Engine:
+    """Syncs one account through its :class:`Remote`; see the module's docstring."""
+
+    def __init__(
+        self,
+        rows: AccountRows,
+        account: Account,
+        remote: Remote,
+        credentials: Credentials,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rows = rows
+        self.account = account
+        self.remote = remote
+        self.credentials = credentials
+        self.sleep = sleep
+        self._logged_in = False
+
+    def sync(self) -> RefreshReport:
+        """Push, then pull; raises a :class:`~tui_news.core.sync.remote.SyncError` (what was
+        stored before it stays, and the queue keeps what was not delivered)."""
+        if self.remote.token is None:
+            self.login()
+        report = RefreshReport()
+        self._call(self.push)
+        feeds = self._call(self.remote.feeds)
+        sections = self.rows.set_feeds(
+            self.account, ((f.id, f.title, f.category, f.site) for f in feeds)
+        )
+        first = self.account.cursor is None
+        report.merge(self._call(lambda: self._pull(sections)))
+        if not first:
+            unread = self._call(self.remote.unread_ids)
+            starred = self._call(self.remote.starred_ids)
+            report.updated += self.rows.reconcile(self.account.id, unread, starred)
+        return report
+
+    def login(self) -> None:
+        """Log in (asking for the password if it is not known yet) and keep the token."""
+        if not self.remote.password:
+            self.remote.password = self.credentials.password()
+        self.remote.login()
+        self._logged_in = True
+        self.credentials.save_token(self.remote.token)
+
+    def push(self) -> int:
+        """Send the queued marks to the server; how many went."""
+        pending = self.rows.pending(self.account.id)
+        groups: dict[tuple[str, bool], list[Mark]] = {}
+        for mark in pending:
+            groups.setdefault((mark.mark, mark.value), []).append(mark)
+        for (kind, value), marks in groups.items():
+            for start in range(0, len(marks), PUSH_BATCH):
+                batch = marks[start : start + PUSH_BATCH]
+                ids = [m.remote_id for m in batch]
+                if kind == "read":
+                    self.remote.mark(ids, read=value)
+                else:
+                    self.remote.mark(ids, starred=value)
+                self.rows.delivered(self.account.id, batch)
+        return len(pending)
+
+    def _pull(self, sections: dict[str, tuple[int, str]]) -> RefreshReport:
+        """Store the articles new since the stored cursor, page by page."""
+        report = RefreshReport()
+        account = self.rows.account(self.account.id)
+        cursor = account.cursor if account else None
+        pages: Iterator[Page] = iter(self.remote.articles(cursor))
+        for page in pages:
+            by_source: dict[int, list[tuple[Parsed, bool, bool]]] = {}
+            for item in page.articles:
+                where = sections.get(item.feed_id)
+                if where is None:
+                    where = sections[item.feed_id] = self.rows.other_feed(self.account)
+                by_source.setdefault(where[0], []).append(
+                    (parsed(item, where[1]), item.read, item.starred)
+                )
+            report.merge(self.rows.store_page(self.account.id, by_source, page.cursor))
+        return report
+
+    def _call(self, step: Callable[[], T]) -> T:
+        """Run one step of a sync (each can be run again whole): log in again once when the
+        session expired, and wait and retry while the server says it is busy."""
+        tries = 0
+        while True:
+            try:
+                return step()
+            except SessionExpired:
+                if self._logged_in:
+                    raise
+                self.login()
+            except Busy as busy:
+                tries += 1
+                if tries >= BUSY_TRIES:
+                    raise
+                wait = busy.retry_after or BUSY_WAIT * 2 ** (tries - 1)
+                self.sleep(min(max(wait, 0.0), BUSY_WAIT_MAX))
+
+
+def parsed(item: RemoteArticle, section: str) -> Parsed:
+    """A server's article as the library stores it (its key: the server's id)."""
+    content = item.content or ""
+    markup = content if "<" in content else None
+    body = strip_tags(markup) if markup else html.unescape(content)
+    return Parsed(
+        key=item.id,
+        title=item.title,
+        body=body,
+        section=section,
+        author=item.author,
+        link=safe_link(item.link),
+        published=item.published,
+        fingerprint=fingerprint(item.title, content, item.link, item.author, item.published),
+        content=markup,
+    )
