@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.coldsweat import coldsweat, coldsweat_server  # noqa: F401  (fixtures)
 from tests.servers.ttrss import ttrss, ttrss_server  # noqa: F401  (fixtures for every test)
 from tui_news.core.reader import Reader, make_reader
 

@@ -10,7 +10,42 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed to seed; ``category`` is a category's title (created when new)."""
+
+    title: str
+    category: str | None = None
+    url: str | None = None  # default: a made-up URL derived from the title
+    site: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article to seed into the feed titled ``feed`` (seeded before or in the same call)."""
+
+    feed: str
+    title: str
+    content: str = "<p>Text.</p>"
+    link: str | None = None  # default: a made-up URL per article
+    author: str = ""
+    published: float | None = None  # Unix time; default: now
+    read: bool = False
+    starred: bool = False
+    guid: str | None = None
+
+
+@dataclass
+class Seeded:
+    """The ids tt-rss gave a server's ``seed`` put in (all seeded so far, by title)."""
+
+    categories: dict[str, int] = field(default_factory=dict)
+    feeds: dict[str, int] = field(default_factory=dict)
+    articles: list[int] = field(default_factory=list)  # this call's, in the order given
 
 
 class Missing(RuntimeError):

@@ -27,13 +27,20 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.servers import Missing, free_port, is_listening, wait_for_port
+from tests.servers import (
+    Article,
+    Feed,
+    Missing,
+    Seeded,
+    free_port,
+    is_listening,
+    wait_for_port,
+)
 
 WWW = Path("/usr/share/tt-rss/www")
 SCHEMA = Path("/usr/share/tt-rss/schema/ttrss_schema_pgsql.sql")
@@ -41,40 +48,6 @@ DEBIAN_CONFIG = Path("/etc/tt-rss/config.php")
 PACKAGES = "dbconfig-no-thanks tt-rss postgresql php-cli php-pgsql"
 USER = "admin"  # the user tt-rss's schema creates (uid 1)
 PASSWORD = "correct horse battery"
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """A feed to seed; ``category`` is a category's title (created when new)."""
-
-    title: str
-    category: str | None = None
-    url: str | None = None  # default: a made-up URL derived from the title
-    site: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """An article to seed into the feed titled ``feed`` (seeded before or in the same call)."""
-
-    feed: str
-    title: str
-    content: str = "<p>Text.</p>"
-    link: str | None = None  # default: a made-up URL per article
-    author: str = ""
-    published: float | None = None  # Unix time; default: now
-    read: bool = False
-    starred: bool = False
-    guid: str | None = None
-
-
-@dataclass
-class Seeded:
-    """The ids tt-rss gave what :meth:`TtRss.seed` put in (all seeded so far, by title)."""
-
-    categories: dict[str, int] = field(default_factory=dict)
-    feeds: dict[str, int] = field(default_factory=dict)
-    articles: list[int] = field(default_factory=list)  # this call's, in the order given
 
 
 def _pg_bin() -> Path:
