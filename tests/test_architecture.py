@@ -75,6 +75,24 @@ def test_styles_and_sample_library_ship_inside_the_package() -> None:
     assert "000_82045d8439cd361a.txt" in names and len(names) >= 12
 
 
+def test_every_package_of_the_source_is_listed_for_the_wheel() -> None:
+    """``pip install .`` (not editable) ships only the packages pyproject.toml lists."""
+    import tomllib
+
+    root = Path(tui_news.__file__).parent
+    listed = set(
+        tomllib.loads((root.parent / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(("tui_news", *init.parent.relative_to(root).parts))
+        for init in root.rglob("__init__.py")
+    }
+    assert "tui_news.core.library" in found
+    assert found - listed == set()
+
+
 def test_every_error_for_the_user_shares_one_base() -> None:
     import importlib
     import inspect

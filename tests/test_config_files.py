@@ -37,7 +37,10 @@ def tui_news(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     [
         (lambda path: os.mkfifo(path), "is a named pipe (FIFO), not a file"),
         (lambda path: path.symlink_to("/dev/zero"), "is a device, not a file"),
-        (lambda path: path.write_text("# x\n" * 300_000), "is too large (1.1 MB, the limit is 1 MB)"),
+        (
+            lambda path: path.write_text("# x\n" * 300_000),
+            "is too large (1.1 MB, the limit is 1 MB)",
+        ),
         (
             lambda path: path.write_bytes(b"theme = '\xff'\n"),
             "is not UTF-8 text (invalid start byte)",
