@@ -5,6 +5,7 @@ is a picture at all (a tracking pixel, an emoji-sized icon)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -44,6 +45,26 @@ def _image_text(match: re.Match[str]) -> str:
 def without_images(text: str) -> str:
     """``text`` with each picture's line read as ``[image: alt]`` (where pictures are not drawn)."""
     return _IMAGE_LINE.sub(_image_text, text) if IMAGE in text else text
+
+
+def with_pictures(text: str, pictures: Sequence[str]) -> str:
+    """``text`` with a line for each of ``pictures`` (a feed's, of the item) it does not show
+    yet, at its top. The same address over http or https, or with another query, is the same."""
+    shown = {_same(url) for url, _ in _IMAGE_LINE.findall(text)} if IMAGE in text else set()
+    lines = []
+    for url in pictures:
+        if _same(url) not in shown:
+            shown.add(_same(url))
+            lines.append(f"{IMAGE}{url}{IMAGE_ALT}")
+    return "\n".join(lines) + (f"\n\n{text}" if text else "") if lines else text
+
+
+def _same(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return parts.netloc.lower() + parts.path
 
 
 def picked(el: lxml_html.HtmlElement) -> tuple[str, str, Kind]:

@@ -43,6 +43,7 @@ class Parsed:
     fingerprint: str | None = None
     content: str | None = None  # the HTML the body came from, converted when read
     enclosures: tuple[Enclosure, ...] = ()
+    pictures: tuple[str, ...] = ()  # the feed's pictures of it (Media RSS, JSON Feed image)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,13 @@ class Enclosure:
     url: str
     type: str = ""
     size: int | None = None  # bytes, when the feed says
+
+    def is_image(self) -> bool:
+        """True for a picture (by its type, or lacking one, its file name)."""
+        if self.type:
+            return self.type.lower().startswith("image/")
+        path = self.url.partition("?")[0].lower()
+        return path.endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
 
     def describe(self) -> str:
         """``audio/mpeg, 23.4 MB`` (as much as is known)."""
@@ -92,15 +100,18 @@ class Article:
     full_text_at: float | None = None  # when the full article was fetched from its page
     enclosures: tuple[Enclosure, ...] = ()
     story: int | None = None  # shared by the articles telling one story (None: alone)
+    pictures: tuple[str, ...] = ()  # the feed's pictures of it (Media RSS, JSON Feed image)
 
     def readable(self, images: bool = False) -> str:
         """The article's text for reading: its HTML converted, links numbered at the end
         (attached files among them, after the links of the text); pictures marked on lines of
-        their own with ``images`` (see text.image_line), else read ``[image: alt]``."""
+        their own with ``images`` (see text.image_line; the feed's pictures and attached
+        images first, unless the text shows them), else read ``[image: alt]``."""
         from tui_news.core.text import readable
 
         links = [e.url for e in self.enclosures]
-        return readable(self.body, self.content, self.link, links, images=images)
+        shown = [*self.pictures, *(e.url for e in self.enclosures if e.is_image())]
+        return readable(self.body, self.content, self.link, links, images=images, pictures=shown)
 
     def to_json(self, with_body: bool = False) -> dict[str, Any]:
         """The article as the CLI's ``--json`` object."""

@@ -9,8 +9,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from tui_news.core.image_refs import IMAGE, IMAGE_ALT, IMAGE_PREFIX, address, picked, without_images
-from tui_news.core.image_refs import image_line as image_line  # where pictures stand
+from tui_news.core import image_refs
+from tui_news.core.image_refs import IMAGE, IMAGE_ALT, without_images
+from tui_news.core.image_refs import image_line as image_line  # re-exported: the contract
 
 if TYPE_CHECKING:  # lxml is imported when HTML is first converted, not at start-up
     from lxml import html as lxml_html
@@ -377,9 +378,9 @@ class _TextBuilder:
     def image(self, el: lxml_html.HtmlElement) -> None:
         """An ``<img>`` or ``<picture>`` on a line of its own (see :func:`image_line`); a tiny
         one (an emoji, an icon) as its alt text, a tracking pixel not at all."""
-        written, alt, kind = picked(el)
+        written, alt, kind = image_refs.picked(el)
         alt = self.captions.get(el) or _MARKERS.sub("", one_line(alt))
-        url = address(written, self.base_url)
+        url = image_refs.address(written, self.base_url)
         if kind == "icon":
             self.current.append(alt)
         elif kind == "picture":
@@ -388,7 +389,7 @@ class _TextBuilder:
             )
             started = "".join(self.current).strip()  # nothing, or a list item's marker only
             self.current.append(
-                ("" if IMAGE_PREFIX.fullmatch(started + " ") else "\n") + line + "\n"
+                ("" if image_refs.IMAGE_PREFIX.fullmatch(started + " ") else "\n") + line + "\n"
             )
 
     def figure(self, el: lxml_html.HtmlElement) -> None:
@@ -510,15 +511,19 @@ def readable(
     extra_links: Sequence[str] = (),
     *,
     images: bool = False,
+    pictures: Sequence[str] = (),
 ) -> str:
     """The text to read: ``content`` (HTML) converted if there is any, else ``body``.
 
     ``extra_links`` (attached files) join the numbered links at the end. Pictures stand on
-    lines of their own: marked (see :func:`image_line`) with ``images``, else ``[image: alt]``.
+    lines of their own: marked (see :func:`image_line`) with ``images``, else ``[image: alt]``;
+    with ``images``, ``pictures`` (the feed's) not in the text come first.
     """
     text = (html_to_text(content, base_url=base_url) or body) if content else body
     if not images:
         text = without_images(text)
+    elif pictures:
+        text = image_refs.with_pictures(text, pictures)
     extra = [url for url in map(safe_link, extra_links) if url]
     if not extra:
         return text

@@ -205,7 +205,7 @@ class Store(Connections):
                     clean(item.body).strip(),
                     item.fingerprint,
                     item.content,
-                    _enclosures_json(item.enclosures),
+                    _enclosures_json(item.enclosures, item.pictures),
                 )
                 if art_id is not None:
                     updates.append((*values, art_id))
@@ -479,19 +479,24 @@ class Store(Connections):
         return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
 
 
-def _enclosures_json(enclosures: Sequence[Enclosure]) -> str | None:
-    if not enclosures:
-        return None
-    return json.dumps([[e.url, e.type, e.size] for e in enclosures])
+def _enclosures_json(enclosures: Sequence[Enclosure], pictures: Sequence[str] = ()) -> str | None:
+    """Attached files as ``[url, type, size]`` rows, then the feed's pictures of the article as
+    ``[url, "", null, "picture"]`` rows."""
+    rows: list[list[Any]] = [[e.url, e.type, e.size] for e in enclosures]
+    rows += [[url, "", None, "picture"] for url in pictures]
+    return json.dumps(rows) if rows else None
 
 
-def _enclosures(stored: str | None) -> tuple[Enclosure, ...]:
+def _enclosures(stored: str | None) -> tuple[tuple[Enclosure, ...], tuple[str, ...]]:
+    """The attached files and the pictures of :func:`_enclosures_json`'s text."""
     if not stored:
-        return ()
+        return (), ()
     try:
-        return tuple(Enclosure(str(u), str(t or ""), s) for u, t, s in json.loads(stored))
-    except (ValueError, TypeError):
-        return ()
+        rows = json.loads(stored)
+        files = tuple(Enclosure(str(r[0]), str(r[1] or ""), r[2]) for r in rows if len(r) == 3)
+        return files, tuple(str(r[0]) for r in rows if len(r) == 4 and r[3] == "picture")
+    except (ValueError, TypeError, IndexError, KeyError):
+        return (), ()
 
 
 def _first_column(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> object:
@@ -501,6 +506,7 @@ def _first_column(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> object:
 def _article(row: tuple[Any, ...]) -> Article:
     kind, location, key = row[11], row[12], row[13]
     path = str(Path(location) / key) if kind == "folder" else location if kind == "file" else None
+    enclosures, pictures = _enclosures(row[16])
     return Article(
         id=row[0],
         title=row[1],
@@ -516,6 +522,7 @@ def _article(row: tuple[Any, ...]) -> Article:
         path=path,
         content=row[14],
         full_text_at=row[15],
-        enclosures=_enclosures(row[16]),
+        enclosures=enclosures,
+        pictures=pictures,
         story=row[17],
     )

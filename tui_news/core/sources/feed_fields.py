@@ -24,6 +24,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
 DC = "http://purl.org/dc/elements/1.1/"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+MEDIA = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")  # Media RSS
 
 # HTML elements a title may carry (feedparser's rule: any other tag means it is plain text).
 _HTML_ELEMENTS = frozenset(
@@ -267,3 +268,45 @@ def _join(base: str, link: str) -> str | None:
         return urljoin(base, link)
     except ValueError:
         return None
+
+
+_IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp)$", re.I)
+Media = list[dict[str, Any]]  # Media RSS elements' attributes, as feedparser gives them
+
+
+def tree_media(element: etree._Element) -> tuple[Media, Media]:
+    """An item's ``media:content`` and ``media:thumbnail`` attributes, at any depth (in a
+    ``media:group``, a thumbnail in a content), as feedparser collects them."""
+    found: tuple[Media, Media] = ([], [])
+    for name, into in (("content", found[0]), ("thumbnail", found[1])):
+        tags = [f"{{{namespace}}}{name}" for namespace in MEDIA]
+        into.extend(dict(e.attrib) for e in element.iter(*tags))
+    return found
+
+
+def media_picture(contents: Media, thumbnails: Media) -> str | None:
+    """An item's Media RSS picture, as written: the best-sized image ``media:content`` (by
+    ``medium``, ``type`` or, lacking both, its file name), else the best thumbnail."""
+    from tui_news.core.image_refs import WANTED_WIDTH
+
+    images = [c for c in contents if _media_image(c)] or thumbnails
+    sized = [(_width(m), str(m.get("url") or "").strip()) for m in images]
+    sized = [(width, url) for width, url in sized if url]
+    if not sized:
+        return None
+    wide = [pair for pair in sized if pair[0] >= WANTED_WIDTH]
+    return min(wide, key=lambda p: p[0])[1] if wide else max(sized, key=lambda p: p[0])[1]
+
+
+def _media_image(media: dict[str, Any]) -> bool:
+    medium, kind = str(media.get("medium") or "").lower(), str(media.get("type") or "").lower()
+    if medium or kind:
+        return medium == "image" or kind.startswith("image/")
+    return bool(_IMAGE_PATH.search(str(media.get("url") or "").partition("?")[0]))
+
+
+def _width(media: dict[str, Any]) -> int:
+    try:
+        return max(0, int(str(media.get("width") or 0)))
+    except ValueError:
+        return 0

@@ -27,11 +27,13 @@ from tui_news.core.sources.feed_fields import (
     is_web,
     local_name,
     markup,
+    media_picture,
     person,
     read_text,
     rss_author,
     rss_link,
     tree_items,
+    tree_media,
 )
 from tui_news.core.text import (
     clean,
@@ -121,6 +123,7 @@ def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[A
     inherited = atom_author(children(channel)) if atom else None
     for entry, element in zip(entries, elements, strict=True):
         kids = children(element)
+        entry["media_content"], entry["media_thumbnail"] = tree_media(element)
         if kids.date is None:
             # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd
             # of this month. An item without a date element has no date.
@@ -236,6 +239,9 @@ def _from_entries(
                 published=published or to_timestamp(entry.get("published") or entry.get("updated")),
                 author=entry.get("author"),
                 enclosures=_entry_enclosures(url, entry),
+                picture=media_picture(
+                    entry.get("media_content") or [], entry.get("media_thumbnail") or []
+                ),
             )
         )
     feed.items = distinct(feed.items)
@@ -328,6 +334,7 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
                     _string(entry.get("date_published")) or _string(entry.get("date_modified"))
                 ),
                 author=_json_author(entry) or inherited,
+                picture=_text(entry.get("image")) or _text(entry.get("banner_image")),
                 enclosures=_enclosures(
                     url,
                     (
@@ -391,12 +398,14 @@ def _item(
     published: float | None,
     author: str | None,
     enclosures: tuple[Enclosure, ...] = (),
+    picture: str | None = None,
 ) -> Parsed:
     """One feed item as an article; its key is its id, else its link, else a content hash.
 
     The item's link is resolved against the feed's address. HTML is kept as the article's
     content (converted for reading when opened, links resolved against the item's link); its
-    body is a quick plain text of it, for lists and search.
+    body is a quick plain text of it, for lists and search. Its ``picture`` (Media RSS, JSON
+    Feed) counts for nothing in its fingerprint: adding pictures changes no stored article.
     """
     absolute = _absolute(base, link)
     if not body.isascii():
@@ -408,6 +417,7 @@ def _item(
     attached = "".join(f"\0{e.url}" for e in enclosures)  # empty for most: digests stay
     identity = f"{name}\0{body}\0{absolute}\0{published}{attached}"
     digest = hashlib.sha1(identity.encode()).hexdigest()
+    shown = safe_link(_absolute(base, picture))
     return Parsed(
         key=key or f"sha1:{digest}",
         title=name,
@@ -418,6 +428,7 @@ def _item(
         fingerprint=digest,
         content=html,
         enclosures=enclosures,
+        pictures=(shown,) if shown and is_web(shown) else (),
     )
 
 
