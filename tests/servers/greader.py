@@ -84,6 +84,7 @@ class GReader(ApiServer):
         super().__init__()
         assert flavour in ("miniflux", "freshrss")
         self.flavour = flavour
+        self.salt = "salt"  # part of every token: expire_sessions changes it
         first = int(time.time() * 1_000_000) if flavour == "freshrss" else 1_000_000_000
         self.accounts = Accounts(first_entry_id=first)
         # FreshRSS serves the API under its greader.php script; Miniflux at its base address.
@@ -105,16 +106,21 @@ class GReader(ApiServer):
 
     # Authentication.
 
+    def expire_sessions(self) -> None:
+        """Tokens handed out so far stop working (as when the server's salt or the user's
+        API password changes)."""
+        self.salt += "!"
+
     def auth_token(self, account: Account) -> str:
         if self.flavour == "freshrss":
-            digest = hashlib.sha1(("salt" + account.name + account.password_hash()).encode())
+            digest = hashlib.sha1((self.salt + account.name + account.password_hash()).encode())
             return f"{account.name}/{digest.hexdigest()}"
-        key = (account.name + account.password_hash()).encode()
+        key = (self.salt + account.name + account.password_hash()).encode()
         return f"{account.name}/{hmac.new(key, b'', hashlib.sha256).hexdigest()}"
 
     def edit_token(self, account: Account) -> str:
         if self.flavour == "freshrss":
-            digest = hashlib.sha1(("salt" + account.name + account.password_hash()).encode())
+            digest = hashlib.sha1((self.salt + account.name + account.password_hash()).encode())
             return digest.hexdigest().ljust(57, "Z")
         return self.auth_token(account)
 
