@@ -13,6 +13,7 @@ from tui_news.core.sync.remote import Remote
 # kind -> "module:Class" under tui_news.core.sync, imported only when an account of it syncs.
 KINDS: dict[str, str] = {
     "ttrss": "ttrss:TtRss",
+    "fever": "fever:Fever",
     "greader": "greader:GReader",
     "miniflux": "miniflux:Miniflux",
     "nextcloud": "nextcloud:Nextcloud",
