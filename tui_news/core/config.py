@@ -164,6 +164,9 @@ class Config:
     )
     max_feed_mb: float = setting(10, _number(0, above=True), "larger feeds are refused")
     max_file_mb: float = setting(5, _number(0, above=True), "larger local files are skipped")
+    image_cache_mb: float = setting(
+        200, _number(0), "pictures kept on disk; the oldest go first (0: none kept)"
+    )
     keep: int = setting(
         0, _number(0, whole=True), "articles each feed keeps; older unstarred ones go (0: 10,000)"
     )
@@ -187,6 +190,10 @@ class Config:
     @property
     def max_feed_bytes(self) -> int:
         return int(self.max_feed_mb * MB)
+
+    @property
+    def image_cache_bytes(self) -> int:
+        return int(self.image_cache_mb * MB)
 
     def for_source(self, name: str, location: str) -> SourceSettings:
         """The settings of a source, found by its address or (ignoring case) its name."""

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_news.core import sample
+from tui_news.core import images, sample
 from tui_news.core.config import Config, Paths
 from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
@@ -50,6 +50,7 @@ class Reader:
         self.store = store
         self.config = config
         self.paths = paths
+        images.configure(paths.library.parent / "images", config.image_cache_bytes)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._tried: dict[int, float] = {}  # source id -> when its last refresh began
 

@@ -1,0 +1,177 @@
+"""Loading pictures (core/images): real PNG, JPEG, GIF and WebP over HTTP from 127.0.0.1, the
+disk cache and its bound, local articles' pictures, and hostile pictures refused with a reason."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.feedserver import FeedServer, Route
+from tests.picture_files import BLUE, GREEN, RED, SVG, animated_gif, picture, png_header
+from tui_news.core import images
+from tui_news.core.config import Config
+from tui_news.core.images import ImageFailed, PictureCache, cached_size, load_picture
+from tui_news.core.images.decoding import MAX_PIXELS, _pillow
+
+BOX = (320, 200)
+
+
+@pytest.fixture(autouse=True)
+def fresh(tmp_path: Path) -> Iterator[PictureCache]:
+    """A cache of its own for each test, nothing remembered from another."""
+    images._sizes.clear()
+    images._refused.clear()
+    images.configure(tmp_path / "images", 10 * 1024 * 1024)
+    yield images._state["cache"]  # type: ignore[misc]
+    images.configure(None, 0)
+
+
+def near(colour: tuple[int, ...], wanted: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 12 for a, b in zip(colour[:3], wanted, strict=True))
+
+
+def serve(server: FeedServer, path: str, body: bytes, kind: str = "image/png", **kw) -> str:
+    server.routes[path] = Route(body, content_type=kind, **kw)
+    return server.url(path)
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "WEBP", "BMP"])
+def test_real_pictures_load_scaled_to_the_box_in_their_colour(server, kind: str) -> None:
+    url = serve(server, f"/p.{kind}", picture(kind, (1280, 800), GREEN), "image/whatever")
+    loaded = load_picture(url, BOX)
+    assert (loaded.width, loaded.height) == (1280, 800)  # its own size
+    assert loaded.image.size == (320, 200)  # fitted into the box, its shape kept
+    assert loaded.image.mode == "RGB"
+    assert near(loaded.image.getpixel((160, 100)), GREEN)
+
+
+def test_a_small_picture_is_not_enlarged_and_transparency_is_kept(server) -> None:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (40, 30), (0, 0, 255, 0)).save(out, "PNG")
+    loaded = load_picture(serve(server, "/t.png", out.getvalue()), BOX)
+    assert loaded.image.size == (40, 30) and loaded.image.mode == "RGBA"
+    assert loaded.image.getpixel((5, 5))[3] == 0
+
+
+def test_an_animation_gives_its_first_frame(server) -> None:
+    url = serve(server, "/anim.gif", animated_gif(1000), "image/gif")
+    loaded = load_picture(url, BOX)
+    assert (loaded.width, loaded.height) == (32, 32)
+    assert near(loaded.image.convert("RGB").getpixel((10, 10)), RED)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "reason"),
+    [
+        (png_header(8000, 8000, rows=8000), "image/png", "too large (8000x8000)"),
+        (png_header(12000, 12000, rows=2000), "image/png", "too large (144,000,000 pixels"),
+        (png_header(30000, 30000), "image/png", "too large (900,000,000 pixels"),
+        (SVG, "image/svg+xml", "SVG not shown"),
+        (picture("JPEG", (400, 300))[:-600], "image/jpeg", "cut short"),
+        (b"<!DOCTYPE html><html><body>Not found</body></html>", "image/png", "web page"),
+        (b"GIF89a but not really", "image/gif", "a broken GIF picture"),
+        (b"\x00\x01binary junk" * 10, "image/png", "not an image"),
+        (b"", "image/png", "not an image (it is empty)"),
+    ],
+    ids=["bomb", "bomb-2x", "30000x30000", "svg", "truncated", "html", "fake-gif", "junk", "empty"],
+)
+def test_hostile_pictures_are_refused_with_a_reason(server, body, kind, reason) -> None:
+    url = serve(server, "/bad", body, kind)
+    with pytest.raises(ImageFailed, match=reason.replace("(", r"\(").replace(")", r"\)")) as raised:
+        load_picture(url, BOX)
+    assert "\n" not in str(raised.value)
+    assert images._state["cache"].size() == 0  # type: ignore[union-attr]  # nothing kept
+    requests = len(server.requests)
+    with pytest.raises(ImageFailed):
+        load_picture(url, BOX)
+    assert len(server.requests) == requests  # refused once: not fetched again
+
+
+def test_the_pixel_cap_is_pillows_too() -> None:
+    from PIL import Image
+
+    _pillow()
+    assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS
+
+
+def test_a_slow_server_times_out(server) -> None:
+    url = serve(server, "/slow.png", picture("PNG"), delay=3)
+    started = time.monotonic()
+    with pytest.raises(ImageFailed, match="timed out"):
+        load_picture(url, BOX, settings=Config(timeout_seconds=0.5))
+    assert time.monotonic() - started < 2.5
+    server.routes["/slow.png"].delay = 0
+    assert load_picture(url, BOX).width == 64  # a passing failure: tried again next time
+
+
+def test_a_huge_body_is_cut_by_the_size_cap(server) -> None:
+    url = serve(server, "/huge.png", picture("PNG") + b"\x00" * (images.MAX_IMAGE_BYTES + 1))
+    with pytest.raises(ImageFailed, match="the response is too large"):
+        load_picture(url, BOX)
+
+
+def test_only_web_addresses_unless_the_article_is_local(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    (folder / "pics").mkdir(parents=True)
+    (folder / "pics" / "a b.png").write_bytes(picture("PNG", (20, 10), BLUE))
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(picture("PNG", (20, 10), RED))
+    for address in ("pics/a%20b.png", str(secret), f"file://{secret}", "/etc/passwd"):
+        with pytest.raises(ImageFailed, match="not a web address"):
+            load_picture(address, BOX)  # a feed's article: never a local file
+    loaded = load_picture("pics/a%20b.png", BOX, local_base=str(folder))
+    assert near(loaded.image.getpixel((1, 1)), BLUE)
+    assert load_picture(f"file://{secret}", BOX, local_base=str(folder)).width == 20
+    with pytest.raises(ImageFailed, match="no such file"):
+        load_picture("pics/gone.png", BOX, local_base=str(folder))
+    os.mkfifo(folder / "pipe.png")
+    with pytest.raises(ImageFailed, match="named pipe"):
+        load_picture("pipe.png", BOX, local_base=str(folder))
+
+
+def test_a_loaded_picture_is_read_offline_from_the_cache(server) -> None:
+    url = serve(server, "/c.jpg", picture("JPEG", (300, 200), BLUE), "image/jpeg")
+    assert cached_size(url) is None
+    load_picture(url, BOX)
+    del server.routes["/c.jpg"]  # the server forgets it: the cache still has it
+    images._sizes.clear()
+    assert cached_size(url) == (300, 200)  # from the file's header, no network
+    requests = len(server.requests)
+    assert near(load_picture(url, (30, 20)).image.getpixel((15, 10)), BLUE)
+    assert len(server.requests) == requests
+
+
+def test_the_cache_keeps_its_bound_dropping_the_least_recently_used(tmp_path: Path) -> None:
+    kept = PictureCache(tmp_path / "c", 10_000)
+    for n in range(3):
+        kept.write(f"https://x.example/{n}", bytes([n]) * 3000)
+        os.utime(kept.path(f"https://x.example/{n}"), (1000 + n, 1000 + n))
+    assert kept.size() == 9000
+    assert kept.read("https://x.example/0") == b"\x00" * 3000  # used now: kept longest
+    kept.write("https://x.example/3", b"\x03" * 3000)  # over the bound: the oldest go
+    assert kept.size() == 9000
+    assert kept.read("https://x.example/1") is None  # the least recently used
+    assert all(kept.read(f"https://x.example/{n}") for n in (0, 2, 3))
+    kept.write("https://x.example/big", b"\x05" * 10_001)  # larger than the whole bound
+    assert kept.read("https://x.example/big") is None and kept.size() <= 10_000
+
+
+def test_the_setting_bounds_the_cache_of_a_library(tmp_path: Path) -> None:
+    from tui_news.core.reader import make_reader
+
+    (tmp_path / "config.toml").write_text("image_cache_mb = 1\n")
+    reader = make_reader(tmp_path)
+    try:
+        kept = images._state["cache"]
+        assert kept is not None
+        assert kept.directory == tmp_path / "images" and kept.max_bytes == 1024 * 1024
+    finally:
+        reader.close()

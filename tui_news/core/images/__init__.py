@@ -1,0 +1,155 @@
+"""Pictures for articles: fetched through the project's fetcher (or read from a local
+article's folder), kept in a bounded disk cache readable offline, decoded safely.
+
+:func:`load_picture` is blocking: call it from a thread. :func:`configure` (done when a
+library opens) says where the cache lives and how large it may grow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import ssl
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from tui_news.core.images.decoding import (
+    ImageFailed,
+    Picture,
+    decode,
+    header_size,
+)
+from tui_news.core.images.disk_cache import PictureCache
+
+__all__ = ["ImageFailed", "Picture", "PictureCache", "cached_size", "configure", "load_picture"]
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a larger picture is not fetched whole
+_FAILED_KEPT = 500  # refusals remembered (a bomb is not fetched again in this session)
+_state: dict[str, PictureCache | None] = {"cache": None}
+_sizes: dict[str, tuple[int, int]] = {}
+_refused: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+def configure(directory: Path | None, max_bytes: int) -> None:
+    """Keep pictures in ``directory`` up to ``max_bytes`` (None or 0: keep none)."""
+    _state["cache"] = PictureCache(directory, max_bytes) if directory and max_bytes > 0 else None
+
+
+def load_picture(
+    url: str,
+    box: tuple[int, int],
+    *,
+    local_base: str | None = None,
+    settings: Any = None,
+    cache: PictureCache | None = None,
+) -> Picture:
+    """The picture at ``url``, decoded and scaled down to fit ``box`` (pixels).
+
+    ``url`` is an http(s) address, fetched (or read from the cache: no network when it is
+    there), or, for an article from a local source only (``local_base``, its folder), a path
+    or ``file:`` address, relative ones resolved against ``local_base``. ``settings`` (the
+    Config) gives the fetch's timeout. Raises :class:`ImageFailed` with a one-line reason.
+    """
+    refused = _refused.get(url)
+    if refused:
+        raise ImageFailed(refused)
+    kept = cache or _state["cache"]
+    try:
+        data, fetched = _bytes(url, local_base, settings, kept)
+        picture = decode(data, box)
+    except ImageFailed as error:
+        with _lock:
+            if len(_refused) >= _FAILED_KEPT:
+                _refused.clear()
+            if url.startswith(("http://", "https://")) and not str(error).startswith(_PASSING):
+                _refused[url] = str(error)
+        raise
+    if fetched and kept is not None:
+        kept.write(url, data)  # only pictures that decode are kept
+    with _lock:
+        _sizes[url] = (picture.width, picture.height)
+    return picture
+
+
+_PASSING = ("timed out", "connection", "cannot connect", "host not found", "network", "the server")
+
+
+def cached_size(url: str) -> tuple[int, int] | None:
+    """The size of ``url``'s picture when known without the network (loaded before, or in
+    the disk cache), else None: for keeping its place while it loads."""
+    known = _sizes.get(url)
+    if known is not None:
+        return known
+    kept = _state["cache"]
+    if kept is None or not url.startswith(("http://", "https://")):
+        return None
+    path = kept.path(url)
+    try:
+        with path.open("rb") as file:
+            head = file.read(256 * 1024)  # a header (and JPEG's EXIF) is near the start
+    except OSError:
+        return None
+    size = header_size(head)
+    if size is not None:
+        with _lock:
+            _sizes[url] = size
+    return size
+
+
+def _bytes(
+    url: str, local_base: str | None, settings: Any, kept: PictureCache | None
+) -> tuple[bytes, bool]:
+    """The picture's bytes, and whether they were fetched now (not cached, not local)."""
+    scheme = urlsplit(url).scheme.lower() if "://" in url or url.startswith("file:") else ""
+    if scheme in ("http", "https"):
+        data = kept.read(url) if kept is not None else None
+        return (data, False) if data is not None else (_fetch(url, settings), True)
+    if local_base is None or scheme not in ("", "file"):
+        raise ImageFailed(f"not a web address: {url[:200]}")
+    return _local(url, local_base), False
+
+
+def _local(url: str, local_base: str) -> bytes:
+    """A local article's picture, from its folder (a ``file:`` address or a path)."""
+    from tui_news.core.disk import Skip, read_regular
+
+    written = unquote(urlsplit(url).path) if url.startswith("file:") else unquote(url)
+    path = Path(local_base, written).expanduser()
+    try:
+        return read_regular(path, MAX_IMAGE_BYTES)[0]
+    except Skip as error:
+        raise ImageFailed(f"{path.name}: {error}") from None
+    except FileNotFoundError:
+        raise ImageFailed(f"no such file: {written[:200]}") from None
+    except OSError as error:
+        raise ImageFailed(f"{path.name}: {error.strerror or error}") from None
+
+
+def _fetch(url: str, settings: Any) -> bytes:
+    """GET ``url`` through the project's fetcher: http(s) only, redirects, size cap, timeout."""
+    import httpx
+
+    from tui_news.core.sources.fetch import Fetcher, FetchError
+
+    seconds = float(getattr(settings, "timeout_seconds", 20))
+    timeout = httpx.Timeout(seconds, connect=min(10.0, seconds))
+
+    async def get() -> bytes:
+        async with Fetcher(max_connections=2, timeout=timeout) as fetcher:
+            fetcher.contexts["https"] = _https_context()  # loaded once, not per picture
+            return (await fetcher.fetch(url, max_bytes=MAX_IMAGE_BYTES)).body
+
+    try:
+        return asyncio.run(get())
+    except FetchError as error:
+        raise ImageFailed(str(error)) from None
+
+
+@functools.cache
+def _https_context() -> ssl.SSLContext:
+    import httpx
+
+    return httpx.create_ssl_context(verify=True)
