@@ -71,6 +71,15 @@ def test_media_rss_in_atom_and_under_the_other_namespace_spelling() -> None:
     assert pictures(atom) == [("https://i.example/hq.jpg",)]
 
 
+def test_media_rss_is_found_whatever_the_documents_encoding() -> None:
+    # the fast path looks for Media RSS only in documents whose bytes name its namespace;
+    # UTF-16 bytes cannot be searched for it, so they are always read for pictures
+    data = rss('<media:content url="https://p.example/a.jpg" medium="image"/>').decode()
+    data = data.replace('version="1.0"?>', 'version="1.0" encoding="UTF-16"?>')
+    assert pictures(data.encode("utf-16")) == [("https://p.example/a.jpg",)]
+    assert parse_feed(data.encode("utf-16"), URL).parser == "fastfeedparser"
+
+
 def test_json_feed_image_then_banner_image() -> None:
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

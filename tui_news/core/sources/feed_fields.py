@@ -287,6 +287,8 @@ def tree_media(element: etree._Element) -> tuple[Media, Media]:
 def media_picture(contents: Media, thumbnails: Media) -> str | None:
     """An item's Media RSS picture, as written: the best-sized image ``media:content`` (by
     ``medium``, ``type`` or, lacking both, its file name), else the best thumbnail."""
+    if not (contents or thumbnails):
+        return None  # most items
     from tui_news.core.image_refs import WANTED_WIDTH
 
     images = [c for c in contents if _media_image(c)] or thumbnails

@@ -121,9 +121,11 @@ def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[A
         return _parse_loose(data, url)
     atom = kind == "atom"
     inherited = atom_author(children(channel)) if atom else None
+    media = _may_hold(data, b"search.yahoo.com/mrss")  # most feeds hold no Media RSS
     for entry, element in zip(entries, elements, strict=True):
         kids = children(element)
-        entry["media_content"], entry["media_thumbnail"] = tree_media(element)
+        if media:
+            entry["media_content"], entry["media_thumbnail"] = tree_media(element)
         if kids.date is None:
             # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd
             # of this month. An item without a date element has no date.
@@ -143,6 +145,12 @@ def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[A
     title = next((e for e in channel if local_name(e) == "title"), None)
     info["title"] = "" if title is None else construct(title, kind)
     return _from_entries(info, entries, url, "fastfeedparser", titled=True)
+
+
+def _may_hold(data: bytes, namespace: bytes) -> bool:
+    """Whether a document may use an XML namespace (given as ASCII): its address is in the
+    bytes, or the bytes are not ASCII-compatible (UTF-16, say), so that cannot be told."""
+    return namespace in data or b"\x00" in data[:4] or data.lstrip()[:1] != b"<"
 
 
 def _no_date(text: str) -> None:
