@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,7 @@ from tui_news.core.search import QueryError, highlight_spans, parse
 from tui_news.core.sources.feeds import FeedError, parse_feed
 from tui_news.core.sources.files import Skip, read_article
 from tui_news.core.sources.opml import ListError, read_list
-from tui_news.core.text import html_to_text, plain
+from tui_news.core.text import clean, html_to_text, plain
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SYNTAX = '"*-:() ^{}' + "section:source:is:before:after:unread AND OR NOT NEAR"
@@ -80,6 +81,20 @@ def test_any_bytes_as_a_feed(data: bytes) -> None:
         parse_feed(data, "https://example.org/feed")
     except FeedError as error:
         assert "\n" not in str(error)
+
+
+@QUICK
+@given(text=st.text(max_size=200), html=st.booleans(), careful=st.booleans())
+def test_a_parsed_feed_items_body_is_clean_already(text: str, html: bool, careful: bool) -> None:
+    # the store takes parse_feed's bodies as they are (Store.apply's ``cleaned``)
+    body = escape(f"<p>{text}</p>" if html else text)
+    data = f"<rss><channel><item><title>t</title><description>{body}</description></item>"
+    try:
+        feed = parse_feed((data + "</channel></rss>").encode(), "https://x.example/", careful)
+    except FeedError:
+        return  # characters XML cannot hold
+    for item in feed.items:
+        assert item.body == clean(item.body).strip()
 
 
 @QUICK

@@ -153,7 +153,7 @@ def store_feed(
             items, problems = newest_items(source, feed.items)
             for item in items:
                 item.section = section
-            report = store.apply(source.id, items, None, problems)
+            report = store.apply(source.id, items, None, problems, cleaned=True)
             present = {item.key for item in items}
             store.set_feed_keys(source.id, present)
         else:  # 304: the feed holds what it held last time
