@@ -151,6 +151,14 @@ def test_an_unreachable_server_is_said_so() -> None:
             client.login()
 
 
+def test_an_address_that_is_not_the_api_says_which_to_give(setup: Setup) -> None:
+    for wrong in (setup.server.url + "/elsewhere", setup.server.url + "/index.html"):
+        client = client_class(setup.kind.name)(wrong, USER, PASSWORD, None)
+        with pytest.raises(ServerUnreachable, match=r"does not answer as .*; give "):
+            client.login()
+        client.close()
+
+
 def test_the_first_sync_brings_feeds_categories_articles_and_marks(setup: Setup) -> None:
     client = logged_in(setup)
     feeds = {feed.title: feed for feed in client.feeds()}

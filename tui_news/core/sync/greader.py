@@ -36,6 +36,10 @@ LONG = "tag:google.com,2005:reader/item/"
 IDS_PAGE = 1000
 CONTENTS_BATCH = 250
 MARK_BATCH = 250
+WRONG = (
+    "does not answer as the Google Reader API does; give the address the server documents "
+    "for its clients (FreshRSS: https://HOST/api/greader.php; Miniflux: its base address)."
+)
 WINDOW = 7 * 86400  # how late an item may arrive after the newest one kept, in seconds
 
 
@@ -65,12 +69,10 @@ class GReader:
 
     def login(self) -> None:
         form = {"Email": self.user, "Passwd": self.password}
-        answer = self.web.send("POST", "/accounts/ClientLogin", data=form).text
+        answer = self.web.probe("POST", "/accounts/ClientLogin", WRONG, data=form).text
         fields = dict(line.partition("=")[::2] for line in answer.splitlines())
         if not fields.get("Auth"):
-            raise ServerUnreachable(
-                f"{self.web.where} does not answer as the Google Reader API does."
-            )
+            raise ServerUnreachable(f"{self.web.where} {WRONG}")
         self.token, self.edit_token = fields["Auth"].strip(), None
         self._edit_token()
 

@@ -26,9 +26,13 @@ class Miniflux(BasicAuthClient):
     legacy = False  # set when the server turns out older than 2.3.2
 
     def login(self) -> None:
-        me = self.web.json("GET", "/v1/me")
+        wrong = "does not answer as Miniflux's API does; give Miniflux's base address."
+        try:
+            me = self.web.probe("GET", "/v1/me", wrong).json()
+        except ValueError:
+            me = None
         if not isinstance(me, dict) or "username" not in me:
-            raise ServerUnreachable(f"{self.web.where} does not answer as Miniflux's API does.")
+            raise ServerUnreachable(f"{self.web.where} {wrong}")
 
     def feeds(self) -> list[RemoteFeed]:
         feeds = []

@@ -31,11 +31,13 @@ class Nextcloud(BasicAuthClient):
         return base if "/apps/news/api/" in base else base + API
 
     def login(self) -> None:
-        answer = self.web.json("GET", "/folders")
+        wrong = "does not answer as Nextcloud News's API does; give Nextcloud's address."
+        try:
+            answer = self.web.probe("GET", "/folders", wrong).json()
+        except ValueError:
+            answer = None
         if not isinstance(answer, dict) or "folders" not in answer:
-            raise ServerUnreachable(
-                f"{self.web.where} does not answer as Nextcloud News's API does."
-            )
+            raise ServerUnreachable(f"{self.web.where} {wrong}")
 
     def feeds(self) -> list[RemoteFeed]:
         folders = {f["id"]: f["name"] for f in self.web.json("GET", "/folders")["folders"]}

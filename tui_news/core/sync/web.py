@@ -103,6 +103,16 @@ class Web:
             )
         return response
 
+    def probe(self, method: str, path: str, wrong: str, **options: Any) -> httpx.Response:
+        """The first request of a login: ``wrong`` (a sentence saying which address to give)
+        when the server has no such path, as when the address is not the API's."""
+        try:
+            return self.send(method, path, **options)
+        except Refused as refused:
+            if refused.status in (404, 405):
+                raise ServerUnreachable(f"{self.where} {wrong}") from None
+            raise
+
     def detail(self, response: httpx.Response) -> str:
         """The server's own short reason for an error, if it gave one."""
         text = ""
