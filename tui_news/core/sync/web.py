@@ -1,12 +1,11 @@
-"""The HTTP side the JSON-API sync clients share (greader, miniflux, nextcloud): one
-``httpx.Client`` per account with the project's timeout and user agent, and answers mapped to
-the sync errors (401/403 refused, 429/503 busy, the rest one sentence naming the server).
+"""What the JSON-API sync clients share (greader, miniflux, nextcloud), on top of
+``http.py``: requests under one base address with the server's refusals as sync errors
+(401/403 refused credentials, other HTTP errors :class:`Refused` with the server's reason), the
+login probe that names the address to give, and Basic auth that follows a password set later.
 """
 
 from __future__ import annotations
 
-import email.utils
-import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -14,25 +13,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tui_news.core.sources.fetch import TIMEOUT, USER_AGENT
-from tui_news.core.sync.remote import AuthFailed, Busy, ServerUnreachable, SyncError
+from tui_news.core.sync.http import make_client, request
+from tui_news.core.sync.remote import AuthFailed, ServerUnreachable, SyncError
 from tui_news.core.text import one_line, without_password
 
 T = TypeVar("T")
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        return max(email.utils.parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
-    except (TypeError, ValueError):
-        return None
 
 
 def rfc3339(value: object) -> float | None:
@@ -66,32 +51,17 @@ class Web:
         self.name = name
         self.base = base.rstrip("/")
         self.where = without_password(self.base)
-        self.http = httpx.Client(
+        self.http = make_client(
             auth=auth,
-            timeout=TIMEOUT,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            headers={"Accept": "application/json"},
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
-            follow_redirects=True,
         )
 
     def send(self, method: str, path: str, **options: Any) -> httpx.Response:
-        """The answer to ``method path`` (path under the base), or the sync error it means."""
-        try:
-            response = self.http.request(method, self.base + path, **options)
-        except httpx.TimeoutException:
-            message = f"{self.name} at {self.where} did not answer in time."
-            raise ServerUnreachable(message) from None
-        except (httpx.TransportError, httpx.InvalidURL) as problem:
-            reason = one_line(str(problem)) or type(problem).__name__
-            raise ServerUnreachable(
-                f"{self.name} at {self.where} cannot be reached: {reason}."
-            ) from None
+        """The answer to ``method path`` (path under the base), or the sync error it means:
+        http.request's for no answer and 429/503, AuthFailed for 401/403, else Refused."""
+        response = request(self.http, method, self.base + path, **options)
         status = response.status_code
-        if status in (429, 503):
-            raise Busy(
-                f"{self.name} at {self.where} is busy (HTTP {status}).",
-                retry_after(response.headers.get("Retry-After")),
-            )
         if status in (401, 403):
             raise AuthFailed(f"{self.name} at {self.where} refused the user name or password.")
         if status >= 400:
