@@ -264,3 +264,24 @@ def test_removing_an_account_takes_its_articles(
     assert json.loads(cli("list", "--json").stdout) == []
     assert json.loads(cli("sources", "--json").stdout) == []
     assert not list((data_dir / "sessions").iterdir())
+
+
+def test_marks_changed_on_the_server_beyond_the_first_page(
+    cli: CliRun, ttrss: TtRss, password_file: Path
+) -> None:
+    # tt-rss pages headlines 200 at a time: the unread and starred sets span three pages here
+    ids = ttrss.seed(
+        feeds=[Feed("Busy Feed")],
+        articles=[Article("Busy Feed", f"Item {i}", starred=i % 2 == 0) for i in range(450)],
+    ).articles
+    add_account(cli, ttrss, password_file).check_returncode()
+    ttrss.set_state(ids[:3] + ids[-3:], read=True)
+    ttrss.set_state(ids[210:215], starred=False)
+    synced = cli("sync", check_exit=0)
+    assert synced.stdout.strip() == "Synced 1 account: 0 new, 9 changed, 0 removed"
+    articles = json.loads(cli("list", "--json", check_exit=0).stdout)
+    assert len(articles) == 450
+    read = {a["title"] for a in articles if a["read"]}
+    assert read == {f"Item {i}" for i in (0, 1, 2, 447, 448, 449)}
+    starred = {int(a["title"].split()[1]) for a in articles if a["starred"]}
+    assert starred == {i for i in range(0, 450, 2)} - set(range(210, 215))
