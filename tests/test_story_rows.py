@@ -1,4 +1,5 @@
-"""One story, many outlets in the app (issue 16): the headline rows count the other outlets."""
+"""One story, many outlets in the app (issue 16): a story is one headline row, which counts the
+other outlets, and reading it reads the story."""
 
 from __future__ import annotations
 
@@ -37,25 +38,28 @@ def rows(app: NewsApp) -> dict[str, str]:
     return {title: row for row in drawn for title in (QUAKE_WIRE, QUAKE_DAILY, FED) if title in row}
 
 
-async def test_rows_of_a_story_told_by_two_outlets_show_plus_one(
+async def test_a_story_told_by_two_outlets_is_one_row_with_plus_one(
     reader: Reader, tmp_path: Path
 ) -> None:
     app = NewsApp(two_outlets(reader, tmp_path))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         drawn = rows(app)
-        assert drawn[QUAKE_WIRE].endswith(f"{QUAKE_WIRE} +1")
-        assert drawn[QUAKE_DAILY].endswith(f"{QUAKE_DAILY} +1")
+        assert drawn[QUAKE_WIRE].endswith(f"{QUAKE_WIRE} +1")  # the first teller's headline
+        assert QUAKE_DAILY not in drawn and len(app.headlines.ids) == 2
         assert drawn[FED].endswith(FED)  # told by the wire alone
+        # a search still finds the daily's headline: its story shows in its row there
+        await pilot.press("slash", *"58 dead")
+        await settle(app, pilot)
+        assert list(rows(app)) == [QUAKE_DAILY]
+        assert rows(app)[QUAKE_DAILY].endswith(f"{QUAKE_DAILY} +1")
 
 
 def ids_by_title(reader: Reader) -> dict[str, int]:
     return {a.title: a.id for a in reader.articles(View())}
 
 
-async def test_reading_one_article_of_a_story_reads_the_other_outlets(
-    reader: Reader, tmp_path: Path
-) -> None:
+async def test_reading_a_storys_row_reads_the_other_outlets(reader: Reader, tmp_path: Path) -> None:
     app = NewsApp(two_outlets(reader, tmp_path))
     ids = ids_by_title(reader)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -66,10 +70,12 @@ async def test_reading_one_article_of_a_story_reads_the_other_outlets(
         assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
         assert not reader.article(ids[FED]).read  # type: ignore[union-attr]
         drawn = rows(app)
-        assert drawn[QUAKE_DAILY].startswith(" ") and drawn[FED].startswith("●")
-        await pilot.press("m")  # unread again: only the article being read
+        assert drawn[QUAKE_WIRE].startswith(" ") and drawn[FED].startswith("●")
+        await pilot.press("m")  # unread again: the story, as its one row shows it
+        await settle(app, pilot)
         assert not reader.article(ids[QUAKE_WIRE]).read  # type: ignore[union-attr]
-        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        assert not reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        assert rows(app)[QUAKE_WIRE].startswith("●")
 
 
 async def test_group_stories_false_keeps_every_article_apart(
@@ -80,7 +86,7 @@ async def test_group_stories_false_keeps_every_article_apart(
     ids = ids_by_title(reader)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
-        drawn = rows(app)
+        drawn = rows(app)  # every article its own row, without a count
         assert drawn[QUAKE_WIRE].endswith(QUAKE_WIRE) and drawn[QUAKE_DAILY].endswith(QUAKE_DAILY)
         app.open_article(ids[QUAKE_WIRE])
         await settle(app, pilot)

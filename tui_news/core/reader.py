@@ -272,15 +272,16 @@ class Reader:
     def view_ids(
         self, view: View, limit: int | None = None, *, interruptible: bool = False
     ) -> array[int]:
-        """Ids of a view's articles in its order; with ``interruptible``,
-        :meth:`interrupt_reads` stops it with :class:`~tui_news.core.errors.QueryInterrupted`."""
-        return self.store.view_ids(view, limit, interruptible=interruptible)
+        """Ids of a view's articles in its order, a story once (``group_stories``); with
+        ``interruptible``, :meth:`interrupt_reads` stops it with ``QueryInterrupted``."""
+        stories = self.config.group_stories
+        return self.store.view_ids(view, limit, interruptible=interruptible, stories=stories)
 
     def quick_view_ids(
         self, view: View, seconds: float, limit: int | None = None
     ) -> array[int] | None:
         """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds``."""
-        return self.store.quick_view_ids(view, seconds, limit)
+        return self.store.quick_view_ids(view, seconds, limit, stories=self.config.group_stories)
 
     def interrupt_reads(self) -> None:
         """Stop the interruptible reads running now (a newer query makes them moot)."""
@@ -314,9 +315,9 @@ class Reader:
         self, ids: Iterable[int], read: bool = True, *, stories: bool = False
     ) -> list[int]:
         """Mark articles read or unread; return the ids marked. With ``stories`` (and the
-        ``group_stories`` setting on), reading an article reads its story's other outlets too."""
+        ``group_stories`` setting on), the mark goes to their stories' other outlets too."""
         marked = list(ids)
-        if stories and read and self.config.group_stories:
+        if stories and self.config.group_stories:
             marked = sorted({i for article in marked for i in story_ids(self.store, article)})
         self.store.set_read(marked, read)
         return marked

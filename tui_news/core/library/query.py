@@ -1,5 +1,5 @@
 """A parsed search query as the library's SQL: its FTS5 match expression and the conditions
-of its exclusions and filters on articles (alias ``a``)."""
+of its exclusions and filters on articles (alias ``a`` unless another is given)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import time
 
 from tui_news.core.search import Filter, Query, Term, fold, parse_date
 
-STATES = {  # the SQL of each ``is:`` value
-    "unread": "a.read = 0",
-    "read": "a.read = 1",
-    "starred": "a.starred = 1",
-    "unstarred": "a.starred = 0",
+STATES = {  # the SQL of each ``is:`` value (on the articles' alias)
+    "unread": "{a}.read = 0",
+    "read": "{a}.read = 1",
+    "starred": "{a}.starred = 1",
+    "unstarred": "{a}.starred = 0",
 }
 
 
@@ -27,43 +27,46 @@ def match(query: Query) -> str | None:
     return " AND ".join(fts(t) for t in query.include) or None
 
 
-def where(query: Query, table: str, now: float | None = None) -> tuple[str, tuple[object, ...]]:
-    """Conditions on articles for ``query`` against FTS5 table ``table``, with parameters.
+def where(
+    query: Query, table: str, now: float | None = None, alias: str = "a"
+) -> tuple[str, tuple[object, ...]]:
+    """Conditions on articles (as ``alias``) for ``query`` against FTS5 table ``table``, with
+    parameters.
 
     The include terms are part of it; a ranked search that joins ``table`` itself uses
     :func:`filters_where` and :func:`match` instead.
     """
-    sql, params = filters_where(query, table, now)
+    sql, params = filters_where(query, table, now, alias)
     expression = match(query)
     if expression is None:
         return sql, params
-    found = f"a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+    found = f"{alias}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
     return f"{found} AND {sql}", (expression, *params)
 
 
 def filters_where(
-    query: Query, table: str, now: float | None = None
+    query: Query, table: str, now: float | None = None, alias: str = "a"
 ) -> tuple[str, tuple[object, ...]]:
     """Every condition of ``query`` but the include terms: exclusions and filters."""
     now = time.time() if now is None else now
     terms: list[str] = []
     params: list[object] = []
     if query.exclude:
-        terms.append(f"a.id NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+        terms.append(f"{alias}.id NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
         params.append(" OR ".join(fts(t) for t in query.exclude))
     for item in query.filters:
-        sql, values = filter_sql(item, now)
+        sql, values = filter_sql(item, now, alias)
         terms.append(sql)
         params.extend(values)
     return " AND ".join(terms) or "1", tuple(params)
 
 
-def filter_sql(item: Filter, now: float) -> tuple[str, tuple[object, ...]]:
-    """A filter's condition on articles with its parameters."""
+def filter_sql(item: Filter, now: float, alias: str = "a") -> tuple[str, tuple[object, ...]]:
+    """A filter's condition on articles (as ``alias``) with its parameters."""
     params: tuple[object, ...]
     if item.key == "section":  # fold() is registered on every connection by the store
         sql = (  # the section names, found by hopping along their index
-            "a.section IN (WITH RECURSIVE names(name) AS ("
+            f"{alias}.section IN (WITH RECURSIVE names(name) AS ("
             "SELECT min(section) FROM articles UNION ALL SELECT (SELECT min(section) "
             "FROM articles WHERE section > name) FROM names WHERE name IS NOT NULL) "
             r"SELECT name FROM names WHERE fold(name) LIKE ? ESCAPE '\')"
@@ -72,15 +75,15 @@ def filter_sql(item: Filter, now: float) -> tuple[str, tuple[object, ...]]:
     elif item.key == "source":
         pattern = "%" + _like(fold(item.value)) + "%"
         sql = (
-            r"a.source_id IN (SELECT id FROM sources WHERE fold(name) LIKE ? ESCAPE '\' "
+            rf"{alias}.source_id IN (SELECT id FROM sources WHERE fold(name) LIKE ? ESCAPE '\' "
             r"OR fold(location) LIKE ? ESCAPE '\')"
         )
         params = (pattern, pattern)
     elif item.key == "is":
-        sql, params = STATES[item.value.lower()], ()
+        sql, params = STATES[item.value.lower()].format(a=alias), ()
     else:
         moment = parse_date(item.key, item.value, now)
-        sql, params = f"a.published {'<' if item.key == 'before' else '>='} ?", (moment,)
+        sql, params = f"{alias}.published {'<' if item.key == 'before' else '>='} ?", (moment,)
     return (f"NOT ({sql})" if item.negated else sql), params
 
 

@@ -139,6 +139,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (account_id, remote_id, mark)
     ) WITHOUT ROWID;
     """,
+    # A story once in the headline list: which of a view's articles tell a story, and which
+    # of them told it first, read from this index alone (the rows hold the bodies). It also
+    # counts a story's other outlets for each row.
+    """
+    DROP INDEX articles_by_story;
+    CREATE INDEX articles_by_story ON articles (story, published, read, starred, section, source_id)
+        WHERE story IS NOT NULL;
+    """,
 ]
 
 

@@ -50,8 +50,11 @@ SOURCE = (
 )
 
 
-def view_where(view: View, *, ranked: bool = False) -> tuple[str, tuple[object, ...]]:
-    """The SQL condition (on alias ``a``) and parameters that select a view's articles.
+def view_where(
+    view: View, *, ranked: bool = False, alias: str = "a"
+) -> tuple[str, tuple[object, ...]]:
+    """The SQL condition (on articles as ``alias``) and parameters that select a view's
+    articles.
 
     With ``ranked``, the query's own terms are left out: the ranked search matches them.
     """
@@ -59,20 +62,41 @@ def view_where(view: View, *, ranked: bool = False) -> tuple[str, tuple[object, 
     params: list[object] = []
     if view.query is not None:
         table = "titles_fts" if view.titles else "articles_fts"
-        sql, values = (query.filters_where if ranked else query.where)(view.query, table)
+        pick = query.filters_where if ranked else query.where
+        sql, values = pick(view.query, table, alias=alias)
         terms.append(sql)
         params.extend(values)
     if view.section is not None:
-        terms.append("a.section = ?")
+        terms.append(f"{alias}.section = ?")
         params.append(view.section)
     if view.source_id is not None:
-        terms.append("a.source_id = ?")
+        terms.append(f"{alias}.source_id = ?")
         params.append(view.source_id)
     if view.unread:
-        terms.append("a.read = 0")
+        terms.append(f"{alias}.read = 0")
     if view.starred:
-        terms.append("a.starred = 1")
+        terms.append(f"{alias}.starred = 1")
     return " AND ".join(terms) or "1", tuple(params)
+
+
+def collapses(view: View) -> bool:
+    """Whether a view can show a story once: not a ranked search (it finds every article
+    that matches) nor one source's view (a story never holds two articles of one source)."""
+    return view.source_id is None and not (view.ranked and view.query is not None)
+
+
+def story_members(view: View, among: str = "") -> tuple[str, tuple[object, ...]]:
+    """The SQL that lists a view's articles that are in a story (id, story), by story and
+    then in the order they told it (earliest published, then first stored), from the index
+    on story (see schema.py), with the view's parameters. With ``among`` (``?`` marks, for
+    ids given before those parameters), only the stories those ids tell."""
+    where, params = view_where(view)
+    told = f"AND a.story IN (SELECT story FROM articles WHERE id IN ({among})) " if among else ""
+    sql = (
+        "SELECT a.id, a.story FROM articles a INDEXED BY articles_by_story "
+        f"WHERE a.story IS NOT NULL {told}AND {where} ORDER BY a.story, a.published, a.id"
+    )
+    return sql, params
 
 
 def select_ids(view: View) -> tuple[str, tuple[object, ...]]:

@@ -32,6 +32,8 @@ from tui_news.core.models import (
 )
 from tui_news.core.text import clean, one_line, strip_tags, without_password
 
+FEW_IDS = 2000  # a list this short has the stories it leaves out looked up by id
+
 
 @library_errors
 class Store(Connections):
@@ -311,29 +313,69 @@ class Store(Connections):
     # --- articles -------------------------------------------------------------------------
 
     def view_ids(
-        self, view: View, limit: int | None = None, *, interruptible: bool = False
+        self,
+        view: View,
+        limit: int | None = None,
+        *,
+        interruptible: bool = False,
+        stories: bool = False,
     ) -> array[int]:
-        """Ids of a view's articles: newest first, or best first for a ranked search.
+        """Ids of a view's articles: newest first, or best first for a ranked search; with
+        ``stories``, a story once (see :func:`sql.story_followers`).
 
         With ``interruptible``, :meth:`interrupt` (from any thread) stops it with
         :class:`QueryInterrupted`.
         """
+        with self._interruptible(interruptible):
+            if stories and sql.collapses(view):
+                return self._one_per_story(view, limit)
+            return self._ids(*sql.select_ids(view), limit)
+
+    def _ids(self, query: str, params: tuple[object, ...], limit: int | None) -> array[int]:
         cursor = self.conn.cursor()
         cursor.row_factory = _first_column  # about twice as fast as unpacking tuples
-        query, params = sql.select_ids(view)
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        with self._interruptible(interruptible):
-            return array("q", cursor.execute(query, params).fetchall())
+        return array("q", cursor.execute(query, params).fetchall())
+
+    def _one_per_story(self, view: View, limit: int | None) -> array[int]:
+        """A view's ids without the later tellers of each story: a story shows in the row of
+        its first teller among the view's articles (the earliest published, then the first
+        stored); the others are left out.
+
+        The list is read as it is (from its indexes), and the articles it leaves out apart,
+        from the index on story (a join would read every row for its story): those of the
+        stories a short list (or the first rows) tells, else those of every story.
+        """
+        query, params = sql.select_ids(view)
+        fetch = None if limit is None else limit * 2  # some will be left out
+        while True:
+            ids = self._ids(query, params, fetch)
+            chunks: Iterable[tuple[str, Sequence[int]]] = [("", ())]
+            if fetch is not None or len(ids) <= FEW_IDS:
+                chunks = id_chunks(ids)
+            hidden: set[int] = set()
+            for marks, chunk in chunks:
+                members, values = sql.story_members(view, marks)
+                story = None
+                for article, told in self.conn.execute(members, (*chunk, *values)):
+                    if told == story:
+                        hidden.add(article)
+                    story = told
+            shown = array("q", [i for i in ids if i not in hidden]) if hidden else ids
+            if fetch is None or limit is None or len(shown) >= limit or len(ids) < fetch:
+                return shown[:limit] if limit is not None else shown
+            # Too few left: further down the list, as far as this share of it suggests.
+            fetch = max(fetch * 2, fetch * limit * 5 // (4 * max(len(shown), 1)))
 
     def quick_view_ids(
-        self, view: View, seconds: float, limit: int | None = None
+        self, view: View, seconds: float, limit: int | None = None, *, stories: bool = False
     ) -> array[int] | None:
         """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds`` (then stopped)."""
         deadline = time.perf_counter() + seconds
         self.conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
         try:
-            return self.view_ids(view, limit)
+            return self.view_ids(view, limit, stories=stories)
         except QueryInterrupted:
             return None
         finally:

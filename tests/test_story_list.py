@@ -1,0 +1,99 @@
+"""One story, many outlets (issue 16): with ``group_stories`` a view lists a story once, in
+the row of its first teller among the view's articles; the others stay in the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_news.core.library import Store
+from tui_news.core.models import Parsed, View
+from tui_news.core.reader import search_view
+from tui_news.core.search import parse
+
+T0 = 1_780_000_000.0
+HOUR = 3600.0
+
+
+def library(path: Path) -> tuple[Store, dict[str, int]]:
+    """Three outlets: the wire tells the quake first, the daily (section World) an hour
+    later, the times (section Science) two hours later; the wire alone tells the Fed."""
+    store = Store(path / "library.sqlite")
+    told: list[tuple[str, str, list[tuple[str, str, float]]]] = [
+        ("wire", "News", [("quake-wire", "Quake strikes Turkey", 0), ("fed", "Fed holds", 0.5)]),
+        ("daily", "World", [("quake-daily", "Turkey quake: 58 dead", 1)]),
+        ("times", "Science", [("quake-times", "Rescuers dig after quake in Malatya", 2)]),
+    ]
+    for name, section, items in told:
+        source = store.add_source("folder", str(path / name), name, section)
+        parsed = [Parsed(k, t, t, section, published=T0 + h * HOUR) for k, t, h in items]
+        store.apply(source.id, parsed, None, None)
+    ids = dict(store.conn.execute("SELECT key, id FROM articles"))
+    quake = [ids["quake-wire"], ids["quake-daily"], ids["quake-times"]]
+    with store.transaction() as conn:
+        story = ((quake[0], i) for i in quake)
+        conn.executemany("UPDATE articles SET story = ? WHERE id = ?", story)
+    return store, ids
+
+
+def keys(store: Store, view: View, ids: dict[str, int], **kwargs: object) -> list[str]:
+    names = {i: k for k, i in ids.items()}
+    return [names[i] for i in store.view_ids(view, stories=True, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_a_story_is_listed_once_in_its_first_tellers_row(tmp_path: Path) -> None:
+    store, ids = library(tmp_path)
+    assert keys(store, View(), ids) == ["fed", "quake-wire"]
+    every = store.view_ids(View(), stories=False)
+    assert len(every) == 4  # kept apart without the setting
+    # a view without the first teller shows the story in its own first teller's row
+    assert keys(store, View("World", section="World"), ids) == ["quake-daily"]
+    assert keys(store, View("Science", section="Science"), ids) == ["quake-times"]
+    src = store.conn.execute("SELECT source_id FROM articles WHERE id = ?", (ids["quake-times"],))
+    assert keys(store, View(source_id=src.fetchone()[0]), ids) == ["quake-times"]
+
+
+def test_unread_lists_the_story_while_one_of_its_articles_is_unread(tmp_path: Path) -> None:
+    store, ids = library(tmp_path)
+    unread = View("Unread", unread=True)
+    assert keys(store, unread, ids) == ["fed", "quake-wire"]
+    store.set_read([ids["quake-wire"]])  # marked unread again alone: the next teller's row
+    assert keys(store, unread, ids) == ["quake-daily", "fed"]
+    store.set_read([ids["quake-daily"], ids["quake-times"]])
+    assert keys(store, unread, ids) == ["fed"]
+
+
+def test_a_search_finds_an_article_whose_story_shows_elsewhere(tmp_path: Path) -> None:
+    store, ids = library(tmp_path)
+    titles = View(query=parse("rescuers", live=True), titles=True)
+    assert keys(store, titles, ids) == ["quake-times"]
+    assert keys(store, View(query=parse("quake", live=True), titles=True), ids) == ["quake-wire"]
+    # the whole library's ranked search lists every article that matches
+    assert sorted(keys(store, search_view(parse("quake")), ids)) == [
+        "quake-daily",
+        "quake-times",
+        "quake-wire",
+    ]
+
+
+def test_the_first_rows_agree_with_the_whole_list(tmp_path: Path) -> None:
+    """The first rows of a long view, read apart, are the whole list's first rows, though
+    most of the newest articles are later tellers of stories."""
+    store = Store(tmp_path / "library.sqlite")
+    sources = [store.add_source("folder", str(tmp_path / f"s{n}"), f"s{n}", None) for n in range(4)]
+    for source in sources:
+        items = [
+            Parsed(f"{n}", f"event {n}", "", published=T0 + n * HOUR + source.id)
+            for n in range(300)
+        ]
+        store.apply(source.id, items, None, None)
+    with store.transaction() as conn:  # event n is one story told by all four sources
+        conn.execute(
+            "UPDATE articles SET story = (SELECT min(o.id) FROM articles o WHERE o.key = "
+            "articles.key) WHERE CAST(key AS INTEGER) >= 100"  # the newest 200 events
+        )
+    whole = store.view_ids(View(), stories=True)
+    stories = store.conn.execute("SELECT count(DISTINCT story) FROM articles").fetchone()[0]
+    alone = store.conn.execute("SELECT count(*) FROM articles WHERE story IS NULL").fetchone()[0]
+    assert len(whole) == stories + alone == 200 + 400
+    for limit in (1, 10, 100, 500):
+        assert store.view_ids(View(), limit, stories=True).tolist() == whole[:limit].tolist()
