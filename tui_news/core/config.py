@@ -175,7 +175,7 @@ class Config:
         "%a %d %b %Y %H:%M", _date_format, "the date above an article (Python strftime codes)"
     )
     group_stories: bool = setting(
-        True, _flag, "rows show +N other outlets of a story; reading one reads them all"
+        True, _flag, "a story told by several outlets is one row (+N); reading it reads all"
     )
     keys: dict[str, str] = setting(
         {}, _keys, "rebind by id: press ? in the app to see every id", {"next_unread": "n,ctrl+n"}
