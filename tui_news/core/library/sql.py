@@ -85,16 +85,16 @@ def collapses(view: View) -> bool:
     return view.source_id is None and not (view.ranked and view.query is not None)
 
 
-def story_members(view: View, among: str = "") -> tuple[str, tuple[object, ...]]:
+def story_members(view: View) -> tuple[str, tuple[object, ...]]:
     """The SQL that lists a view's articles that are in a story (id, story), by story and
     then in the order they told it (earliest published, then first stored), from the index
-    on story (see schema.py), with the view's parameters. With ``among`` (``?`` marks, for
-    ids given before those parameters), only the stories those ids tell."""
+    on story (see schema.py); with its parameters, which the caller begins with one date:
+    only the articles published since then."""
     where, params = view_where(view)
-    told = f"AND a.story IN (SELECT story FROM articles WHERE id IN ({among})) " if among else ""
     sql = (
         "SELECT a.id, a.story FROM articles a INDEXED BY articles_by_story "
-        f"WHERE a.story IS NOT NULL {told}AND {where} ORDER BY a.story, a.published, a.id"
+        f"WHERE a.story IS NOT NULL AND a.published >= ? AND {where} "
+        "ORDER BY a.story, a.published, a.id"
     )
     return sql, params
 

@@ -4,6 +4,7 @@ state, read into the core's models."""
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from array import array
@@ -30,9 +31,8 @@ from tui_news.core.models import (
     SourceCount,
     View,
 )
+from tui_news.core.stories import WINDOW
 from tui_news.core.text import clean, one_line, strip_tags, without_password
-
-FEW_IDS = 2000  # a list this short has the stories it leaves out looked up by id
 
 
 @library_errors
@@ -343,25 +343,28 @@ class Store(Connections):
         its first teller among the view's articles (the earliest published, then the first
         stored); the others are left out.
 
-        The list is read as it is (from its indexes), and the articles it leaves out apart,
-        from the index on story (a join would read every row for its story): those of the
-        stories a short list (or the first rows) tells, else those of every story.
+        The list is read as it is (from its indexes), and the view's articles in a story
+        apart, from the index on story (a join would read every row for its story): for the
+        first ``limit`` rows, only those published since :data:`WINDOW` before the last row
+        (a story's articles are never further apart).
         """
         query, params = sql.select_ids(view)
+        members, values = sql.story_members(view)
         fetch = None if limit is None else limit * 2  # some will be left out
         while True:
             ids = self._ids(query, params, fetch)
-            chunks: Iterable[tuple[str, Sequence[int]]] = [("", ())]
-            if fetch is not None or len(ids) <= FEW_IDS:
-                chunks = id_chunks(ids)
+            if not ids:
+                return ids
+            since = -math.inf
+            if fetch is not None and len(ids) == fetch:  # a part of the list
+                last = self.conn.execute("SELECT published FROM articles WHERE id = ?", ids[-1:])
+                since = last.fetchone()[0] - WINDOW
             hidden: set[int] = set()
-            for marks, chunk in chunks:
-                members, values = sql.story_members(view, marks)
-                story = None
-                for article, told in self.conn.execute(members, (*chunk, *values)):
-                    if told == story:
-                        hidden.add(article)
-                    story = told
+            story = None
+            for article, told in self.conn.execute(members, (since, *values)):
+                if told == story:
+                    hidden.add(article)
+                story = told
             shown = array("q", [i for i in ids if i not in hidden]) if hidden else ids
             if fetch is None or limit is None or len(shown) >= limit or len(ids) < fetch:
                 return shown[:limit] if limit is not None else shown
