@@ -85,6 +85,27 @@ def test_conditional_get_and_nothing_new(reader: Reader, server: FeedServer) -> 
     assert reader.sources()[0].last_error is None
 
 
+def test_an_unchanged_document_is_not_parsed_again(
+    reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui_news.core.feed_refresh as feed_refresh
+
+    server.routes["/feed"] = Route(rss("Planet", items(2)), etag=False)  # no conditional GET
+    reader.add(server.url("/feed"))
+    parsed: list[str] = []
+    real = feed_refresh.parse_feed
+    monkeypatch.setattr(feed_refresh, "parse_feed", lambda b, u: parsed.append(u) or real(b, u))
+    report = reader.refresh()
+    assert (report.added, report.updated, report.failed, parsed) == (0, 0, {}, [])
+    assert "If-None-Match" not in server.requests[-1][1]  # the whole document came again
+    server.routes["/feed"] = Route(rss("Planet", items(3)), etag=False)
+    assert reader.refresh().added == 1 and len(parsed) == 1
+    assert reader.refresh().added == 0 and len(parsed) == 1
+    # Removed and added again (it may get the same id), it is read whole.
+    reader.remove(reader.sources()[0].location)
+    assert reader.add(server.url("/feed"))[1].added == 3
+
+
 def test_changed_items_keep_state_and_gone_items_stay(reader: Reader, server: FeedServer) -> None:
     server.routes["/feed"] = Route(rss("Planet", items(3)))
     reader.add(server.url("/feed"))

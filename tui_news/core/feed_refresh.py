@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import os
 import sys
@@ -135,14 +136,27 @@ def feed_section(source: Source, feed_title: str | None = None) -> str:
     return source.section or named or feed_title or host_name(source.location)
 
 
+def body_digest(response: Response) -> str:
+    """What identifies a fetched document: its bytes and the address they came from."""
+    address = response.url.encode(errors="replace")
+    return hashlib.sha1(address + b"\0" + response.body).hexdigest()
+
+
 def store_feed(
-    store: Store, source: Source, response: Response, feed: Feed | None, keep: int = 0
+    store: Store,
+    source: Source,
+    response: Response,
+    feed: Feed | None,
+    keep: int = 0,
+    digest: str | None = None,
 ) -> RefreshReport:
     """Store a fetched feed's items (all under the source's section) and its validators.
 
-    With ``keep``, articles beyond the newest ``keep`` are pruned (see Store.prune). Whatever
-    ``keep`` says, one fetch adds at most :data:`MAX_ITEMS` articles and a feed keeps about
-    :data:`MAX_KEPT`; the user is told (under ``!``) when either limit bites.
+    ``feed`` ``None``: nothing changed (a 304, or the body parsed last time). With ``keep``,
+    articles beyond the newest ``keep`` are pruned (see Store.prune). Whatever ``keep`` says,
+    one fetch adds at most :data:`MAX_ITEMS` articles and a feed keeps about
+    :data:`MAX_KEPT`; the user is told (under ``!``) when either limit bites. The parsed
+    body's ``digest`` (see :func:`body_digest`) is kept for the next refresh.
     """
     moved = response.moved_to if is_url(source.location) else None
     report = RefreshReport()
@@ -156,6 +170,7 @@ def store_feed(
             report = store.apply(source.id, items, None, problems, cleaned=True)
             present = {item.key for item in items}
             store.set_feed_keys(source.id, present)
+            store.set_body_digest(source.id, digest or body_digest(response))
         else:  # 304: the feed holds what it held last time
             present = store.feed_keys(source.id) if keep else None
         if keep and present is not None:  # unknown (never fetched whole): nothing is pruned
@@ -175,6 +190,10 @@ def store_feed(
         )
     return report
 
+
+# What one feed's fetch brought: its source, the answer, the parsed feed (None: unchanged),
+# the reason it failed, the answer's body_digest.
+Arrived = tuple[Source, Response | None, Feed | None, str | None, str | None]
 
 MAX_ITEMS = 1000  # articles one fetch of a feed may add: the newest (a feed rarely holds 200)
 MAX_KEPT = 10_000  # articles a feed keeps when its keep setting says nothing: the newest
@@ -206,19 +225,23 @@ async def refresh_feeds(
     report = RefreshReport()
     gate = asyncio.Semaphore(settings.connections)
     hosts: dict[str, asyncio.Semaphore] = {}
-    pending: list[tuple[Source, Response | None, Feed | None, str | None]] = []
+    pending: list[Arrived] = []
     waiting = 0  # articles in pending
+    # Digests of the bodies parsed last time: a server that ignores conditional GET sends
+    # the same body again, which is then not parsed again (only a source that has been
+    # fetched before, so a source added again under a former one's id is read).
+    digests = store.body_digests() if any(s.last_ok for s in sources) else {}
 
-    def write(batch: list[tuple[Source, Response | None, Feed | None, str | None]]) -> None:
+    def write(batch: list[Arrived]) -> None:
         """Store a batch in one transaction (in the writer thread)."""
         with store.transaction():
-            for source, response, feed, error in batch:
+            for source, response, feed, error, digest in batch:
                 if error is not None or response is None:
                     store.set_source_error(source.id, error or "")
                     report.failed[source.name] = error or ""
                 else:
                     keep = settings.keep.get(source.id, 0)
-                    report.merge(store_feed(store, source, response, feed, keep))
+                    report.merge(store_feed(store, source, response, feed, keep, digest))
         for source, *_ in batch:
             if done:
                 done(source)
@@ -257,16 +280,18 @@ async def refresh_feeds(
                             await fetcher.release(source.location)
                 else:
                     response = read_feed_file(source.location, settings.max_bytes)
-            feed = (
-                None if response.status == 304 else await parsers.parse(response.body, response.url)
-            )
-            pending.append((source, response, feed, None))
+            feed, digest = None, None
+            if response.status != 304:
+                digest = body_digest(response)
+                if source.last_ok is None or digests.get(source.id) != digest:
+                    feed = await parsers.parse(response.body, response.url)
+            pending.append((source, response, feed, None, digest))
             waiting += len(feed.items) if feed else 0
         except (FetchError, FeedError) as error:
-            pending.append((source, None, None, str(error)))
+            pending.append((source, None, None, str(error), None))
         except Exception as error:  # a bug or a parser crash fails this source, not the refresh
             reason = f"could not be read ({type(error).__name__}: {error})"
-            pending.append((source, None, None, reason))
+            pending.append((source, None, None, reason, None))
         if waiting >= settings.store_batch or loop.time() - last >= settings.store_every:
             flush()
 

@@ -34,6 +34,8 @@ from tui_news.core.models import (
 from tui_news.core.stories import WINDOW
 from tui_news.core.text import clean, one_line, strip_tags, without_password
 
+BODY = "feed-body:"  # meta keys: a feed's last parsed document's digest, by source id
+
 
 @library_errors
 class Store(Connections):
@@ -87,6 +89,7 @@ class Store(Connections):
         with self.transaction() as conn:
             fts.reindex(conn, "source_id = ?", (source_id,), remove=True)
             conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+            conn.execute("DELETE FROM meta WHERE key = ?", (f"{BODY}{source_id}",))
 
     def edit_source(
         self, source_id: int, name: str | None = None, section: str | None = None
@@ -287,6 +290,15 @@ class Store(Connections):
                 "UPDATE sources SET feed_keys = ? WHERE id = ?",
                 (json.dumps(sorted(keys)), source_id),
             )
+
+    def set_body_digest(self, source_id: int, digest: str) -> None:
+        """Remember the digest of the feed document last parsed for a source."""
+        self.set_meta(f"{BODY}{source_id}", digest)
+
+    def body_digests(self) -> dict[int, str]:
+        """The digest of each feed's document last parsed, by source id."""
+        rows = self.conn.execute("SELECT key, value FROM meta WHERE key LIKE ?", (f"{BODY}%",))
+        return {int(key[len(BODY) :]): value for key, value in rows}
 
     def feed_keys(self, source_id: int) -> set[str] | None:
         """The keys of the articles a feed held when last fetched (``None``: not known)."""
