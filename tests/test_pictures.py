@@ -175,3 +175,33 @@ def test_the_setting_bounds_the_cache_of_a_library(tmp_path: Path) -> None:
         assert kept.directory == tmp_path / "images" and kept.max_bytes == 1024 * 1024
     finally:
         reader.close()
+
+
+def test_a_picture_too_large_to_decode_within_the_memory_budget_is_refused(server) -> None:
+    url = serve(server, "/grey.png", png_header(5000, 4000, rows=4000))  # 20 MP: under the cap
+    with pytest.raises(ImageFailed, match=r"too large to decode \(5000x4000\)"):
+        load_picture(url, BOX)
+    big_jpeg = serve(server, "/big.jpg", picture("JPEG", (4000, 3000), BLUE), "image/jpeg")
+    loaded = load_picture(big_jpeg, BOX)  # as large, but a JPEG: decoded scaled down
+    assert (loaded.width, loaded.height) == (4000, 3000) and loaded.image.size == (267, 200)
+
+
+def test_decodes_at_once_wait_for_the_memory_budget() -> None:
+    import threading
+
+    from tui_news.core.images.decoding import _Budget
+
+    budget = _Budget(100)
+    order: list[str] = []
+
+    def second() -> None:
+        with budget.hold(50):
+            order.append("b")
+
+    with budget.hold(70):
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(0.3)
+        order.append("a")  # the second decode waited: 70 + 50 is over the budget
+    other.join(2)
+    assert order == ["a", "b"] and budget.held == 0
