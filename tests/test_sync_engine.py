@@ -190,3 +190,40 @@ def test_articles_of_unlisted_feeds_are_kept_and_gone_feeds_go(rows: AccountRows
     server.feeds_ = []
     engine(rows, server).sync()
     assert set(marks(rows)) == {"2"}  # Wire's article went with it; the other stays
+
+
+class CountingMemory(Memory):
+    """A server that also gives each feed's unread and starred counts (as tt-rss does)."""
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        self._enter("counts")
+        found: dict[str, tuple[int, int]] = {}
+        for article in self.items.values():
+            unread, starred = found.get(article.feed_id, (0, 0))
+            found[article.feed_id] = (
+                unread + (article.id in self.unread),
+                starred + (article.id in self.starred),
+            )
+        return found
+
+
+def test_matching_counts_spare_the_sets_but_not_for_long(rows: AccountRows) -> None:
+    server = CountingMemory()
+    for i in ("1", "2", "3"):
+        server.add(i)
+    engine(rows, server).sync()
+    server.calls.clear()
+    server.unread.discard("1")  # read elsewhere: the feed's count changes
+    engine(rows, server).sync()
+    assert "unread" in server.calls and marks(rows)["1"] == (True, False)
+    server.calls.clear()
+    engine(rows, server).sync()  # nothing changed: one count request, no sets
+    assert "counts" in server.calls and "unread" not in server.calls
+    server.unread.discard("2")  # read elsewhere, and...
+    server.unread.add("1")  # ...made unread elsewhere: the counts stay the same
+    engine(rows, server).sync()
+    assert marks(rows)["2"] == (False, False)  # not seen yet
+    account = rows.accounts()[0].id
+    rows.set_compared(account, rows.compared_at(account) - 3601)  # an hour later
+    engine(rows, server).sync()
+    assert marks(rows)["1"] == (False, False) and marks(rows)["2"] == (True, False)

@@ -290,6 +290,29 @@ class AccountRows:
             conn.executemany("UPDATE articles SET read = ?, starred = ? WHERE id = ?", changes)
             return len(changes)
 
+    def counts(self, account_id: int) -> dict[str, tuple[int, int]]:
+        """The account's feeds' (unread, starred) counts here, by the server's feed id (feeds
+        with nothing unread or starred left out)."""
+        rows = self.store.conn.execute(
+            "SELECT s.remote_id, sum(a.read = 0), sum(a.starred) FROM articles a "
+            "JOIN sources s ON s.id = a.source_id WHERE s.account_id = ? AND s.remote_id != ? "
+            "GROUP BY s.remote_id",
+            (account_id, OTHER_FEED),
+        )
+        return {feed: (unread, starred) for feed, unread, starred in rows if unread or starred}
+
+    def compared_at(self, account_id: int) -> float:
+        """When the account's marks were last compared in full with the server's (0: never)."""
+        stored = self.store.get_meta(f"sync:{account_id}:compared")
+        try:
+            return float(stored or 0)
+        except ValueError:
+            return 0.0
+
+    def set_compared(self, account_id: int, when: float) -> None:
+        """Remember when the marks were compared in full."""
+        self.store.set_meta(f"sync:{account_id}:compared", repr(when))
+
     def pending(self, account_id: int) -> list[Mark]:
         """The marks changed here that the server has not been told yet."""
         rows = self.store.conn.execute(

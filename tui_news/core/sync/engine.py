@@ -28,7 +28,11 @@ T = TypeVar("T")
 PUSH_BATCH = 200  # ids per mark request (servers cap the size of a request)
 BUSY_TRIES = 4  # a busy server is asked this many times in all before the sync gives up
 BUSY_WAIT = 2.0  # seconds before the first retry when the server does not say; doubling
-BUSY_WAIT_MAX = 60.0
+BUSY_WAIT_MAX = 30.0
+# Seconds: the whole read and starred sets are compared at least this often, even when the
+# server's counts (a client's optional ``counts``) match ours: two changes elsewhere can cancel
+# out in a count.
+COMPARE_EVERY = 3600.0
 
 
 @dataclass(slots=True)
@@ -71,11 +75,26 @@ class Engine:
         )
         first = self.account.cursor is None
         report.merge(self._call(lambda: self._pull(sections)))
-        if not first:
-            unread = self._call(self.remote.unread_ids)
-            starred = self._call(self.remote.starred_ids)
-            report.updated += self.rows.reconcile(self.account.id, unread, starred)
+        if first:
+            self.rows.set_compared(self.account.id, time.time())
+        else:
+            report.updated += self._reconcile()
         return report
+
+    def _reconcile(self) -> int:
+        """Take the server's read and starred sets (see :meth:`Engine.sync`); skipped when the
+        server's per-feed counts match ours and the last full comparison is recent."""
+        counting = getattr(self.remote, "counts", None)
+        recent = time.time() - self.rows.compared_at(self.account.id) < COMPARE_EVERY
+        if counting is not None and recent:
+            theirs = {f: c for f, c in self._call(counting).items() if c != (0, 0)}
+            if theirs == self.rows.counts(self.account.id):
+                return 0
+        unread = self._call(self.remote.unread_ids)
+        starred = self._call(self.remote.starred_ids)
+        changed = self.rows.reconcile(self.account.id, unread, starred)
+        self.rows.set_compared(self.account.id, time.time())
+        return changed
 
     def login(self) -> None:
         """Log in (asking for the password if it is not known yet) and keep the token."""

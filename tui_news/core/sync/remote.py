@@ -113,3 +113,12 @@ class Remote(Protocol):
 
     def close(self) -> None:
         """Release the connection (the session stays valid for the next run)."""
+
+
+class Counting(Protocol):
+    """What a client may offer besides :class:`Remote`: each feed's unread and starred counts
+    in one cheap request. When they match the library's, the engine skips downloading the
+    whole read and starred sets (but compares them in full at least hourly)."""
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Feed id -> (unread, starred), for feeds that hold articles."""
