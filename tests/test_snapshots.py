@@ -85,3 +85,28 @@ def test_reading_with_the_article_focused(snap_compare, app: NewsApp) -> None:
 
 def test_the_sections_focused(snap_compare, app: NewsApp) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=after("shift+tab"))
+
+
+def test_an_article_with_a_picture_in_half_blocks(
+    snap_compare, reader: Reader, tmp_path: Path, server, utc: None
+) -> None:
+    """A picture (a PNG made here, served from 127.0.0.1) drawn in half blocks under its
+    paragraph, its caption under it."""
+    from tests.feedserver import Route
+    from tests.fixtures import write_story
+    from tests.test_article_pictures import sunset_png
+
+    server.routes["/sunset.png"] = Route(sunset_png(), content_type="image/png")
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    body = (
+        "The harbour at dusk, from the new pier.\n\n"
+        f"![Sunset over the harbour]({server.url('/sunset.png')})\n\n"
+        "The pier opens to walkers in spring."
+    )
+    write_story(folder, "dusk.md", "Coast", "Dusk at the Harbour", "2023-11-15", body)
+    reader.add(str(folder))
+    reader.config.refresh_on_start = False
+    reader.config.images = "halfblocks"
+    app = NewsApp(reader)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=after("enter"))

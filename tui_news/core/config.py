@@ -119,6 +119,17 @@ def _date_format(value: Any) -> str:
     return text
 
 
+def _choice(*choices: str) -> Check:
+    """A check for one of ``choices``."""
+
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ConfigError("must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return str(value)
+
+    return check
+
+
 def _keys(value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError('maps binding ids to key strings, like next_unread = "n,ctrl+n"')
@@ -176,6 +187,9 @@ class Config:
     )
     group_stories: bool = setting(
         True, _flag, "a story told by several outlets is one row (+N); reading it reads all"
+    )
+    images: str = setting(
+        "auto", _choice("auto", "halfblocks", "off"), "pictures in articles: auto, halfblocks, off"
     )
     keys: dict[str, str] = setting(
         {}, _keys, "rebind by id: press ? in the app to see every id", {"next_unread": "n,ctrl+n"}

@@ -131,6 +131,7 @@ class NewsApp(SourceActions, TypeAhead):
         for problem in config.problems:
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
         self.article_view.date_format = config.date_format
+        self.article_view.picture_mode, self.article_view.picture_settings = config.images, config
         if config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme

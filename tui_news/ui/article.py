@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
-from rich.text import Span, Text
+from rich.text import Text
 from textual import work
 from textual.geometry import Size
 from textual.message import Message
@@ -23,6 +23,7 @@ from tui_news.core.text import (
     BOLD,
     CODE,
     END,
+    IMAGE,
     ITALIC,
     LINKS,
     TABLE_ROW,
@@ -33,7 +34,7 @@ from tui_news.core.text import (
     split_links,
 )
 from tui_news.ui.commands import ARTICLE
-from tui_news.ui.lineview import LineView
+from tui_news.ui.lineview import Line, wrapped
 from tui_news.ui.messages import (
     FullTextDone,
     WorkResult,
@@ -41,6 +42,7 @@ from tui_news.ui.messages import (
     report_failed_worker,
     unless_late,
 )
+from tui_news.ui.pictures import PICTURE_ROW, PictureBox, PictureView
 
 MAX_TEXT_WIDTH = 96
 FIRST_LINES = 200  # wrapped when an article opens; the rest follows between frames
@@ -51,11 +53,8 @@ QUICK_HTML = 100_000  # characters of HTML converted when an article opens; more
 _MARK = re.compile("([\ue001-\ue003\ue011-\ue013])")  # inline style marks
 DRAWN_KEPT = 400  # lines kept drawn (as strips) for scrolling back and forth
 
-# A wrapped line, kept light (a 10 MB article has over 100,000): its text, style spans and style.
-Line = tuple[str, tuple[Span, ...], Style | str]
 
-
-class ArticleView(LineView, can_focus=True):
+class ArticleView(PictureView, can_focus=True):
     """Shows one article; ``space`` pages down and asks for the next unread one at the end."""
 
     BINDINGS = ARTICLE.bindings()
@@ -108,13 +107,14 @@ class ArticleView(LineView, can_focus=True):
         text: str
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.article: Article | None = None
         self._text = ""
         self.links: dict[int, str] = {}
         self._lines: list[Line] = []
         self._drawn: dict[int, Strip] = {}  # recently drawn lines, by index
-        self._pending: Iterator[Text] | None = None  # blocks not yet wrapped into lines
+        # blocks not yet wrapped into lines
+        self._pending: Iterator[Text | PictureBox] | None = None
         self._built_width = -1
         self._sized_at = 0.0  # when the scroll height last grew
         self._styles: tuple[Style, ...] = ()
@@ -147,20 +147,24 @@ class ArticleView(LineView, can_focus=True):
         self.set_class(article is not None, "-open")  # on narrow screens it shows only then
         text, links = "", {}
         if article is not None and article.content and len(article.content) > QUICK_HTML:
-            start = readable(article.body, article.content[:QUICK_HTML], article.link)
+            quick = article.content[:QUICK_HTML]
+            start = readable(article.body, quick, article.link, images=self.pictures_on)
             text = split_links(start)[0] + "\n\n(The rest of this long article follows.)"
             links = _numbered_links(start)
             self.run_worker(
-                lambda: self.post_message(self.Converted(article.id, article.readable())),
+                lambda: self.post_message(
+                    self.Converted(article.id, article.readable(images=self.pictures_on))
+                ),
                 thread=True,
                 exclusive=True,
                 group="article-text",
                 exit_on_error=False,
             )
         elif article is not None:
-            text = article.readable()
+            text = article.readable(images=self.pictures_on)
             links = _numbered_links(text)
         self._text, self.links = text, links
+        self.find_pictures(text)
         self._built_width = -1
         self.scroll_to(y=0, animate=False)
         self._build()
@@ -173,6 +177,7 @@ class ArticleView(LineView, can_focus=True):
             return
         self._text = message.text
         self.links = _numbered_links(message.text)
+        self.find_pictures(message.text)
         self._built_width = -1
         self._build()
         self.refresh()
@@ -232,6 +237,7 @@ class ArticleView(LineView, can_focus=True):
         self._pending = iter(self._texts(self._text_width))
         self._lines = []
         self._drawn = {}
+        self.begin_layout(self._text_width)
         self._build_more(lines=FIRST_LINES)
         if self._pending is not None:
             self.set_timer(0.001, self._build_later)
@@ -246,11 +252,10 @@ class ArticleView(LineView, can_focus=True):
         deadline = None if seconds is None else time.perf_counter() + seconds
         built = self._lines
         for block in pending:
-            wrapped = [block] if block.no_wrap else block.wrap(console, width)
-            for line in wrapped:
-                line.truncate(width, overflow="ellipsis")
-                line.pad_left(1)
-                built.append((line.plain, tuple(line.spans), line.style))
+            if isinstance(block, PictureBox):
+                built += self.box_lines(block, len(built), width)
+            else:
+                built += wrapped(block, console, width)
             if (lines is not None and len(built) >= lines) or (
                 deadline is not None and time.perf_counter() > deadline
             ):
@@ -274,7 +279,7 @@ class ArticleView(LineView, can_focus=True):
             if self._pending is not None:
                 self.set_timer(0.001, self._build_later)
 
-    def _texts(self, width: int) -> Iterator[Text]:
+    def _texts(self, width: int) -> Iterator[Text | PictureBox]:
         """The article as styled blocks, each a Text to wrap (a blank Text is a blank line)."""
         article = self.article
         if article is None:
@@ -317,7 +322,12 @@ class ArticleView(LineView, can_focus=True):
             yield from self._block(paragraph)
         yield Text("")
 
-    def _block(self, block: str) -> list[Text]:
+    def _block(self, block: str) -> list[Text | PictureBox]:
+        if IMAGE in block:  # pictures stand on lines of their own
+            return self.picture_blocks(block, self._text_block)
+        return list(self._text_block(block))
+
+    def _text_block(self, block: str) -> list[Text]:
         lines = block.split("\n")
         if block.startswith("# "):
             return [self._styled(block[2:], "article--heading")]
@@ -373,6 +383,9 @@ class ArticleView(LineView, can_focus=True):
             if len(self._drawn) >= DRAWN_KEPT:
                 self._drawn.clear()
             text, spans, style = self._lines[index]
+            if style is PICTURE_ROW:
+                strip = self._drawn[index] = self.picture_row(text, self._text_width)
+                return strip
             line = Text(text, style, spans=list(spans), end="")
             strip = self._drawn[index] = Strip(line.render(self.app.console), line.cell_len)
         return strip

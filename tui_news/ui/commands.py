@@ -210,6 +210,7 @@ ARTICLE = Group(
         Command("article_page", "space", "page_or_next", "Page/next", show=True),
         Command("article_page_down", "pagedown", "page(1)", "Page down"),
         Command("article_page_up", "pageup,b", "page(-1)", "Page up"),
+        Command("article_picture", "i", "picture", "Picture"),
     ),
 )
 

@@ -1,0 +1,197 @@
+"""Pictures in the article: drawn as half blocks where their image lines stand, loaded in the
+background without moving the text, falling back to ``[image: alt]`` with the reason."""
+
+from __future__ import annotations
+
+import html
+import io
+
+from PIL import Image
+
+from tests.feedserver import FeedServer, Route, rss
+from tests.fixtures import feed_app, line_text, notices, settle
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+from tui_news.ui.pictures import FullPicture, PictureScreen
+
+RED, BLUE = (220, 30, 30), (20, 40, 200)
+
+
+def striped_png(width: int = 40, height: int = 16) -> bytes:
+    """A PNG whose even pixel rows are red and odd rows blue: each half block is red on blue."""
+    image = Image.new("RGB", (width, height), BLUE)
+    for y in range(0, height, 2):
+        image.paste(RED, (0, y, width, y + 1))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def green_jpeg(width: int = 30, height: int = 20) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 160, 0)).save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def item(server: FeedServer, body: str) -> dict[str, str]:
+    return {
+        "title": "Pictures",
+        "guid": "p",
+        "link": server.url("/page"),
+        "description": html.escape(body),
+    }
+
+
+async def open_article(app: NewsApp, pilot) -> None:
+    await settle(app, pilot)
+    await pilot.press("enter")
+
+
+def screen_lines(app: NewsApp, count: int = 60) -> list[str]:
+    view = app.article_view
+    return [line_text(view, y) for y in range(min(count, view.size.height))]
+
+
+def picture_cells(app: NewsApp, y: int) -> list[tuple[str, object, object]]:
+    """The half-block cells of line ``y`` of the article view: character, colour, background."""
+    cells = []
+    for segment in app.article_view.render_line(y):
+        if segment.style is not None and segment.text.strip() and segment.text[0] in "▀▄":
+            color = segment.style.color.triplet if segment.style.color else None
+            bg = segment.style.bgcolor.triplet if segment.style.bgcolor else None
+            cells += [
+                (char, tuple(color) if color else None, tuple(bg) if bg else None)
+                for char in segment.text
+            ]
+    return cells
+
+
+def find(lines: list[str], text: str) -> int:
+    return next(i for i, line in enumerate(lines) if text in line)
+
+
+async def test_a_picture_is_drawn_where_its_line_stands_and_the_text_stays_put(
+    reader: Reader, server: FeedServer
+) -> None:
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png", delay=0.5)
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    async with app.run_test(size=(120, 64)) as pilot:
+        await open_article(app, pilot)
+        await pilot.pause()
+        lines = screen_lines(app)
+        before, after = find(lines, "Before the picture."), find(lines, "After it.")
+        assert "loading picture" in lines[before + 2]  # its box is reserved meanwhile
+        assert not any(picture_cells(app, y) for y in range(len(lines)))
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        assert find(lines, "After it.") == after  # the text under it did not move
+        rows = [y for y in range(len(lines)) if picture_cells(app, y)]
+        assert rows == list(range(before + 2, before + 2 + 8))  # 16 pixels high: 8 rows
+        assert set(picture_cells(app, rows[0])) == {("▀", RED, BLUE)}
+        assert len(picture_cells(app, rows[0])) == 40  # 40 pixels wide: never enlarged
+        assert "A striped flag" in lines[rows[-1] + 1]  # the caption under it
+
+
+async def test_a_picture_below_the_screen_takes_its_own_height(
+    reader: Reader, server: FeedServer
+) -> None:
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png")
+    words = "".join(f"<p>Paragraph {n} of the story.</p>" for n in range(40))
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    body = f"{words}{picture}<p>After it.</p>"
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_article(app, pilot)
+        await settle(app, pilot)
+        app.article_view.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        lines = screen_lines(app)
+        rows = [y for y in range(len(lines)) if picture_cells(app, y)]
+        assert len(rows) == 8 and set(picture_cells(app, rows[0])) == {("▀", RED, BLUE)}
+        assert "A striped flag" in lines[rows[-1] + 1]
+        assert "After it." in lines[rows[-1] + 3]  # no space left reserved
+
+
+async def test_a_picture_that_fails_reads_as_its_alt_text_and_says_why(
+    reader: Reader, server: FeedServer
+) -> None:
+    server.routes["/broken.png"] = Route(b"<html>not a picture</html>", content_type="text/html")
+    picture = f'<img src="{server.url("/broken.png")}" alt="A broken one">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    async with app.run_test(size=(120, 64)) as pilot:
+        await open_article(app, pilot)
+        await pilot.pause()
+        after = find(screen_lines(app), "After it.")
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        before = find(lines, "Before the picture.")
+        assert lines[before + 2].strip() == "[image: A broken one]"
+        assert find(lines, "After it.") == after
+        assert not any(picture_cells(app, y) for y in range(len(lines)))
+        (notice,) = [n for n in notices(app, "error") if "A broken one" in n]
+        reason = notice.partition("not shown: ")[2]
+        assert notice.startswith("Picture 'A broken one' not shown: ") and reason
+
+
+async def test_images_off_draws_none_and_fetches_none(reader: Reader, server: FeedServer) -> None:
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png")
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    reader.config.images = "off"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_article(app, pilot)
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        assert "[image: A striped flag]" in "\n".join(lines)
+        assert not any(picture_cells(app, y) for y in range(len(lines)))
+        assert "/flag.png" not in [path for path, _ in server.requests]
+
+
+async def test_i_shows_the_picture_on_the_whole_screen_and_escape_goes_back(
+    reader: Reader, server: FeedServer
+) -> None:
+    server.routes["/green.jpg"] = Route(green_jpeg(), content_type="image/jpeg")
+    picture = f'<img src="{server.url("/green.jpg")}" alt="A green field">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_article(app, pilot)
+        await settle(app, pilot)
+        app.article_view.focus()
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PictureScreen)
+        shown = app.screen.query_one(FullPicture)
+        rows = [list(shown.render_line(y)) for y in range(shown.size.height)]
+        drawn = [s for row in rows for s in row if s.text.strip() and s.text[0] in "▀▄"]
+        assert sum(any(s in drawn for s in row) for row in rows) == shown.size.height  # fills it
+        colours = {s.style.color.triplet for s in drawn} | {s.style.bgcolor.triplet for s in drawn}
+        assert all(abs(c.green - 160) < 12 and c.red < 12 and c.blue < 12 for c in colours)
+        assert "A green field" in str(app.screen.query_one("#picture-caption").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PictureScreen)
+        assert app.focused is app.article_view
+
+
+def sunset_png(width: int = 48, height: int = 24) -> bytes:
+    """A small picture with shapes and a transparent corner: sky, sun, sea."""
+    image = Image.new("RGBA", (width, height), (250, 160, 60, 255))
+    for y in range(height):
+        shade = int(120 * y / height)
+        image.paste((250 - shade, 120 - shade // 2, 60 + shade, 255), (0, y, width, y + 1))
+    for y in range(height // 2, height):
+        image.paste((20, 60 + 2 * y, 140 + 3 * y, 255), (0, y, width, y + 1))
+    for y in range(4, 12):
+        for x in range(18, 30):
+            if (x - 24) ** 2 + (y - 10) ** 2 <= 30:
+                image.putpixel((x, y), (255, 230, 120, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 6, 3))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,427 @@
+"""Pictures in the article view: laid out where their image lines stand, loaded in a thread,
+drawn with Unicode half blocks; and the full-screen picture.
+
+How they are drawn, and why. Each cell shows two pixels: ``▀`` in the top pixel's colour on
+the bottom pixel's colour. That works in every terminal with colour, in tmux and over ssh, and
+in snapshots; and a picture is then just lines of cells, so it scrolls, clips and caches like
+the text around it in the article's line-API view. textual-image (compared, not used) draws
+kitty's graphics protocol and Sixel through a Textual widget per picture that writes the
+protocol's escape codes at the widget's place on screen, besides half-cell renderables: the
+article view is one ScrollView drawing its own lines, with no widget per paragraph, so a
+protocol picture would need widgets laid out between its lines and moved on every scroll.
+Its renderable module also queries the terminal when first imported (writes a query, reads
+the reply from standard input), which races Textual's own input, and neither protocol passes
+through tmux unless tmux is configured for it. rich-pixels draws half blocks as a Rich
+renderable, a dependency for what is a few lines here. So ``images = "auto"`` draws half blocks
+too, until this view supports a protocol; ``"off"`` shows ``[image: alt]`` as before.
+
+Space is reserved when an image line is wrapped (the picture's size from the cache when it is
+known, else the largest box), so the text does not move when the picture arrives; a picture
+that arrives below the screen's last line takes its exact height instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Label
+from textual.worker import get_current_worker
+
+from tui_news.core.errors import UserError
+from tui_news.core.models import Article
+from tui_news.core.text import IMAGE, image_line
+from tui_news.ui.lineview import Line, LineView, wrapped
+from tui_news.ui.messages import WorkResult, failed, unless_late
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+MODES = ("auto", "halfblocks", "off")
+PICTURE_ROW = "picture-row"  # the style of a Line that is a row of a picture ("slot row")
+MAX_ROWS = 30  # a picture's height in rows: at most this, and at most half the screen
+MIN_ROWS = 4
+LOADERS = 4  # pictures fetched at once
+UPPER, LOWER = "▀", "▄"
+OPAQUE = 128  # a pixel less opaque than this shows the background
+
+
+def fit(size: tuple[int, int], cols: int, rows: int, enlarge: bool = False) -> tuple[int, int]:
+    """The cells (columns, rows) a picture of ``size`` pixels takes in a box of ``cols`` by
+    ``rows`` cells, a cell being one pixel wide and two high; enlarged only if asked."""
+    width, height = max(1, size[0]), max(1, size[1])
+    scale = min(math.inf if enlarge else 1.0, cols / width, 2 * rows / height)
+    return max(1, round(width * scale)), max(1, math.ceil(height * scale / 2))
+
+
+def half_block_rows(image: Image) -> list[list[Segment]]:
+    """The picture as rows of cells, two pixels each: the top one the colour of ``▀``, the
+    bottom one its background; a transparent pixel shows what is behind."""
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+    width, height = rgba.size
+    data = rgba.tobytes()
+    cells: dict[tuple[bytes | None, bytes | None], Cell] = {}
+    rows = []
+    for top in range(0, height, 2):
+        segments: list[Segment] = []
+        run_cell: Cell | None = None
+        run = 0
+        for x in range(width):
+            i = (top * width + x) * 4
+            upper = data[i : i + 3] if data[i + 3] >= OPAQUE else None
+            j = i + width * 4
+            lower = data[j : j + 3] if top + 1 < height and data[j + 3] >= OPAQUE else None
+            key = (upper, lower)
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = _cell(upper, lower)
+            if cell is run_cell:
+                run += 1
+                continue
+            if run_cell is not None:
+                segments.append(Segment(run_cell[0] * run, run_cell[1]))
+            run_cell, run = cell, 1
+        if run_cell is not None:
+            segments.append(Segment(run_cell[0] * run, run_cell[1]))
+        rows.append(segments)
+    return rows
+
+
+Cell = tuple[str, Style | None]
+
+
+def _cell(upper: bytes | None, lower: bytes | None) -> Cell:
+    """The character and style of a cell of two pixels (None: transparent)."""
+    top = Color.from_rgb(*upper) if upper else None
+    bottom = Color.from_rgb(*lower) if lower else None
+    if top is None:  # ▄ in the bottom colour, what is behind above it
+        return (LOWER, Style(color=bottom)) if bottom else (" ", None)
+    return UPPER, Style(color=top, bgcolor=bottom)
+
+
+def load(url: str, box: tuple[int, int], article: Article, settings: Any) -> Image:
+    """A picture fetched (or read from the cache) and decoded to fit ``box`` pixels; raises
+    :class:`UserError` saying why not. Blocking: call it from a thread."""
+    from tui_news.core.images import load_picture
+
+    local_base = str(Path(article.path).parent) if article.path else None
+    return load_picture(url, box, local_base=local_base, settings=settings).image
+
+
+def known_size(url: str) -> tuple[int, int] | None:
+    """A picture's size when the cache knows it, without the network."""
+    from tui_news.core.images import cached_size
+
+    return cached_size(url)
+
+
+@dataclass(eq=False)
+class PictureBox:
+    """The place of the article's ``index``-th picture among the blocks to wrap."""
+
+    index: int
+
+
+@dataclass(eq=False)
+class Slot:
+    """One picture of the article: where it is, what it is, and what came of loading it."""
+
+    url: str
+    alt: str
+    image: Image | None = None  # as loaded: fits the largest box
+    error: str | None = None
+    start: int = -1  # its first line in the view, once laid out
+    rows: int = 0  # rows of picture in its box
+    lines: int = 0  # its box's lines: the rows, then the caption
+    drawn: dict[int, list[Segment]] = field(default_factory=dict)
+    drawn_size: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class PictureLoaded(WorkResult):
+    """A picture of the article loaded (``image``) or not (``error``, one line)."""
+
+    generation: int
+    index: int
+    image: Image | None
+    error: str | None
+
+
+class PictureView(LineView):
+    """A line view whose lines may hold pictures: the article view's picture half."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.picture_mode = "auto"  # the config's images setting
+        self.picture_settings: Any = None  # the config, for the loader's limits
+        self._slots: list[Slot] = []
+        self._laid_out = 0  # pictures laid out by the wrapping under way
+        self._generation = 0  # which article's pictures (a late result is dropped)
+        self._loading_box: tuple[int, int] | None = None
+        self._lines: list[Line] = []
+        self._drawn: dict[int, Strip] = {}
+
+    @property
+    def pictures_on(self) -> bool:
+        return self.picture_mode != "off"
+
+    @property
+    def pictures(self) -> list[tuple[str, str, Image | None, str | None]]:
+        """The article's pictures as they stand: address, alt text, image, error."""
+        return [(s.url, s.alt, s.image, s.error) for s in self._slots]
+
+    def find_pictures(self, text: str) -> None:
+        """Note the pictures of a newly shown text; they load once it is laid out."""
+        self._generation += 1
+        self._slots = []
+        self._loading_box = None
+        if IMAGE not in text or not self.pictures_on:
+            return
+        for line in text.split("\n"):
+            found = image_line(line) if IMAGE in line else None
+            if found:
+                self._slots.append(Slot(*found))
+
+    def _max_rows(self) -> int:
+        return max(MIN_ROWS, min(MAX_ROWS, self.app.size.height // 2))
+
+    def begin_layout(self, text_width: int) -> None:
+        """A new wrapping starts: the pictures are laid out again, in order; the first time
+        the width is known, they start loading."""
+        self._laid_out = 0
+        for slot in self._slots:
+            slot.start = -1
+        box = (text_width, 2 * self._max_rows())
+        if self._slots and self._loading_box is None:
+            self._loading_box = box
+            self._load_pictures(self._generation, [s.url for s in self._slots], box)
+
+    def picture_blocks(self, block: str, others: Callable[[str], list[Text]]) -> list[Any]:
+        """A block's lines as blocks to wrap, each image line a :class:`PictureBox` (then its
+        caption) when pictures are drawn, ``[image: alt]`` when not; ``others`` makes the
+        blocks of the lines between them."""
+        blocks: list[Any] = []
+        run: list[str] = []
+        for line in block.split("\n"):
+            found = image_line(line) if IMAGE in line else None
+            if found is None:
+                run.append(line)
+                continue
+            if run:
+                blocks += others("\n".join(run))
+                run = []
+            url, alt = found
+            index = self._laid_out
+            if self.pictures_on and index < len(self._slots) and self._slots[index].url == url:
+                self._laid_out += 1
+                blocks.append(PictureBox(index))
+            else:
+                blocks.append(Text(f"[image: {alt}]" if alt else "[image]"))
+        if run:
+            blocks += others("\n".join(run))
+        return blocks
+
+    def box_lines(self, box: PictureBox, start: int, width: int) -> list[Line]:
+        """The lines of a picture's box (its rows, then its caption), starting at line
+        ``start``: the picture's size when known, else the largest box."""
+        slot = self._slots[box.index]
+        slot.start = start
+        lines = self._slot_lines(slot, width, self._max_rows())
+        slot.lines = len(lines)
+        return lines
+
+    def _slot_lines(self, slot: Slot, width: int, max_rows: int) -> list[Line]:
+        meta = self.component_style("article--meta")
+        console = self.app.console
+        if slot.error is not None:
+            slot.rows = 0
+            return wrapped(
+                Text(f"[image: {slot.alt}]" if slot.alt else "[image]", meta), console, width
+            )
+        size = slot.image.size if slot.image is not None else known_size(slot.url)
+        slot.rows = fit(size, width, max_rows)[1] if size else max_rows
+        index = self._slots.index(slot)
+        rows: list[Line] = [(f"{index} {row}", (), PICTURE_ROW) for row in range(slot.rows)]
+        return rows + (wrapped(Text(slot.alt, meta), console, width) if slot.alt else [])
+
+    def picture_row(self, text: str, width: int) -> Strip:
+        """One row of a picture's box (``text`` is "slot row"): cells of the picture, blank
+        while it loads."""
+        index, row = map(int, text.split())
+        slot = self._slots[index]
+        if slot.image is None:
+            if row == 0 and slot.error is None:
+                line = Text(" loading picture…", self.component_style("article--meta"))
+                return Strip(line.render(self.app.console), line.cell_len)
+            return Strip.blank(1)
+        cells = fit(slot.image.size, width, slot.rows)
+        if cells != slot.drawn_size:
+            slot.drawn, slot.drawn_size = {}, cells
+        segments = slot.drawn.get(row)
+        if segments is None:
+            scaled = slot.image.convert("RGBA").resize((cells[0], 2 * cells[1]))
+            slot.drawn = dict(enumerate(half_block_rows(scaled)))
+            segments = slot.drawn.get(row, [])
+        return Strip([Segment(" "), *segments])
+
+    @work(thread=True, exclusive=True, group="pictures", exit_on_error=False)
+    def _load_pictures(self, generation: int, urls: list[str], box: tuple[int, int]) -> None:
+        """Load the pictures, a few at a time, posting each as it comes."""
+        worker = get_current_worker()
+        article = getattr(self, "article", None)
+        if article is None:
+            return
+        settings = self.picture_settings
+        with ThreadPoolExecutor(LOADERS, thread_name_prefix="picture") as pool:
+            pending: dict[Future[Image], int] = {
+                pool.submit(load, url, box, article, settings): i for i, url in enumerate(urls)
+            }
+            while pending:
+                done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
+                if worker.is_cancelled:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    return
+                for future in done:
+                    index = pending.pop(future)
+                    try:
+                        image, error = future.result(), None
+                    except UserError as why:
+                        image, error = None, str(why)
+                    except Exception as why:  # a decoder's bug must not lose the article
+                        image, error = None, f"{type(why).__name__}: {why}"
+                    self.post_message(PictureLoaded(generation, index, image, error))
+
+    @unless_late
+    def on_picture_loaded(self, message: PictureLoaded) -> None:
+        """A picture came: drawn in its reserved box, or (below the screen) in a box of its
+        exact size; a failed one reads ``[image: alt]`` and the reason is told once."""
+        if message.generation != self._generation or message.index >= len(self._slots):
+            return
+        slot = self._slots[message.index]
+        slot.image, slot.error = message.image, message.error
+        if message.error is not None:
+            failed(self, f"Picture {slot.alt or slot.url!r} not shown: {message.error}", 6)
+        if slot.start < 0:
+            return  # not laid out yet: the wrapping will use it
+        width = self._text_width
+        below = slot.start >= self.scroll_offset.y + self.scrollable_content_region.height
+        lines = self._slot_lines(slot, width, self._max_rows() if below else slot.rows)
+        if not below:  # keep the box's height: the text under it does not move
+            lines = lines[: slot.lines]
+            lines += [("", (), "")] * (slot.lines - len(lines))
+        delta = len(lines) - slot.lines
+        self._lines[slot.start : slot.start + slot.lines] = lines
+        slot.lines = len(lines)
+        if delta:
+            for later in self._slots[message.index + 1 :]:
+                if later.start >= 0:
+                    later.start += delta
+            self.virtual_size = Size(self.virtual_size.width, len(self._lines))
+        self._drawn.clear()
+        self.refresh()
+
+    @property
+    def _text_width(self) -> int:
+        """The width the text is wrapped to (the article view knows better)."""
+        return self.scrollable_content_region.width - 2
+
+    def picture_near_top(self) -> Slot | None:
+        """The picture at or nearest the top of the visible text."""
+        top = self.scroll_offset.y
+        placed = [s for s in self._slots if s.start >= 0]
+        if not placed:
+            return None
+        return min(
+            placed,
+            key=lambda s: (0 if s.start <= top < s.start + s.lines else 1, abs(s.start - top)),
+        )
+
+    def action_picture(self) -> None:
+        """Show the picture at the top of the text on the whole screen."""
+        slot = self.picture_near_top()
+        article = getattr(self, "article", None)
+        if slot is None or article is None:
+            self.notify("No picture here.")
+            return
+        self.app.push_screen(PictureScreen(slot.url, slot.alt, article, self.picture_settings))
+
+
+class FullPicture(Widget):
+    """A picture as large as the widget allows, centred."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[list[Segment]] = []
+        self.cols = 0
+
+    def show(self, image: Image) -> None:
+        cols, rows = fit(image.size, self.size.width, self.size.height, enlarge=True)
+        self.rows = half_block_rows(image.convert("RGBA").resize((cols, 2 * rows)))
+        self.cols = cols
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        top = (height - len(self.rows)) // 2
+        if not 0 <= y - top < len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        left = (width - self.cols) // 2
+        strip = Strip([Segment(" " * left), *self.rows[y - top]])
+        return strip.apply_style(self.rich_style).adjust_cell_length(width, self.rich_style)
+
+
+class PictureScreen(Screen[None]):
+    """One picture on the whole screen, its alt text under it; escape goes back."""
+
+    BINDINGS = [Binding("escape,q,i", "dismiss", "Back", id="close_picture")]
+
+    DEFAULT_CSS = """
+    PictureScreen FullPicture { height: 1fr; }
+    PictureScreen Label { width: 100%; content-align: center middle; color: $text-muted; }
+    """
+
+    @dataclass
+    class Loaded(WorkResult):
+        image: Image | None
+        error: str | None
+
+    def __init__(self, url: str, alt: str, article: Article, settings: Any) -> None:
+        super().__init__()
+        self.url, self.alt, self.article, self.settings = url, alt, article, settings
+
+    def compose(self) -> ComposeResult:
+        yield FullPicture()
+        yield Label(Text(self.alt or self.url), id="picture-caption")
+
+    def on_mount(self) -> None:
+        self._load((self.size.width, 2 * max(1, self.size.height - 1)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self, box: tuple[int, int]) -> None:
+        try:
+            self.post_message(self.Loaded(load(self.url, box, self.article, self.settings), None))
+        except UserError as why:
+            self.post_message(self.Loaded(None, str(why)))
+
+    @unless_late
+    def on_picture_screen_loaded(self, message: Loaded) -> None:
+        if message.image is None:
+            failed(self, f"Picture {self.alt or self.url!r} not shown: {message.error}")
+            self.dismiss()
+            return
+        self.query_one(FullPicture).show(message.image)
