@@ -271,6 +271,10 @@ class NewsApp(SourceActions, TypeAhead):
             self.article_view.focus()
             self.screen.maximize(self.article_view, container=False)
 
+    def action_picture(self) -> None:
+        """Show the open article's picture nearest the top of its text on the whole screen."""
+        self.article_view.action_picture()
+
     def action_search(self) -> None:
         """Open the search field (or go back to it), filtering the list as one types."""
         self.headline_pane.action_search()

@@ -83,6 +83,13 @@ EVERYWHERE = Group(
             palette="Read the article on the whole screen (z or escape: back)",
         ),
         Command(
+            "picture",
+            "i",
+            "picture",
+            "Picture",
+            palette="Show the article's picture nearest the top on the whole screen",
+        ),
+        Command(
             "next_unread",
             "n",
             "next_unread(1)",
@@ -210,7 +217,6 @@ ARTICLE = Group(
         Command("article_page", "space", "page_or_next", "Page/next", show=True),
         Command("article_page_down", "pagedown", "page(1)", "Page down"),
         Command("article_page_up", "pageup,b", "page(-1)", "Page up"),
-        Command("article_picture", "i", "picture", "Picture"),
     ),
 )
 

@@ -58,6 +58,7 @@ MAX_ROWS = 30  # a picture's height in rows: at most this, and at most half the 
 MIN_ROWS = 4
 LOADERS = 4  # pictures fetched at once
 UPPER, LOWER = "▀", "▄"
+TOLD_FAILURES = 3  # pictures of an article whose failure gets a notice
 OPAQUE = 128  # a pixel less opaque than this shows the background
 
 
@@ -172,6 +173,7 @@ class PictureView(LineView):
         self._slots: list[Slot] = []
         self._laid_out = 0  # pictures laid out by the wrapping under way
         self._generation = 0  # which article's pictures (a late result is dropped)
+        self._failures = 0
         self._loading_box: tuple[int, int] | None = None
         self._lines: list[Line] = []
         self._drawn: dict[int, Strip] = {}
@@ -190,12 +192,19 @@ class PictureView(LineView):
         self._generation += 1
         self._slots = []
         self._loading_box = None
-        if IMAGE not in text or not self.pictures_on:
+        self._failures = 0
+        self.workers.cancel_group(self, "pictures")
+        if not self.pictures_on:
             return
-        for line in text.split("\n"):
-            found = image_line(line) if IMAGE in line else None
+        at = text.find(IMAGE)
+        while at >= 0:  # a long article has few pictures: look only at their lines
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            found = image_line(text[start:end])
             if found:
                 self._slots.append(Slot(*found))
+            at = text.find(IMAGE, end)
 
     def _max_rows(self) -> int:
         return max(MIN_ROWS, min(MAX_ROWS, self.app.size.height // 2))
@@ -315,7 +324,9 @@ class PictureView(LineView):
         slot = self._slots[message.index]
         slot.image, slot.error = message.image, message.error
         if message.error is not None:
-            failed(self, f"Picture {slot.alt or slot.url!r} not shown: {message.error}", 6)
+            self._failures += 1
+            if self._failures <= TOLD_FAILURES:
+                failed(self, f"Picture {slot.alt or slot.url!r} not shown: {message.error}", 6)
         if slot.start < 0:
             return  # not laid out yet: the wrapping will use it
         width = self._text_width
@@ -355,8 +366,11 @@ class PictureView(LineView):
         """Show the picture at the top of the text on the whole screen."""
         slot = self.picture_near_top()
         article = getattr(self, "article", None)
-        if slot is None or article is None:
-            self.notify("No picture here.")
+        if article is None:
+            self.notify("Open an article first (enter), then i shows its pictures.")
+            return
+        if slot is None:
+            self.notify("This article has no pictures to show.")
             return
         self.app.push_screen(PictureScreen(slot.url, slot.alt, article, self.picture_settings))
 
