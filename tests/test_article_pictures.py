@@ -14,7 +14,7 @@ from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.pictures import FullPicture, PictureScreen
 
-RED, BLUE = (220, 30, 30), (20, 40, 200)
+RED, BLUE = (224, 32, 32), (16, 40, 200)  # 5 bits a channel, as drawn
 
 
 def striped_png(width: int = 40, height: int = 16) -> bytes:

@@ -23,13 +23,15 @@ that arrives below the screen's last line takes its exact height instead.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.color import Color
+from rich.color import Color, ColorType
+from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -57,9 +59,12 @@ PICTURE_ROW = "picture-row"  # the style of a Line that is a row of a picture ("
 MAX_ROWS = 30  # a picture's height in rows: at most this, and at most half the screen
 MIN_ROWS = 4
 LOADERS = 4  # pictures fetched at once
+YIELD_SECONDS = 0.002  # the drawing thread's pause after each picture
 UPPER, LOWER = "▀", "▄"
 TOLD_FAILURES = 3  # pictures of an article whose failure gets a notice
 OPAQUE = 128  # a pixel less opaque than this shows the background
+COLORS_KEPT = 32768 + 1
+_FIVE_BITS = [v & 0xF8 for v in range(256)] * 3 + list(range(256))
 
 
 def fit(size: tuple[int, int], cols: int, rows: int, enlarge: bool = False) -> tuple[int, int]:
@@ -75,7 +80,8 @@ def half_block_rows(image: Image) -> list[list[Segment]]:
     bottom one its background; a transparent pixel shows what is behind."""
     rgba = image if image.mode == "RGBA" else image.convert("RGBA")
     width, height = rgba.size
-    data = rgba.tobytes()
+    # 5 bits a channel: the eye sees no difference in cells this size, and colours repeat
+    data = rgba.point(_FIVE_BITS).tobytes()
     cells: dict[tuple[bytes | None, bytes | None], Cell] = {}
     rows = []
     for top in range(0, height, 2):
@@ -108,20 +114,52 @@ Cell = tuple[str, Style | None]
 
 def _cell(upper: bytes | None, lower: bytes | None) -> Cell:
     """The character and style of a cell of two pixels (None: transparent)."""
-    top = Color.from_rgb(*upper) if upper else None
-    bottom = Color.from_rgb(*lower) if lower else None
+    top = _color(upper) if upper else None
+    bottom = _color(lower) if lower else None
     if top is None:  # ▄ in the bottom colour, what is behind above it
-        return (LOWER, Style(color=bottom)) if bottom else (" ", None)
-    return UPPER, Style(color=top, bgcolor=bottom)
+        return (LOWER, Style.from_color(bottom)) if bottom else (" ", None)
+    return UPPER, Style.from_color(top, bottom)
+
+
+_colors: dict[bytes, Color] = {}
+
+
+def _color(rgb: bytes) -> Color:
+    """A true colour, made once (``Color.from_rgb`` costs ten times as much)."""
+    color = _colors.get(rgb)
+    if color is None:
+        if len(_colors) > COLORS_KEPT:
+            _colors.clear()
+        red, green, blue = rgb
+        triplet = ColorTriplet(red, green, blue)
+        color = _colors[rgb] = Color(f"#{rgb.hex()}", ColorType.TRUECOLOR, None, triplet)
+    return color
+
+
+@dataclass(frozen=True, eq=False)
+class Drawing:
+    """A loaded picture, and its half-block rows at the size (columns, rows) it was drawn."""
+
+    image: Image
+    cells: tuple[int, int]
+    rows: list[list[Segment]]
+
+
+def draw(image: Image, cols: int, rows: int, enlarge: bool = False) -> Drawing:
+    """``image`` drawn in half blocks to fit ``cols`` by ``rows`` cells."""
+    cells = fit(image.size, cols, rows, enlarge)
+    scaled = image.convert("RGBA").resize((cells[0], 2 * cells[1]))
+    return Drawing(image, cells, half_block_rows(scaled))
 
 
 def load(url: str, box: tuple[int, int], article: Article, settings: Any) -> Image:
-    """A picture fetched (or read from the cache) and decoded to fit ``box`` pixels; raises
+    """A picture fetched (or read from the cache) and decoded to fit ``box`` cells; raises
     :class:`UserError` saying why not. Blocking: call it from a thread."""
     from tui_news.core.images import load_picture
 
     local_base = str(Path(article.path).parent) if article.path else None
-    return load_picture(url, box, local_base=local_base, settings=settings).image
+    pixels = (box[0], 2 * box[1])
+    return load_picture(url, pixels, local_base=local_base, settings=settings).image
 
 
 def known_size(url: str) -> tuple[int, int] | None:
@@ -144,22 +182,20 @@ class Slot:
 
     url: str
     alt: str
-    image: Image | None = None  # as loaded: fits the largest box
+    drawing: Drawing | None = None  # once loaded
     error: str | None = None
     start: int = -1  # its first line in the view, once laid out
     rows: int = 0  # rows of picture in its box
     lines: int = 0  # its box's lines: the rows, then the caption
-    drawn: dict[int, list[Segment]] = field(default_factory=dict)
-    drawn_size: tuple[int, int] = (0, 0)
 
 
 @dataclass
 class PictureLoaded(WorkResult):
-    """A picture of the article loaded (``image``) or not (``error``, one line)."""
+    """A picture of the article loaded and drawn, or not (``error``, one line)."""
 
     generation: int
     index: int
-    image: Image | None
+    drawing: Drawing | None
     error: str | None
 
 
@@ -185,7 +221,9 @@ class PictureView(LineView):
     @property
     def pictures(self) -> list[tuple[str, str, Image | None, str | None]]:
         """The article's pictures as they stand: address, alt text, image, error."""
-        return [(s.url, s.alt, s.image, s.error) for s in self._slots]
+        return [
+            (s.url, s.alt, s.drawing.image if s.drawing else None, s.error) for s in self._slots
+        ]
 
     def find_pictures(self, text: str) -> None:
         """Note the pictures of a newly shown text; they load once it is laid out."""
@@ -215,10 +253,11 @@ class PictureView(LineView):
         self._laid_out = 0
         for slot in self._slots:
             slot.start = -1
-        box = (text_width, 2 * self._max_rows())
-        if self._slots and self._loading_box is None:
+        box = (text_width, self._max_rows())
+        if self._slots and self._loading_box is None:  # once the text is on the screen
             self._loading_box = box
-            self._load_pictures(self._generation, [s.url for s in self._slots], box)
+            urls = [s.url for s in self._slots]
+            self.call_after_refresh(self._load_pictures, self._generation, urls, box)
 
     def picture_blocks(self, block: str, others: Callable[[str], list[Text]]) -> list[Any]:
         """A block's lines as blocks to wrap, each image line a :class:`PictureBox` (then its
@@ -262,7 +301,7 @@ class PictureView(LineView):
             return wrapped(
                 Text(f"[image: {slot.alt}]" if slot.alt else "[image]", meta), console, width
             )
-        size = slot.image.size if slot.image is not None else known_size(slot.url)
+        size = slot.drawing.image.size if slot.drawing is not None else known_size(slot.url)
         slot.rows = fit(size, width, max_rows)[1] if size else max_rows
         index = self._slots.index(slot)
         rows: list[Line] = [(f"{index} {row}", (), PICTURE_ROW) for row in range(slot.rows)]
@@ -273,24 +312,21 @@ class PictureView(LineView):
         while it loads."""
         index, row = map(int, text.split())
         slot = self._slots[index]
-        if slot.image is None:
+        drawing = slot.drawing
+        if drawing is None:
             if row == 0 and slot.error is None:
                 line = Text(" loading picture…", self.component_style("article--meta"))
                 return Strip(line.render(self.app.console), line.cell_len)
             return Strip.blank(1)
-        cells = fit(slot.image.size, width, slot.rows)
-        if cells != slot.drawn_size:
-            slot.drawn, slot.drawn_size = {}, cells
-        segments = slot.drawn.get(row)
-        if segments is None:
-            scaled = slot.image.convert("RGBA").resize((cells[0], 2 * cells[1]))
-            slot.drawn = dict(enumerate(half_block_rows(scaled)))
-            segments = slot.drawn.get(row, [])
+        if fit(drawing.image.size, width, slot.rows) != drawing.cells:  # the width changed
+            drawing = slot.drawing = draw(drawing.image, width, slot.rows)
+        segments = drawing.rows[row] if row < len(drawing.rows) else []
         return Strip([Segment(" "), *segments])
 
     @work(thread=True, exclusive=True, group="pictures", exit_on_error=False)
     def _load_pictures(self, generation: int, urls: list[str], box: tuple[int, int]) -> None:
-        """Load the pictures, a few at a time, posting each as it comes."""
+        """Load the pictures, a few at a time, and draw each as it comes, one at a time (the
+        drawing is Python's work: in one thread, it leaves the keys most of the time)."""
         worker = get_current_worker()
         article = getattr(self, "article", None)
         if article is None:
@@ -308,12 +344,13 @@ class PictureView(LineView):
                 for future in done:
                     index = pending.pop(future)
                     try:
-                        image, error = future.result(), None
+                        drawing, error = draw(future.result(), *box), None
                     except UserError as why:
-                        image, error = None, str(why)
+                        drawing, error = None, str(why)
                     except Exception as why:  # a decoder's bug must not lose the article
-                        image, error = None, f"{type(why).__name__}: {why}"
-                    self.post_message(PictureLoaded(generation, index, image, error))
+                        drawing, error = None, f"{type(why).__name__}: {why}"
+                    self.post_message(PictureLoaded(generation, index, drawing, error))
+                    time.sleep(YIELD_SECONDS)  # the keys go first
 
     @unless_late
     def on_picture_loaded(self, message: PictureLoaded) -> None:
@@ -322,7 +359,7 @@ class PictureView(LineView):
         if message.generation != self._generation or message.index >= len(self._slots):
             return
         slot = self._slots[message.index]
-        slot.image, slot.error = message.image, message.error
+        slot.drawing, slot.error = message.drawing, message.error
         if message.error is not None:
             self._failures += 1
             if self._failures <= TOLD_FAILURES:
@@ -383,10 +420,10 @@ class FullPicture(Widget):
         self.rows: list[list[Segment]] = []
         self.cols = 0
 
-    def show(self, image: Image) -> None:
-        cols, rows = fit(image.size, self.size.width, self.size.height, enlarge=True)
-        self.rows = half_block_rows(image.convert("RGBA").resize((cols, 2 * rows)))
-        self.cols = cols
+    def show(self, drawing: Drawing) -> None:
+        if drawing.cells[0] > self.size.width or drawing.cells[1] > self.size.height:
+            drawing = draw(drawing.image, *self.size, enlarge=True)  # the screen shrank
+        self.rows, self.cols = drawing.rows, drawing.cells[0]
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -411,7 +448,7 @@ class PictureScreen(Screen[None]):
 
     @dataclass
     class Loaded(WorkResult):
-        image: Image | None
+        drawing: Drawing | None
         error: str | None
 
     def __init__(self, url: str, alt: str, article: Article, settings: Any) -> None:
@@ -423,19 +460,21 @@ class PictureScreen(Screen[None]):
         yield Label(Text(self.alt or self.url), id="picture-caption")
 
     def on_mount(self) -> None:
-        self._load((self.size.width, 2 * max(1, self.size.height - 1)))
+        self._load((self.size.width, max(1, self.size.height - 1)))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, box: tuple[int, int]) -> None:
         try:
-            self.post_message(self.Loaded(load(self.url, box, self.article, self.settings), None))
+            drawing = draw(load(self.url, box, self.article, self.settings), *box, enlarge=True)
         except UserError as why:
             self.post_message(self.Loaded(None, str(why)))
+        else:
+            self.post_message(self.Loaded(drawing, None))
 
     @unless_late
     def on_picture_screen_loaded(self, message: Loaded) -> None:
-        if message.image is None:
+        if message.drawing is None:
             failed(self, f"Picture {self.alt or self.url!r} not shown: {message.error}")
             self.dismiss()
             return
-        self.query_one(FullPicture).show(message.image)
+        self.query_one(FullPicture).show(message.drawing)
