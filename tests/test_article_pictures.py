@@ -185,12 +185,14 @@ def sunset_png(width: int = 48, height: int = 24) -> bytes:
         shade = int(120 * y / height)
         image.paste((250 - shade, 120 - shade // 2, 60 + shade, 255), (0, y, width, y + 1))
     for y in range(height // 2, height):
-        image.paste((20, 60 + 2 * y, 140 + 3 * y, 255), (0, y, width, y + 1))
-    for y in range(4, 12):
-        for x in range(18, 30):
-            if (x - 24) ** 2 + (y - 10) ** 2 <= 30:
+        deep = (y - height // 2) / height
+        image.paste((20, 60 + int(180 * deep), 140 + int(200 * deep), 255), (0, y, width, y + 1))
+    sun_x, sun_y, radius = width // 2, height * 5 // 12, height // 5
+    for y in range(height // 2):
+        for x in range(width):
+            if (x - sun_x) ** 2 + (y - sun_y) ** 2 <= radius**2:
                 image.putpixel((x, y), (255, 230, 120, 255))
-    image.paste((0, 0, 0, 0), (0, 0, 6, 3))
+    image.paste((0, 0, 0, 0), (0, 0, width // 8, height // 8))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
