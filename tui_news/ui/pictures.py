@@ -375,13 +375,18 @@ class PictureView(LineView):
         delta = len(lines) - slot.lines
         self._lines[slot.start : slot.start + slot.lines] = lines
         slot.lines = len(lines)
+        changed = [
+            i for i in self._drawn if i >= slot.start and (delta or i < slot.start + slot.lines)
+        ]
+        for index in changed:  # the lines drawn before stay drawn
+            del self._drawn[index]
         if delta:
             for later in self._slots[message.index + 1 :]:
                 if later.start >= 0:
                     later.start += delta
             self.virtual_size = Size(self.virtual_size.width, len(self._lines))
-        self._drawn.clear()
-        self.refresh()
+        else:
+            self.refresh_lines(slot.start, slot.lines)
 
     @property
     def _text_width(self) -> int:
