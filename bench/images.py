@@ -111,7 +111,7 @@ def serve(delay: float) -> tuple[ThreadingHTTPServer, str]:
         f"<description>{html.escape(article_html(base))}</description></item>"
         "<item><title>Warm-up</title><guid>warm</guid><link>https://news.example/warm</link>"
         "<pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate>"
-        "<description>&lt;p&gt;A &lt;b&gt;first&lt;/b&gt; article, read before the one measured.&lt;/p&gt;"
+        f"<description>{html.escape('<p>A <b>first</b> article, read before.</p>')}"
         "</description></item>"
     )
     feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Photos</title>{item}'
