@@ -115,6 +115,46 @@ async def test_a_picture_below_the_screen_takes_its_own_height(
         assert "After it." in lines[rows[-1] + 3]  # no space left reserved
 
 
+def solid(kind: str, colour: tuple[int, int, int], size: tuple[int, int] = (24, 8)) -> bytes:
+    """A picture of one colour in the format ``kind`` (a GIF of two frames: the second red)."""
+    out = io.BytesIO()
+    first = Image.new("RGB", size, colour)
+    if kind == "GIF":
+        first.save(out, "GIF", save_all=True, append_images=[Image.new("RGB", size, RED)])
+    else:
+        first.save(out, kind, **({"quality": 95} if kind in ("JPEG", "WEBP") else {}))
+    return out.getvalue()
+
+
+FORMATS = {
+    "PNG": ((200, 40, 200), "image/png"),
+    "JPEG": ((40, 200, 40), "image/jpeg"),
+    "GIF": ((40, 40, 200), "image/gif"),
+    "WEBP": ((200, 200, 40), "image/webp"),
+}
+
+
+async def test_png_jpeg_gif_and_webp_pictures_are_drawn_in_their_colours(
+    reader: Reader, server: FeedServer
+) -> None:
+    body = ""
+    for kind, (colour, content_type) in FORMATS.items():
+        server.routes[f"/p.{kind}"] = Route(solid(kind, colour), content_type=content_type)
+        body += f'<p>{kind} below.</p><img src="{server.url(f"/p.{kind}")}" alt="{kind}">'
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    async with app.run_test(size=(100, 160)) as pilot:  # each box is kept: 30 rows
+        await open_article(app, pilot)
+        await settle(app, pilot)
+        lines = screen_lines(app, 160)
+        for kind, (colour, _) in FORMATS.items():
+            top = find(lines, f"{kind} below.") + 2
+            cells = [c for y in range(top, top + 4) for c in picture_cells(app, y)]
+            assert len(cells) == 4 * 24, kind  # 24x8 pixels: 4 rows of 24 cells
+            for _, fg, bg in cells:  # near the colour (JPEG and WebP are lossy; 5 bits)
+                assert all(abs(a - b) <= 16 for a, b in zip(fg + bg, colour * 2, strict=True))
+            assert lines[top + 4].strip() == kind  # the caption under it
+
+
 async def test_a_picture_that_fails_reads_as_its_alt_text_and_says_why(
     reader: Reader, server: FeedServer
 ) -> None:
