@@ -17,13 +17,13 @@ from textual.worker import Worker
 
 from tui_news.core.dates import local_time
 from tui_news.core.errors import LibraryError
+from tui_news.core.image_refs import IMAGE
 from tui_news.core.models import Article
 from tui_news.core.reader import Reader
 from tui_news.core.text import (
     BOLD,
     CODE,
     END,
-    IMAGE,
     ITALIC,
     LINKS,
     TABLE_ROW,

@@ -46,8 +46,8 @@ from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from tui_news.core.errors import UserError
+from tui_news.core.image_refs import IMAGE, image_line
 from tui_news.core.models import Article
-from tui_news.core.text import IMAGE, image_line
 from tui_news.ui.lineview import Line, LineView, wrapped
 from tui_news.ui.messages import WorkResult, failed, unless_late
 
