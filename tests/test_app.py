@@ -518,6 +518,7 @@ async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: 
         "</article></body></html>"
     )
     reader.add(str(page))
+    reader.config.images = "off"  # pictures as text (test_article_pictures.py draws them)
     app = NewsApp(reader)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)

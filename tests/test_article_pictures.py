@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+from pathlib import Path
 
 from PIL import Image
 
@@ -236,3 +237,28 @@ def sunset_png(width: int = 48, height: int = 24) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+async def test_a_local_articles_picture_is_read_from_its_folder(
+    reader: Reader, tmp_path: Path
+) -> None:
+    folder = tmp_path / "saved"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "flag.png").write_bytes(striped_png())
+    (folder / "story.html").write_text(
+        "<html><head><title>Saved Page</title></head><body><article>"
+        "<p>Before the picture.</p>"
+        '<img src="img/flag.png" alt="A striped flag"><img src="img/gone.png" alt="Gone">'
+        "<p>After it.</p></article></body></html>"
+    )
+    reader.add(str(folder))
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 64)) as pilot:
+        await open_article(app, pilot)
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        rows = [y for y in range(len(lines)) if picture_cells(app, y)]
+        assert rows[0] == find(lines, "Before the picture.") + 2 and len(rows) == 8
+        assert set(picture_cells(app, rows[0])) == {("▀", RED, BLUE)}
+        assert "[image: Gone]" in "\n".join(lines)
+        assert any("'Gone' not shown" in n for n in notices(app, "error"))
