@@ -262,3 +262,28 @@ async def test_a_local_articles_picture_is_read_from_its_folder(
         assert set(picture_cells(app, rows[0])) == {("▀", RED, BLUE)}
         assert "[image: Gone]" in "\n".join(lines)
         assert any("'Gone' not shown" in n for n in notices(app, "error"))
+
+
+async def test_a_picture_seen_before_gets_its_exact_box_at_once(
+    reader: Reader, server: FeedServer
+) -> None:
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png")
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    other = {"title": "Other", "guid": "o", "description": "Another story."}
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body), other]))
+    async with app.run_test(size=(120, 64)) as pilot:
+        await settle(app, pilot)
+        ids = {reader.article(i).title: i for i in app.headlines.ids}
+        app.open_article(ids["Pictures"])
+        await settle(app, pilot)  # loaded once: its size is known from now on
+        app.open_article(ids["Other"])
+        await settle(app, pilot)
+        app.open_article(ids["Pictures"])
+        await pilot.pause()  # the first frame: the picture may still be on its way
+        lines = screen_lines(app)
+        before, after = find(lines, "Before the picture."), find(lines, "After it.")
+        assert after == before + 2 + 8 + 2  # 8 rows of picture, its caption, a blank line
+        await settle(app, pilot)
+        assert find(screen_lines(app), "After it.") == after
+        assert len([y for y in range(len(lines)) if picture_cells(app, y)]) == 8
