@@ -41,7 +41,15 @@ class Server:
         return {e.title: (e.read, e.starred) for e in entries}
 
 
-@pytest.fixture(params=list(STAND_INS))
+# One end-to-end run per kind in the default test run; FreshRSS's Google Reader API (covered
+# by tests/test_sync_clients.py) and the repeats of the wrong password run with -m slow.
+EVERY_KIND = [
+    pytest.param(name, marks=pytest.mark.slow) if name == "greader-freshrss" else name
+    for name in STAND_INS
+]
+
+
+@pytest.fixture(params=EVERY_KIND)
 def server(request: pytest.FixtureRequest) -> Iterator[Server]:
     running = Server(request.param)
     accounts = running.accounts
@@ -78,6 +86,11 @@ def listed(cli: CliRun) -> dict[str, dict[str, Any]]:
     return {a["title"]: a for a in json.loads(cli("list", "--json", check_exit=0).stdout)}
 
 
+@pytest.mark.parametrize(
+    "server",
+    ["miniflux", *(pytest.param(n, marks=pytest.mark.slow) for n in STAND_INS if n != "miniflux")],
+    indirect=True,
+)
 def test_a_wrong_password_saves_nothing(
     cli: CliRun, server: Server, tmp_path: Path, data_dir: Path
 ) -> None:
@@ -154,7 +167,7 @@ def test_sync_brings_sections_and_marks_and_sends_marks_back(
             assert PASSWORD.encode() not in path.read_bytes(), path
 
 
-@pytest.mark.parametrize("flavour", ["miniflux", "freshrss"])
+@pytest.mark.parametrize("flavour", ["miniflux", pytest.param("freshrss", marks=pytest.mark.slow)])
 def test_greader_keeps_a_session_and_logs_in_again_when_it_expired(
     cli: CliRun, password_file: Path, data_dir: Path, flavour: str
 ) -> None:
