@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from tui_news.core.reader import Reader
 from tui_news.core.text import (
     IMAGE,
     IMAGE_ALT,
@@ -126,3 +129,18 @@ def test_picture_lines_keep_their_place_in_quotes_and_lists() -> None:
         ("https://news.example/2026/l.png", ""),
     ]
     assert readable("", markup, BASE) == "> [image: Q]\n\n• [image]"
+
+
+def test_a_pictures_address_is_never_searched_nor_in_plain_text(
+    reader: Reader, tmp_path: Path
+) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Harbour</title></head><body><p>The quay.</p>"
+        '<img src="https://img.example/zanzibarquux.png" alt="A map"></body></html>'
+    )
+    reader.add(str(page))
+    assert reader.search("quay") and not reader.search("zanzibarquux")
+    [article] = reader.search("quay")
+    assert "zanzibarquux" not in article.readable() and "[image: A map]" in article.readable()
+    assert "zanzibarquux" in article.readable(images=True)

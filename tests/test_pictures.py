@@ -205,3 +205,20 @@ def test_decodes_at_once_wait_for_the_memory_budget() -> None:
         order.append("a")  # the second decode waited: 70 + 50 is over the budget
     other.join(2)
     assert order == ["a", "b"] and budget.held == 0
+
+
+def test_a_redirect_is_followed_but_never_to_a_local_file(server) -> None:
+    serve(server, "/real.webp", picture("WEBP", (90, 60), BLUE), "image/webp")
+    moved = serve(server, "/moved", b"", location=server.url("/real.webp"), status=302)
+    assert near(load_picture(moved, BOX).image.getpixel((45, 30)), BLUE)
+    local = serve(server, "/to-file", b"", location="file:///etc/hostname", status=302)
+    with pytest.raises(ImageFailed, match="redirected to something other than a web address"):
+        load_picture(local, BOX, local_base="/etc")
+
+
+def test_local_pictures_sizes_are_not_taken_for_another_folders(tmp_path: Path) -> None:
+    for name, size in (("one", (20, 10)), ("two", (30, 30))):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.png").write_bytes(picture("PNG", size))
+        assert load_picture("p.png", BOX, local_base=str(tmp_path / name)).width == size[0]
+    assert cached_size("p.png") is None

@@ -69,8 +69,9 @@ def load_picture(
         raise
     if fetched and kept is not None:
         kept.write(url, data)  # only pictures that decode are kept
-    with _lock:
-        _sizes[url] = (picture.width, picture.height)
+    if url.startswith(("http://", "https://")):  # a relative path means another file elsewhere
+        with _lock:
+            _sizes[url] = (picture.width, picture.height)
     return picture
 
 
