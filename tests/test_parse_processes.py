@@ -51,3 +51,16 @@ def test_parsing_processes_end_when_their_parent_is_killed() -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers)
+
+
+def test_a_refresh_imports_no_parser_until_a_document_comes() -> None:
+    # a refresh where every feed answers 304 parses nothing: lxml and the feed parsers
+    # (tens of milliseconds to import) are left out of it
+    code = (
+        "import sys, tui_news.cli, tui_news.core.feed_refresh\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('lxml', 'fastfeedparser', 'feedparser')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -391,7 +391,7 @@ class _Parsers:
         context: BaseContext = multiprocessing.get_context("spawn")
         if "forkserver" in multiprocessing.get_all_start_methods():
             server = multiprocessing.get_context("forkserver")
-            server.set_forkserver_preload([parse_feed.__module__, "fastfeedparser"])
+            server.set_forkserver_preload([parse_feed.__module__, "lxml.etree", "fastfeedparser"])
             from multiprocessing import forkserver
 
             forkserver.ensure_running()  # the server's imports overlap what comes next

@@ -13,10 +13,11 @@ import html
 import re
 from dataclasses import dataclass
 from html.entities import name2codepoint
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from lxml import etree
+if TYPE_CHECKING:  # lxml is imported with the first document to parse, not for a 304
+    from lxml import etree
 
 from tui_news.core.text import one_line
 
@@ -208,6 +209,8 @@ def markup(element: etree._Element) -> str:
     if len(element) == 1 and local_name(element[0]) == "div" and not (element.text or "").strip():
         inner = element[0]  # Atom's xhtml wrapper
     parts = [html.escape(inner.text or "", quote=False)]
+    from lxml import etree
+
     parts += [etree.tostring(child, encoding=str, with_tail=True) for child in inner]
     return "".join(parts)
 
