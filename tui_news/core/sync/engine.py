@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
-from tui_news.core.sync.remote import Busy, Page, Remote, RemoteArticle, SessionExpired
+from tui_news.core.sync.remote import Busy, Remote, RemoteArticle, SessionExpired
 from tui_news.core.text import safe_link, strip_tags
 
 T = TypeVar("T")
 
+# Articles stored per transaction, about: one per page would be 25 transactions for 5,000
+# articles, each writing every feed's share apart (~6 of 10 s of a first sync here).
+STORE_BATCH = 1000
 PUSH_BATCH = 200  # ids per mark request (servers cap the size of a request)
 BUSY_TRIES = 4  # a busy server is asked this many times in all before the sync gives up
 BUSY_WAIT = 2.0  # seconds before the first retry when the server does not say; doubling
@@ -122,21 +125,28 @@ class Engine:
         return len(pending)
 
     def _pull(self, sections: dict[str, tuple[int, str]]) -> RefreshReport:
-        """Store the articles new since the stored cursor, page by page."""
+        """Store the articles new since the stored cursor, about :data:`STORE_BATCH` at a time,
+        each batch with the newest cursor its pages carried, in one transaction."""
         report = RefreshReport()
         account = self.rows.account(self.account.id)
         cursor = account.cursor if account else None
-        pages: Iterator[Page] = iter(self.remote.articles(cursor))
-        for page in pages:
-            by_source: dict[int, list[tuple[Parsed, bool, bool]]] = {}
+        batch: dict[int, list[tuple[Parsed, bool, bool]]] = {}
+        held, newest = 0, None
+        for page in self.remote.articles(cursor):
             for item in page.articles:
                 where = sections.get(item.feed_id)
                 if where is None:
                     where = sections[item.feed_id] = self.rows.other_feed(self.account)
-                by_source.setdefault(where[0], []).append(
+                batch.setdefault(where[0], []).append(
                     (parsed(item, where[1]), item.read, item.starred)
                 )
-            report.merge(self.rows.store_page(self.account.id, by_source, page.cursor))
+            held += len(page.articles)
+            newest = page.cursor or newest
+            if held >= STORE_BATCH:
+                report.merge(self.rows.store_page(self.account.id, batch, newest))
+                batch, held, newest = {}, 0, None
+        if batch or newest:
+            report.merge(self.rows.store_page(self.account.id, batch, newest))
         return report
 
     def _call(self, step: Callable[[], T]) -> T:
