@@ -24,6 +24,7 @@ from tui_news.core.text import one_line
 
 ACCOUNT_KIND = "account"  # the kind of the sources an account's feeds become
 OTHER_FEED = ""  # remote_id of the source holding articles of feeds the server did not list
+MARKS_PER_STATEMENT = 300  # rows of (key, read, starred) per UPDATE (SQLite allows 32,766 ?)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,18 +257,24 @@ class AccountRows:
             waiting = self._waiting(conn, account_id)
             for source_id, items in by_source.items():
                 report.merge(self.store.apply(source_id, [p for p, _, _ in items], None, None))
-                conn.executemany(
-                    "UPDATE articles SET read = ?, starred = ? WHERE source_id = ? AND key = ?",
-                    [
-                        (
-                            waiting.get((p.key, "read"), read),
-                            waiting.get((p.key, "starred"), starred),
-                            source_id,
-                            p.key,
-                        )
-                        for p, read, starred in items
-                    ],
-                )
+                marks = [
+                    (
+                        p.key,
+                        int(waiting.get((p.key, "read"), read)),
+                        int(waiting.get((p.key, "starred"), starred)),
+                    )
+                    for p, read, starred in items
+                ]
+                for start in range(0, len(marks), MARKS_PER_STATEMENT):
+                    chunk = marks[start : start + MARKS_PER_STATEMENT]
+                    values = ",".join(["(?, ?, ?)"] * len(chunk))
+                    conn.execute(  # one statement for many rows: far quicker than one each
+                        "UPDATE articles SET read = v.column2, starred = v.column3 "
+                        f"FROM (VALUES {values}) AS v WHERE articles.source_id = ? "
+                        "AND articles.key = v.column1 "
+                        "AND (articles.read != v.column2 OR articles.starred != v.column3)",
+                        [*(x for row in chunk for x in row), source_id],
+                    )
             if cursor is not None:
                 conn.execute("UPDATE accounts SET cursor = ? WHERE id = ?", (cursor, account_id))
         return report

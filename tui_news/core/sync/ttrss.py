@@ -140,7 +140,7 @@ class TtRss:
             skip = 0
             try:
                 while True:
-                    while len(asked) < AT_ONCE:
+                    while len(asked) < 2 * AT_ONCE:  # more wait their turn meanwhile
                         asked.append(pool.submit(self._page, skip, params))
                         skip += PAGE
                     rows = asked.popleft().result()
