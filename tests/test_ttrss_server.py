@@ -75,3 +75,10 @@ def test_stop_refuses_connections_and_start_serves_again(ttrss: TtRss) -> None:
         login(ttrss)
     ttrss.start()
     assert login(ttrss)["status"] == 0
+
+
+def test_with_the_api_off_login_is_refused_until_it_is_on_again(ttrss: TtRss) -> None:
+    ttrss.enable_api(False)
+    assert login(ttrss)["content"] == {"error": "API_DISABLED"}
+    ttrss.reset()  # the next test finds it on again
+    assert login(ttrss)["status"] == 0

@@ -148,11 +148,8 @@ class TtRss:
         self._psql("CREATE DATABASE ttrss", database="postgres")
         self._psql(SCHEMA.read_text(encoding="utf-8"))
         pwd_hash = "SHA1:" + hashlib.sha1(PASSWORD.encode()).hexdigest()
-        self._psql(
-            f"UPDATE ttrss_users SET pwd_hash = {quote(pwd_hash)}, salt = '' WHERE id = 1;"
-            "INSERT INTO ttrss_user_prefs (owner_uid, pref_name, profile, value)"
-            " VALUES (1, 'ENABLE_API_ACCESS', NULL, 'true');"
-        )
+        self._psql(f"UPDATE ttrss_users SET pwd_hash = {quote(pwd_hash)}, salt = '' WHERE id = 1")
+        self.enable_api(True)
         self._copy_web_root()
 
     def _copy_web_root(self) -> None:
@@ -268,8 +265,17 @@ class TtRss:
             + quote("SHA1:" + hashlib.sha1(PASSWORD.encode()).hexdigest())
             + ", salt = '' WHERE id = 1;"
         )
+        self.enable_api(True)
         self.seeded = Seeded()
         self.start()
+
+    def enable_api(self, enabled: bool) -> None:
+        """Turn the user's "Enable API" preference on or off (tt-rss ships it off)."""
+        self.sql(
+            "DELETE FROM ttrss_user_prefs WHERE owner_uid = 1 AND pref_name = 'ENABLE_API_ACCESS';"
+            "INSERT INTO ttrss_user_prefs (owner_uid, pref_name, profile, value)"
+            f" VALUES (1, 'ENABLE_API_ACCESS', NULL, '{str(enabled).lower()}')"
+        )
 
     def expire_sessions(self) -> None:
         """Forget every API session, as tt-rss does when they time out."""
