@@ -210,6 +210,7 @@ class PictureView(LineView):
         self._laid_out = 0  # pictures laid out by the wrapping under way
         self._generation = 0  # which article's pictures (a late result is dropped)
         self._failures = 0
+        self._resizing = False
         self._loading_box: tuple[int, int] | None = None
         self._lines: list[Line] = []
         self._drawn: dict[int, Strip] = {}
@@ -384,9 +385,15 @@ class PictureView(LineView):
             for later in self._slots[message.index + 1 :]:
                 if later.start >= 0:
                     later.start += delta
-            self.virtual_size = Size(self.virtual_size.width, len(self._lines))
+            if not self._resizing:  # once for a burst of pictures: each lays the screen out
+                self._resizing = True
+                self.call_later(self._resize_to_lines)
         else:
             self.refresh_lines(slot.start, slot.lines)
+
+    def _resize_to_lines(self) -> None:
+        self._resizing = False
+        self.virtual_size = Size(self.virtual_size.width, len(self._lines))
 
     @property
     def _text_width(self) -> int:
