@@ -97,3 +97,35 @@ def test_the_first_rows_agree_with_the_whole_list(tmp_path: Path) -> None:
     assert len(whole) == stories + alone == 200 + 400
     for limit in (1, 10, 100, 500):
         assert store.view_ids(View(), limit, stories=True).tolist() == whole[:limit].tolist()
+
+
+def test_versions_list_every_outlet_first_teller_first(tmp_path: Path) -> None:
+    from tui_news.core.library.stories import versions
+
+    store, ids = library(tmp_path)
+    told = versions(store, ids["quake-times"])
+    assert [(v.id, v.source) for v in told] == [
+        (ids["quake-wire"], "wire"),
+        (ids["quake-daily"], "daily"),
+        (ids["quake-times"], "times"),
+    ]
+    assert [v.id for v in versions(store, ids["fed"])] == [ids["fed"]]  # alone: itself
+
+
+def test_top_stories_rank_by_outlets_and_recency_one_row_each(tmp_path: Path) -> None:
+    from tui_news.core.library.top_stories import score, top_ids
+
+    store, ids = library(tmp_path)
+    now = T0 + 3 * HOUR
+    top = View("Top stories", top=True)
+    names = {i: k for k, i in ids.items()}
+    ranked = [names[i] for i in top_ids(store.conn, top, now)]
+    assert ranked == ["quake-wire", "fed"]  # three outlets an hour ago, above one
+    # a day later nothing is left to rank; a lone article of now outranks an old story
+    assert top_ids(store.conn, top, T0 + 30 * HOUR).tolist() == []
+    assert score(1, 0) > score(3, 12 * HOUR) and score(3, 6 * HOUR) == 1.5 * score(1, 0)
+    assert score(8, 8 * HOUR) > score(2, 0)
+    # a search within it keeps the ranking among what matches
+    assert top_ids(store.conn, View(top=True, query=parse("fed", live=True)), now).tolist() == [
+        ids["fed"]
+    ]

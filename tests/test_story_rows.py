@@ -115,3 +115,32 @@ def header_lines(app: NewsApp, article_id: int) -> list[str]:
     """The first lines of the article view after opening ``article_id``."""
     app.open_article(article_id)
     return [line_text(app.article_view, y) for y in range(6)]
+
+
+async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_path: Path) -> None:
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        app.headlines.move_to(ids[QUAKE_WIRE])
+        await pilot.press("enter")
+        await settle(app, pilot)
+        header = "\n".join(line_text(app.article_view, y) for y in range(6))
+        assert "Also told by: daily" in header and "(v: next version, 1 of 2)" in header
+        await pilot.press("v")
+        await settle(app, pilot)
+        shown = app.article_view.article
+        assert shown is not None and shown.title == QUAKE_DAILY
+        header = "\n".join(line_text(app.article_view, y) for y in range(6))
+        assert "Also told by: wire" in header and "2 of 2" in header
+        assert app.headlines.current_id == ids[QUAKE_WIRE]  # the list stays on the story
+        await pilot.press("v")  # wraps round to the first teller
+        await settle(app, pilot)
+        assert app.article_view.article.title == QUAKE_WIRE  # type: ignore[union-attr]
+        await pilot.press("V")
+        await settle(app, pilot)
+        assert app.article_view.article.title == QUAKE_DAILY  # type: ignore[union-attr]
+        app.headlines.move_to(ids[FED])
+        await pilot.press("enter", "v")  # told by one outlet: v says so, the article stays
+        await settle(app, pilot)
+        assert app.article_view.article.title == FED  # type: ignore[union-attr]

@@ -80,6 +80,16 @@ class Headline:
     others: int = 0  # how many other outlets tell its story (see core/stories.py)
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One outlet's article of a story, as listed under the article's header."""
+
+    id: int
+    source: str
+    published: float
+    title: str
+
+
 @dataclass(slots=True)
 class Article:
     """A stored article with everything the article view shows."""
@@ -199,6 +209,7 @@ class View:
     titles: bool = False  # the query looks at titles only (filtering as you type)
     ranked: bool = False  # best matches first instead of newest first
     search_id: int | None = None  # the saved search this view shows
+    top: bool = False  # the last day's stories, best ranked first (see library/top_stories.py)
 
 
 @dataclass(slots=True)

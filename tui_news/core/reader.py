@@ -18,7 +18,7 @@ from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
-from tui_news.core.library.stories import group_new, story_ids, told_by
+from tui_news.core.library.stories import group_new, story_ids
 from tui_news.core.models import (
     Article,
     Headline,
@@ -33,6 +33,7 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
+from tui_news.core.story_reader import Stories
 from tui_news.core.text import one_line, without_password
 
 if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
@@ -53,6 +54,7 @@ class Reader:
         images.configure(paths.library.parent / "images", config.image_cache_bytes)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._tried: dict[int, float] = {}  # source id -> when its last refresh began
+        self.stories = Stories(self)  # one story, many outlets (core/story_reader.py)
 
     @cached_property
     def accounts(self) -> Accounts:
@@ -306,10 +308,6 @@ class Reader:
     def unread_among(self, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` are unread."""
         return self.store.unread_among(ids)
-
-    def told_by(self, article_id: int) -> list[str]:
-        """The other outlets telling an article's story (none with ``group_stories`` off)."""
-        return told_by(self.store, article_id) if self.config.group_stories else []
 
     def set_read(
         self, ids: Iterable[int], read: bool = True, *, stories: bool = False

@@ -23,6 +23,7 @@ from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, RefreshReport, View
 from tui_news.core.reader import Reader
 from tui_news.core.text import counted, safe_link
+from tui_news.ui import story_versions
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
 from tui_news.ui.commands import (
@@ -82,7 +83,7 @@ class NewsApp(SourceActions, TypeAhead):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield Sidebar(id="sidebar")
+            yield Sidebar(top=self.reader.stories.grouped, id="sidebar")
             with Container(id="reading"):  # side by side, or stacked when narrow
                 yield HeadlinePane(self.reader, id="list-pane")
                 yield ArticleView(id="article")
@@ -219,8 +220,12 @@ class NewsApp(SourceActions, TypeAhead):
                     self.headlines.update_row(marked, read=True)
                 article.read = True
                 self.load_counts()
-        self.headlines.move_to(article.id)
-        self.article_view.show(article, self.reader.told_by(article.id))
+        self.headlines.move_to(article.id)  # a version the list leaves out: it stays put
+        key = self.reader.config.keys.get("next_version", "v").split(",")[0]
+        told = story_versions.header_lines(
+            self.reader.stories.versions(article.id), article.id, key
+        )
+        self.article_view.show(article, told)
         self.article_view.border_title = Content(article.section)
         return article
 
@@ -320,6 +325,10 @@ class NewsApp(SourceActions, TypeAhead):
         self.go_to(View(section.name, section=section.name))
         self.action_next_unread(direction)
         return True
+
+    def action_next_version(self, direction: int) -> None:
+        """Show another outlet's version of the story being read."""
+        story_versions.step(self, direction)
 
     def action_toggle_read(self) -> None:
         article = self._target()

@@ -119,7 +119,7 @@ class ArticleView(PictureView, can_focus=True):
         self._sized_at = 0.0  # when the scroll height last grew
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
-        self.told_by: Sequence[str] = ()  # the other outlets telling the article's story
+        self.told_by: Sequence[str] = ()  # header lines naming the story's other outlets
 
     @property
     def readable_text(self) -> str:
@@ -137,8 +137,8 @@ class ArticleView(PictureView, can_focus=True):
         return len(self._lines)
 
     def show(self, article: Article | None, told_by: Sequence[str] = ()) -> None:
-        """Show ``article`` (or the empty state) from its top, naming ``told_by``, the other
-        outlets telling its story.
+        """Show ``article`` (or the empty state) from its top, with ``told_by``, the header
+        lines naming the other outlets telling its story.
 
         Long HTML (a 10 MB feed item) is converted in a thread; meanwhile its start is shown,
         converted at once, with the links numbered so far (they keep their numbers).
@@ -304,8 +304,7 @@ class ArticleView(PictureView, can_focus=True):
         blocks.append(Text(one_line(" · ".join(facts)), meta))
         if article.link or article.path:
             blocks.append(Text(one_line(article.link or article.path), meta))
-        if self.told_by:
-            blocks.append(Text(one_line("Also told by: " + ", ".join(self.told_by)), meta))
+        blocks.extend(Text(one_line(line), meta) for line in self.told_by)
         numbers = {url: number for number, url in self.links.items()}
         for enclosure in article.enclosures:
             number = numbers.get(enclosure.url)

@@ -119,6 +119,15 @@ EVERYWHERE = Group(
             "star", "s", "star", "Star", show=True, palette="Star or unstar the current article"
         ),
         Command(
+            "next_version",
+            "v",
+            "next_version(1)",
+            "Next version",
+            palette="Read the next outlet's version of this story",
+            title="Next version",
+        ),
+        Command("previous_version", "V", "next_version(-1)", "Prev version"),
+        Command(
             "open_link",
             "o",
             "open_link",

@@ -15,6 +15,7 @@ from tui_news.ui.commands import SECTIONS
 ALL = View("All")
 UNREAD = View("Unread", unread=True)
 STARRED = View("Starred", starred=True)
+TOP = View("Top stories", top=True)  # the last day's stories, most told and newest first
 SAVED_MARK = "⌕ "  # before a saved search's name
 
 
@@ -53,7 +54,9 @@ class Sidebar(Tree[View]):
     }
     """
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, top: bool = True, **kwargs: object) -> None:
+        """``top``: list Top stories among the virtual views (stories are grouped)."""
+        self._virtual = (ALL, UNREAD, STARRED, TOP) if top else (ALL, UNREAD, STARRED)
         self._counts: dict[int, int] = {}
         super().__init__("Sections", data=ALL, **kwargs)  # type: ignore[arg-type]
         self.show_root = False
@@ -93,12 +96,13 @@ class Sidebar(Tree[View]):
         self._set(nodes[0], _label("All"), totals["unread"])
         self._set(nodes[1], _label("Unread"), totals["unread"])
         self._set(nodes[2], _label("Starred"), totals["starred"])
-        saved = [n for n in nodes[3:] if n.data is not None and n.data.search_id is not None]
+        virtual = len(self._virtual)
+        saved = [n for n in nodes[virtual:] if n.data is not None and n.data.search_id is not None]
         for node, search in zip(saved, searches, strict=True):
             self._set(
                 node, _label(SAVED_MARK + search.name, muted=not search.unread), search.unread
             )
-        for node, section in zip(nodes[3 + len(saved) :], sections, strict=True):
+        for node, section in zip(nodes[virtual + len(saved) :], sections, strict=True):
             label = _label(section.name, muted=not section.unread, failed=bool(section.errors))
             self._set(node, label, section.unread)
             for child, source in zip(node.children, section.sources, strict=True):
@@ -110,7 +114,7 @@ class Sidebar(Tree[View]):
         expanded = {n.data.section for n in self.root.children if n.is_expanded and n.data}
         self.clear()
         self._counts.clear()
-        for view in (ALL, UNREAD, STARRED):
+        for view in self._virtual:
             self.root.add_leaf(_label(view.label), data=view)
         for search in searches:
             try:

@@ -16,6 +16,7 @@ RANK_CANDIDATES = 10_000
 RANK = "bm25(articles_fts, 4.0, 1.0) * (1.0 + 1.0 / (1.0 + max(0.0, ? - a.published) / 2592000.0))"
 
 ORDER = "ORDER BY a.published DESC, a.id DESC"
+TOP_SECONDS = 86400.0  # the Top stories view ranks the stories of this last stretch of time
 # A source's name: the one chosen, else (until its first fetch names it) its location.
 NAME = "coalesce(nullif(s.name, ''), without_password(s.location))"  # see Store._connect
 # The other outlets telling an article's story, counted on the index on story (a lone
@@ -51,10 +52,10 @@ SOURCE = (
 
 
 def view_where(
-    view: View, *, ranked: bool = False, alias: str = "a"
+    view: View, *, ranked: bool = False, alias: str = "a", now: float | None = None
 ) -> tuple[str, tuple[object, ...]]:
     """The SQL condition (on articles as ``alias``) and parameters that select a view's
-    articles.
+    articles (for Top stories, those of the :data:`TOP_SECONDS` before ``now``).
 
     With ``ranked``, the query's own terms are left out: the ranked search matches them.
     """
@@ -76,6 +77,9 @@ def view_where(
         terms.append(f"{alias}.read = 0")
     if view.starred:
         terms.append(f"{alias}.starred = 1")
+    if view.top:
+        terms.append(f"{alias}.published >= ?")
+        params.append((time.time() if now is None else now) - TOP_SECONDS)
     return " AND ".join(terms) or "1", tuple(params)
 
 

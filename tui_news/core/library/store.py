@@ -19,6 +19,7 @@ from tui_news.core.library.connections import Connections
 from tui_news.core.library.guard import library_errors
 from tui_news.core.library.pending import enqueue
 from tui_news.core.library.sql import id_chunks
+from tui_news.core.library.top_stories import top_ids
 from tui_news.core.models import (
     Article,
     Enclosure,
@@ -339,6 +340,8 @@ class Store(Connections):
         :class:`QueryInterrupted`.
         """
         with self._interruptible(interruptible):
+            if view.top:
+                return top_ids(self.conn, view, time.time())[:limit]
             if stories and sql.collapses(view):
                 return self._one_per_story(view, limit)
             return self._ids(*sql.select_ids(view), limit)

@@ -8,6 +8,7 @@ import time
 from tui_news.core.library.guard import damaged
 from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
+from tui_news.core.models import Version
 from tui_news.core.stories import WINDOW, Item, group
 from tui_news.core.story_text import LEAD_CHARS
 
@@ -71,13 +72,15 @@ def story_ids(store: Store, article_id: int) -> list[int]:
     return sorted({article_id, *(row[0] for row in rows)})
 
 
-def told_by(store: Store, article_id: int) -> list[str]:
-    """The names of the other sources telling the story ``article_id`` tells, first teller
-    first (none when it is alone)."""
+def versions(store: Store, article_id: int) -> list[Version]:
+    """Every article of the story ``article_id`` tells, first teller first (just itself
+    when it is alone; none when it is gone)."""
     rows = store.conn.execute(
-        f"SELECT {NAME} FROM articles o INDEXED BY articles_by_story "
-        "JOIN articles a ON a.id = ? JOIN sources s ON s.id = o.source_id "
-        "WHERE o.story = a.story AND o.source_id <> a.source_id ORDER BY o.published, o.id",
+        f"SELECT a.id, {NAME}, a.published, a.title FROM articles a "
+        "JOIN sources s ON s.id = a.source_id WHERE a.id = ?1 AND a.story IS NULL "
+        f"UNION ALL SELECT a.id, {NAME}, a.published, a.title FROM articles a "
+        "INDEXED BY articles_by_story JOIN sources s ON s.id = a.source_id "
+        "WHERE a.story = (SELECT story FROM articles WHERE id = ?1) ORDER BY 3, 1",
         (article_id,),
     )
-    return list(dict.fromkeys(row[0] for row in rows))
+    return [Version(*row) for row in rows]
