@@ -108,7 +108,7 @@ async def test_sidebar_chooses_the_view(reader: Reader, news: Path) -> None:
         await settle(app, pilot)
         await pilot.press("shift+tab")
         assert app.focused is app.sidebar
-        await pilot.press("j", "j", "j")  # All, Unread, Starred, Middle East
+        await pilot.press("j", "j", "j", "j")  # All, Unread, Starred, Top, Middle East
         await settle(app, pilot)
         assert app.view.section == "Middle East"
         assert app.headline_pane.border_title == "Middle East · 2"
@@ -254,7 +254,7 @@ async def test_add_and_remove_a_feed_in_the_app(reader: Reader, server) -> None:
         assert [s.name for s in reader.sources()] == ["Planet News"]
         assert sidebar_labels(app)["Space"] == ["Space", "1"]
         assert "Moon Landing" in line_text(app.headlines, 0)
-        await pilot.press("shift+tab", "j", "j", "j")
+        await pilot.press("shift+tab", "j", "j", "j", "j")
         await settle(app, pilot)
         assert app.view.section == "Space"
         await pilot.press("d")
@@ -277,7 +277,7 @@ async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)  # the start-up refresh fails for this feed
         assert sidebar_labels(app)["Flaky"][0] == "⚠"
-        await pilot.press("shift+tab", "j", "j", "j")
+        await pilot.press("shift+tab", "j", "j", "j", "j")
         await settle(app, pilot)
         assert app.headline_pane.border_subtitle == (
             "⚠ Flaky: the server answered HTTP 500 Internal Server Error"

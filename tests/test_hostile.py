@@ -251,7 +251,7 @@ async def test_a_hostile_error_and_source_name_in_titles_stay_literal(
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        app.sidebar.move_cursor_to_line(3)  # the section
+        app.sidebar.move_cursor_to_line(4)  # the section, after All, Unread, Starred, Top
         await settle(app, pilot)
         assert app.view.section == one_line(name)
         shown = "\n".join(screen_lines(app))

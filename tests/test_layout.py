@@ -96,7 +96,7 @@ async def test_on_a_tiny_terminal_the_sections_step_aside_until_called(
         await settle(app, pilot)
         assert app.focused is app.sidebar and app.sidebar.region.width == 50
         assert app.headline_pane.region.width == 0
-        await pilot.press("j", "j", "j", "enter")  # All, Unread, Starred, Science
+        await pilot.press("j", "j", "j", "j", "enter")  # All, Unread, Starred, Top, Science
         await settle(app, pilot)
         assert app.focused is app.headlines and app.view.section == "Science"
         assert app.sidebar.region.width == 0 and headline_rows(app) >= 10
