@@ -144,3 +144,18 @@ def test_a_pictures_address_is_never_searched_nor_in_plain_text(
     [article] = reader.search("quay")
     assert "zanzibarquux" not in article.readable() and "[image: A map]" in article.readable()
     assert "zanzibarquux" in article.readable(images=True)
+
+
+def test_a_linked_picture_carries_its_links_number() -> None:
+    markup = (
+        '<p><a href="https://x.example/big.jpg">\n<img src="s.jpg" alt="Sea">\n</a></p>'
+        '<p><a href="/w">See <img src="q.png"></a> and <a href="/v"><img src="i.png" '
+        'width="16" height="16" alt="(icon)"> text</a></p>'
+    )
+    assert pictures(markup) == [
+        ("https://news.example/2026/s.jpg", "Sea [1]"),
+        ("https://news.example/2026/q.png", "[2]"),
+    ]
+    assert readable("", markup, BASE).split("\n\nLinks:")[0] == (
+        "[image: Sea] [1]\n\nSee\n[image] [2]\nand (icon) text [3]"
+    )

@@ -39,7 +39,12 @@ def image_line(line: str) -> tuple[str, str] | None:
 
 
 def _image_text(match: re.Match[str]) -> str:
-    return f"[image: {match.group(2)}]" if match.group(2) else "[image]"
+    """``[image: alt]``, a linked picture's number after it: ``[image: alt] [3]``."""
+    alt, number = _LINKED.match(match.group(2)).groups()  # type: ignore[union-attr]
+    return (f"[image: {alt}]" if alt else "[image]") + (f" {number}" if number else "")
+
+
+_LINKED = re.compile(r"(.*?) ?(\[\d+\])?$")
 
 
 def without_images(text: str) -> str:

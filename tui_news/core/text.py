@@ -261,6 +261,7 @@ class _TextBuilder:
         self.in_code = False
         self.in_table = False  # inside a table cell: a nested table is plain text
         self.captions: dict[lxml_html.HtmlElement, str] = {}  # a figure's picture: its caption
+        self.picture_at = -1  # where in ``current`` the last picture's line is
 
     def flush(self, item: bool = False) -> None:
         """End the current block; consecutive list items share one block, a line each."""
@@ -274,6 +275,7 @@ class _TextBuilder:
                 self.blocks.append(text)
             self.after_item = item
         self.current = []
+        self.picture_at = -1
 
     def link_number(self, href: str | None) -> int | None:
         if not href:
@@ -369,7 +371,15 @@ class _TextBuilder:
         elif tag == "a":
             self._children(el)
             number = self.link_number(el.get("href"))
-            if number is not None:
+            at = self.picture_at
+            if (
+                number is not None
+                and at < len(self.current)
+                and not "".join(self.current[at + 1 :]).strip()
+            ):
+                line = self.current[at][:-1]  # a linked picture: the number on its line
+                self.current[at] = f"{line}{'' if line.endswith(IMAGE_ALT) else ' '}[{number}]\n"
+            elif number is not None:
                 self.current.append(f" [{number}]")
         else:
             self._children(el)
@@ -391,6 +401,7 @@ class _TextBuilder:
             self.current.append(
                 ("" if image_refs.IMAGE_PREFIX.fullmatch(started + " ") else "\n") + line + "\n"
             )
+            self.picture_at = len(self.current) - 1
 
     def figure(self, el: lxml_html.HtmlElement) -> None:
         """A figure of one picture and one caption: the caption (its links numbered in place)
