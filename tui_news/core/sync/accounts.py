@@ -21,9 +21,9 @@ from tui_news.core.errors import LibraryError
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import Account, AccountRows
 from tui_news.core.models import RefreshReport, Source
-from tui_news.core.sync.engine import Credentials, Engine
+from tui_news.core.sync.engine import Credentials, Engine, answered
 from tui_news.core.sync.kinds import KINDS, client_class
-from tui_news.core.sync.remote import Remote, SyncError
+from tui_news.core.sync.remote import Remote, SyncError, WrongAnswer
 from tui_news.core.text import one_line
 
 ENV_PASSWORD = "TUI_NEWS_PASSWORD"
@@ -78,9 +78,10 @@ class Accounts:
         name: str | None = None,
     ) -> tuple[Account, RefreshReport]:
         """Log in, save the account and make its first sync. Nothing is saved when the login
-        fails (:class:`SyncError` says why) or the input is unusable (:class:`LibraryError`).
-        A first sync that fails after the login leaves the account saved, its error recorded:
-        the report's ``failed`` names it."""
+        fails (:class:`SyncError` says why), the input is unusable (:class:`LibraryError`) or
+        the server's answers are not what its kind sends (:class:`WrongAnswer`). A first sync
+        that fails otherwise after the login (the server busy, say) leaves the account saved,
+        its error recorded: the report's ``failed`` names it."""
         if kind not in KINDS:
             raise LibraryError(f"unknown account kind {kind!r}: use one of {', '.join(KINDS)}")
         try:
@@ -100,12 +101,12 @@ class Accounts:
         password = self._password(name, password_file)
         remote = client_class(kind)(url, user, password, None)
         try:
-            remote.login()
+            answered(kind, remote.login)
             account_id = self.rows.add(name, kind, url, user, password_file)
             self._save_token(account_id, remote.token)
             account = self.rows.account(account_id)
             assert account is not None
-            report = self._sync(account, remote)
+            report = self._sync(account, remote, first=True)
         finally:
             remote.close()
         return self.rows.account(account_id) or account, report
@@ -143,7 +144,11 @@ class Accounts:
 
     # --- one sync -------------------------------------------------------------------------
 
-    def _sync(self, account: Account, remote: Remote | None = None) -> RefreshReport:
+    def _sync(
+        self, account: Account, remote: Remote | None = None, first: bool = False
+    ) -> RefreshReport:
+        """Sync one account, its failure in the report (``first``: the sync of ``account
+        add``, which removes the account again and raises when the answers are wrong)."""
         report = RefreshReport()
         own = remote is None
         try:
@@ -156,6 +161,10 @@ class Accounts:
             )
             report.merge(Engine(self.rows, account, remote, credentials).sync())
         except (SyncError, LibraryError, OSError, ValueError) as error:
+            if first and isinstance(error, WrongAnswer):
+                self.rows.remove(account.id)
+                self._token_file(account.id).unlink(missing_ok=True)
+                raise
             reason = one_line(str(error)) or type(error).__name__
             report.failed[account.name] = reason
             if account.last_error == reason:

@@ -16,12 +16,15 @@ import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
+from tui_news.core.errors import UserError
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
-from tui_news.core.sync.remote import Busy, Remote, RemoteArticle, SessionExpired
-from tui_news.core.text import safe_link, strip_tags
+from tui_news.core.sync.kinds import NAMES
+from tui_news.core.sync.remote import Busy, Remote, RemoteArticle, SessionExpired, WrongAnswer
+from tui_news.core.text import one_line, safe_link, strip_tags
 
 T = TypeVar("T")
 
@@ -72,7 +75,7 @@ class Engine:
             self.login()
         report = RefreshReport()
         self._call(self.push)
-        feeds = self._call(self.remote.feeds)
+        feeds = self._call(lambda: self._answer(self.remote.feeds))
         sections = self.rows.set_feeds(
             self.account, ((f.id, f.title, f.category, f.site) for f in feeds)
         )
@@ -90,11 +93,12 @@ class Engine:
         counting = getattr(self.remote, "counts", None)
         recent = time.time() - self.rows.compared_at(self.account.id) < COMPARE_EVERY
         if counting is not None and recent:
-            theirs = {f: c for f, c in self._call(counting).items() if c != (0, 0)}
+            counted = self._call(lambda: self._answer(lambda: dict(counting())))
+            theirs = {f: c for f, c in counted.items() if c != (0, 0)}
             if theirs == self.rows.counts(self.account.id):
                 return 0
-        unread = self._call(self.remote.unread_ids)
-        starred = self._call(self.remote.starred_ids)
+        unread = self._call(lambda: self._answer(lambda: set(self.remote.unread_ids())))
+        starred = self._call(lambda: self._answer(lambda: set(self.remote.starred_ids())))
         changed = self.rows.reconcile(self.account.id, unread, starred)
         self.rows.set_compared(self.account.id, time.time())
         return changed
@@ -103,7 +107,7 @@ class Engine:
         """Log in (asking for the password if it is not known yet) and keep the token."""
         if not self.remote.password:
             self.remote.password = self.credentials.password()
-        self.remote.login()
+        self._answer(self.remote.login)
         self._logged_in = True
         self.credentials.save_token(self.remote.token)
 
@@ -118,9 +122,9 @@ class Engine:
                 batch = marks[start : start + PUSH_BATCH]
                 ids = [m.remote_id for m in batch]
                 if kind == "read":
-                    self.remote.mark(ids, read=value)
+                    self._answer(partial(self.remote.mark, ids, read=value))
                 else:
-                    self.remote.mark(ids, starred=value)
+                    self._answer(partial(self.remote.mark, ids, starred=value))
                 self.rows.delivered(self.account.id, batch)
         return len(pending)
 
@@ -132,14 +136,14 @@ class Engine:
         cursor = account.cursor if account else None
         batch: dict[int, list[tuple[Parsed, bool, bool]]] = {}
         held, newest = 0, None
-        for page in self.remote.articles(cursor):
+        pages = self.remote.articles(cursor)
+        while (page := self._answer(lambda: next(pages, None))) is not None:
             for item in page.articles:
                 where = sections.get(item.feed_id)
                 if where is None:
                     where = sections[item.feed_id] = self.rows.other_feed(self.account)
-                batch.setdefault(where[0], []).append(
-                    (parsed(item, where[1]), item.read, item.starred)
-                )
+                stored = self._answer(partial(parsed, item, where[1]))
+                batch.setdefault(where[0], []).append((stored, item.read, item.starred))
             held += len(page.articles)
             newest = page.cursor or newest
             if held >= STORE_BATCH:
@@ -148,6 +152,10 @@ class Engine:
         if batch or newest:
             report.merge(self.rows.store_page(self.account.id, batch, newest))
         return report
+
+    def _answer(self, step: Callable[[], T]) -> T:
+        """Run a step of the client: see :func:`answered`."""
+        return answered(self.account.kind, step)
 
     def _call(self, step: Callable[[], T]) -> T:
         """Run one step of a sync (each can be run again whole): log in again once when the
@@ -166,6 +174,20 @@ class Engine:
                     raise
                 wait = busy.retry_after or BUSY_WAIT * 2 ** (tries - 1)
                 self.sleep(min(max(wait, 0.0), BUSY_WAIT_MAX))
+
+
+def answered(kind: str, step: Callable[[], T]) -> T:
+    """Run a step of a client of ``kind``. Any exception but a UserError means the client
+    could not read the server's answer (a number where a text was, a list where a table
+    was): :class:`WrongAnswer`, in one line."""
+    try:
+        return step()
+    except UserError:
+        raise
+    except Exception as error:
+        why = one_line(f"{type(error).__name__}: {error}")[:200]
+        name = NAMES.get(kind, kind)
+        raise WrongAnswer(f"the server's answer was not what {name} sends: {why}") from error
 
 
 def parsed(item: RemoteArticle, section: str) -> Parsed:

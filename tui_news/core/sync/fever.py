@@ -26,6 +26,8 @@ from tui_news.core.sync.remote import (
     RemoteArticle,
     RemoteFeed,
     ServerUnreachable,
+    as_int,
+    as_text,
 )
 from tui_news.core.text import without_password
 
@@ -49,18 +51,20 @@ class Fever:
     def feeds(self) -> list[RemoteFeed]:
         """Every feed, with the title of its (first) group as its category."""
         grouped = self._call("groups")
-        titles = {_int(g.get("id")): _text(g.get("title")) for g in _dicts(grouped.get("groups"))}
+        titles = {
+            as_int(g.get("id")): as_text(g.get("title")) for g in _dicts(grouped.get("groups"))
+        }
         group_of: dict[int, str | None] = {}
         for link in _dicts(grouped.get("feeds_groups")):
             for feed_id in _ids(link.get("feed_ids")):
-                group_of.setdefault(feed_id, titles.get(_int(link.get("group_id"))))
+                group_of.setdefault(feed_id, titles.get(as_int(link.get("group_id"))))
         return [
             RemoteFeed(
-                id=str(_int(feed.get("id"))),
+                id=str(as_int(feed.get("id"))),
                 title=html.unescape(str(feed.get("title") or "")),
-                url=_text(feed.get("url")),
-                category=group_of.get(_int(feed.get("id"))),
-                site=_text(feed.get("site_url")),
+                url=as_text(feed.get("url")),
+                category=group_of.get(as_int(feed.get("id"))),
+                site=as_text(feed.get("site_url")),
             )
             for feed in _dicts(self._call("feeds").get("feeds"))
         ]
@@ -72,12 +76,12 @@ class Fever:
         total, newest, after = 0, since, since
         while True:
             answer = self._call("items", since_id=after)
-            total = _int(answer.get("total_items")) or total
-            items = [i for i in _dicts(answer.get("items")) if _int(i.get("id")) not in seen]
+            total = as_int(answer.get("total_items")) or total
+            items = [i for i in _dicts(answer.get("items")) if as_int(i.get("id")) not in seen]
             if not items:
                 break
-            seen.update(_int(i.get("id")) for i in items)
-            after = max(after, *(_int(i.get("id")) for i in items))
+            seen.update(as_int(i.get("id")) for i in items)
+            after = max(after, *(as_int(i.get("id")) for i in items))
             newest = max(newest, after)
             yield Page([_article(i) for i in items])
         missing = (i for i in range(since + 1, newest) if i not in seen)
@@ -86,8 +90,8 @@ class Fever:
             if not batch:
                 break
             items = _dicts(self._call("items", with_ids=",".join(batch)).get("items"))
-            fresh = [i for i in items if _int(i.get("id")) not in seen and _int(i.get("id"))]
-            seen.update(_int(i.get("id")) for i in fresh)
+            fresh = [i for i in items if as_int(i.get("id")) not in seen and as_int(i.get("id"))]
+            seen.update(as_int(i.get("id")) for i in fresh)
             yield Page([_article(i) for i in fresh])
         yield Page([], f"{newest}:{known + len(seen)}")
 
@@ -145,30 +149,30 @@ class Fever:
                 f"{self._shown} does not answer as a Fever API (HTTP {status}): is it the "
                 "endpoint, such as https://host/fever/?"
             )
-        if _int(data.get("auth")) != 1:
+        if as_int(data.get("auth")) != 1:
             raise AuthFailed(f"{self._shown} refused the user name or password")
         return data
 
 
 def _article(item: dict[str, Any]) -> RemoteArticle:
-    created = _int(item.get("created_on_time"))
+    created = as_int(item.get("created_on_time"))
     return RemoteArticle(
-        id=str(_int(item.get("id"))),
-        feed_id=str(_int(item.get("feed_id"))),
+        id=str(as_int(item.get("id"))),
+        feed_id=str(as_int(item.get("feed_id"))),
         title=html.unescape(str(item.get("title") or "")),
-        link=_text(item.get("url")),
-        author=_text(item.get("author")),
+        link=as_text(item.get("url")),
+        author=as_text(item.get("author")),
         published=float(created) if created > 0 else None,
         content=str(item.get("html") or ""),
-        read=bool(_int(item.get("is_read"))),
-        starred=bool(_int(item.get("is_saved"))),
+        read=bool(as_int(item.get("is_read"))),
+        starred=bool(as_int(item.get("is_saved"))),
     )
 
 
 def _cursor(cursor: str | None) -> tuple[int, int]:
     """(highest id, items known up to it) from a cursor; (0, 0) for none or a bad one."""
     newest, _, known = (cursor or "").partition(":")
-    return (_int(newest), _int(known)) if newest.isdigit() and known.isdigit() else (0, 0)
+    return (as_int(newest), as_int(known)) if newest.isdigit() and known.isdigit() else (0, 0)
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -178,19 +182,4 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 def _ids(value: Any) -> Iterable[int]:
     """Ids from a comma-separated string (how Fever lists them) or a list."""
     parts = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
-    return [n for n in (_int(p) for p in parts) if n > 0]
-
-
-def _int(value: Any) -> int:
-    """A number the API gives as a number or a string of digits (else 0)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return 0
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    return [n for n in (as_int(p) for p in parts) if n > 0]

@@ -27,6 +27,7 @@ from tui_news.core.sync.remote import (
     RemoteFeed,
     ServerUnreachable,
     SessionExpired,
+    as_text,
 )
 from tui_news.core.sync.web import Web, chunks
 
@@ -114,14 +115,14 @@ class GReader:
                 c.get("label") or c["id"].rpartition("/label/")[2]
                 for c in sub.get("categories") or []
             ]
-            feed_id = sub["id"]
+            feed_id = str(sub["id"])
             feeds.append(
                 RemoteFeed(
                     id=feed_id,
-                    title=sub.get("title") or sub.get("url") or feed_id,
-                    url=sub.get("url") or None,
-                    category=labels[0] if labels else None,
-                    site=sub.get("htmlUrl") or None,
+                    title=as_text(sub.get("title")) or as_text(sub.get("url")) or str(feed_id),
+                    url=as_text(sub.get("url")),
+                    category=as_text(labels[0]) if labels else None,
+                    site=as_text(sub.get("htmlUrl")),
                 )
             )
         return feeds
@@ -189,11 +190,11 @@ def article(item: dict[str, Any]) -> RemoteArticle:
     return RemoteArticle(
         id=item_id(str(item["id"])),
         feed_id=str((item.get("origin") or {}).get("streamId") or ""),
-        title=item.get("title") or "",
-        link=(links[0].get("href") or None) if links else None,
-        author=item.get("author") or None,
+        title=as_text(item.get("title")) or "",
+        link=as_text(links[0].get("href")) if links else None,
+        author=as_text(item.get("author")),
         published=float(published) if isinstance(published, int | float) else None,
-        content=body.get("content") or "",
+        content=as_text(body.get("content")) or "",
         read="read" in tags,
         starred="starred" in tags,
     )

@@ -19,6 +19,15 @@ KINDS: dict[str, str] = {
     "nextcloud": "nextcloud:Nextcloud",
 }
 
+# kind -> how the error sentences name its servers.
+NAMES: dict[str, str] = {
+    "ttrss": "Tiny Tiny RSS",
+    "fever": "a Fever server",
+    "greader": "a Google Reader API",
+    "miniflux": "Miniflux",
+    "nextcloud": "Nextcloud News",
+}
+
 ClientFactory = Callable[[str, str, str, "str | None"], Remote]
 
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tui_news.core.sync.remote import Page, RemoteArticle, RemoteFeed, ServerUnreachable
+from tui_news.core.sync.remote import (
+    Page,
+    RemoteArticle,
+    RemoteFeed,
+    ServerUnreachable,
+    as_int,
+    as_text,
+)
 from tui_news.core.sync.web import BasicAuthClient, Refused, chunks, rfc3339
 
 PAGE = 1000  # the API's MaxEntryLimit
@@ -40,11 +47,11 @@ class Miniflux(BasicAuthClient):
             category = feed.get("category") or {}
             feeds.append(
                 RemoteFeed(
-                    id=str(feed["id"]),
-                    title=feed.get("title") or feed.get("feed_url") or "",
-                    url=feed.get("feed_url") or None,
-                    category=category.get("title") or None,
-                    site=feed.get("site_url") or None,
+                    id=str(as_int(feed.get("id"))),
+                    title=as_text(feed.get("title")) or as_text(feed.get("feed_url")) or "",
+                    url=as_text(feed.get("feed_url")),
+                    category=as_text(category.get("title")),
+                    site=as_text(feed.get("site_url")),
                 )
             )
         return feeds
@@ -56,7 +63,7 @@ class Miniflux(BasicAuthClient):
             entries = self.web.json("GET", "/v1/entries", params=params)["entries"]
             if not entries:
                 return
-            after = max(int(entry["id"]) for entry in entries)
+            after = max(as_int(entry["id"]) for entry in entries)
             yield Page([article(entry) for entry in entries], str(after))
             if len(entries) < PAGE:
                 return
@@ -132,13 +139,13 @@ class Miniflux(BasicAuthClient):
 
 def article(entry: dict[str, Any]) -> RemoteArticle:
     return RemoteArticle(
-        id=str(entry["id"]),
-        feed_id=str(entry["feed_id"]),
-        title=entry.get("title") or "",
-        link=entry.get("url") or None,
-        author=entry.get("author") or None,
+        id=str(as_int(entry.get("id"))),
+        feed_id=str(as_int(entry.get("feed_id"))),
+        title=as_text(entry.get("title")) or "",
+        link=as_text(entry.get("url")),
+        author=as_text(entry.get("author")),
         published=rfc3339(entry.get("published_at")),
-        content=entry.get("content") or "",
+        content=as_text(entry.get("content")) or "",
         read=entry.get("status") == "read",
         starred=bool(entry.get("starred")),
     )

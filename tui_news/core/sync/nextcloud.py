@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tui_news.core.sync.remote import Page, RemoteArticle, RemoteFeed, ServerUnreachable
+from tui_news.core.sync.remote import (
+    Page,
+    RemoteArticle,
+    RemoteFeed,
+    ServerUnreachable,
+    as_int,
+    as_text,
+)
 from tui_news.core.sync.web import BasicAuthClient, chunks
 
 API = "/index.php/apps/news/api/v1-3"
@@ -43,11 +50,11 @@ class Nextcloud(BasicAuthClient):
         folders = {f["id"]: f["name"] for f in self.web.json("GET", "/folders")["folders"]}
         return [
             RemoteFeed(
-                id=str(feed["id"]),
-                title=feed.get("title") or feed.get("url") or "",
-                url=feed.get("url") or None,
+                id=str(as_int(feed.get("id"))),
+                title=as_text(feed.get("title")) or as_text(feed.get("url")) or "",
+                url=as_text(feed.get("url")),
                 category=folders.get(feed.get("folderId")),
-                site=feed.get("link") or None,
+                site=as_text(feed.get("link")),
             )
             for feed in self.web.json("GET", "/feeds")["feeds"]
         ]
@@ -117,13 +124,13 @@ class Nextcloud(BasicAuthClient):
 def article(item: dict[str, Any]) -> RemoteArticle:
     published = item.get("pubDate")
     return RemoteArticle(
-        id=str(item["id"]),
-        feed_id=str(item["feedId"]),
-        title=item.get("title") or "",
-        link=item.get("url") or None,
-        author=item.get("author") or None,
+        id=str(as_int(item.get("id"))),
+        feed_id=str(as_int(item.get("feedId"))),
+        title=as_text(item.get("title")) or "",
+        link=as_text(item.get("url")),
+        author=as_text(item.get("author")),
         published=float(published) if isinstance(published, int | float) else None,
-        content=item.get("body") or "",
+        content=as_text(item.get("body")) or "",
         read=not item.get("unread", False),
         starred=bool(item.get("starred")),
     )

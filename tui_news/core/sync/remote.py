@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from tui_news.core.errors import UserError
 
@@ -51,6 +51,11 @@ class Page:
 
 class SyncError(UserError):
     """A sync account could not be reached or used; one sentence for the user."""
+
+
+class WrongAnswer(SyncError):
+    """The server answered, but not with what its kind of server sends (a client failed to
+    read it): ``account add`` saves nothing when its first sync ends so."""
 
 
 class AuthFailed(SyncError):
@@ -122,3 +127,19 @@ class Counting(Protocol):
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """Feed id -> (unread, starred), for feeds that hold articles."""
+
+
+def as_int(value: Any) -> int:
+    """A number a server gives as a number or a string of digits (else 0; true is 1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return 0
+
+
+def as_text(value: Any) -> str | None:
+    """A string a server gives, or None for anything else and for blanks."""
+    return value if isinstance(value, str) and value.strip() else None

@@ -25,6 +25,8 @@ from tui_news.core.sync.remote import (
     ServerUnreachable,
     SessionExpired,
     SyncError,
+    as_int,
+    as_text,
 )
 from tui_news.core.text import without_password
 
@@ -58,17 +60,17 @@ class TtRss:
     def feeds(self) -> list[RemoteFeed]:
         """Every feed, with its category's title (none for "Uncategorized")."""
         categories = {
-            _int(c.get("id")): str(c.get("title") or "")
+            as_int(c.get("id")): str(c.get("title") or "")
             for c in self._list("getCategories", include_empty=True)
         }
         found = []
         for feed in self._list("getFeeds", cat_id=ALL_FEEDS):
-            category = _int(feed.get("cat_id"))
+            category = as_int(feed.get("cat_id"))
             found.append(
                 RemoteFeed(
-                    id=str(_int(feed.get("id"))),
+                    id=str(as_int(feed.get("id"))),
                     title=html.unescape(str(feed.get("title") or "")),
-                    url=_text(feed.get("feed_url")),
+                    url=as_text(feed.get("feed_url")),
                     category=categories.get(category) if category > 0 else None,
                 )
             )
@@ -96,9 +98,9 @@ class TtRss:
         """Each feed's unread and starred counts, from one getCounters."""
         found = {}
         for entry in self._list("getCounters"):
-            feed = _int(entry.get("id"))
+            feed = as_int(entry.get("id"))
             if feed > 0 and "kind" not in entry and "markedcounter" in entry:
-                counts = (_int(entry.get("counter")), _int(entry.get("markedcounter")))
+                counts = (as_int(entry.get("counter")), as_int(entry.get("markedcounter")))
                 found[str(feed)] = counts
         return found
 
@@ -126,7 +128,7 @@ class TtRss:
 
     def _ids(self, view_mode: str) -> set[str]:
         return {
-            str(_int(row.get("id")))
+            str(as_int(row.get("id")))
             for rows, _ in self._pages(view_mode=view_mode, show_content=False)
             for row in rows
         }
@@ -197,26 +199,13 @@ class TtRss:
 def _article(row: dict[str, Any]) -> RemoteArticle:
     updated = row.get("updated")
     return RemoteArticle(
-        id=str(_int(row.get("id"))),
-        feed_id=str(_int(row.get("feed_id"))),
+        id=str(as_int(row.get("id"))),
+        feed_id=str(as_int(row.get("feed_id"))),
         title=html.unescape(str(row.get("title") or "")),
-        link=_text(row.get("link")),
-        author=_text(row.get("author")),
+        link=as_text(row.get("link")),
+        author=as_text(row.get("author")),
         published=float(updated) if isinstance(updated, int | float) and updated > 0 else None,
         content=str(row.get("content") or ""),
         read=not row.get("unread"),
         starred=bool(row.get("marked")),
     )
-
-
-def _int(value: Any) -> int:
-    """An id the API gives as a number or a string of digits (else 0)."""
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.lstrip("-").isdigit() else 0
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
