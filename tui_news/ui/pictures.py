@@ -330,8 +330,8 @@ class PictureView(LineView):
         drawing is Python's work: in one thread, it leaves the keys most of the time)."""
         worker = get_current_worker()
         article = getattr(self, "article", None)
-        if article is None:
-            return
+        if article is None or generation != self._generation:
+            return  # another article opened before this one's first frame
         settings = self.picture_settings
         with ThreadPoolExecutor(LOADERS, thread_name_prefix="picture") as pool:
             pending: dict[Future[Image], int] = {
