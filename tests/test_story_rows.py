@@ -144,3 +144,28 @@ async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_pa
         await pilot.press("enter", "v")  # told by one outlet: v says so, the article stays
         await settle(app, pilot)
         assert app.article_view.article.title == FED  # type: ignore[union-attr]
+
+
+async def test_unread_lists_a_story_once_and_keeps_the_row_being_read(
+    reader: Reader, tmp_path: Path
+) -> None:
+    from tui_news.ui.sidebar import UNREAD
+
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        app.go_to(UNREAD)
+        await settle(app, pilot)
+        assert list(app.headlines.ids) == [ids[FED], ids[QUAKE_WIRE]]
+        app.headlines.move_to(ids[QUAKE_WIRE])
+        await pilot.press("enter")  # reads the story: the daily's copy too, never listed here
+        await settle(app, pilot)
+        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        # the row being read stays under the cursor, marked read, until the list is read again
+        assert list(app.headlines.ids) == [ids[FED], ids[QUAKE_WIRE]]
+        assert app.headlines.current_id == ids[QUAKE_WIRE]
+        assert rows(app)[QUAKE_WIRE].startswith(" ")
+        app.headline_pane.list_again()  # as after a refresh: the read story has left Unread
+        await settle(app, pilot)
+        assert list(app.headlines.ids) == [ids[FED]]
