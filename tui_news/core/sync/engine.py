@@ -23,7 +23,15 @@ from tui_news.core.errors import UserError
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
 from tui_news.core.sync.kinds import NAMES
-from tui_news.core.sync.remote import Busy, Remote, RemoteArticle, SessionExpired, WrongAnswer
+from tui_news.core.sync.remote import (
+    Busy,
+    Remote,
+    RemoteArticle,
+    SessionExpired,
+    SyncError,
+    WrongAnswer,
+    fresh,
+)
 from tui_news.core.text import one_line, safe_link, strip_tags
 
 T = TypeVar("T")
@@ -130,25 +138,32 @@ class Engine:
 
     def _pull(self, sections: dict[str, tuple[int, str]]) -> RefreshReport:
         """Store the articles new since the stored cursor, about :data:`STORE_BATCH` at a time,
-        each batch with the newest cursor its pages carried, in one transaction."""
+        each batch with the newest cursor its pages carried, in one transaction. A page that
+        brings no article not seen in this sync (a server ignoring paging) or too many pages
+        end it with :class:`~tui_news.core.sync.remote.Endless`; what came before is kept."""
         report = RefreshReport()
         account = self.rows.account(self.account.id)
         cursor = account.cursor if account else None
         batch: dict[int, list[tuple[Parsed, bool, bool]]] = {}
         held, newest = 0, None
-        pages = self.remote.articles(cursor)
-        while (page := self._answer(lambda: next(pages, None))) is not None:
-            for item in page.articles:
-                where = sections.get(item.feed_id)
-                if where is None:
-                    where = sections[item.feed_id] = self.rows.other_feed(self.account)
-                stored = self._answer(partial(parsed, item, where[1]))
-                batch.setdefault(where[0], []).append((stored, item.read, item.starred))
-            held += len(page.articles)
-            newest = page.cursor or newest
-            if held >= STORE_BATCH:
-                report.merge(self.rows.store_page(self.account.id, batch, newest))
-                batch, held, newest = {}, 0, None
+        pages = fresh(self.remote.articles(cursor), lambda page: [a.id for a in page.articles])
+        try:
+            while (page := self._answer(lambda: next(pages, None))) is not None:
+                for item in page.articles:
+                    where = sections.get(item.feed_id)
+                    if where is None:
+                        where = sections[item.feed_id] = self.rows.other_feed(self.account)
+                    stored = self._answer(partial(parsed, item, where[1]))
+                    batch.setdefault(where[0], []).append((stored, item.read, item.starred))
+                held += len(page.articles)
+                newest = page.cursor or newest
+                if held >= STORE_BATCH:
+                    report.merge(self.rows.store_page(self.account.id, batch, newest))
+                    batch, held, newest = {}, 0, None
+        except SyncError:
+            if batch:
+                self.rows.store_page(self.account.id, batch, newest)
+            raise
         if batch or newest:
             report.merge(self.rows.store_page(self.account.id, batch, newest))
         return report

@@ -28,6 +28,7 @@ from tui_news.core.sync.remote import (
     ServerUnreachable,
     SessionExpired,
     as_text,
+    fresh,
 )
 from tui_news.core.sync.web import Web, chunks
 
@@ -129,6 +130,10 @@ class GReader:
 
     def _ids(self, stream: str, **params: Any) -> Iterator[str]:
         """The ids of a stream, following ``continuation`` (an offset or an id: opaque here)."""
+        for page in fresh(self._id_pages(stream, **params), lambda ids: ids):
+            yield from page
+
+    def _id_pages(self, stream: str, **params: Any) -> Iterator[list[str]]:
         continuation = None
         while True:
             options = {"s": stream, "n": IDS_PAGE, **params}
@@ -136,8 +141,7 @@ class GReader:
                 options["c"] = continuation
             answer = self._json("/stream/items/ids", **options)
             refs = answer.get("itemRefs") or []
-            for ref in refs:
-                yield item_id(str(ref["id"]))
+            yield [item_id(str(ref["id"])) for ref in refs]
             continuation = answer.get("continuation")
             if not refs or not continuation:
                 return

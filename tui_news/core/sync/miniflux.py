@@ -18,6 +18,7 @@ from tui_news.core.sync.remote import (
     ServerUnreachable,
     as_int,
     as_text,
+    fresh,
 )
 from tui_news.core.sync.web import BasicAuthClient, Refused, chunks, rfc3339
 
@@ -82,27 +83,31 @@ class Miniflux(BasicAuthClient):
                 if refused.status != 400:  # before 2.3.2: "/v1/entries/ids" is entry "ids"
                     raise
                 self.legacy = True
-        ids: set[str] = set()
+        return {i for page in fresh(self._entry_pages(filters), lambda ids: ids) for i in page}
+
+    def _entry_pages(self, filters: dict[str, str]) -> Iterator[list[str]]:
         offset = 0
         while True:
             params: dict[str, Any] = {"order": "id", "limit": PAGE, "offset": offset, **filters}
             entries = self.web.json("GET", "/v1/entries", params=params)["entries"]
-            ids.update(str(entry["id"]) for entry in entries)
+            yield [str(as_int(entry["id"])) for entry in entries]
             if len(entries) < PAGE:
-                return ids
+                return
             offset += len(entries)
 
     def _listed_ids(self, filters: dict[str, str]) -> set[str]:
-        ids: set[str] = set()
+        return {i for page in fresh(self._id_pages(filters), lambda ids: ids) for i in page}
+
+    def _id_pages(self, filters: dict[str, str]) -> Iterator[list[str]]:
         offset = 0
         while True:
             params: dict[str, Any] = {"limit": IDS_PAGE, "offset": offset, **filters}
             answer = self.web.json("GET", "/v1/entries/ids", params=params)
             page = answer["entry_ids"] or []
-            ids.update(str(i) for i in page)
+            yield [str(as_int(i)) for i in page]
             offset += len(page)
-            if not page or offset >= answer["total"]:
-                return ids
+            if not page or offset >= as_int(answer["total"]):
+                return
 
     def mark(
         self, ids: Sequence[str], *, read: bool | None = None, starred: bool | None = None

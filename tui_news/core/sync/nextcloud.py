@@ -19,6 +19,7 @@ from tui_news.core.sync.remote import (
     ServerUnreachable,
     as_int,
     as_text,
+    fresh,
 )
 from tui_news.core.sync.web import BasicAuthClient, chunks
 
@@ -81,6 +82,10 @@ class Nextcloud(BasicAuthClient):
 
     def _pages(self, kind: int, *, get_read: bool) -> Iterator[list[dict[str, Any]]]:
         """The items of one list, newest first, a page at a time."""
+        pages = self._offset_pages(kind, get_read=get_read)
+        return fresh(pages, lambda items: [as_int(item.get("id")) for item in items])
+
+    def _offset_pages(self, kind: int, *, get_read: bool) -> Iterator[list[dict[str, Any]]]:
         offset = 0
         while True:
             params: dict[str, Any] = {

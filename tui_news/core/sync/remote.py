@@ -7,11 +7,14 @@ engine (``engine.py``) does the rest, the same way for every kind of server.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from tui_news.core.errors import UserError
+
+T = TypeVar("T")
+MAX_PAGES = 1000  # pages of one listing in one sync, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,10 @@ class SyncError(UserError):
 class WrongAnswer(SyncError):
     """The server answered, but not with what its kind of server sends (a client failed to
     read it): ``account add`` saves nothing when its first sync ends so."""
+
+
+class Endless(SyncError):
+    """The server sent a page it had sent already (it ignores paging), or too many pages."""
 
 
 class AuthFailed(SyncError):
@@ -143,3 +150,20 @@ def as_int(value: Any) -> int:
 def as_text(value: Any) -> str | None:
     """A string a server gives, or None for anything else and for blanks."""
     return value if isinstance(value, str) and value.strip() else None
+
+
+def fresh(pages: Iterable[T], ids: Callable[[T], Iterable[object]]) -> Iterator[T]:
+    """``pages`` as they come; :class:`Endless` at a page that brings no id an earlier page
+    did not (a server that ignores paging would be asked forever) or past :data:`MAX_PAGES`."""
+    seen: set[object] = set()
+    for number, page in enumerate(pages, 1):
+        found = set(ids(page))
+        if found and found <= seen:
+            raise Endless(
+                f"the server sent page {number} of a listing again (it ignores paging); "
+                "the sync stopped there"
+            )
+        if number > MAX_PAGES:
+            raise Endless(f"the server sent more than {MAX_PAGES} pages; the sync stopped there")
+        seen |= found
+        yield page

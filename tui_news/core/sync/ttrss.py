@@ -27,6 +27,7 @@ from tui_news.core.sync.remote import (
     SyncError,
     as_int,
     as_text,
+    fresh,
 )
 from tui_news.core.text import without_password
 
@@ -129,7 +130,10 @@ class TtRss:
     def _ids(self, view_mode: str) -> set[str]:
         return {
             str(as_int(row.get("id")))
-            for rows, _ in self._pages(view_mode=view_mode, show_content=False)
+            for rows, _ in fresh(
+                self._pages(view_mode=view_mode, show_content=False),
+                lambda page: [as_int(row.get("id")) for row in page[0]],
+            )
             for row in rows
         }
 
