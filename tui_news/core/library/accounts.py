@@ -174,7 +174,9 @@ class AccountRows:
     ) -> dict[str, tuple[int, str]]:
         """Make the account's sources match its feeds on the server: ``(feed id, title,
         category, site)``; a category is the feed's section (none: its title). Feeds gone from
-        the server go with their articles. Returns feed id -> (source id, section)."""
+        the server go with their articles, except starred ones (moved to the account's "other
+        articles"); a server listing no feed at all removes none. Returns feed id -> (source
+        id, section)."""
         now = time.time()
         with self.store.transaction() as conn:
             known = dict(
@@ -212,9 +214,17 @@ class AccountRows:
                         (section, source_id, section),
                     )
                 found[feed_id] = (int(source_id or 0), section)
-            for feed_id, source_id in known.items():
-                if feed_id not in found and feed_id != OTHER_FEED:
-                    self.store.remove_source(source_id)
+            gone = [s for f, s in known.items() if f not in found and f != OTHER_FEED]
+            for source_id in gone if found else []:  # none listed: a hiccup, not a purge
+                starred = "FROM articles WHERE source_id = ? AND starred = 1"
+                if conn.execute(f"SELECT 1 {starred} LIMIT 1", (source_id,)).fetchone():
+                    other, other_section = self.other_feed(account)  # starred ones stay
+                    conn.execute(
+                        f"UPDATE articles SET source_id = ?, section = ? WHERE id IN "
+                        f"(SELECT id {starred})",
+                        (other, other_section, source_id),
+                    )
+                self.store.remove_source(source_id)
             return found
 
     def other_feed(self, account: Account) -> tuple[int, str]:

@@ -91,6 +91,11 @@ class Accounts:
             ok = False
         if not ok:
             raise LibraryError(f"{url} is not an http or https address")
+        if "@" in parts.netloc:  # the address is stored and shown: no password in it
+            raise LibraryError(
+                "give the user name with --user and the password with --password-file (or "
+                f"{ENV_PASSWORD}), not inside the address"
+            )
         if not user.strip():
             raise LibraryError("give the account's user name with --user")
         name = one_line(name) or parts.hostname or url
