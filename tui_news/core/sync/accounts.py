@@ -28,6 +28,7 @@ from tui_news.core.text import one_line
 
 ENV_PASSWORD = "TUI_NEWS_PASSWORD"
 PASSWORD_COMMAND_SECONDS = 30
+ERROR_CHARS = 300  # of a failed sync's reason, kept and shown
 
 
 class Accounts:
@@ -170,7 +171,7 @@ class Accounts:
                 self.rows.remove(account.id)
                 self._token_file(account.id).unlink(missing_ok=True)
                 raise
-            reason = one_line(str(error)) or type(error).__name__
+            reason = one_line(str(error))[:ERROR_CHARS] or type(error).__name__
             report.failed[account.name] = reason
             if account.last_error == reason:
                 report.repeated.add(account.name)

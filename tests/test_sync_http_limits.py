@@ -1,0 +1,75 @@
+"""What a sync's HTTP refuses to do: send a login on to another server that a redirect
+names (the password is in its body), read an answer without end, or store a long error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers.apiserver import ApiServer, Reply, json_reply, running
+from tests.servers.greader import GReader
+from tests.servers.miniflux import Miniflux
+from tui_news.core.library import Store
+from tui_news.core.sync import http
+from tui_news.core.sync.accounts import Accounts
+from tui_news.core.sync.greader import GReader as GReaderClient
+from tui_news.core.sync.miniflux import Miniflux as MinifluxClient
+from tui_news.core.sync.remote import ServerUnreachable
+
+USER, PASSWORD = "reader", "secret"
+
+
+def serve(server: ApiServer, method: str, pattern: str, reply: Any) -> None:
+    server.routes.insert(0, (method, re.compile(pattern), lambda request, **_: reply))
+
+
+def test_a_login_is_not_sent_on_to_another_server() -> None:
+    with running(ApiServer()) as elsewhere, running(GReader("miniflux")) as server:
+        server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+        moved = Reply(307, b"", "text/plain", {"Location": elsewhere.url + "/steal"})
+        serve(server, "POST", "/accounts/ClientLogin", moved)
+        client = GReaderClient(server.url, USER, PASSWORD)
+        with pytest.raises(ServerUnreachable, match="redirects to another server"):
+            client.login()
+        client.close()
+        assert elsewhere.requests == []
+
+
+def test_a_redirect_within_the_server_is_followed() -> None:
+    with running(Miniflux()) as server:
+        server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+        serve(server, "GET", "/old/v1/me", Reply(308, b"", "text/plain", {"Location": "/v1/me"}))
+        client = MinifluxClient(server.url + "/old", USER, PASSWORD)
+        client.login()  # no error: it reached /v1/me through the redirect
+        client.close()
+        assert server.calls("GET", "/v1/me") == 1
+
+
+def test_an_answer_over_the_cap_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "MAX_ANSWER_BYTES", 10_000)
+    with running(Miniflux()) as server:
+        server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+        serve(server, "GET", "/v1/feeds", json_reply([{"id": 1, "title": "x" * 20_000}]))
+        client = MinifluxClient(server.url, USER, PASSWORD)
+        client.login()
+        with pytest.raises(ServerUnreachable, match="sent an answer over"):
+            client.feeds()
+        client.close()
+
+
+def test_a_long_error_is_stored_cut_short(tmp_path: Path) -> None:
+    store = Store(tmp_path / "library.sqlite")
+    accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
+    long_url = "http://127.0.0.1:9/" + "a" * 1000  # nothing listens on port 9
+    accounts.rows.add("home", "miniflux", long_url, USER, None)
+    (tmp_path / "pw").write_text(PASSWORD)
+    accounts.prompt = lambda name: PASSWORD
+    report = accounts.sync()
+    (reason,) = report.failed.values()
+    (account,) = accounts.list()
+    store.close()
+    assert "cannot reach" in reason and len(reason) <= 300
+    assert account.last_error == reason
