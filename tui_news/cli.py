@@ -428,8 +428,11 @@ def _can_prompt(reader: Reader) -> None:
 
 def cmd_account(reader: Reader, args: argparse.Namespace) -> int:
     if args.action == "remove":
-        account = reader.accounts.remove(args.name)
-        say(f"Removed the account {account.name} and its {counted(account.articles, 'article')}")
+        account, waiting = reader.accounts.remove(args.name)
+        said = f"Removed the account {account.name} and its {counted(account.articles, 'article')}"
+        if waiting:
+            said += f"; {counted(waiting, 'mark')} made here had not reached the server yet"
+        say(said)
         return 0
     _can_prompt(reader)
     account, report = reader.accounts.add(

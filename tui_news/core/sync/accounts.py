@@ -117,12 +117,14 @@ class Accounts:
             remote.close()
         return self.rows.account(account_id) or account, report
 
-    def remove(self, name: str) -> Account:
-        """Remove an account, its feeds and their articles, its queue and its session."""
+    def remove(self, name: str) -> tuple[Account, int]:
+        """Remove an account, its feeds and their articles, its queue and its session; with
+        how many marks made here were still waiting for the server (dropped with it)."""
         account = self.find(name)
+        waiting = len(self.rows.pending(account.id))
         self.rows.remove(account.id)
         self._token_file(account.id).unlink(missing_ok=True)
-        return account
+        return account, waiting
 
     def sync(self, name: str | None = None) -> RefreshReport:
         """Sync one account (by name) or all of them; failures are in the report's
@@ -186,14 +188,16 @@ class Accounts:
     # --- the password and the session -----------------------------------------------------
 
     def _password(self, name: str, password_file: str | None) -> str:
-        """The account's password from the first source that has one (never stored)."""
+        """The account's password from the first source that has one (never stored); a
+        password file that cannot be read gives way to the others."""
+        unread = None
         if password_file:
             try:
                 with open(password_file, encoding="utf-8") as handle:
                     return handle.readline().rstrip("\r\n")
             except (OSError, UnicodeDecodeError) as error:
                 why = getattr(error, "strerror", None) or error
-                raise SyncError(f"cannot read the password file {password_file} ({why})") from None
+                unread = SyncError(f"cannot read the password file {password_file} ({why})")
         if os.environ.get(ENV_PASSWORD):
             return os.environ[ENV_PASSWORD]
         if self.prompt is not None:
@@ -201,6 +205,8 @@ class Accounts:
         command = self._password_command(name)
         if command:
             return _run_password_command(name, command)
+        if unread is not None:
+            raise unread
         raise SyncError(
             f"no password for the account {name!r}: give --password-file, set "
             f'{ENV_PASSWORD}, or set password_command in [accounts."{name}"] in config.toml'
