@@ -187,9 +187,9 @@ def test_articles_of_unlisted_feeds_are_kept_and_gone_feeds_go(rows: AccountRows
         "SELECT a.key, s.name FROM articles a JOIN sources s ON s.id = a.source_id"
     ).fetchall())  # fmt: skip
     assert names == {"1": "Wire", "2": "home: other articles"}
-    server.feeds_ = []
+    server.feeds_ = [RemoteFeed("3", "Other wire", None, None)]
     engine(rows, server).sync()
-    assert set(marks(rows)) == {"2"}  # Wire's article went with it; the other stays
+    assert set(marks(rows)) == {"2"}  # Wire's (unstarred) article went with it; the other stays
 
 
 class CountingMemory(Memory):

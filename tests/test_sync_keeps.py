@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliRun
+from tests.servers.apiserver import running
+from tests.servers.miniflux import Miniflux
 from tests.test_sync_engine import Memory, engine
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import AccountRows
+from tui_news.core.library.pending import enqueue
+from tui_news.core.sync.accounts import Accounts
 from tui_news.core.sync.remote import RemoteFeed
 
 
@@ -59,3 +63,34 @@ def test_no_feed_listed_removes_nothing_and_a_gone_feed_keeps_its_starred(
     server.feeds_ = [RemoteFeed("3", "Other wire", None, None)]  # Wire is really gone
     engine(rows, server).sync()
     assert where(rows) == {"1": "home: other articles"}
+
+
+def test_account_remove_counts_the_marks_not_delivered(tmp_path: Path) -> None:
+    store = Store(tmp_path / "library.sqlite")
+    accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
+    server = Memory()
+    server.add("1")
+    server.add("2")
+    engine(accounts.rows, server).sync()
+    with store.transaction() as conn:
+        enqueue(conn, "read", True, "1 = 1", ())
+    account, waiting = accounts.remove("home")
+    store.close()
+    assert (account.name, waiting) == ("home", 2)
+
+
+def test_a_password_file_gone_gives_way_to_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "library.sqlite")
+    accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
+    with running(Miniflux()) as server:
+        server.accounts.add_user("me", "s3cret")  # type: ignore[attr-defined]
+        accounts.rows.add("home", "miniflux", server.url, "me", str(tmp_path / "gone"))
+        monkeypatch.setenv("TUI_NEWS_PASSWORD", "s3cret")
+        report = accounts.sync()
+        monkeypatch.delenv("TUI_NEWS_PASSWORD")
+        failed = accounts.sync().failed
+    store.close()
+    assert report.failed == {}
+    assert "cannot read the password file" in failed["home"]
