@@ -92,7 +92,7 @@ def load_all(urls: list[str], threads: int) -> dict[str, object]:
     def one(url: str) -> None:
         started = time.perf_counter()
         try:
-            load_picture(url, BOX)
+            load_picture(url, BOX, origin=url)  # an article from the same (loopback) server
         except ImageFailed as error:
             failures.append(str(error))
         times.append(time.perf_counter() - started)
@@ -109,11 +109,13 @@ def one_hostile(url: str, warm_up: str) -> None:
     from tui_news.core.images import ImageFailed, load_picture
 
     images.configure(None, 0)
-    load_picture(warm_up, BOX)  # imports and first-use costs paid before the clock starts
+    load_picture(
+        warm_up, BOX, origin=url
+    )  # imports and first-use costs paid before the clock starts
     before = rss_mb()
     started = time.perf_counter()
     try:
-        picture = load_picture(url, BOX)
+        picture = load_picture(url, BOX, origin=url)
         answer = f"loaded, {picture.width}x{picture.height} -> {picture.image.size}"
     except ImageFailed as error:
         answer = f"refused: {error}"

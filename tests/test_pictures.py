@@ -3,6 +3,7 @@ disk cache and its bound, local articles' pictures, and hostile pictures refused
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -14,8 +15,12 @@ from tests.feedserver import FeedServer, Route
 from tests.picture_files import BLUE, GREEN, RED, SVG, animated_gif, picture, png_header
 from tui_news.core import images
 from tui_news.core.config import Config
-from tui_news.core.images import ImageFailed, PictureCache, cached_size, load_picture
+from tui_news.core.images import ImageFailed, PictureCache, cached_size
 from tui_news.core.images.decoding import MAX_PIXELS, _pillow
+
+# The pictures come from 127.0.0.1, so the articles do too: loopback pictures are fetched only
+# for an article whose own address is on such a host.
+load_picture = functools.partial(images.load_picture, origin="http://127.0.0.1:1/feed")
 
 BOX = (320, 200)
 
@@ -129,7 +134,14 @@ def test_only_web_addresses_unless_the_article_is_local(tmp_path: Path) -> None:
             load_picture(address, BOX)  # a feed's article: never a local file
     loaded = load_picture("pics/a%20b.png", BOX, local_base=str(folder))
     assert near(loaded.image.getpixel((1, 1)), BLUE)
-    assert load_picture(f"file://{secret}", BOX, local_base=str(folder)).width == 20
+    inside = folder / "pics" / "a b.png"
+    assert load_picture(f"file://{inside}", BOX, local_base=str(folder)).width == 20
+    for outside in (str(secret), f"file://{secret}", "../secret.png", "pics/..%2F..%2Fsecret.png"):
+        with pytest.raises(ImageFailed, match="is outside the article's folder"):
+            load_picture(outside, BOX, local_base=str(folder))
+    with pytest.raises(ImageFailed) as raised:
+        load_picture("pics/%1b[31mred%07.png", BOX, local_base=str(folder))
+    assert "\x1b" not in str(raised.value) and "\x07" not in str(raised.value)
     with pytest.raises(ImageFailed, match="no such file"):
         load_picture("pics/gone.png", BOX, local_base=str(folder))
     os.mkfifo(folder / "pipe.png")
@@ -222,3 +234,16 @@ def test_local_pictures_sizes_are_not_taken_for_another_folders(tmp_path: Path) 
         (tmp_path / name / "p.png").write_bytes(picture("PNG", size))
         assert load_picture("p.png", BOX, local_base=str(tmp_path / name)).width == size[0]
     assert cached_size("p.png") is None
+
+
+def test_pictures_on_private_hosts_only_for_articles_from_them(server) -> None:
+    url = serve(server, "/lan.png", picture("PNG", (10, 10)))
+    for origin in (None, "https://news.example/story"):
+        with pytest.raises(ImageFailed, match="is on a private network"):
+            images.load_picture(url, BOX, origin=origin)
+    for address in ("http://169.254.169.254/latest/meta-data", "http://10.0.0.1/a.png",
+                    "http://[::1]:9/a.png", "http://localhost:9/a.png"):  # fmt: skip
+        with pytest.raises(ImageFailed, match="is on a private network"):
+            images.load_picture(address, BOX, origin="https://news.example/story")
+    assert len([p for p in server.paths() if p == "/lan.png"]) == 0  # never asked
+    assert images.load_picture(url, BOX, origin=server.url("/feed")).width == 10

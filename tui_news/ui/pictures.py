@@ -159,7 +159,9 @@ def load(url: str, box: tuple[int, int], article: Article, settings: Any) -> Ima
 
     local_base = str(Path(article.path).parent) if article.path else None
     pixels = (box[0], 2 * box[1])
-    return load_picture(url, pixels, local_base=local_base, settings=settings).image
+    return load_picture(
+        url, pixels, local_base=local_base, settings=settings, origin=article.link
+    ).image
 
 
 def known_size(url: str) -> tuple[int, int] | None:

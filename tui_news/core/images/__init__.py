@@ -45,20 +45,24 @@ def load_picture(
     local_base: str | None = None,
     settings: Any = None,
     cache: PictureCache | None = None,
+    origin: str | None = None,
 ) -> Picture:
     """The picture at ``url``, decoded and scaled down to fit ``box`` (pixels).
 
     ``url`` is an http(s) address, fetched (or read from the cache: no network when it is
     there), or, for an article from a local source only (``local_base``, its folder), a path
     or ``file:`` address, relative ones resolved against ``local_base``. ``settings`` (the
-    Config) gives the fetch's timeout. Raises :class:`ImageFailed` with a one-line reason.
+    Config) gives the fetch's timeout. A picture on this machine or a private network
+    (loopback, 10.x, 192.168.x, link-local 169.254.x, ...) is fetched only for an article
+    whose ``origin`` (its address) is on such a host too. Raises :class:`ImageFailed` with a
+    one-line reason.
     """
     refused = _refused.get(url)
     if refused:
         raise ImageFailed(refused)
     kept = cache or _state["cache"]
     try:
-        data, fetched = _bytes(url, local_base, settings, kept)
+        data, fetched = _bytes(url, local_base, settings, kept, origin)
         picture = decode(data, box)
     except ImageFailed as error:
         with _lock:
@@ -75,7 +79,15 @@ def load_picture(
     return picture
 
 
-_PASSING = ("timed out", "connection", "cannot connect", "host not found", "network", "the server")
+_PASSING = (
+    "not fetched",
+    "timed out",
+    "connection",
+    "cannot connect",
+    "host not found",
+    "network",
+    "the server",
+)
 
 
 def cached_size(url: str) -> tuple[int, int] | None:
@@ -101,16 +113,52 @@ def cached_size(url: str) -> tuple[int, int] | None:
 
 
 def _bytes(
-    url: str, local_base: str | None, settings: Any, kept: PictureCache | None
+    url: str,
+    local_base: str | None,
+    settings: Any,
+    kept: PictureCache | None,
+    origin: str | None,
 ) -> tuple[bytes, bool]:
     """The picture's bytes, and whether they were fetched now (not cached, not local)."""
     scheme = urlsplit(url).scheme.lower() if "://" in url or url.startswith("file:") else ""
     if scheme in ("http", "https"):
         data = kept.read(url) if kept is not None else None
-        return (data, False) if data is not None else (_fetch(url, settings), True)
+        if data is not None:
+            return data, False
+        if _private(url) and not (origin and _private(origin)):
+            raise ImageFailed(f"not fetched: {_shown(url)} is on a private network")
+        return _fetch(url, settings), True
     if local_base is None or scheme not in ("", "file"):
-        raise ImageFailed(f"not a web address: {url[:200]}")
+        raise ImageFailed(f"not a web address: {_shown(url)}")
     return _local(url, local_base), False
+
+
+def _shown(text: str) -> str:
+    """An address or path as a message may show it: one line, no controls, not too long."""
+    from tui_news.core.text import one_line
+
+    return one_line(text)[:200]
+
+
+def _private(url: str) -> bool:
+    """True for an address on this machine or a private or link-local network (by its IP,
+    or by every address its host name resolves to)."""
+    import ipaddress
+    import socket
+
+    try:
+        host = urlsplit(url).hostname or ""
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return False  # unresolvable: the fetch says so
+        addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found]
+    return any(
+        a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_unspecified
+        for a in addresses
+    )
 
 
 def _local(url: str, local_base: str) -> bytes:
@@ -118,15 +166,18 @@ def _local(url: str, local_base: str) -> bytes:
     from tui_news.core.disk import Skip, read_regular
 
     written = unquote(urlsplit(url).path) if url.startswith("file:") else unquote(url)
-    path = Path(local_base, written).expanduser()
+    folder = Path(local_base).resolve()
+    path = (folder / written).resolve()
+    if not path.is_relative_to(folder):
+        raise ImageFailed(f"not shown: {_shown(written)} is outside the article's folder")
     try:
         return read_regular(path, MAX_IMAGE_BYTES)[0]
     except Skip as error:
-        raise ImageFailed(f"{path.name}: {error}") from None
+        raise ImageFailed(f"{_shown(path.name)}: {error}") from None
     except FileNotFoundError:
-        raise ImageFailed(f"no such file: {written[:200]}") from None
+        raise ImageFailed(f"no such file: {_shown(written)}") from None
     except OSError as error:
-        raise ImageFailed(f"{path.name}: {error.strerror or error}") from None
+        raise ImageFailed(f"{_shown(path.name)}: {error.strerror or error}") from None
 
 
 def _fetch(url: str, settings: Any) -> bytes:
