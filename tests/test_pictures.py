@@ -247,3 +247,4 @@ def test_pictures_on_private_hosts_only_for_articles_from_them(server) -> None:
             images.load_picture(address, BOX, origin="https://news.example/story")
     assert len([p for p in server.paths() if p == "/lan.png"]) == 0  # never asked
     assert images.load_picture(url, BOX, origin=server.url("/feed")).width == 10
+    assert images.load_picture(url, BOX, local_base=".").width == 10  # the user's own file's

@@ -54,8 +54,8 @@ def load_picture(
     or ``file:`` address, relative ones resolved against ``local_base``. ``settings`` (the
     Config) gives the fetch's timeout. A picture on this machine or a private network
     (loopback, 10.x, 192.168.x, link-local 169.254.x, ...) is fetched only for an article
-    whose ``origin`` (its address) is on such a host too. Raises :class:`ImageFailed` with a
-    one-line reason.
+    whose ``origin`` (its address) is on such a host too, or a local one. Raises
+    :class:`ImageFailed` with a one-line reason.
     """
     refused = _refused.get(url)
     if refused:
@@ -125,7 +125,7 @@ def _bytes(
         data = kept.read(url) if kept is not None else None
         if data is not None:
             return data, False
-        if _private(url) and not (origin and _private(origin)):
+        if local_base is None and _private(url) and not (origin and _private(origin)):
             raise ImageFailed(f"not fetched: {_shown(url)} is on a private network")
         return _fetch(url, settings), True
     if local_base is None or scheme not in ("", "file"):
