@@ -15,7 +15,6 @@ from tui_news.core.sync.remote import (
     Page,
     RemoteArticle,
     RemoteFeed,
-    ServerUnreachable,
     as_int,
     as_text,
     fresh,
@@ -35,12 +34,7 @@ class Miniflux(BasicAuthClient):
 
     def login(self) -> None:
         wrong = "does not answer as Miniflux's API does; give Miniflux's base address."
-        try:
-            me = self.web.probe("GET", "/v1/me", wrong).json()
-        except ValueError:
-            me = None
-        if not isinstance(me, dict) or "username" not in me:
-            raise ServerUnreachable(f"{self.web.where} {wrong}")
+        self.web.probe_json("/v1/me", "username", wrong)
 
     def feeds(self) -> list[RemoteFeed]:
         feeds = []

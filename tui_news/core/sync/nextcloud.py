@@ -16,7 +16,6 @@ from tui_news.core.sync.remote import (
     Page,
     RemoteArticle,
     RemoteFeed,
-    ServerUnreachable,
     as_int,
     as_text,
     fresh,
@@ -40,12 +39,7 @@ class Nextcloud(BasicAuthClient):
 
     def login(self) -> None:
         wrong = "does not answer as Nextcloud News's API does; give Nextcloud's address."
-        try:
-            answer = self.web.probe("GET", "/folders", wrong).json()
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict) or "folders" not in answer:
-            raise ServerUnreachable(f"{self.web.where} {wrong}")
+        self.web.probe_json("/folders", "folders", wrong)
 
     def feeds(self) -> list[RemoteFeed]:
         folders = {f["id"]: f["name"] for f in self.web.json("GET", "/folders")["folders"]}

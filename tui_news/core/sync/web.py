@@ -83,6 +83,17 @@ class Web:
                 raise ServerUnreachable(f"{self.where} {wrong}") from None
             raise
 
+    def probe_json(self, path: str, key: str, wrong: str) -> dict[str, Any]:
+        """A login's first ``GET``, whose answer must be a JSON object holding ``key``;
+        :class:`ServerUnreachable` saying ``wrong`` otherwise (the address is not the API's)."""
+        try:
+            answer = self.probe("GET", path, wrong).json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or key not in answer:
+            raise ServerUnreachable(f"{self.where} {wrong}")
+        return answer
+
     def detail(self, response: httpx.Response) -> str:
         """The server's own short reason for an error, if it gave one."""
         text = ""
