@@ -7,10 +7,15 @@ fixtures turn into a skip that names what to install.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -82,3 +87,47 @@ def wait_for_port(
         if time.monotonic() > deadline:
             raise RuntimeError(f"nothing listened on port {port} after {timeout:.0f} s")
         time.sleep(0.02)
+
+
+class WebProcess:
+    """A server's web process in a process group of its own, logging into its folder: the
+    start, stop and state that every server here shares (the subclass sets root and port)."""
+
+    root: Path
+    port: int
+    _web: subprocess.Popen[bytes] | None = None
+
+    def _launch(
+        self, command: Sequence[str], log_name: str, cwd: Path, env: Mapping[str, str], who: str
+    ) -> None:
+        """Start ``command`` and wait until it listens on ``port``; its log's tail if not."""
+        with (self.root / log_name).open("ab") as log:
+            self._web = subprocess.Popen(
+                command, cwd=cwd, stdout=log, stderr=log, env=env, start_new_session=True
+            )
+        try:
+            wait_for_port(self.port, alive=self._web)
+        except RuntimeError as error:
+            tail = (self.root / log_name).read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{error}; {who} said: {tail}") from None
+
+    @property
+    def running(self) -> bool:
+        return self._web is not None and self._web.poll() is None
+
+    def stop(self) -> None:
+        """Stop the web server and its workers (the same group): clients find nothing
+        listening; the database stays."""
+        web, self._web = self._web, None
+        if web is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(web.pid, signal.SIGTERM)
+        try:
+            web.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(web.pid, signal.SIGKILL)
+            web.wait()
+        deadline = time.monotonic() + 10
+        while is_listening(self.port) and time.monotonic() < deadline:
+            time.sleep(0.02)

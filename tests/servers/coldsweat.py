@@ -19,7 +19,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -36,9 +35,8 @@ from tests.servers import (
     Feed,
     Missing,
     Seeded,
+    WebProcess,
     free_port,
-    is_listening,
-    wait_for_port,
 )
 
 VERSION = "0.10.2"
@@ -80,7 +78,7 @@ def _when(seconds: float | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-class Coldsweat:
+class Coldsweat(WebProcess):
     """One running coldsweat: its Fever endpoint, credentials, database and web server."""
 
     def __init__(self, root: Path, command: Path) -> None:
@@ -91,7 +89,6 @@ class Coldsweat:
         self.user = EMAIL
         self.password = PASSWORD
         self.seeded = Seeded()
-        self._web: subprocess.Popen[bytes] | None = None
         self._env = {
             **os.environ,
             "FLASK_DATABASE_URL": f"sqlite:///{self.database}",
@@ -124,38 +121,8 @@ class Coldsweat:
         """Start the web server (a no-op when it runs)."""
         if self.running:
             return
-        log = (self.root / "web.log").open("ab")
-        command = [self.command, "run", "--host", "127.0.0.1", "--port", str(self.port)]
-        self._web = subprocess.Popen(
-            command, cwd=self.root, env=self._env, stdout=log, stderr=log,
-            start_new_session=True,
-        )  # fmt: skip
-        log.close()
-        try:
-            wait_for_port(self.port, alive=self._web)
-        except RuntimeError as error:
-            tail = (self.root / "web.log").read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"{error}; coldsweat said: {tail}") from None
-
-    @property
-    def running(self) -> bool:
-        return self._web is not None and self._web.poll() is None
-
-    def stop(self) -> None:
-        """Stop the web server: clients find nothing listening (the database stays)."""
-        web, self._web = self._web, None
-        if web is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(web.pid, signal.SIGTERM)
-        try:
-            web.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
-            web.wait()
-        deadline = time.monotonic() + 10
-        while is_listening(self.port) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        command = [str(self.command), "run", "--host", "127.0.0.1", "--port", str(self.port)]
+        self._launch(command, "web.log", self.root, self._env, "coldsweat")
 
     def close(self) -> None:
         """Stop the server and delete its folder."""

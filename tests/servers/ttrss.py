@@ -22,10 +22,8 @@ import contextlib
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,9 +35,8 @@ from tests.servers import (
     Feed,
     Missing,
     Seeded,
+    WebProcess,
     free_port,
-    is_listening,
-    wait_for_port,
 )
 
 WWW = Path("/usr/share/tt-rss/www")
@@ -83,7 +80,7 @@ def _stamp(seconds: float | None) -> str:
     return f"(to_timestamp({seconds:.6f}) at time zone 'UTC')"
 
 
-class TtRss:
+class TtRss(WebProcess):
     """One running tt-rss: its address, credentials, database and web server."""
 
     def __init__(self, root: Path) -> None:
@@ -94,7 +91,6 @@ class TtRss:
         self.user = USER
         self.password = PASSWORD
         self.seeded = Seeded()
-        self._web: subprocess.Popen[bytes] | None = None
         self._owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     @property
@@ -193,43 +189,12 @@ class TtRss:
         """Start the web server (a no-op when it runs); the database keeps running."""
         if self.running:
             return
-        log = (self.root / "php.log").open("ab")
         command = [
             *self._owner, "php", "-q", "-d", "display_errors=stderr", "-d", "date.timezone=UTC",
             "-S", f"127.0.0.1:{self.port}", "-t", str(self.root / "www"),
         ]  # fmt: skip
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
-        self._web = subprocess.Popen(
-            command, cwd=self.root / "www", stdout=log, stderr=log, env=env,
-            start_new_session=True,
-        )  # fmt: skip
-        log.close()
-        try:
-            wait_for_port(self.port, alive=self._web)
-        except RuntimeError as error:
-            tail = (self.root / "php.log").read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"{error}; php said: {tail}") from None
-
-    @property
-    def running(self) -> bool:
-        return self._web is not None and self._web.poll() is None
-
-    def stop(self) -> None:
-        """Stop the web server: clients now find nothing listening (the database stays)."""
-        web, self._web = self._web, None
-        if web is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(web.pid, signal.SIGTERM)
-        try:
-            web.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
-            web.wait()
-        # PHP's workers are in the same group; wait until the port is free again.
-        deadline = time.monotonic() + 10
-        while is_listening(self.port) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        self._launch(command, "php.log", self.root / "www", env, "php")
 
     def close(self) -> None:
         """Stop everything and delete the folder."""
