@@ -257,6 +257,9 @@ async def test_add_and_remove_a_feed_in_the_app(reader: Reader, server) -> None:
         await pilot.press("shift+tab", "j", "j", "j", "j")
         await settle(app, pilot)
         assert app.view.section == "Space"
+        app.open_article(app.headlines.current_id)
+        await settle(app, pilot)
+        assert str(app.article_view.border_title) == "Space"
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -265,6 +268,8 @@ async def test_add_and_remove_a_feed_in_the_app(reader: Reader, server) -> None:
         await settle(app, pilot)
         assert reader.sources() == []
         assert "Space" not in sidebar_labels(app)
+        assert app.article_view.article is None
+        assert str(app.article_view.border_title) == "Article"  # not the removed one's section
 
 
 async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> None:

@@ -11,7 +11,6 @@ from importlib.resources import files
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Container, Horizontal
-from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.theme import Theme
@@ -226,7 +225,6 @@ class NewsApp(SourceActions, TypeAhead):
             self.reader.stories.versions(article.id), article.id, key
         )
         self.article_view.show(article, told)
-        self.article_view.border_title = Content(article.section)
         return article
 
     def _target(self) -> Article | None:
@@ -257,7 +255,6 @@ class NewsApp(SourceActions, TypeAhead):
             self.headlines.focus()
         elif self.focused is self.headlines and self.article_view.article is not None:
             self.article_view.show(None)
-            self.article_view.border_title = "Article"
         elif self.focused is self.headlines:
             self.screen.add_class("-sections")  # on a tiny screen they show only while in use
             self.sidebar.focus()

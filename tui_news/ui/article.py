@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual import work
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -144,6 +145,8 @@ class ArticleView(PictureView, can_focus=True):
         converted at once, with the links numbered so far (they keep their numbers).
         """
         self.article, self.told_by = article, told_by
+        # The pane is titled by what it shows: a section's name is shown, never read as markup.
+        self.border_title = Content(article.section) if article is not None else "Article"
         self.set_class(article is not None, "-open")  # on narrow screens it shows only then
         text, links = "", {}
         if article is not None and article.content and len(article.content) > QUICK_HTML:
