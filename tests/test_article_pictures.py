@@ -14,6 +14,7 @@ from tests.fixtures import feed_app, line_text, notices, settle
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.pictures import FullPicture, PictureScreen
+from tui_news.ui.screens import ProblemsScreen
 
 RED, BLUE = (224, 32, 32), (16, 40, 200)  # 5 bits a channel, as drawn
 
@@ -176,6 +177,13 @@ async def test_a_picture_that_fails_reads_as_its_alt_text_and_says_why(
         (notice,) = [n for n in notices(app, "error") if "A broken one" in n]
         reason = notice.partition("not shown: ")[2]
         assert notice.startswith("Picture 'A broken one' not shown: ") and reason
+        await pilot.press("!")  # the problems screen lists it, with its address and reason
+        assert isinstance(app.screen, ProblemsScreen)
+        assert app.screen.sheet_title == "Problems (1)"
+        (problem,) = app.picture_problems
+        assert problem.location == server.url("/broken.png")
+        assert problem.reason == f"picture not shown: {reason}"
+        assert problem.source == app.article_view.article.title
 
 
 async def test_images_off_draws_none_and_fetches_none(reader: Reader, server: FeedServer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -19,7 +20,7 @@ from textual.worker import Worker
 
 from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
-from tui_news.core.models import Article, RefreshReport, View
+from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader
 from tui_news.core.text import counted, safe_link
 from tui_news.ui import story_versions
@@ -38,6 +39,7 @@ from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.keymap import key_clashes
 from tui_news.ui.messages import (
     CountsLoaded,
+    PictureFailed,
     RefreshDone,
     RefreshProgress,
     failed,
@@ -57,6 +59,7 @@ from tui_news.ui.source_actions import SourceActions
 from tui_news.ui.typeahead import TypeAhead
 
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
+PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
 
 
 class NewsApp(SourceActions, TypeAhead):
@@ -77,6 +80,7 @@ class NewsApp(SourceActions, TypeAhead):
         super().__init__()
         self.reader = reader
         self._saved_theme = reader.config.theme
+        self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -417,7 +421,11 @@ class NewsApp(SourceActions, TypeAhead):
         self.push_screen(HelpScreen(self.key_groups()))
 
     def action_problems(self) -> None:
-        self.push_screen(ProblemsScreen(self.reader.problems()))
+        self.push_screen(ProblemsScreen([*self.picture_problems, *self.reader.problems()]))
+
+    def on_picture_failed(self, message: PictureFailed) -> None:
+        """Keep a picture that could not be shown for the problems screen (newest first)."""
+        self.picture_problems.appendleft(message.problem)
 
     def action_refresh_here(self) -> None:
         """Refresh the sources of this view; in All/Unread/Starred, the current article's."""

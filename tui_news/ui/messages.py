@@ -16,6 +16,7 @@ from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_work
 
 from tui_news.core.models import (
     Article,
+    Problem,
     RefreshReport,
     SavedSearch,
     SectionCount,
@@ -80,6 +81,13 @@ def report_failed_worker(node: MessagePump, event: Worker.StateChanged) -> bool:
     message = f"{type(error).__name__}: {error}"
     node.app.notify(message, severity="error", markup=False, timeout=8)
     return True
+
+
+@dataclass
+class PictureFailed(Message):
+    """A picture could not be shown: the app keeps it for the problems screen (``!``)."""
+
+    problem: Problem
 
 
 @dataclass

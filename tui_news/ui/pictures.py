@@ -47,9 +47,9 @@ from textual.worker import get_current_worker
 
 from tui_news.core.errors import UserError
 from tui_news.core.image_refs import IMAGE, image_line
-from tui_news.core.models import Article
+from tui_news.core.models import Article, Problem
 from tui_news.ui.lineview import Line, LineView, wrapped
-from tui_news.ui.messages import WorkResult, failed, unless_late
+from tui_news.ui.messages import PictureFailed, WorkResult, failed, unless_late
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -364,6 +364,11 @@ class PictureView(LineView):
         slot = self._slots[message.index]
         slot.drawing, slot.error = message.drawing, message.error
         if message.error is not None:
+            title = getattr(self, "article", None)
+            where = title.title if isinstance(title, Article) else ""
+            self.post_message(
+                PictureFailed(Problem(slot.url, f"picture not shown: {message.error}", where))
+            )
             self._failures += 1
             if self._failures <= TOLD_FAILURES:
                 failed(self, f"Picture {slot.alt or slot.url!r} not shown: {message.error}", 6)
