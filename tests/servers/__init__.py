@@ -13,10 +13,12 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+import pytest
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +133,25 @@ class WebProcess:
         deadline = time.monotonic() + 10
         while is_listening(self.port) and time.monotonic() < deadline:
             time.sleep(0.02)
+
+
+class Launched(Protocol):
+    """What :func:`session_server` needs of a server: it can be closed."""
+
+    def close(self) -> None: ...
+
+
+L = TypeVar("L", bound=Launched)
+
+
+def session_server(launch: Callable[[], L]) -> Iterator[L]:
+    """A session fixture's body: the server ``launch`` builds, closed at the end; a skip that
+    names what to install when its software is missing."""
+    try:
+        server = launch()
+    except Missing as missing:
+        pytest.skip(str(missing))
+    try:
+        yield server
+    finally:
+        server.close()

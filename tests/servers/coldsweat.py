@@ -37,6 +37,7 @@ from tests.servers import (
     Seeded,
     WebProcess,
     free_port,
+    session_server,
 )
 
 VERSION = "0.10.2"
@@ -250,14 +251,7 @@ class Coldsweat(WebProcess):
 @pytest.fixture(scope="session")
 def coldsweat_server() -> Iterator[Coldsweat]:
     """The session's coldsweat (set up once); prefer ``coldsweat``, which empties it first."""
-    try:
-        server = Coldsweat.launch()
-    except Missing as missing:
-        pytest.skip(str(missing))
-    try:
-        yield server
-    finally:
-        server.close()
+    yield from session_server(Coldsweat.launch)
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from tests.servers import (
     Seeded,
     WebProcess,
     free_port,
+    session_server,
 )
 
 WWW = Path("/usr/share/tt-rss/www")
@@ -354,14 +355,7 @@ class TtRss(WebProcess):
 @pytest.fixture(scope="session")
 def ttrss_server() -> Iterator[TtRss]:
     """The session's Tiny Tiny RSS (built once); prefer ``ttrss``, which empties it first."""
-    try:
-        server = TtRss.launch()
-    except Missing as missing:
-        pytest.skip(str(missing))
-    try:
-        yield server
-    finally:
-        server.close()
+    yield from session_server(TtRss.launch)
 
 
 @pytest.fixture
