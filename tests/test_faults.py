@@ -130,6 +130,24 @@ def reset(conn: socket.socket) -> None:
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
+def test_a_kept_alive_connection_closed_as_the_next_request_goes_is_asked_again(
+    raw_server,
+) -> None:
+    """A server may close an idle kept-alive connection just as the next GET is sent on it
+    (its keep-alive timeout): the GET goes again on a new connection, not a failed feed."""
+
+    def answer_once_then_close_on_the_next(conn: socket.socket) -> None:
+        conn.sendall(headers(len(FEED)) + FEED)  # kept alive: no Connection: close
+        read_request(conn)  # the next request on this connection: closed unanswered
+
+    async def go() -> list[bytes]:
+        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+            url = raw_server(answer_once_then_close_on_the_next)
+            return [(await fetcher.fetch(url)).body for _ in range(3)]
+
+    assert asyncio.run(go()) == [FEED, FEED, FEED]
+
+
 def test_connection_reset_in_the_middle_of_the_body(raw_server) -> None:
     reason, _ = fetch(raw_server(reset))
     assert reason == "the connection was cut off before the answer was complete"

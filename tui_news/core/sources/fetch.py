@@ -195,7 +195,7 @@ class Fetcher:
                 sent.append((b"Authorization", auth))  # never to another server
             request = httpcore.Request(b"GET", target, headers=sent, extensions=extensions)
             pool = self.pool(parsed.raw_scheme, parsed.raw_host, parsed.port)
-            response = await pool.handle_async_request(request)
+            response = await _send(pool, request)
             try:
                 status = response.status
                 location = httpx.Headers(response.headers).get("location")
@@ -209,6 +209,17 @@ class Fetcher:
             finally:
                 await response.aclose()
         raise FetchError("too many redirects")
+
+
+async def _send(pool: httpcore.AsyncConnectionPool, request: httpcore.Request) -> httpcore.Response:
+    """Send ``request``; once more on a new connection when the server closed a kept-alive one
+    unanswered as it went (a GET may be sent again: RFC 9110, 9.2.2)."""
+    try:
+        return await pool.handle_async_request(request)
+    except httpcore.RemoteProtocolError as error:
+        if "without sending a response" not in str(error):
+            raise
+    return await pool.handle_async_request(request)
 
 
 def parse_address(url: str) -> httpx.URL:
