@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from tui_news.core import images, sample
 from tui_news.core.config import Config, Paths
-from tui_news.core.disk import printable_name
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
@@ -31,7 +30,6 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.search import Query, QueryError, fold, parse
-from tui_news.core.sources.files import FEED_SUFFIXES
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.story_reader import Stories
 from tui_news.core.text import one_line, without_password
@@ -71,77 +69,12 @@ class Reader:
     # --- sources --------------------------------------------------------------------------
 
     def add(self, location: str, section: str | None = None) -> tuple[Source, RefreshReport]:
-        """Subscribe to a feed address, a feed file, a local folder or an article file.
-
-        The new source is read at once; a web page's address is resolved to the feed it
-        announces. Raises :class:`LibraryError` when there is nothing to subscribe to.
+        """Subscribe to a feed address, a feed file, a local folder or an article file, read at
+        once (``core/subscribe.py``); :class:`LibraryError` when there is nothing to subscribe to.
         """
-        from tui_news.core.feed_refresh import read_feed_file, store_feed
-        from tui_news.core.sources.feeds import FeedError, parse_feed
-        from tui_news.core.sources.fetch import FetchError
+        from tui_news.core.subscribe import subscribe
 
-        if not location.strip():
-            raise LibraryError("give a feed address, a folder or a file to add")
-        if "://" in location:
-            if printable_name(location) != location:  # bytes that are not UTF-8
-                raise LibraryError(f"{printable_name(location)} is not a valid web address")
-            return self._add_feed(location, section)
-        shown = printable_name(location)
-        path = Path(location).expanduser()
-        try:
-            path = path.resolve()
-            if not path.exists():
-                raise LibraryError(f"no such file or folder: {shown}")
-            if not (path.is_dir() or path.is_file()):
-                raise LibraryError(f"{shown} is neither a file nor a folder")
-        except OSError as error:
-            raise LibraryError(f"{shown} cannot be read ({error.strerror or error})") from None
-        if not os.access(path, os.R_OK):
-            raise LibraryError(f"{shown} cannot be read (permission denied)")
-        if printable_name(str(path)) != str(path):
-            raise LibraryError(
-                f"{printable_name(str(path))}: a path that is not UTF-8 text cannot be added"
-            )
-        if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
-            try:
-                response = read_feed_file(str(path), self.fetch_settings.max_bytes)
-                feed = parse_feed(response.body, response.url)
-            except (FetchError, FeedError) as error:
-                raise LibraryError(f"{location} is not a readable feed: {error}") from None
-            source = self.store.add_source("feed", str(path), feed.title or path.stem, section)
-            return source, store_feed(self.store, source, response, feed)
-        kind = "folder" if path.is_dir() else "file"
-        name = path.name if kind == "folder" else path.stem
-        source = self.store.add_source(kind, str(path), name or str(path), section)
-        return source, self.refresh_source(source)
-
-    def _add_feed(self, url: str, section: str | None) -> tuple[Source, RefreshReport]:
-        from tui_news.core.feed_refresh import host_name, is_url, resolve, store_feed
-        from tui_news.core.sources.feeds import FeedError
-        from tui_news.core.sources.fetch import FetchError
-
-        shown = without_password(url)
-        if not is_url(url):
-            scheme = url.partition("://")[0].lower()
-            if scheme in ("http", "https"):
-                raise LibraryError(f"{shown} is not a valid web address")
-            raise LibraryError(f"{shown}: only http and https addresses can be subscribed to")
-        self._refuse_duplicate(url)
-        import asyncio
-
-        try:
-            response, feed = asyncio.run(resolve(url, self.fetch_settings))
-        except (FetchError, FeedError) as error:
-            raise LibraryError(f"cannot subscribe to {shown}: {error}") from None
-        if response.url != url:
-            self._refuse_duplicate(response.url)
-        name = feed.title or host_name(response.url)
-        source = self.store.add_source("feed", response.url, name, section)
-        return source, store_feed(self.store, source, response, feed)
-
-    def _refuse_duplicate(self, location: str) -> None:
-        if self.store.has_location(location):
-            raise LibraryError(f"{without_password(location)} is already in the library")
+        return subscribe(self, location, section)
 
     def import_list(self, data: bytes) -> tuple[list[Source], list[tuple[str, str]]]:
         """Subscribe to the feeds of an OPML or newsboat ``urls`` file (not yet fetched).
