@@ -13,7 +13,7 @@ from tests.feedserver import FeedServer, Route, rss
 from tests.fixtures import feed_app, line_text, notices, settle
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
-from tui_news.ui.pictures import FullPicture, PictureScreen
+from tui_news.ui.picture_screen import FullPicture, PictureScreen
 from tui_news.ui.screens import ProblemsScreen
 
 RED, BLUE = (224, 32, 32), (16, 40, 200)  # 5 bits a channel, as drawn

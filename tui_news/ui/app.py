@@ -34,6 +34,7 @@ from tui_news.ui.commands import (
     key_scopes,
     palette_commands,
 )
+from tui_news.ui.graphics_draw import HALF_BLOCKS, GraphicsLike, PictureDrawer, drawn_with_protocol
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.keymap import key_clashes
@@ -76,11 +77,32 @@ class NewsApp(SourceActions, TypeAhead):
     # sections step aside until escape calls them.
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (150, "-wide")]
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, graphics: GraphicsLike = HALF_BLOCKS) -> None:
         super().__init__()
         self.reader = reader
+        self.graphics = graphics  # the terminal's, found before the app started
+        # pictures drawn with kitty's graphics protocol or Sixel, after each frame
+        self.picture_drawer = (
+            PictureDrawer(graphics, self._write_to_terminal)
+            if drawn_with_protocol(graphics)
+            else None
+        )
         self._saved_theme = reader.config.theme
         self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
+
+    def _display(self, screen: Screen[object], renderable: object) -> None:
+        """Textual writes a frame; then the pictures drawn by a protocol are written over it."""
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if self.picture_drawer is not None and renderable is not None:
+            self.picture_drawer.after_frame(screen, renderable)
+
+    def _write_to_terminal(self, data: str) -> None:
+        if self._driver is not None and not self.is_headless:
+            self._driver.write(data)
+
+    def on_unmount(self) -> None:
+        if self.picture_drawer is not None:
+            self.picture_drawer.close()  # kitty: the pictures' images freed
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -136,6 +158,9 @@ class NewsApp(SourceActions, TypeAhead):
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
         self.article_view.date_format = config.date_format
         self.article_view.picture_mode, self.article_view.picture_settings = config.images, config
+        self.article_view.graphics = self.graphics
+        if self.picture_drawer is not None:
+            self.picture_drawer.add(self.article_view)
         if config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme

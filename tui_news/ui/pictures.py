@@ -1,19 +1,18 @@
 """Pictures in the article view: laid out where their image lines stand, loaded in a thread,
-drawn with Unicode half blocks; and the full-screen picture.
+drawn with Unicode half blocks, or with kitty's graphics protocol or Sixel where the terminal
+has one (``ui/graphics_draw.py`` writes those over the picture's blank rows after each frame).
 
-How they are drawn, and why. Each cell shows two pixels: ``▀`` in the top pixel's colour on
-the bottom pixel's colour. That works in every terminal with colour, in tmux and over ssh, and
-in snapshots; and a picture is then just lines of cells, so it scrolls, clips and caches like
-the text around it in the article's line-API view. textual-image (compared, not used) draws
-kitty's graphics protocol and Sixel through a Textual widget per picture that writes the
-protocol's escape codes at the widget's place on screen, besides half-cell renderables: the
-article view is one ScrollView drawing its own lines, with no widget per paragraph, so a
-protocol picture would need widgets laid out between its lines and moved on every scroll.
-Its renderable module also queries the terminal when first imported (writes a query, reads
-the reply from standard input), which races Textual's own input, and neither protocol passes
-through tmux unless tmux is configured for it. rich-pixels draws half blocks as a Rich
-renderable, a dependency for what is a few lines here. So ``images = "auto"`` draws half blocks
-too, until this view supports a protocol; ``"off"`` shows ``[image: alt]`` as before.
+Why this way. With half blocks a picture is just lines of cells, so it scrolls, clips and
+caches like the text around it in the article's line-API view. textual-image (compared, not
+used) draws kitty's graphics protocol and Sixel through a Textual widget per picture, and
+kitty's through Unicode placeholders (kitty 0.28 and later): the article view is one ScrollView
+drawing its own lines, with no widget per paragraph, so its pictures would need widgets laid
+out between its lines and moved on every scroll. Its renderable module also queries the
+terminal when first imported (writes a query, reads the reply from standard input), which
+races Textual's own input. rich-pixels draws half blocks as a Rich renderable, a dependency for
+what is a few lines here. So a protocol picture is written at its cells after each frame (one
+mechanism for kitty and Sixel), its rows being blank lines of the view; ``images = "off"``
+shows ``[image: alt]`` as before.
 
 Space is reserved when an image line is wrapped (the picture's size from the cache when it is
 known, else the largest box), so the text does not move when the picture arrives; a picture
@@ -22,34 +21,27 @@ that arrives below the screen's last line takes its exact height instead.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.color import Color, ColorType
-from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.geometry import Size
-from textual.screen import Screen
 from textual.strip import Strip
-from textual.widget import Widget
-from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from tui_news.core.errors import UserError
 from tui_news.core.image_refs import IMAGE, image_line
 from tui_news.core.models import Article, Problem
+from tui_news.ui.graphics_draw import Art, GraphicsLike, Placement, cell_pixels, place
 from tui_news.ui.lineview import Line, LineView, wrapped
 from tui_news.ui.messages import PictureFailed, WorkResult, failed, unless_late
+from tui_news.ui.picture_drawing import HALF_BLOCKS, Drawing, draw, fit, known_size, load
+from tui_news.ui.picture_screen import PictureScreen
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -60,115 +52,7 @@ MAX_ROWS = 30  # a picture's height in rows: at most this, and at most half the 
 MIN_ROWS = 4
 LOADERS = 4  # pictures fetched at once
 YIELD_SECONDS = 0.002  # the drawing thread's pause after each picture
-UPPER, LOWER = "▀", "▄"
 TOLD_FAILURES = 3  # pictures of an article whose failure gets a notice
-OPAQUE = 128  # a pixel less opaque than this shows the background
-COLORS_KEPT = 32768 + 1
-_FIVE_BITS = [v & 0xF8 for v in range(256)] * 3 + list(range(256))
-
-
-def fit(size: tuple[int, int], cols: int, rows: int, enlarge: bool = False) -> tuple[int, int]:
-    """The cells (columns, rows) a picture of ``size`` pixels takes in a box of ``cols`` by
-    ``rows`` cells, a cell being one pixel wide and two high; enlarged only if asked."""
-    width, height = max(1, size[0]), max(1, size[1])
-    scale = min(math.inf if enlarge else 1.0, cols / width, 2 * rows / height)
-    return max(1, round(width * scale)), max(1, math.ceil(height * scale / 2))
-
-
-def half_block_rows(image: Image) -> list[list[Segment]]:
-    """The picture as rows of cells, two pixels each: the top one the colour of ``▀``, the
-    bottom one its background; a transparent pixel shows what is behind."""
-    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    width, height = rgba.size
-    # 5 bits a channel: the eye sees no difference in cells this size, and colours repeat
-    data = rgba.point(_FIVE_BITS).tobytes()
-    cells: dict[tuple[bytes | None, bytes | None], Cell] = {}
-    rows = []
-    for top in range(0, height, 2):
-        segments: list[Segment] = []
-        run_cell: Cell | None = None
-        run = 0
-        for x in range(width):
-            i = (top * width + x) * 4
-            upper = data[i : i + 3] if data[i + 3] >= OPAQUE else None
-            j = i + width * 4
-            lower = data[j : j + 3] if top + 1 < height and data[j + 3] >= OPAQUE else None
-            key = (upper, lower)
-            cell = cells.get(key)
-            if cell is None:
-                cell = cells[key] = _cell(upper, lower)
-            if cell is run_cell:
-                run += 1
-                continue
-            if run_cell is not None:
-                segments.append(Segment(run_cell[0] * run, run_cell[1]))
-            run_cell, run = cell, 1
-        if run_cell is not None:
-            segments.append(Segment(run_cell[0] * run, run_cell[1]))
-        rows.append(segments)
-    return rows
-
-
-Cell = tuple[str, Style | None]
-
-
-def _cell(upper: bytes | None, lower: bytes | None) -> Cell:
-    """The character and style of a cell of two pixels (None: transparent)."""
-    top = _color(upper) if upper else None
-    bottom = _color(lower) if lower else None
-    if top is None:  # ▄ in the bottom colour, what is behind above it
-        return (LOWER, Style.from_color(bottom)) if bottom else (" ", None)
-    return UPPER, Style.from_color(top, bottom)
-
-
-_colors: dict[bytes, Color] = {}
-
-
-def _color(rgb: bytes) -> Color:
-    """A true colour, made once (``Color.from_rgb`` costs ten times as much)."""
-    color = _colors.get(rgb)
-    if color is None:
-        if len(_colors) > COLORS_KEPT:
-            _colors.clear()
-        red, green, blue = rgb
-        triplet = ColorTriplet(red, green, blue)
-        color = _colors[rgb] = Color(f"#{rgb.hex()}", ColorType.TRUECOLOR, None, triplet)
-    return color
-
-
-@dataclass(frozen=True, eq=False)
-class Drawing:
-    """A loaded picture, and its half-block rows at the size (columns, rows) it was drawn."""
-
-    image: Image
-    cells: tuple[int, int]
-    rows: list[list[Segment]]
-
-
-def draw(image: Image, cols: int, rows: int, enlarge: bool = False) -> Drawing:
-    """``image`` drawn in half blocks to fit ``cols`` by ``rows`` cells."""
-    cells = fit(image.size, cols, rows, enlarge)
-    scaled = image.convert("RGBA").resize((cells[0], 2 * cells[1]))
-    return Drawing(image, cells, half_block_rows(scaled))
-
-
-def load(url: str, box: tuple[int, int], article: Article, settings: Any) -> Image:
-    """A picture fetched (or read from the cache) and decoded to fit ``box`` cells; raises
-    :class:`UserError` saying why not. Blocking: call it from a thread."""
-    from tui_news.core.images import load_picture
-
-    local_base = str(Path(article.path).parent) if article.path else None
-    pixels = (box[0], 2 * box[1])
-    return load_picture(
-        url, pixels, local_base=local_base, settings=settings, origin=article.link
-    ).image
-
-
-def known_size(url: str) -> tuple[int, int] | None:
-    """A picture's size when the cache knows it, without the network."""
-    from tui_news.core.images import cached_size
-
-    return cached_size(url)
 
 
 @dataclass(eq=False)
@@ -189,6 +73,7 @@ class Slot:
     start: int = -1  # its first line in the view, once laid out
     rows: int = 0  # rows of picture in its box
     lines: int = 0  # its box's lines: the rows, then the caption
+    redrawing: tuple[int, int] | None = None  # the box it is being drawn again for
 
 
 @dataclass
@@ -208,6 +93,7 @@ class PictureView(LineView):
         super().__init__(**kwargs)
         self.picture_mode = "auto"  # the config's images setting
         self.picture_settings: Any = None  # the config, for the loader's limits
+        self.graphics: GraphicsLike = HALF_BLOCKS  # the terminal's (drawn with a protocol?)
         self._slots: list[Slot] = []
         self._laid_out = 0  # pictures laid out by the wrapping under way
         self._generation = 0  # which article's pictures (a late result is dropped)
@@ -305,7 +191,9 @@ class PictureView(LineView):
                 Text(f"[image: {slot.alt}]" if slot.alt else "[image]", meta), console, width
             )
         size = slot.drawing.image.size if slot.drawing is not None else known_size(slot.url)
-        slot.rows = fit(size, width, max_rows)[1] if size else max_rows
+        slot.rows = (
+            fit(size, width, max_rows, cell=cell_pixels(self.graphics))[1] if size else max_rows
+        )
         index = self._slots.index(slot)
         rows: list[Line] = [(f"{index} {row}", (), PICTURE_ROW) for row in range(slot.rows)]
         return rows + (wrapped(Text(slot.alt, meta), console, width) if slot.alt else [])
@@ -321,10 +209,60 @@ class PictureView(LineView):
                 line = Text(" loading picture…", self.component_style("article--meta"))
                 return Strip(line.render(self.app.console), line.cell_len)
             return Strip.blank(1)
-        if fit(drawing.image.size, width, slot.rows) != drawing.cells:  # the width changed
+        if not self._fits(slot, width):  # the width changed
+            if drawing.art is not None:  # made again in a thread; blank meanwhile
+                self._draw_again(index, (width, slot.rows))
+                return Strip.blank(1)
             drawing = slot.drawing = draw(drawing.image, width, slot.rows)
+        if drawing.art is not None:  # blank cells: the picture is written over them
+            return Strip.blank(1)
         segments = drawing.rows[row] if row < len(drawing.rows) else []
         return Strip([Segment(" "), *segments])
+
+    def _fits(self, slot: Slot, width: int) -> bool:
+        """True if the slot's picture was drawn for its box at ``width``."""
+        drawing = slot.drawing
+        cell = cell_pixels(self.graphics)
+        return (
+            drawing is not None
+            and fit(drawing.image.size, width, slot.rows, cell=cell) == drawing.cells
+        )
+
+    def _draw_again(self, index: int, box: tuple[int, int]) -> None:
+        slot = self._slots[index]
+        if slot.redrawing != box and slot.drawing is not None:
+            slot.redrawing = box
+            self._redraw(self._generation, index, slot.drawing.image, box)
+
+    @work(thread=True, group="pictures", exit_on_error=False)
+    def _redraw(self, generation: int, index: int, image: Image, box: tuple[int, int]) -> None:
+        """A picture made again for the terminal's protocol at a new size (the width changed)."""
+        try:
+            drawing, error = draw(image, *box, graphics=self.graphics), None
+        except Exception as why:  # an encoder's bug must not lose the article
+            drawing, error = None, f"{type(why).__name__}: {why}"
+        self.post_message(PictureLoaded(generation, index, drawing, error))
+
+    def placements(self) -> list[Placement]:
+        """The pictures drawn by the protocol on screen now: where, and their visible rows."""
+        region = self.scrollable_content_region
+        top = self.scroll_offset.y
+        shown = []
+        for slot in self._slots:
+            art = slot.drawing.art if slot.drawing is not None else None
+            if art is None or slot.start < 0 or not self._fits(slot, self._text_width):
+                continue
+            first = max(0, top - slot.start)
+            last = min(art.rows, slot.rows, top + region.height - slot.start)
+            if first < last:
+                y = region.y + slot.start + first - top
+                placement = place(self, art, region.x + 1, y, first, last)
+                shown += [placement] if placement else []
+        return shown
+
+    def arts(self) -> list[Art]:
+        """The article's pictures made for the protocol (kept in the terminal while shown)."""
+        return [s.drawing.art for s in self._slots if s.drawing and s.drawing.art]
 
     @work(thread=True, exclusive=True, group="pictures", exit_on_error=False)
     def _load_pictures(self, generation: int, urls: list[str], box: tuple[int, int]) -> None:
@@ -334,10 +272,12 @@ class PictureView(LineView):
         article = getattr(self, "article", None)
         if article is None or generation != self._generation:
             return  # another article opened before this one's first frame
-        settings = self.picture_settings
+        settings, graphics = self.picture_settings, self.graphics
+        cell = cell_pixels(graphics)
         with ThreadPoolExecutor(LOADERS, thread_name_prefix="picture") as pool:
             pending: dict[Future[Image], int] = {
-                pool.submit(load, url, box, article, settings): i for i, url in enumerate(urls)
+                pool.submit(load, url, box, article, settings, cell): i
+                for i, url in enumerate(urls)
             }
             while pending:
                 done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
@@ -347,7 +287,8 @@ class PictureView(LineView):
                 for future in done:
                     index = pending.pop(future)
                     try:
-                        drawing, error = draw(future.result(), *box), None
+                        drawing = draw(future.result(), *box, graphics=graphics)
+                        error = None
                     except UserError as why:
                         drawing, error = None, str(why)
                     except Exception as why:  # a decoder's bug must not lose the article
@@ -362,7 +303,7 @@ class PictureView(LineView):
         if message.generation != self._generation or message.index >= len(self._slots):
             return
         slot = self._slots[message.index]
-        slot.drawing, slot.error = message.drawing, message.error
+        slot.drawing, slot.error, slot.redrawing = message.drawing, message.error, None
         if message.error is not None:
             title = getattr(self, "article", None)
             where = title.title if isinstance(title, Article) else ""
@@ -428,72 +369,5 @@ class PictureView(LineView):
         if slot is None:
             self.notify("This article has no pictures to show.")
             return
-        self.app.push_screen(PictureScreen(slot.url, slot.alt, article, self.picture_settings))
-
-
-class FullPicture(Widget):
-    """A picture as large as the widget allows, centred."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.rows: list[list[Segment]] = []
-        self.cols = 0
-
-    def show(self, drawing: Drawing) -> None:
-        if drawing.cells[0] > self.size.width or drawing.cells[1] > self.size.height:
-            drawing = draw(drawing.image, *self.size, enlarge=True)  # the screen shrank
-        self.rows, self.cols = drawing.rows, drawing.cells[0]
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        width, height = self.size
-        top = (height - len(self.rows)) // 2
-        if not 0 <= y - top < len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        left = (width - self.cols) // 2
-        strip = Strip([Segment(" " * left), *self.rows[y - top]])
-        return strip.apply_style(self.rich_style).adjust_cell_length(width, self.rich_style)
-
-
-class PictureScreen(Screen[None]):
-    """One picture on the whole screen, its alt text under it; escape goes back."""
-
-    BINDINGS = [Binding("escape,q,i", "dismiss", "Back", id="close_picture")]
-
-    DEFAULT_CSS = """
-    PictureScreen FullPicture { height: 1fr; }
-    PictureScreen Label { width: 100%; content-align: center middle; color: $text-muted; }
-    """
-
-    @dataclass
-    class Loaded(WorkResult):
-        drawing: Drawing | None
-        error: str | None
-
-    def __init__(self, url: str, alt: str, article: Article, settings: Any) -> None:
-        super().__init__()
-        self.url, self.alt, self.article, self.settings = url, alt, article, settings
-
-    def compose(self) -> ComposeResult:
-        yield FullPicture()
-        yield Label(Text(self.alt or self.url), id="picture-caption")
-
-    def on_mount(self) -> None:
-        self._load((self.size.width, max(1, self.size.height - 1)))
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _load(self, box: tuple[int, int]) -> None:
-        try:
-            drawing = draw(load(self.url, box, self.article, self.settings), *box, enlarge=True)
-        except UserError as why:
-            self.post_message(self.Loaded(None, str(why)))
-        else:
-            self.post_message(self.Loaded(drawing, None))
-
-    @unless_late
-    def on_picture_screen_loaded(self, message: Loaded) -> None:
-        if message.drawing is None:
-            failed(self, f"Picture {self.alt or self.url!r} not shown: {message.error}")
-            self.dismiss()
-            return
-        self.query_one(FullPicture).show(message.drawing)
+        screen = PictureScreen(slot.url, slot.alt, article, self.picture_settings, self.graphics)
+        self.app.push_screen(screen)

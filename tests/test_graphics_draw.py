@@ -1,0 +1,201 @@
+"""Pictures drawn with kitty's graphics protocol and Sixel: what the app writes to the terminal
+after its frames, and at which screen cells (the pictures' blank rows), as the reader scrolls,
+opens the picture on the whole screen, and leaves."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import re
+from dataclasses import dataclass
+
+from PIL import Image
+
+from tests.feedserver import FeedServer, Route, rss
+from tests.fixtures import line_text, settle
+from tui_news.core.images import kitty
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+from tui_news.ui.graphics_draw import RESTORE, SAVE
+from tui_news.ui.picture_screen import PictureScreen
+
+CELL = (10, 20)  # pixels of a cell, as the terminal said
+RED = (224, 32, 32)
+CUP = re.compile(r"\x1b\[(\d+);(\d+)H")
+
+
+@dataclass(frozen=True)
+class Terminal:
+    protocol: str
+    cell: tuple[int, int] = CELL
+
+
+def red_png(width: int = 100, height: int = 100) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), RED).save(out, "PNG")
+    return out.getvalue()
+
+
+def article(server: FeedServer, guid: str, body: str) -> dict[str, str]:
+    link = server.url(f"/{guid}")
+    return {"title": guid.title(), "guid": guid, "link": link, "description": html.escape(body)}
+
+
+async def picture_app(
+    reader: Reader, server: FeedServer, protocol: str, after: int = 40
+) -> tuple[NewsApp, list[str]]:
+    """An app drawing with ``protocol`` on a feed of two articles, the newest with a 100 by 100
+    red picture (10 by 5 cells), then ``after`` paragraphs; and what it writes for pictures."""
+    server.routes["/red.png"] = Route(red_png(), content_type="image/png")
+    picture = f'<img src="{server.url("/red.png")}" alt="Red">'
+    words = "".join(f"<p>Paragraph {n}.</p>" for n in range(after))
+    items = [
+        article(server, "pictured", f"<p>Before the picture.</p>{picture}{words}"),
+        article(server, "plain", "<p>No picture here.</p>"),
+    ]
+    items[1]["pubDate"] = "Mon, 01 Jan 2024 00:00:00 GMT"
+    items[0]["pubDate"] = "Tue, 02 Jan 2024 00:00:00 GMT"
+    server.routes["/feed"] = Route(rss("Photos", items))
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader, graphics=Terminal(protocol))
+    written: list[str] = []
+    assert app.picture_drawer is not None
+    app.picture_drawer.write = written.append
+    return app, written
+
+
+def writes(written: list[str]) -> list[tuple[int, int, str]]:
+    """Each sequence written for pictures after a CUP: its screen cell (x, y, from 0) and
+    the sequence; one written before any CUP (a deletion) has the cell (-1, -1)."""
+    found = []
+    for frame in "".join(written).split(SAVE)[1:]:
+        assert frame.endswith(RESTORE)  # the cursor goes back where Textual left it
+        pieces = CUP.split(frame[: -len(RESTORE)])
+        if pieces[0]:
+            found.append((-1, -1, pieces[0]))
+        for i in range(1, len(pieces), 3):
+            found.append((int(pieces[i + 1]) - 1, int(pieces[i]) - 1, pieces[i + 2]))
+    return found
+
+
+def picture_top(app: NewsApp) -> tuple[int, int]:
+    """The screen cell where the picture's first row stands (two lines under the text before
+    it: a blank line between), checked blank."""
+    view = app.article_view
+    lines = [line_text(view, y) for y in range(view.size.height)]
+    y = next(i for i, line in enumerate(lines) if "Before the picture." in line) + 2
+    assert not lines[y].strip() and not lines[y + 4].strip()  # blank cells under the picture
+    region = view.scrollable_content_region
+    return region.x + 1, region.y + y
+
+
+async def open_first(app: NewsApp, pilot) -> None:
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_sixel_writes_each_row_of_the_picture_at_its_cells(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, written = await picture_app(reader, server, "sixel")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        x, y = picture_top(app)
+        drawn = writes(written)
+        assert [(dx, dy) for dx, dy, _ in drawn] == [(x, y + row) for row in range(5)]
+        for _, _, sixel in drawn:  # each row 100 pixels by one cell's 20, in the red
+            assert sixel.startswith("\x1bP") and sixel.endswith("\x1b\\")
+            assert '"1;1;100;20' in sixel
+            palette = re.findall(r"#\d+;2;(\d+);(\d+);(\d+)", sixel)
+            assert palette and all(abs(int(r) - 88) <= 2 for r, _, _ in palette)
+
+        written.clear()  # the headline cursor moves: the frame leaves the picture alone
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.headlines.cursor == 1
+        assert writes(written) == []
+
+        written.clear()  # scrolled by two lines: the three rows left, at the view's top
+        app.article_view.focus()
+        for _ in range(y - app.article_view.scrollable_content_region.y + 2):
+            await pilot.press("j")
+        await pilot.pause()
+        drawn = writes(written)
+        top = app.article_view.scrollable_content_region.y
+        assert [(dx, dy) for dx, dy, _ in drawn[-3:]] == [(x, top), (x, top + 1), (x, top + 2)]
+        assert drawn[-3][2] == app.article_view.arts()[0].sixel_rows[2]
+
+
+async def test_kitty_transmits_once_places_cropped_and_deletes_when_it_leaves(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, written = await picture_app(reader, server, "kitty")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        x, y = picture_top(app)
+        (art,) = app.article_view.arts()
+        whole = kitty.place(art.image_id, 1, 10, 5, crop=(0, 0, 100, 100))
+        drawn = writes(written)
+        assert drawn[-1] == (x, y, whole)
+        assert "".join(written).count("a=t") == 1  # transmitted with the first placement
+
+        written.clear()
+        view = app.article_view
+        view.focus()
+        for _ in range(y - view.scrollable_content_region.y + 2):  # two rows scrolled off
+            await pilot.press("j")
+        await pilot.pause()
+        top = view.scrollable_content_region.y
+        cropped = kitty.place(art.image_id, 1, 10, 3, crop=(0, 40, 100, 60))
+        assert writes(written)[-1] == (x, top, cropped)
+        assert "a=t" not in "".join(written)  # not transmitted again
+
+        written.clear()
+        await pilot.press("G")  # the picture is above the screen: its placement goes
+        await pilot.pause()
+        assert writes(written) == [(-1, -1, kitty.delete(art.image_id, 1))]
+
+        written.clear()
+        await pilot.press("g")
+        await pilot.pause()
+        assert writes(written)[-1] == (x, y, whole)  # back, from the image kept
+
+        written.clear()  # another article: placement and image deleted
+        app.headlines.focus()
+        await pilot.press("j", "enter")
+        await settle(app, pilot)
+        assert "No picture here." in "".join(line_text(view, n) for n in range(10))
+        sent = "".join(written)
+        assert kitty.delete(art.image_id, 1) in sent and kitty.delete(art.image_id) in sent
+
+
+async def test_the_whole_screen_picture_is_drawn_by_kitty_and_escape_brings_the_article_back(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, written = await picture_app(reader, server, "kitty")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        x, y = picture_top(app)
+        (art,) = app.article_view.arts()
+        written.clear()
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PictureScreen)
+        drawn = writes(written)
+        assert drawn[0] == (-1, -1, kitty.delete(art.image_id, 1))  # the article's goes
+        # enlarged to the screen less the caption's line: 39 rows of 20 pixels, 780 wide
+        full_id = art.image_id + 1
+        place = kitty.place(full_id, 1, 78, 39, crop=(0, 0, 780, 780))
+        assert drawn[-1] == ((160 - 78) // 2, 0, place)  # centred
+        assert "".join(written).count("a=t") == 1  # the full picture's own image
+
+        written.clear()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        sent = "".join(written)
+        assert kitty.delete(full_id, 1) in sent and kitty.delete(full_id) in sent
+        whole = kitty.place(art.image_id, 1, 10, 5, crop=(0, 0, 100, 100))
+        assert writes(written)[-1] == (x, y, whole)
