@@ -43,13 +43,13 @@ def article(server: FeedServer, guid: str, body: str) -> dict[str, str]:
 
 
 async def picture_app(
-    reader: Reader, server: FeedServer, protocol: str, after: int = 40
+    reader: Reader, server: FeedServer, protocol: str, width: int = 100
 ) -> tuple[NewsApp, list[str]]:
-    """An app drawing with ``protocol`` on a feed of two articles, the newest with a 100 by 100
-    red picture (10 by 5 cells), then ``after`` paragraphs; and what it writes for pictures."""
-    server.routes["/red.png"] = Route(red_png(), content_type="image/png")
+    """An app drawing with ``protocol`` on a feed of two articles, the newest with a ``width``
+    by 100 red picture (5 rows of cells), then 40 paragraphs; and what it writes for pictures."""
+    server.routes["/red.png"] = Route(red_png(width), content_type="image/png")
     picture = f'<img src="{server.url("/red.png")}" alt="Red">'
-    words = "".join(f"<p>Paragraph {n}.</p>" for n in range(after))
+    words = "".join(f"<p>Paragraph {n}.</p>" for n in range(40))
     items = [
         article(server, "pictured", f"<p>Before the picture.</p>{picture}{words}"),
         article(server, "plain", "<p>No picture here.</p>"),
@@ -113,6 +113,7 @@ async def test_sixel_writes_each_row_of_the_picture_at_its_cells(
             assert palette and all(abs(int(r) - 88) <= 2 for r, _, _ in palette)
 
         written.clear()  # the headline cursor moves: the frame leaves the picture alone
+        app.headlines.focus()
         await pilot.press("j")
         await pilot.pause()
         assert app.headlines.cursor == 1
@@ -127,6 +128,14 @@ async def test_sixel_writes_each_row_of_the_picture_at_its_cells(
         top = app.article_view.scrollable_content_region.y
         assert [(dx, dy) for dx, dy, _ in drawn[-3:]] == [(x, top), (x, top + 1), (x, top + 2)]
         assert drawn[-3][2] == app.article_view.arts()[0].sixel_rows[2]
+
+        app.headlines.focus()
+        await pilot.pause()
+        written.clear()  # another article: its text is written over the picture's cells
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "No picture here." in "".join(line_text(app.article_view, n) for n in range(10))
+        assert writes(written) == []
 
 
 async def test_kitty_transmits_once_places_cropped_and_deletes_when_it_leaves(
@@ -199,3 +208,54 @@ async def test_the_whole_screen_picture_is_drawn_by_kitty_and_escape_brings_the_
         assert kitty.delete(full_id, 1) in sent and kitty.delete(full_id) in sent
         whole = kitty.place(art.image_id, 1, 10, 5, crop=(0, 0, 100, 100))
         assert writes(written)[-1] == (x, y, whole)
+
+
+async def test_a_notice_over_a_picture_crops_it_and_a_resize_moves_it(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, written = await picture_app(reader, server, "kitty", width=400)  # 40 cells wide
+    async with app.run_test(size=(160, 16), notifications=True) as pilot:
+        await open_first(app, pilot)
+        x, y = picture_top(app)
+        (art,) = app.article_view.arts()
+        view_bottom = app.article_view.scrollable_content_region.bottom
+        assert writes(written)[-1] == (
+            x,
+            y,
+            kitty.place(
+                art.image_id, 1, 40, view_bottom - y, crop=(0, 0, 400, 20 * (view_bottom - y))
+            ),
+        )
+
+        written.clear()  # a notice at the bottom right, over the picture's last rows
+        app.notify("A notice over the picture", timeout=30)
+        await pilot.pause()
+        toast = app.screen.query_one("Toast").region
+        assert toast.x < x + 40 and toast.y < view_bottom
+        rows = toast.y - y
+        assert writes(written)[-1] == (
+            x,
+            y,
+            kitty.place(art.image_id, 1, 40, rows, crop=(0, 0, 400, 20 * rows)),
+        )
+
+        written.clear()
+        app.clear_notifications()
+        await pilot.resize_terminal(140, 40)  # narrower: the article moves under the headlines
+        await settle(app, pilot)
+        moved_x, moved_y = picture_top(app)
+        assert (moved_x, moved_y) != (x, y)
+        whole = kitty.place(art.image_id, 1, 40, 5, crop=(0, 0, 400, 100))
+        assert writes(written)[-1] == (moved_x, moved_y, whole)
+
+
+async def test_a_picture_that_fails_writes_nothing_and_reads_as_its_alt_text(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, written = await picture_app(reader, server, "kitty")
+    server.routes["/red.png"] = Route(b"not a picture", content_type="image/png")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        lines = [line_text(app.article_view, n) for n in range(20)]
+        assert any("[image: Red]" in line for line in lines)
+        assert written == [] and app.article_view.arts() == []
