@@ -46,6 +46,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 PICTURES = 20
 SIZE = (160, 50)
+CELL = (10, 20)  # pixels of a cell, with --images kitty or sixel
 perf = time.perf_counter
 
 
@@ -122,14 +123,19 @@ def serve(delay: float) -> tuple[ThreadingHTTPServer, str]:
 # --- the measured process -------------------------------------------------------------------
 
 
-def child(data_dir: str) -> None:
+def child(data_dir: str, images: str) -> None:
     from _child import bench_app_class, key_event, maxrss_mb
 
     from tui_news.core.reader import make_reader
+    from tui_news.ui.graphics_draw import PROTOCOLS, HalfBlocks
 
     reader = make_reader(data_dir)
-    app = bench_app_class()(reader)
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {"written": 0}
+    if images in PROTOCOLS:  # as a terminal with 10x20-pixel cells that has the protocol
+        app = bench_app_class()(reader, graphics=HalfBlocks(images, CELL))
+        app.picture_drawer.write = lambda data: result.update(written=result["written"] + len(data))
+    else:
+        app = bench_app_class()(reader)
 
     async def session() -> None:
         async with app.run_test(size=SIZE) as pilot:
@@ -211,7 +217,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs with the cache filled")
     parser.add_argument("--delay", type=float, default=0.2, help="seconds each picture takes")
     parser.add_argument(
-        "--images", default="halfblocks", help='the images setting ("off": the text alone)'
+        "--images",
+        default="halfblocks",
+        help='the images setting ("off": the text alone; "kitty", "sixel": drawn with the '
+        "protocol, its sequences counted, not shown)",
     )
     args = parser.parse_args()
     import run
@@ -225,12 +234,13 @@ def main() -> None:
         reader = make_reader(pristine)
         reader.add(f"{base}/feed")
         reader.close()
-        (pristine / "config.toml").write_text(run.CONFIG + f'images = "{args.images}"\n')
+        setting = "auto" if args.images in ("kitty", "sixel") else args.images
+        (pristine / "config.toml").write_text(run.CONFIG + f'images = "{setting}"\n')
         warm = Path(temporary) / "warm"
         shutil.copytree(pristine, warm)
         results = []
         for number in range(args.runs + 1):
-            command = [sys.executable, __file__, "child", str(warm)]
+            command = [sys.executable, __file__, "child", str(warm), args.images]
             results.append(run.spawn(command, run.installed_env()))
             if number == 0:
                 print(f"first run (empty cache) done in {results[0].wall:.1f} s", flush=True)
@@ -260,12 +270,15 @@ def main() -> None:
     for name, values, target in figures:
         medians = [statistics.median(v for r, _ in runs for v in values(r)) for _, runs in rows]
         print(f"{name:38}{medians[0]:>14.1f}{medians[1]:>10.1f}{target or '':>9}")
+    if args.images in ("kitty", "sixel"):
+        written = [statistics.median(r["written"] / 1e6 for r, _ in runs) for _, runs in rows]
+        print(f"{'picture sequences written, MB':38}{written[0]:>14.1f}{written[1]:>10.1f}")
     rss = [statistics.median(m for _, m in runs) for _, runs in rows]
     print(f"{'peak memory (RSS), MB':38}{rss[0]:>14.1f}{rss[1]:>10.1f}{150:>9}")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["child"]:
-        child(sys.argv[2])
+        child(sys.argv[2], sys.argv[3])
     else:
         main()

@@ -80,7 +80,8 @@ def cell_pixels(graphics: GraphicsLike) -> tuple[int, int]:
 class Art:
     """A picture made for the terminal's protocol at a size in cells (``cols`` by ``rows``):
     its pixels fill the cells from the top-left (padded with transparency to whole cells).
-    kitty: the transmission under ``image_id``; Sixel: one sequence per cell row."""
+    kitty: the transmission under ``image_id`` (dropped once sent); Sixel: one sequence per
+    cell row."""
 
     cols: int
     rows: int
@@ -103,15 +104,19 @@ def make_art(image: Image, cells: tuple[int, int], graphics: GraphicsLike) -> Ar
         max(1, min(cols * cell_w, round(width * scale))),
         max(1, min(rows * cell_h, round(height * scale))),
     )
-    pixels = image.convert("RGBA").resize(size, Pillow.Resampling.LANCZOS)
+    # (a picture loaded for this box is its size already: no scaling)
+    pixels = image if image.size == size else image.resize(size, Pillow.Resampling.LANCZOS)
     art = Art(cols, rows, graphics.cell, next(_image_ids))
     if graphics.protocol == "kitty":
         from tui_news.core.images import kitty
 
-        canvas = Pillow.new("RGBA", (cols * cell_w, rows * cell_h), (0, 0, 0, 0))
-        canvas.paste(pixels, (0, 0))
+        whole = (cols * cell_w, rows * cell_h)
+        if pixels.size != whole:  # whole cells, so a crop is whole rows and nothing is scaled
+            canvas = Pillow.new("RGBA", whole, (0, 0, 0, 0))
+            canvas.paste(pixels, (0, 0))
+            pixels = canvas
         png = io.BytesIO()
-        canvas.save(png, "PNG", compress_level=1)
+        pixels.save(png, "PNG", compress_level=1)
         art.transmit = kitty.transmit(art.image_id, png.getvalue())
     else:
         from tui_news.core.images.sixel import encode_indexed, quantize
@@ -247,7 +252,7 @@ class KittyPainter(Painter):
         out = ""
         if art.image_id not in self.sent:
             self.sent.add(art.image_id)
-            out = art.transmit
+            out, art.transmit = art.transmit, ""  # the terminal keeps the image now
         cell_w, cell_h = art.cell
         rows = placement.bottom - placement.top
         crop = (0, placement.top * cell_h, art.cols * cell_w, rows * cell_h)
