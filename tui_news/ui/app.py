@@ -93,8 +93,9 @@ class NewsApp(SourceActions, TypeAhead):
     def _display(self, screen: Screen[object], renderable: object) -> None:
         """Textual writes a frame; then the pictures drawn by a protocol are written over it."""
         super()._display(screen, renderable)  # type: ignore[arg-type]
-        if self.picture_drawer is not None and renderable is not None:
-            self.picture_drawer.after_frame(screen, renderable)
+        drawer = self.picture_drawer
+        if drawer is not None and renderable is not None and not self._batch_count:
+            drawer.after_frame(screen, renderable)
 
     def _write_to_terminal(self, data: str) -> None:
         if self._driver is not None and not self.is_headless:
