@@ -189,7 +189,9 @@ class Config:
         True, _flag, "a story told by several outlets is one row (+N); reading it reads all"
     )
     images: str = setting(
-        "auto", _choice("auto", "halfblocks", "off"), "pictures in articles: auto, halfblocks, off"
+        "auto",
+        _choice("auto", "kitty", "sixel", "halfblocks", "off"),
+        "pictures in articles: auto, kitty, sixel, halfblocks, off",
     )
     keys: dict[str, str] = setting(
         {}, _keys, "rebind by id: press ? in the app to see every id", {"next_unread": "n,ctrl+n"}
