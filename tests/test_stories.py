@@ -230,6 +230,29 @@ def test_refresh_stores_each_articles_story(reader: Reader, tmp_path: Path, cli:
     assert [(s["outlets"], s["unread"]) for s in told] == [(["wire", "daily", "times"], 3)]
 
 
+def test_refresh_groups_nothing_while_stories_are_kept_apart(
+    reader: Reader, tmp_path: Path
+) -> None:
+    write(tmp_path / "wire", "quake", "Magnitude 7.1 earthquake strikes Turkey", QUAKE, 5)
+    write(
+        tmp_path / "daily",
+        "quake",
+        "Turkey quake: at least 58 dead after 7.1 tremor",
+        "At least 58 people died when a powerful quake hit near Malatya in Turkey.",
+        3,
+    )
+    for name in ("wire", "daily"):
+        reader.store.add_source("folder", str(tmp_path / name), name, None)
+    reader.config.group_stories = False
+    reader.refresh()
+    stored = reader.store.conn.execute("SELECT story FROM articles").fetchall()
+    assert stored == [(None,), (None,)]  # the grouping's work was not done
+    reader.config.group_stories = True  # on again: the next refresh groups what came meanwhile
+    reader.refresh()
+    stored = reader.store.conn.execute("SELECT story FROM articles").fetchall()
+    assert len(stored) == 2 and stored[0] == stored[1] != (None,)
+
+
 @pytest.mark.parametrize("title", ["Your Monday briefing: the war", "Ukraine war: live updates"])
 def test_roundup_titles_are_recognised(title: str) -> None:
     assert features(title, "").roundup

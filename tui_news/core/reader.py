@@ -17,7 +17,7 @@ from tui_news.core.config import Config, Paths
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
 from tui_news.core.library import Store
-from tui_news.core.library.stories import group_new, story_ids
+from tui_news.core.library.stories import story_ids
 from tui_news.core.models import (
     Article,
     Headline,
@@ -399,7 +399,7 @@ class Reader:
         accounts = [s for s in sources if s.kind == "account"]
         if accounts or (source_ids is None and not self.temporary and self.accounts.list()):
             report.merge(self.accounts.sync_sources(accounts, source_ids is None, done))
-        group_new(self.store)  # the new articles join the stories they tell (core/stories.py)
+        self.stories.group_new()  # the new articles join the stories they tell (core/stories.py)
         report.repeated |= {  # nothing new to tell about these
             s.name
             for s in sources

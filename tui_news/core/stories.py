@@ -13,9 +13,10 @@ id is the smallest article id in it; an article alone has none.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from tui_news.core.story_text import Features, features
 
@@ -55,13 +56,7 @@ def group(
     for item in items:
         if item.features is None:
             item.features = features(item.title, item.text)
-    weights = _weights(items)
-    norms = {i: math.sqrt(sum(w * w for w in ws.values())) or 1.0 for i, ws in weights.items()}
-    name_norms = {
-        i.id: math.sqrt(sum(weights[i.id].get(t, 1.0) ** 2 for t in i.features.names)) or 1.0
-        for i in items
-        if i.features is not None
-    }
+    vectors = _Vectors(items)
     postings = _postings(items)
     members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
     story_of: dict[int, int] = {}
@@ -71,7 +66,7 @@ def group(
 
     for item in sorted((by_id[i] for i in new if i in by_id), key=lambda i: (i.published, i.id)):
         scores: dict[int, float] = {}  # story -> best similarity with one of its articles
-        for other_id, score in _similar(item, by_id, weights, (norms, name_norms), postings, names):
+        for other_id, score in _similar(item, by_id, vectors, postings, names):
             if score >= threshold:
                 story = story_of[other_id]
                 scores[story] = max(scores.get(story, 0.0), score)
@@ -103,18 +98,17 @@ def _fits(members: dict[int, set[int]], one: int, other: int, by_id: dict[int, I
 def _similar(
     item: Item,
     by_id: dict[int, Item],
-    weights: dict[int, dict[str, float]],
-    norms: tuple[dict[int, float], dict[int, float]],
+    vectors: _Vectors,
     postings: dict[str, list[int]],
     names: float,
 ) -> Iterable[tuple[int, float]]:
     """The articles that may tell the same story as ``item`` with the similarity of their
     terms: those with a similarity of the names and numbers they give of at least ``names``."""
-    mine = weights[item.id]
-    norm, name_norm = norms[0][item.id], norms[1][item.id]
     assert item.features is not None
     if item.features.roundup:
         return
+    mine = vectors.weights(item)
+    norm, name_norm = vectors.norms(item)
     seen: set[int] = set()
     for term in item.features.names:
         for other_id in postings.get(term, ()):
@@ -134,32 +128,54 @@ def _similar(
                 )
             ):
                 continue
-            theirs = weights[other_id]
+            theirs = vectors.weights(other)
+            their_norm, their_name_norm = vectors.norms(other)
             shared = item.features.names & other.features.names
             named = sum(mine.get(t, 1.0) * theirs.get(t, 1.0) for t in shared)
-            if named < names * name_norm * norms[1][other_id]:
+            if named < names * name_norm * their_name_norm:
                 continue
-            dot = sum(w * theirs[t] for t, w in mine.items() if t in theirs)
-            yield other_id, dot / (norm * norms[0][other_id])
+            dot = sum(mine[t] * theirs[t] for t in mine.keys() & theirs.keys())
+            yield other_id, dot / (norm * their_norm)
 
 
-def _weights(items: Sequence[Item]) -> dict[int, dict[str, float]]:
-    """Each article's terms weighted by rarity (IDF), a headline's counting more."""
-    df: dict[str, int] = defaultdict(int)
-    for item in items:
-        assert item.features is not None
-        for term in item.features.terms:
-            df[term] += 1
-    n = max(len(items), BACKGROUND)
-    weights: dict[int, dict[str, float]] = {}
-    for item in items:
-        assert item.features is not None
-        title = item.features.title_terms
-        weights[item.id] = {
-            t: math.log(1 + n / df[t]) * (TITLE_WEIGHT if t in title else 1.0)
-            for t in item.features.terms
-        }
-    return weights
+class _Vectors:
+    """Each article's terms weighted by rarity (IDF over the articles grouped), a headline's
+    counting more, and their norms: worked out only for the articles compared."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.df = Counter(chain.from_iterable(i.features.terms for i in items if i.features))
+        self.n = max(len(items), BACKGROUND)
+        self._idf: dict[str, float] = {}
+        self._weights: dict[int, dict[str, float]] = {}
+        self._norms: dict[int, tuple[float, float]] = {}
+
+    def weights(self, item: Item) -> dict[str, float]:
+        """The article's terms with their weights."""
+        found = self._weights.get(item.id)
+        if found is None:
+            assert item.features is not None
+            title, idf = item.features.title_terms, self._idf
+            found = self._weights[item.id] = {
+                t: (idf.get(t) or self._rarity(t)) * (TITLE_WEIGHT if t in title else 1.0)
+                for t in item.features.terms
+            }
+        return found
+
+    def _rarity(self, term: str) -> float:
+        found = self._idf[term] = math.log(1 + self.n / self.df[term])
+        return found
+
+    def norms(self, item: Item) -> tuple[float, float]:
+        """The norm of the article's weights, and that of its names' alone."""
+        found = self._norms.get(item.id)
+        if found is None:
+            assert item.features is not None
+            weights = self.weights(item)
+            found = self._norms[item.id] = (
+                math.sqrt(sum(w * w for w in weights.values())) or 1.0,
+                math.sqrt(sum(weights.get(t, 1.0) ** 2 for t in item.features.names)) or 1.0,
+            )
+        return found
 
 
 def _postings(items: Sequence[Item]) -> dict[str, list[int]]:

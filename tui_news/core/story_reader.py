@@ -7,7 +7,7 @@ from typing import Protocol
 
 from tui_news.core.config import Config
 from tui_news.core.library import Store
-from tui_news.core.library.stories import versions
+from tui_news.core.library.stories import group_new, versions
 from tui_news.core.models import Version
 
 
@@ -37,3 +37,9 @@ class Stories:
             return []
         found = versions(self._reader.store, article_id)
         return found if len(found) > 1 else []
+
+    def group_new(self) -> int:
+        """Group the articles stored since the last grouping (a refresh's new ones) into
+        stories; return how many articles' stories changed. Nothing while stories are kept
+        apart: once grouped again, the next refresh groups those of the last week."""
+        return group_new(self._reader.store) if self.grouped else 0

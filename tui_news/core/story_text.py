@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 LEAD_CHARS = 400  # the headline and the start of the text: where a story says what happened
 
@@ -47,22 +46,61 @@ def features(title: str, text: str) -> Features:
     """The terms of a headline and of the start of its text, the weekdays they name, and
     whether the headline is a roundup's."""
     heading, lead = _TOKEN.findall(title), _TOKEN.findall(text[:LEAD_CHARS])
-    title_terms = frozenset(_terms(heading))
+    title_terms, days = _words(heading)
+    terms, lead_days = _words(lead)
+    return Features(
+        title_terms=frozenset(title_terms),
+        terms=frozenset(title_terms + terms),
+        names=frozenset(_names([lead] if _title_case(heading) else [heading, lead])),
+        days=frozenset(days + lead_days),
+        roundup=bool(_ROUNDUP.search(title)),
+    )
+
+
+def encode(found: Features) -> str:
+    """Features as one line of text, to be kept (see :func:`decode`)."""
+    return "\t".join(
+        (
+            " ".join(found.title_terms),
+            " ".join(found.terms - found.title_terms),
+            " ".join(found.names),
+            " ".join(found.days),
+            "1" if found.roundup else "",
+        )
+    )
+
+
+def decode(line: str) -> Features:
+    """The features :func:`encode` wrote (its terms never hold a space or a tab)."""
+    title, lead, names, days, roundup = line.split("\t")
+    title_terms = frozenset(title.split())
     return Features(
         title_terms=title_terms,
-        terms=title_terms | frozenset(_terms(lead)),
-        names=frozenset(_names([lead] if _title_case(heading) else [heading, lead])),
-        days=frozenset(d for w, _ in heading + lead if (d := _kinds(w)[2])),
-        roundup=bool(_ROUNDUP.search(title)),
+        terms=title_terms.union(lead.split()),
+        names=frozenset(names.split()),
+        days=frozenset(days.split()),
+        roundup=roundup == "1",
     )
 
 
 Tokens = list[tuple[str, str]]  # (word, the sentence end after it or "")
 
 
-@lru_cache(maxsize=100_000)
-def _kinds(word: str) -> tuple[str | None, str | None, str | None]:
+Kinds = tuple[str | None, str | None, str | None]
+_KINDS: dict[str, Kinds] = {}  # a cache of _kinds: a dict's get is cheaper than lru_cache's
+
+
+def _kinds(word: str) -> Kinds:
     """A word as a term, as a name (capitalised, or a number) and as a weekday (or None)."""
+    found = _KINDS.get(word)
+    if found is None:
+        if len(_KINDS) >= 200_000:
+            _KINDS.clear()
+        found = _KINDS[word] = _kind(word)
+    return found
+
+
+def _kind(word: str) -> Kinds:
     if word[0].isdigit():
         number = word.replace(",", "")  # 2,300 and 2300 are one number
         return number, number, None
@@ -76,8 +114,18 @@ def _kinds(word: str) -> tuple[str | None, str | None, str | None]:
     return term, name, None
 
 
-def _terms(tokens: Tokens) -> list[str]:
-    return [term for word, _ in tokens if (term := _kinds(word)[0])]
+def _words(tokens: Tokens) -> tuple[list[str], list[str]]:
+    """The terms of the tokens, and the weekdays they name."""
+    terms: list[str] = []
+    days: list[str] = []
+    get = _KINDS.get
+    for word, _ in tokens:
+        term, _name, day = get(word) or _kinds(word)
+        if term:
+            terms.append(term)
+        elif day:
+            days.append(day)
+    return terms, days
 
 
 def _names(texts: list[Tokens]) -> list[str]:
@@ -89,6 +137,9 @@ def _names(texts: list[Tokens]) -> list[str]:
     for tokens in texts:
         start = True
         for at, (word, end) in enumerate(tokens):
+            if word[0].islower():  # the commonest case, never a name
+                start = bool(end)
+                continue
             name = _kinds(word)[1]
             if name:
                 after = tokens[at + 1][0] if at + 1 < len(tokens) and not end else "0"

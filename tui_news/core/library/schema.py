@@ -147,6 +147,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_by_story ON articles (story, published, read, starred, section, source_id)
         WHERE story IS NOT NULL;
     """,
+    # What the story grouping reads of each recent article (its terms, names and days, see
+    # core/story_text.py), kept so that a refresh works out only its new articles' and not
+    # those of the 36 hours around them again. Gone with its article, or when its title or
+    # text change; grouping drops the rows older articles will not be compared with.
+    """
+    CREATE TABLE story_terms (
+        id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        published REAL NOT NULL,
+        terms TEXT NOT NULL
+    );
+    CREATE INDEX story_terms_by_date ON story_terms (published);
+    CREATE TRIGGER story_terms_stale AFTER UPDATE OF title, body ON articles BEGIN
+        DELETE FROM story_terms WHERE id = new.id;
+    END;
+    """,
 ]
 
 

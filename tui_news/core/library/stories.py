@@ -10,7 +10,7 @@ from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.models import Version
 from tui_news.core.stories import WINDOW, Item, group
-from tui_news.core.story_text import LEAD_CHARS
+from tui_news.core.story_text import LEAD_CHARS, decode, encode, features
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
 MAX_AGE = 7 * 86400.0  # seconds: older new articles (a feed's back catalogue) are left alone
@@ -43,20 +43,34 @@ def _group_new(store: Store, now: float) -> int:
         (after, now - MAX_AGE),
     ).fetchall()
     changes: dict[int, int | None] = {}
+    worked: list[tuple[int, float, str]] = []  # the features worked out now, to keep
     if new:
         start = min(p for _, p in new) - WINDOW
         end = max(p for _, p in new) + WINDOW
         rows = conn.execute(
-            f"SELECT id, source_id, published, title, substr(body, 1, {LEAD_CHARS}), story "
-            "FROM articles INDEXED BY articles_by_date WHERE published BETWEEN ? AND ?",
+            "SELECT a.id, a.source_id, a.published, a.title, "
+            f"CASE WHEN t.terms IS NULL THEN substr(a.body, 1, {LEAD_CHARS}) END, a.story, "
+            "t.terms FROM articles a INDEXED BY articles_by_date "
+            "LEFT JOIN story_terms t ON t.id = a.id WHERE a.published BETWEEN ? AND ?",
             (start, end),
         )
-        items = [Item(*row) for row in rows]
+        items = []
+        for article_id, feed, published, title, lead, story, terms in rows:
+            item = Item(article_id, feed, published, title, lead or "", story)
+            if terms is None:
+                item.features = features(title, lead or "")
+                worked.append((article_id, published, encode(item.features)))
+            else:
+                item.features = decode(terms)
+            items.append(item)
         changes = group(items, {i for i, _ in new})
     with store.transaction() as write:
         write.executemany(
             "UPDATE articles SET story = ? WHERE id = ?", ((s, i) for i, s in changes.items())
         )
+        write.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?)", worked)
+        # older articles are never compared again: no new one is older than MAX_AGE
+        write.execute("DELETE FROM story_terms WHERE published < ?", (now - MAX_AGE - WINDOW,))
         store.set_meta(GROUPED, str(newest))  # in the same transaction
     return len(changes)
 
