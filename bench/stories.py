@@ -114,7 +114,7 @@ class Words:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.common = [letters(n) for n in range(20_000)]
-        self.weights = [1 / (n + 1) for n in range(20_000)]
+        self.weights = list(itertools.accumulate(1 / (n + 1) for n in range(20_000)))
 
     def event(self) -> tuple[list[str], list[str]]:
         rng = self.rng
@@ -127,8 +127,10 @@ class Words:
         rng = self.rng
         rare, names = event
         title = rng.sample(rare, 3) + rng.sample(names, 2)
-        title += rng.choices(self.common, self.weights, k=4)
-        lead = rng.sample(rare, 4) + names + rng.choices(self.common, self.weights, k=40)
+        title += rng.choices(self.common, cum_weights=self.weights, k=4)
+        lead = (
+            rng.sample(rare, 4) + names + rng.choices(self.common, cum_weights=self.weights, k=40)
+        )
         rng.shuffle(title)
         rng.shuffle(lead)
         return " ".join(title), "The " + " ".join(lead) + "."

@@ -195,7 +195,7 @@ class Reader:
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred."""
-        return self.store.section_counts()
+        return self.stories.section_counts()  # a story once when grouped
 
     def sections_like(self, name: str) -> list[str]:
         """The sections that ``section:NAME`` picks: case and accents ignored, a prefix matches."""
@@ -223,8 +223,8 @@ class Reader:
         self.store.interrupt()
 
     def count(self, view: View) -> int:
-        """How many articles a view holds."""
-        return self.store.count(view)
+        """How many rows a view lists: its articles (a story once when grouped)."""
+        return self.stories.count(view)
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
@@ -258,8 +258,8 @@ class Reader:
         self.store.set_starred(article_id, starred)
 
     def mark_view_read(self, view: View) -> int:
-        """Mark every article of a view read; return how many changed."""
-        return self.store.mark_view_read(view)
+        """Mark every article of a view read (whole stories when grouped); how many changed."""
+        return self.stories.mark_view_read(view)
 
     # --- searching ------------------------------------------------------------------------
 
@@ -279,7 +279,7 @@ class Reader:
             except QueryError:
                 found.append(SavedSearch(search_id, name, text))  # saved by a newer version
                 continue
-            unread = self.store.count(replace(view, unread=True))
+            unread = self.count(replace(view, unread=True))
             found.append(SavedSearch(search_id, name, text, unread))
         return found
 

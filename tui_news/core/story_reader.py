@@ -8,7 +8,8 @@ from typing import Protocol
 from tui_news.core.config import Config
 from tui_news.core.library import Store
 from tui_news.core.library.stories import group_new, versions
-from tui_news.core.models import Version
+from tui_news.core.library.story_views import count_rows, count_stories, mark_stories_read
+from tui_news.core.models import SectionCount, Version, View
 
 
 class Library(Protocol):
@@ -43,3 +44,23 @@ class Stories:
         stories; return how many articles' stories changed. Nothing while stories are kept
         apart: once grouped again, the next refresh groups those of the last week."""
         return group_new(self._reader.store) if self.grouped else 0
+
+    def count(self, view: View) -> int:
+        """How many rows a view lists: its articles, a story once when grouped."""
+        store = self._reader.store
+        return count_rows(store.conn, view) if self.grouped else store.count(view)
+
+    def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
+        """Sections with their sources' counts, and totals for All, Unread and Starred; they
+        count what the lists show (a story once, when grouped)."""
+        store = self._reader.store
+        sections, totals = store.section_counts()
+        if self.grouped:
+            count_stories(store.conn, sections, totals)
+        return sections, totals
+
+    def mark_view_read(self, view: View) -> int:
+        """Mark every article of a view read, and when grouped the other outlets' articles
+        of the stories it lists (as reading one does); return how many changed."""
+        store = self._reader.store
+        return mark_stories_read(store, view) if self.grouped else store.mark_view_read(view)
