@@ -58,11 +58,11 @@ def features(title: str, text: str) -> Features:
 
 
 def encode(found: Features) -> str:
-    """Features as one line of text, to be kept (see :func:`decode`)."""
+    """Features as one line of text, to be kept (see :func:`decode`): its terms first."""
     return "\t".join(
         (
+            " ".join(found.terms),
             " ".join(found.title_terms),
-            " ".join(found.terms - found.title_terms),
             " ".join(found.names),
             " ".join(found.days),
             "1" if found.roundup else "",
@@ -72,15 +72,24 @@ def encode(found: Features) -> str:
 
 def decode(line: str) -> Features:
     """The features :func:`encode` wrote (its terms never hold a space or a tab)."""
-    title, lead, names, days, roundup = line.split("\t")
-    title_terms = frozenset(title.split())
+    terms, title, names, days, roundup = line.split("\t")
     return Features(
-        title_terms=title_terms,
-        terms=title_terms.union(lead.split()),
+        title_terms=frozenset(title.split()),
+        terms=frozenset(terms.split()),
         names=frozenset(names.split()),
         days=frozenset(days.split()),
         roundup=roundup == "1",
     )
+
+
+def kept_terms(line: str) -> str:
+    """The terms of a line :func:`encode` wrote, space-separated, each once."""
+    return line[: line.index("\t")]
+
+
+def kept_names(line: str) -> list[str]:
+    """The names of a line :func:`encode` wrote."""
+    return line.split("\t", 3)[2].split()
 
 
 Tokens = list[tuple[str, str]]  # (word, the sentence end after it or "")
@@ -116,16 +125,9 @@ def _kind(word: str) -> Kinds:
 
 def _words(tokens: Tokens) -> tuple[list[str], list[str]]:
     """The terms of the tokens, and the weekdays they name."""
-    terms: list[str] = []
-    days: list[str] = []
     get = _KINDS.get
-    for word, _ in tokens:
-        term, _name, day = get(word) or _kinds(word)
-        if term:
-            terms.append(term)
-        elif day:
-            days.append(day)
-    return terms, days
+    kinds = [get(word) or _kinds(word) for word, _ in tokens]
+    return [k[0] for k in kinds if k[0]], [k[2] for k in kinds if k[2]]
 
 
 def _names(texts: list[Tokens]) -> list[str]:

@@ -10,7 +10,7 @@ from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.models import Version
 from tui_news.core.stories import WINDOW, Item, group
-from tui_news.core.story_text import LEAD_CHARS, decode, encode, features
+from tui_news.core.story_text import LEAD_CHARS, encode
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
 MAX_AGE = 7 * 86400.0  # seconds: older new articles (a feed's back catalogue) are left alone
@@ -56,12 +56,9 @@ def _group_new(store: Store, now: float) -> int:
         )
         items = []
         for article_id, feed, published, title, lead, story, terms in rows:
-            item = Item(article_id, feed, published, title, lead or "", story)
+            item = Item(article_id, feed, published, title, lead or "", story, kept=terms)
             if terms is None:
-                item.features = features(title, lead or "")
-                worked.append((article_id, published, encode(item.features)))
-            else:
-                item.features = decode(terms)
+                worked.append((article_id, published, encode(item.described())))
             items.append(item)
         changes = group(items, {i for i, _ in new})
     with store.transaction() as write:
