@@ -48,7 +48,7 @@ class Stories:
     def count(self, view: View) -> int:
         """How many rows a view lists: its articles, a story once when grouped."""
         store = self._reader.store
-        return count_rows(store.conn, view) if self.grouped else store.count(view)
+        return count_rows(store, view) if self.grouped else store.count(view)
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred; they

@@ -16,13 +16,16 @@ from tui_news.core.library.store import Store
 from tui_news.core.models import SectionCount, View
 
 
-def count_rows(conn: sqlite3.Connection, view: View) -> int:
-    """How many rows the view lists: its articles, a story once."""
+def count_rows(store: Store, view: View) -> int:
+    """How many rows the view lists: its articles, a story once (its articles beyond the
+    first are counted from the story index alone)."""
     where, params = sql.view_where(view)
-    found: int = conn.execute(
-        f"SELECT count(DISTINCT coalesce(a.story, -a.id)) FROM articles a WHERE {where}", params
+    beyond: int = store.conn.execute(
+        "SELECT count(*) - count(DISTINCT a.story) FROM articles a INDEXED BY articles_by_story "
+        f"WHERE a.story IS NOT NULL AND {where}",
+        params,
     ).fetchone()[0]
-    return found
+    return store.count(view) - beyond
 
 
 def count_stories(
@@ -30,31 +33,23 @@ def count_stories(
 ) -> None:
     """Make the counts of :meth:`Store.section_counts` count a story once, in place: in each
     section among its articles (unread: a story with an unread article there), and in the
-    totals among all."""
-    rows = conn.execute(
-        "SELECT story, section, count(*), sum(read = 0), sum(starred) FROM articles "
-        "INDEXED BY articles_by_story WHERE story IS NOT NULL GROUP BY story, section"
+    totals among all. Read from the story index alone."""
+    told = "FROM articles INDEXED BY articles_by_story WHERE story IS NOT NULL GROUP BY story"
+    beyond = conn.execute(
+        "SELECT section, sum(n - 1), sum(max(unread - 1, 0)) FROM (SELECT section, count(*) n, "
+        f"sum(read = 0) unread {told}, section HAVING n > 1) GROUP BY section"
     )
-    extra: dict[str, list[int]] = {}  # section -> [articles, unread] beyond a story's first
-    whole: dict[int, list[int]] = {}  # story -> [articles, unread, starred]
-    for story, section, articles, unread, starred in rows:
-        found = whole.get(story)
-        if found is None:
-            whole[story] = [articles, unread, starred]
-        else:
-            found[0] += articles
-            found[1] += unread
-            found[2] += starred
-        if articles > 1:
-            beyond = extra.setdefault(section, [0, 0])
-            beyond[0] += articles - 1
-            beyond[1] += max(unread - 1, 0)
+    extra = {section: (articles, unread) for section, articles, unread in beyond}
     for entry in sections:
         articles, unread = extra.get(entry.name, (0, 0))
         entry.total -= articles
         entry.unread -= unread
-    for at, key in enumerate(("all", "unread", "starred")):
-        totals[key] -= sum(max(counts[at] - 1, 0) for counts in whole.values())
+    over = conn.execute(
+        "SELECT sum(n - 1), sum(max(unread - 1, 0)), sum(max(starred - 1, 0)) FROM "
+        f"(SELECT count(*) n, sum(read = 0) unread, sum(starred) starred {told})"
+    ).fetchone()
+    for key, value in zip(("all", "unread", "starred"), over, strict=True):
+        totals[key] -= value or 0
 
 
 def mark_stories_read(store: Store, view: View) -> int:
