@@ -45,14 +45,16 @@ def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F
             return plain, str(caught.value), context
 
     plain, reason, context = asyncio.run(go())
-    assert plain == {"http"}  # no certificate authorities loaded for plain http
+    assert "https" not in plain  # no certificate authorities loaded for plain http
     assert reason.startswith("secure connection failed")
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert context.cert_store_stats()["x509_ca"] > 0
 
 
-def test_the_http_pool_would_trust_no_certificate() -> None:
-    context = Fetcher().pool("http")._ssl_context
+def test_the_http_pool_speaks_no_tls_and_its_context_would_trust_no_certificate() -> None:
+    assert Fetcher().pool("http", b"example.org", 80).context is None
+    assert Fetcher().pool("https", b"example.org", 443).context is not None
+    context = Fetcher().context("http")
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert context.cert_store_stats()["x509_ca"] == 0
 
