@@ -4,6 +4,9 @@ list. The same behaviours against a real server: tests/test_sync_ttrss.py."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import AccountRows
-from tui_news.core.sync.engine import Credentials, Engine
+from tui_news.core.sync.engine import IDLE_BATCH, Credentials, Engine
 from tui_news.core.sync.remote import (
     Busy,
     Page,
@@ -227,3 +230,35 @@ def test_matching_counts_spare_the_sets_but_not_for_long(rows: AccountRows) -> N
     rows.set_compared(account, rows.compared_at(account) - 3601)  # an hour later
     engine(rows, server).sync()
     assert marks(rows)["1"] == (False, False) and marks(rows)["2"] == (True, False)
+
+
+class Slow(Memory):
+    """A server whose second page waits for the library to hold the first (up to 5 s), as a
+    slow download would, and notes whether it saw them stored meanwhile."""
+
+    def __init__(self, library: Path, first: int) -> None:
+        super().__init__()
+        self.library, self.first = library, first
+        self.stored_meanwhile: bool | None = None
+
+    def articles(self, cursor: str | None) -> Iterator[Page]:
+        items = [replace(a, read=a.id not in self.unread) for a in self.items.values()]
+        yield Page(items[: self.first])
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and self.stored() < self.first:
+            time.sleep(0.02)
+        self.stored_meanwhile = self.stored() == self.first
+        yield Page(items[self.first :], str(len(items)))
+
+    def stored(self) -> int:
+        with contextlib.closing(sqlite3.connect(self.library, timeout=10)) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def test_a_page_is_stored_while_the_next_one_downloads(rows: AccountRows, tmp_path: Path) -> None:
+    server = Slow(tmp_path / "library.sqlite", IDLE_BATCH)
+    for i in range(1, IDLE_BATCH + 3):
+        server.add(str(i))
+    engine(rows, server).sync()
+    assert server.stored_meanwhile is True
+    assert len(marks(rows)) == IDLE_BATCH + 2 and rows.accounts()[0].cursor == str(IDLE_BATCH + 2)

@@ -266,7 +266,8 @@ class AccountRows:
         with self.store.transaction() as conn:
             waiting = self._waiting(conn, account_id)
             for source_id, items in by_source.items():
-                report.merge(self.store.apply(source_id, [p for p, _, _ in items], None, None))
+                articles = [p for p, _, _ in items]  # their bodies are clean (sync's engine.parsed)
+                report.merge(self.store.apply(source_id, articles, None, None, cleaned=True))
                 marks = [
                     (
                         p.key,

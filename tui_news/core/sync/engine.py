@@ -22,6 +22,7 @@ from typing import TypeVar
 from tui_news.core.errors import UserError
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
+from tui_news.core.sync.ahead import Ahead
 from tui_news.core.sync.kinds import NAMES
 from tui_news.core.sync.remote import (
     Busy,
@@ -32,13 +33,14 @@ from tui_news.core.sync.remote import (
     WrongAnswer,
     fresh,
 )
-from tui_news.core.text import one_line, safe_link, strip_tags
+from tui_news.core.text import clean, one_line, safe_link, strip_tags
 
 T = TypeVar("T")
 
 # Articles stored per transaction, about: one per page would be 25 transactions for 5,000
 # articles, each writing every feed's share apart (~6 of 10 s of a first sync here).
 STORE_BATCH = 1000
+IDLE_BATCH = 400  # ... or at least this many when the next page has not come yet
 PUSH_BATCH = 200  # ids per mark request (servers cap the size of a request)
 BUSY_TRIES = 4  # a busy server is asked this many times in all before the sync gives up
 BUSY_WAIT = 2.0  # seconds before the first retry when the server does not say; doubling
@@ -137,10 +139,12 @@ class Engine:
         return len(pending)
 
     def _pull(self, sections: dict[str, tuple[int, str]]) -> RefreshReport:
-        """Store the articles new since the stored cursor, about :data:`STORE_BATCH` at a time,
-        each batch with the newest cursor its pages carried, in one transaction. A page that
-        brings no article not seen in this sync (a server ignoring paging) or too many pages
-        end it with :class:`~tui_news.core.sync.remote.Endless`; what came before is kept."""
+        """Store the articles new since the stored cursor, each batch with the newest cursor
+        its pages carried, in one transaction: :data:`STORE_BATCH` articles at a time, or
+        fewer when the next page has not come yet (storing while it downloads, which leaves
+        little to store once the last one is in). A page that brings no article not seen in
+        this sync (a server ignoring paging) or too many pages end it with
+        :class:`~tui_news.core.sync.remote.Endless`; what came before is kept."""
         report = RefreshReport()
         account = self.rows.account(self.account.id)
         cursor = account.cursor if account else None
@@ -148,18 +152,19 @@ class Engine:
         held, newest = 0, None
         pages = fresh(self.remote.articles(cursor), lambda page: [a.id for a in page.articles])
         try:
-            while (page := self._answer(lambda: next(pages, None))) is not None:
-                for item in page.articles:
-                    where = sections.get(item.feed_id)
-                    if where is None:
-                        where = sections[item.feed_id] = self.rows.other_feed(self.account)
-                    stored = self._answer(partial(parsed, item, where[1]))
-                    batch.setdefault(where[0], []).append((stored, item.read, item.starred))
-                held += len(page.articles)
-                newest = page.cursor or newest
-                if held >= STORE_BATCH:
-                    report.merge(self.rows.store_page(self.account.id, batch, newest))
-                    batch, held, newest = {}, 0, None
+            with Ahead(pages) as ahead:
+                while (page := self._answer(ahead.next)) is not None:
+                    for item in page.articles:
+                        where = sections.get(item.feed_id)
+                        if where is None:
+                            where = sections[item.feed_id] = self.rows.other_feed(self.account)
+                        stored = self._answer(partial(parsed, item, where[1]))
+                        batch.setdefault(where[0], []).append((stored, item.read, item.starred))
+                    held += len(page.articles)
+                    newest = page.cursor or newest
+                    if held >= STORE_BATCH or (held >= IDLE_BATCH and not ahead.ready()):
+                        report.merge(self.rows.store_page(self.account.id, batch, newest))
+                        batch, held, newest = {}, 0, None
         except SyncError:
             if batch:
                 self.rows.store_page(self.account.id, batch, newest)
@@ -209,7 +214,7 @@ def parsed(item: RemoteArticle, section: str) -> Parsed:
     """A server's article as the library stores it (its key: the server's id)."""
     content = item.content or ""
     markup = content if "<" in content else None
-    body = strip_tags(markup) if markup else html.unescape(content)
+    body = strip_tags(markup) if markup else clean(html.unescape(content)).strip()
     return Parsed(
         key=item.id,
         title=item.title,

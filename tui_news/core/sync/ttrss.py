@@ -4,16 +4,23 @@ Written from tt-rss's ``classes/api.php``: every call is a JSON POST ``{"op": ..
 answered ``{"status": 0|1, "content": ...}``; an error's content is ``{"error": CODE}``
 (``NOT_LOGGED_IN`` when the session is gone, ``LOGIN_ERROR``, ``API_DISABLED``).
 ``getHeadlines`` pages by ``skip`` at most 200 rows at a time; article ids only grow, so the
-cursor is the largest id seen and ``since_id`` asks for what came after it. Content comes
-unsanitised (``sanitize: false``, a third faster): tui-news never shows HTML, it converts it.
+cursor is an id every article up to which is stored, and ``since_id`` asks for what came after
+it. Content comes unsanitised (``sanitize: false``, a third faster): tui-news never shows HTML,
+it converts it.
+
+A first sync asks feed by feed: each page of the virtual feed of all articles makes tt-rss's
+database sort the whole history again (with its content), so paging through it costs the
+square of the history, where a feed's page sorts that feed only. It ends with what came above
+the newest id seen before any feed was read, newest first, which gives the cursor. Later syncs
+page through all articles above the cursor, which the database finds by their id.
 """
 
 from __future__ import annotations
 
 import html
 from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from tui_news.core.sync.http import make_client, request
@@ -32,8 +39,11 @@ from tui_news.core.sync.remote import (
 from tui_news.core.text import without_password
 
 PAGE = 200  # getHeadlines returns at most this many rows
-AT_ONCE = 4  # pages asked for at once (Debian's tt-rss under php-fpm or Apache serves many)
+AT_ONCE = 4  # requests at once (Debian's tt-rss under php-fpm or Apache serves many)
+WAITING = 4 * AT_ONCE  # pages asked for and not yet taken, at most (bounds what is held)
 ALL_ARTICLES = -4  # the virtual feed of every article
+CONTENT = {"view_mode": "all_articles", "show_content": True}  # getHeadlines of articles
+ARCHIVED = 0  # the virtual feed of articles whose feed is gone (kept, starred, by tt-rss)
 ALL_FEEDS = -3  # getFeeds: every real feed, in every category
 FIELD_STARRED, FIELD_UNREAD = 0, 2  # updateArticle's fields
 
@@ -78,14 +88,34 @@ class TtRss:
         return found
 
     def articles(self, cursor: str | None) -> Iterator[Page]:
-        """Every article with an id above the cursor, 200 at a time, with its content."""
+        """Every article with an id above the cursor (none: every article), with its content,
+        as pages come; the last page, empty, carries the next cursor (see the module's
+        docstring)."""
         since = int(cursor) if cursor and cursor.isdigit() else 0
+        if since:
+            yield from self._after(since, set())
+            return
+        newest = self._newest_id()  # first: every article up to it exists by now
+        feeds = [ARCHIVED, *(as_int(f.get("id")) for f in self._list("getFeeds", cat_id=-3))]
+        seen: set[str] = set()
+        # many feeds at once keep the server busy: a big one goes a page at a time
+        for rows in self._headlines(feeds, 1, {**CONTENT, "since_id": 0}):
+            items = [_article(row) for row in rows]
+            seen.update(item.id for item in items)
+            yield Page(items)
+        yield from self._after(newest, seen)  # what came meanwhile, and the cursor
+
+    def _after(self, since: int, seen: set[str]) -> Iterator[Page]:
+        """The articles above ``since`` not in ``seen``; the last page, empty, carries the
+        cursor: the newest id read (newest first, what comes meanwhile sits above it)."""
         newest = since
-        pages = self._pages(view_mode="all_articles", since_id=since, show_content=True)
-        for rows, last in pages:
+        listing = self._headlines([ALL_ARTICLES], AT_ONCE, {**CONTENT, "since_id": since})
+        for rows in fresh(listing, lambda page: [as_int(row.get("id")) for row in page]):
             items = [_article(row) for row in rows]
             newest = max([newest, *(int(item.id) for item in items)])
-            yield Page(items, str(newest) if last and newest else None)
+            if any(item.id not in seen for item in items):
+                yield Page([item for item in items if item.id not in seen])
+        yield Page([], str(newest) if newest else None)
 
     def unread_ids(self) -> set[str]:
         """Ids of every unread article."""
@@ -128,39 +158,57 @@ class TtRss:
         return without_password(self.endpoint)
 
     def _ids(self, view_mode: str) -> set[str]:
+        params = {"view_mode": view_mode, "show_content": False}
         return {
             str(as_int(row.get("id")))
-            for rows, _ in fresh(
-                self._pages(view_mode=view_mode, show_content=False),
-                lambda page: [as_int(row.get("id")) for row in page[0]],
+            for rows in fresh(
+                self._headlines([ALL_ARTICLES], AT_ONCE, params),
+                lambda page: [as_int(row.get("id")) for row in page],
             )
             for row in rows
         }
 
-    def _pages(self, **params: Any) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-        """getHeadlines of every article, page by page in order, each with whether it is the
-        last. A few pages are asked for at once: tt-rss spends its time on each row, and
-        answers requests side by side."""
-        with ThreadPoolExecutor(AT_ONCE) as pool:
-            asked: deque[Future[list[dict[str, Any]]]] = deque()
-            skip = 0
-            try:
-                while True:
-                    while len(asked) < 2 * AT_ONCE:  # more wait their turn meanwhile
-                        asked.append(pool.submit(self._page, skip, params))
-                        skip += PAGE
-                    rows = asked.popleft().result()
-                    last = len(rows) < PAGE
-                    yield rows, last
-                    if last:
-                        return
-            finally:
-                for waiting in asked:
-                    waiting.cancel()
+    def _newest_id(self) -> int:
+        """The id of an article among the newest (0: none), from the top of the list of all
+        articles (newest first; articles that came together, or that a filter scored higher,
+        may put an older id there: then the first sync reads those again at its end)."""
+        top = self._list("getHeadlines", feed_id=ALL_ARTICLES, limit=1, show_content=False)
+        return as_int(top[0].get("id")) if top else 0
 
-    def _page(self, skip: int, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _headlines(
+        self, feeds: Iterable[int], ahead: int, params: dict[str, Any]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """getHeadlines of each feed, page by page, each page as it comes: :data:`AT_ONCE`
+        requests at a time (tt-rss spends its time on each row and answers requests side by
+        side), at most :data:`WAITING` pages asked for and not taken. A full page has its
+        feed's next ``ahead`` pages asked for; a short one ends its feed."""
+        waiting = deque((feed, 0) for feed in feeds)
+        asked: dict[Future[list[dict[str, Any]]], tuple[int, int]] = {}
+        furthest: dict[int, int] = {}  # feed -> the largest skip asked for
+        with ThreadPoolExecutor(AT_ONCE) as pool:
+            try:
+                while waiting or asked:
+                    while waiting and len(asked) < WAITING:
+                        feed, skip = waiting.popleft()
+                        asked[pool.submit(self._page, feed, skip, params)] = (feed, skip)
+                        furthest[feed] = max(furthest.get(feed, 0), skip)
+                    done, _ = wait(asked, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        feed, skip = asked.pop(future)
+                        rows = future.result()
+                        if len(rows) >= PAGE:  # more to come: next in line
+                            last = skip + ahead * PAGE
+                            more = range(furthest[feed] + PAGE, last + 1, PAGE)
+                            waiting.extendleft((feed, s) for s in reversed(more))
+                            furthest[feed] = max(furthest[feed], last)
+                        yield rows
+            finally:
+                for future in asked:
+                    future.cancel()
+
+    def _page(self, feed: int, skip: int, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self._list(
-            "getHeadlines", feed_id=ALL_ARTICLES, limit=PAGE, skip=skip, sanitize=False, **params
+            "getHeadlines", feed_id=feed, limit=PAGE, skip=skip, sanitize=False, **params
         )
 
     def _list(self, op: str, **params: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,86 @@
+"""A first sync from a real Tiny Tiny RSS, which reads feed by feed (core/sync/ttrss.py):
+articles tt-rss keeps of feeds gone (its archive) come too, and an article that arrives in a
+feed already read while the sync goes on comes in the same sync, with none lost after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers.ttrss import Article, Feed, TtRss
+from tui_news.core.reader import Reader, make_reader
+from tui_news.core.sync import ttrss as client
+
+
+@pytest.fixture
+def reader(tmp_path: Path) -> Iterator[Reader]:
+    opened = make_reader(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+def add(reader: Reader, server: TtRss, tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text(server.password + "\n", encoding="utf-8")
+    _, report = reader.accounts.add("ttrss", server.url, server.user, str(secret), "home")
+    assert not report.failed
+
+
+def titles(reader: Reader) -> dict[str, tuple[str, bool]]:
+    """Each article's title -> (its source's name, starred)."""
+    rows = reader.store.conn.execute(
+        "SELECT a.title, s.name, a.starred FROM articles a JOIN sources s ON s.id = a.source_id"
+    ).fetchall()
+    assert len(rows) == len({title for title, _, _ in rows})  # no article twice
+    return {title: (name, bool(starred)) for title, name, starred in rows}
+
+
+def test_archived_articles_come_with_the_first_sync(
+    reader: Reader, ttrss: TtRss, tmp_path: Path
+) -> None:
+    seeded = ttrss.seed(
+        feeds=[Feed("Wire"), Feed("Gone")],
+        articles=[Article("Wire", "Kept story"), Article("Gone", "Saved story", starred=True)],
+    )
+    # tt-rss keeps a starred article of an unsubscribed feed in its archive (no feed)
+    ttrss.sql(f"UPDATE ttrss_user_entries SET feed_id = NULL WHERE ref_id = {seeded.articles[1]}")
+    ttrss.sql("DELETE FROM ttrss_feeds WHERE title = 'Gone'")
+    add(reader, ttrss, tmp_path)
+    assert titles(reader) == {
+        "Kept story": ("Wire", False),
+        "Saved story": ("home: other articles", True),
+    }
+
+
+def test_an_article_arriving_during_the_first_sync_is_not_lost(
+    reader: Reader, ttrss: TtRss, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = ["First", "Second", "Third"]
+    ttrss.seed(
+        feeds=[Feed(title) for title in feeds],
+        articles=[Article(title, f"{title} old story") for title in feeds],
+    )
+    first_id = ttrss.seeded.feeds["First"]
+    page = client.TtRss._page
+    arrived = []
+
+    def page_then_news(self: client.TtRss, feed: int, skip: int, params: Any) -> Any:
+        rows = page(self, feed, skip, params)
+        if feed == first_id and not arrived:  # First is read: news there, then in Third
+            arrived.append(ttrss.seed(articles=[Article("First", "First news")]).articles[0])
+            arrived.append(ttrss.seed(articles=[Article("Third", "Third news")]).articles[0])
+        return rows
+
+    monkeypatch.setattr(client, "AT_ONCE", 1)  # one request at a time: feeds in order
+    monkeypatch.setattr(client.TtRss, "_page", page_then_news)
+    add(reader, ttrss, tmp_path)
+    assert len(arrived) == 2 and arrived[0] < arrived[1]
+    found = titles(reader)
+    assert set(found) == {*(f"{title} old story" for title in feeds), "First news", "Third news"}
+    monkeypatch.undo()
+    ttrss.seed(articles=[Article("Second", "Later story")])
+    assert not reader.accounts.sync().failed
+    assert set(titles(reader)) == {*found, "Later story"}
