@@ -36,7 +36,8 @@ async def test_account_feeds_marks_and_a_failed_sync_in_the_app(
         labels = sidebar_labels(app)
         assert labels["News"] == ["▶", "News", "1"] and labels["Tech"] == ["Tech", "2"]
         assert labels["Loose Feed"] == ["Loose", "Feed", "1"]
-        await pilot.press("shift+tab", "j", "j", "j")  # the first section: Loose Feed
+        # All, Unread, Starred, Top stories, then the first section: Loose Feed
+        await pilot.press("shift+tab", "j", "j", "j", "j")
         await settle(app, pilot)
         assert "Odd one out" in line_text(app.headlines, 0)
         await pilot.press("tab", "enter", "s")  # open (read) and star it
