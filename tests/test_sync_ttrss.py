@@ -4,6 +4,7 @@ line in a subprocess, as a user runs it."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +286,31 @@ def test_marks_changed_on_the_server_beyond_the_first_page(
     assert read == {f"Item {i}" for i in (0, 1, 2, 447, 448, 449)}
     starred = {int(a["title"].split()[1]) for a in articles if a["starred"]}
     assert starred == {i for i in range(0, 450, 2)} - set(range(210, 215))
+
+
+def test_a_sync_groups_new_articles_into_stories_as_a_refresh_does(
+    cli: CliRun, ttrss: TtRss, password_file: Path
+) -> None:
+    seed_three_feeds(ttrss)
+    add_account(cli, ttrss, password_file).check_returncode()
+    now = time.time()
+    quake = "A magnitude 7.1 earthquake struck eastern Turkey, killing 58 people in Malatya."
+    ttrss.seed(
+        articles=[
+            Article("World Wire", "Magnitude 7.1 earthquake strikes Turkey", f"<p>{quake}</p>",
+                    published=now - 3 * 3600),
+            Article("Local Times", "Turkey quake: at least 58 dead after 7.1 tremor",
+                    "<p>At least 58 people died when a quake hit near Malatya in Turkey.</p>",
+                    published=now - 2 * 3600),
+            Article("Code Digest", "Federal Reserve holds rates at 4.25%",
+                    "<p>The Federal Reserve held its rate at 4.25%, Jerome Powell said.</p>",
+                    published=now - 3600),
+        ]
+    )  # fmt: skip
+    cli("sync", check_exit=0)
+    found = listed(cli)
+    first = found["Magnitude 7.1 earthquake strikes Turkey"]
+    second = found["Turkey quake: at least 58 dead after 7.1 tremor"]
+    assert first["story"] == second["story"] == min(first["id"], second["id"])
+    fed = found["Federal Reserve holds rates at 4.25%"]
+    assert fed["story"] == fed["id"]  # alone: its own

@@ -20,6 +20,7 @@ from tui_news.core.config import ConfigError, read_config
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import Account, AccountRows
+from tui_news.core.library.stories import group_new
 from tui_news.core.models import RefreshReport, Source
 from tui_news.core.sync.engine import Credentials, Engine, answered
 from tui_news.core.sync.kinds import KINDS, client_class
@@ -115,6 +116,7 @@ class Accounts:
             report = self._sync(account, remote, first=True)
         finally:
             remote.close()
+        group_new(self.rows.store)  # as a refresh does: new articles join their stories
         return self.rows.account(account_id) or account, report
 
     def remove(self, name: str) -> tuple[Account, int]:
@@ -127,19 +129,22 @@ class Accounts:
         return account, waiting
 
     def sync(self, name: str | None = None) -> RefreshReport:
-        """Sync one account (by name) or all of them; failures are in the report's
-        ``failed``, by account name."""
+        """Sync one account (by name) or all of them, then group the new articles into the
+        stories they tell, as a refresh does; failures are in the report's ``failed``, by
+        account name."""
         accounts = [self.find(name)] if name is not None else self.rows.accounts()
         report = RefreshReport()
         for account in accounts:
             report.merge(self._sync(account))
+        group_new(self.rows.store)
         return report
 
     def sync_sources(
         self, sources: Iterable[Source], every: bool, done: Callable[[Source], None]
     ) -> RefreshReport:
         """For a refresh: sync the accounts that ``sources`` come from (with ``every``, all
-        accounts), then call ``done`` for each of those sources."""
+        accounts), then call ``done`` for each of those sources (the refresh groups stories
+        once everything is in)."""
         sources = list(sources)
         wanted = self.rows.source_accounts(s.id for s in sources)
         report = RefreshReport()
