@@ -44,6 +44,7 @@ class Article:
     read: bool = False
     starred: bool = False
     guid: str | None = None
+    attachments: tuple[str, ...] = ()  # addresses of attached pictures (tt-rss's enclosures)
 
 
 @dataclass

@@ -287,8 +287,11 @@ class TtRss(WebProcess):
                 f" VALUES ({fid}, 1, {quote(feed.title)}, {cat}, {quote(url)},"
                 f" {quote(feed.site)});"
             )
-        entries, user_entries = [], []
+        entries, user_entries, enclosures = [], [], []
         for article, aid in zip(articles, article_ids, strict=True):
+            enclosures += [
+                f"({quote(url)}, 'image/jpeg', '', '', {aid})" for url in article.attachments
+            ]
             stamp = _stamp(article.published)
             guid = article.guid or f"tui-news-test:{aid}"
             link = article.link or f"http://feeds.invalid/article/{aid}"
@@ -316,6 +319,11 @@ class TtRss(WebProcess):
                 " label_cache, unread, marked, last_read, last_marked) VALUES "
                 + ",\n".join(user_entries[start : start + 500])
                 + ";"
+            )
+        if enclosures:
+            script.append(
+                "INSERT INTO ttrss_enclosures (content_url, content_type, title, duration,"
+                " post_id) VALUES " + ",\n".join(enclosures) + ";"
             )
         script.append("COMMIT;")
         self.sql("\n".join(script))

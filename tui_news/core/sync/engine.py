@@ -22,6 +22,7 @@ from typing import TypeVar
 from tui_news.core.errors import UserError
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
+from tui_news.core.sources.feeds import _enclosures as checked_enclosures
 from tui_news.core.sync.ahead import Ahead
 from tui_news.core.sync.kinds import NAMES
 from tui_news.core.sync.remote import (
@@ -211,7 +212,8 @@ def answered(kind: str, step: Callable[[], T]) -> T:
 
 
 def parsed(item: RemoteArticle, section: str) -> Parsed:
-    """A server's article as the library stores it (its key: the server's id)."""
+    """A server's article as the library stores it (its key: the server's id), its HTML and
+    attached files kept as a feed's are (converted when it is read, pictures and all)."""
     content = item.content or ""
     markup = content if "<" in content else None
     body = strip_tags(markup) if markup else clean(html.unescape(content)).strip()
@@ -225,4 +227,5 @@ def parsed(item: RemoteArticle, section: str) -> Parsed:
         published=item.published,
         fingerprint=fingerprint(item.title, content, item.link, item.author, item.published),
         content=markup,
+        enclosures=checked_enclosures(item.link or "", item.enclosures),
     )

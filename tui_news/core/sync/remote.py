@@ -41,6 +41,8 @@ class RemoteArticle:
     content: str  # HTML, untrusted
     read: bool
     starred: bool
+    # attached files as the server lists them: (address, type, size in bytes if known)
+    enclosures: tuple[tuple[str, str, int | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,8 @@ PAGE = 200  # getHeadlines returns at most this many rows
 AT_ONCE = 4  # requests at once (Debian's tt-rss under php-fpm or Apache serves many)
 WAITING = 4 * AT_ONCE  # pages asked for and not yet taken, at most (bounds what is held)
 ALL_ARTICLES = -4  # the virtual feed of every article
-CONTENT = {"view_mode": "all_articles", "show_content": True}  # getHeadlines of articles
+# getHeadlines of articles: with their content and attached files (which tt-rss reads anyway)
+CONTENT = {"view_mode": "all_articles", "show_content": True, "include_attachments": True}
 ARCHIVED = 0  # the virtual feed of articles whose feed is gone (kept, starred, by tt-rss)
 ALL_FEEDS = -3  # getFeeds: every real feed, in every category
 FIELD_STARRED, FIELD_UNREAD = 0, 2  # updateArticle's fields
@@ -260,4 +261,9 @@ def _article(row: dict[str, Any]) -> RemoteArticle:
         content=str(row.get("content") or ""),
         read=not row.get("unread"),
         starred=bool(row.get("marked")),
+        enclosures=tuple(
+            (str(a.get("content_url") or ""), str(a.get("content_type") or ""), None)
+            for a in row.get("attachments") or ()
+            if isinstance(a, dict)
+        ),
     )
