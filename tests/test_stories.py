@@ -12,9 +12,12 @@ import pytest
 
 from tests.conftest import CliRun
 from tests.stories.scoring import grouped, pair_scores
+from tui_news.core.library import Store
+from tui_news.core.library.stories import group_new
+from tui_news.core.models import Parsed
 from tui_news.core.reader import Reader
 from tui_news.core.stories import Item, group
-from tui_news.core.story_text import features
+from tui_news.core.story_text import decode, features
 
 LABELLED = Path(__file__).parent / "stories" / "labelled.json"
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp()
@@ -251,6 +254,30 @@ def test_refresh_groups_nothing_while_stories_are_kept_apart(
     reader.refresh()
     stored = reader.store.conn.execute("SELECT story FROM articles").fetchall()
     assert len(stored) == 2 and stored[0] == stored[1] != (None,)
+
+
+def test_grouping_keeps_terms_and_drops_them_when_stale_or_too_old(tmp_path: Path) -> None:
+    store = Store(tmp_path / "library.sqlite")
+    then = datetime.now(UTC).timestamp() - 10 * 86400  # as if grouped ten days ago
+    wire, daily = (store.add_source("folder", str(tmp_path / n), n, None) for n in "ab")
+    title = "Magnitude 7.1 earthquake strikes Turkey"
+    store.apply(wire.id, [Parsed("q", title, QUAKE, published=then - 5 * HOUR)], None, None)
+    group_new(store, now=then)
+    kept = store.conn.execute("SELECT terms FROM story_terms").fetchall()
+    assert [decode(line) for (line,) in kept] == [features(title, QUAKE)]
+    daily_title = "Turkey quake: at least 58 dead after 7.1 tremor"
+    daily_text = "At least 58 people died when a powerful quake hit near Malatya in Turkey."
+    store.apply(daily.id, [Parsed("q", daily_title, daily_text, published=then - HOUR)], None, None)
+    assert group_new(store, now=then) == 2  # joined against the wire's kept terms
+    assert store.conn.execute("SELECT count(*) FROM story_terms").fetchone() == (2,)
+    with store.transaction() as conn:  # a changed headline: its kept terms are stale
+        conn.execute("UPDATE articles SET title = 'Quake' WHERE source_id = ?", (wire.id,))
+    assert store.conn.execute("SELECT count(*) FROM story_terms").fetchone() == (1,)
+    # today's article: no new article can be compared with those of ten days ago any more
+    store.apply(wire.id, [Parsed("n", "Floods in Valencia", "Rain.")], None, None)
+    group_new(store)
+    kept_for = store.conn.execute("SELECT a.key FROM story_terms t JOIN articles a USING (id)")
+    assert kept_for.fetchall() == [("n",)]
 
 
 @pytest.mark.parametrize("title", ["Your Monday briefing: the war", "Ukraine war: live updates"])
