@@ -189,3 +189,21 @@ def test_tty_ask_waits_for_a_slow_terminal_that_has_begun_to_answer(pty):
     thread.join()
     assert replies == KITTY_OK + VT340_DA1
     assert pending(slave) == b""
+
+
+def test_the_app_is_given_what_was_detected_before_it_started(tmp_path, monkeypatch):
+    from tui_news import cli
+    from tui_news.ui import graphics_detect
+    from tui_news.ui.app import NewsApp
+
+    (tmp_path / "config.toml").write_text('refresh_on_start = false\nimages = "sixel"\n')
+    events: list[object] = []
+
+    def detected(mode: str) -> Graphics:
+        events.append(("detect", mode))
+        return Graphics("sixel", (7, 14))
+
+    monkeypatch.setattr(graphics_detect, "detect_terminal", detected)
+    monkeypatch.setattr(NewsApp, "run", lambda app: events.append(("run", app.graphics)))
+    assert cli.main(["--data-dir", str(tmp_path)]) == 0
+    assert events == [("detect", "sixel"), ("run", Graphics("sixel", (7, 14)))]

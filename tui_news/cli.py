@@ -534,8 +534,9 @@ def open_reader(paths: list[str], data_dir: str | None) -> int:
 
     from tui_news.crash import AppCrashed
     from tui_news.ui.app import NewsApp
+    from tui_news.ui.graphics_detect import detect_terminal
 
-    app = NewsApp(reader)
+    app = NewsApp(reader, graphics=detect_terminal(reader.config.images))  # before Textual
     shown = io.StringIO()  # what Textual prints when the app stops on an error: kept for the report
     app.error_console = Console(file=shown, width=100, color_system=None, highlight=False)
     try:
