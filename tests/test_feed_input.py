@@ -8,6 +8,7 @@ import json
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,13 @@ from tests.conftest import CliRun
 from tests.feedserver import FeedServer, Route, rss
 from tui_news.core.feed_refresh import FetchSettings, resolve
 from tui_news.core.sources.feeds import FeedError, parse_feed
-from tui_news.core.sources.fetch import Fetcher, FetchError, parse_address, redirect_target
+from tui_news.core.sources.fetch import (
+    Fetcher,
+    FetchError,
+    parse_address,
+    plain_address,
+    redirect_target,
+)
 from tui_news.core.sources.opml import read_opml
 from tui_news.core.text import without_password
 
@@ -243,3 +250,30 @@ def test_opml_refuses_entities_declared_anywhere() -> None:
     late += b'<!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body><outline text="&a;"/></body></opml>'
     with pytest.raises(ListError, match="entities"):
         read_opml(late)
+
+
+PLAIN = [
+    "http://127.0.0.1:8080/feeds/a.xml", "https://example.org", "https://example.org:443/x?y=1&z",
+    "http://example.org:80/", "http://news.example./rss", "http://a-b.example/~u/feed;v=2",
+    "http://255.255.255.255:65535/?a=b?c",
+]  # fmt: skip
+NOT_PLAIN = [
+    "http://example.org/a b", "http://example.org/%7Efeed", "http://bücher.example/",
+    "http://user:pw@example.org/", "http://[::1]:8080/", "http://example.org/./a/../b",
+    "http://256.1.1.1/", "http://01.2.3.4/", "http://example.org/#top", "ftp://example.org/",
+    "http://example.org:0/", "http://example.org:99999/", "http://example.org:080/",
+    "https://Example.ORG/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("address", PLAIN + NOT_PLAIN)
+def test_a_plain_address_is_read_as_httpx_reads_it_and_any_other_by_httpx(address: str) -> None:
+    """The fetcher reads plain addresses itself (fast) and leaves every other to httpx."""
+    plain = plain_address(address)
+    assert (plain is not None) == (address in PLAIN)
+    if plain is not None:
+        url = httpx.URL(address)
+        expected = (url.raw_scheme, url.raw_host, url.port, url.raw_path, url.netloc)
+        assert (plain.raw_scheme, plain.raw_host, plain.port, plain.raw_path, plain.netloc) == (
+            expected
+        )

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.feedserver import rss
 from tui_news.core.dates import to_timestamp
+from tui_news.core.feed_refresh import store_feed
+from tui_news.core.library import Store
 from tui_news.core.models import Parsed
 from tui_news.core.sources.feeds import FeedError, discover, parse_feed
+from tui_news.core.sources.fetch import Response
 from tui_news.core.text import plain, readable
 
 URL = "https://news.example/feed.xml"
@@ -232,3 +237,18 @@ def test_binary_data_is_not_a_feed_but_utf16_is() -> None:
             parse_feed(data, URL)
     text = rss("U", [{"title": "Grüße", "guid": "1"}]).decode().replace("utf-8", "utf-16")
     assert [item.title for item in parse_feed(text.encode("utf-16"), URL).items] == ["Grüße"]
+
+
+def test_an_untitled_item_is_stored_titled_by_its_text_without_a_trailing_space(
+    tmp_path: Path,
+) -> None:
+    """The title of an item without one is its text's first 80 characters; cut at a space,
+    it is stored without it (the store takes parse_feed's titles as they are)."""
+    text = "word " * 30  # the 80th character is a space
+    feed = parse_feed(rss("Feed", [{"guid": "1", "description": text}]), URL)
+    store = Store(tmp_path / "library.sqlite")
+    store_feed(store, store.add_source("feed", URL, "", None), Response(URL, 200), feed)
+    store.close()
+    with sqlite3.connect(tmp_path / "library.sqlite") as conn:
+        titles = [row[0] for row in conn.execute("SELECT title FROM articles")]
+    assert titles == [("word " * 16).strip()]

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from tui_news.core.config import DEFAULTS
 from tui_news.core.disk import Skip, read_regular
 from tui_news.core.library import Store
 from tui_news.core.models import Parsed, Problem, RefreshReport, Source
 from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
-from tui_news.core.sources.fetch import Fetcher, FetchError, Response
+from tui_news.core.sources.fetch import Fetcher, FetchError, Response, Timeout
 
 if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse elsewhere
     from concurrent.futures import ProcessPoolExecutor
@@ -36,7 +34,7 @@ class FetchSettings:
     connections: int = DEFAULTS.max_connections
     timeout: float = DEFAULTS.timeout_seconds
     max_bytes: int = DEFAULTS.max_feed_bytes
-    per_host: int = 2  # polite to one server, and httpx's pool stays quick
+    per_host: int = 2  # polite to one server
     parallel_from: int = 40  # feeds in one refresh before parsing moves to other processes
     parse_workers: int = 4  # at most, and no more than the cores (the main process mostly waits)
     # Articles stored per transaction, about (whole feeds): SQLite and its search index take
@@ -48,9 +46,7 @@ class FetchSettings:
 
     def fetcher(self) -> Fetcher:
         """A fetcher obeying these limits."""
-        return Fetcher(
-            self.connections, httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
-        )
+        return Fetcher(self.connections, Timeout(self.timeout, connect=min(self.timeout, 10.0)))
 
 
 def is_url(location: str) -> bool:

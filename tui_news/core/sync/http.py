@@ -23,7 +23,8 @@ def make_client(**options: Any) -> httpx.Client:
     """A client with the project's timeouts and user agent (``options`` go to httpx); it
     follows no redirect itself (:func:`request` does, within the origin)."""
     headers = {"User-Agent": USER_AGENT, **options.pop("headers", {})}
-    return httpx.Client(timeout=TIMEOUT, headers=headers, follow_redirects=False, **options)
+    timeout = httpx.Timeout(TIMEOUT.read, connect=TIMEOUT.connect)
+    return httpx.Client(timeout=timeout, headers=headers, follow_redirects=False, **options)
 
 
 def request(client: httpx.Client, method: str, url: str, **options: Any) -> httpx.Response:
