@@ -2,7 +2,7 @@
 
     python bench/feeds.py [--feeds 500] [--items 50] [--runs 3] [--server auto|nginx|python]
                           [--hosts 25] [--gzip] [--no-newsboat] [--no-import] [--breakdown]
-                          [--profile]
+                          [--profile] [--against TREE]
 
 Generates (or reuses) ``--feeds`` static RSS 2.0/Atom feeds of ``--items`` items each under
 ``bench/data/feeds/`` (``bench/feedgen.py``), serves them on ``--hosts`` loopback addresses
@@ -19,6 +19,10 @@ dirs:
 - newsboat: ``newsboat -u URLS -c CACHE -C CONFIG -x reload`` with ``reload-threads 10`` on a
   fresh cache (first reload), then twice more: newsboat 2.21 stores validators only for feeds
   already cached, so its second reload still downloads everything and the third is all 304.
+
+``--against TREE`` also times another tui-news source tree's first and repeat refresh in each
+run, before this checkout's in odd runs and after it in even ones, so that a change is compared
+with main on the same busy machine (``git archive main | tar -x -C TREE``).
 
 ``--breakdown`` also times each stage of a first refresh on its own, in one process
 (``bench/_feeds_stages.py``); ``--profile`` prints cProfile's top functions of a first and a
@@ -398,9 +402,25 @@ def check_server(server: Server, name: str) -> str:
 # --- tui-news -----------------------------------------------------------------------------
 
 
-def tui(data_dir: Path, *args: str) -> Run:
-    command = [sys.executable, "-m", "tui_news", "--data-dir", str(data_dir), *args]
-    return spawn(command, installed_env())
+# Runs tui-news from another source tree (``--against``): the installed (editable) copy's
+# finder is taken off the import path, the tree put first.
+FROM_TREE = """\
+import sys
+sys.meta_path = [f for f in sys.meta_path if "editable" not in str(f)]
+sys.path.insert(0, sys.argv.pop(1))
+"""
+RUN_FROM_TREE = FROM_TREE + "import runpy\nrunpy.run_module('tui_news', run_name='__main__')\n"
+
+
+def python(tree: Path | None) -> list[str]:
+    """The start of a command running tui-news: this checkout's, or ``tree``'s."""
+    return [sys.executable, "-m", "tui_news"] if tree is None else [
+        sys.executable, "-c", RUN_FROM_TREE, str(tree)
+    ]  # fmt: skip
+
+
+def tui(data_dir: Path, *args: str, tree: Path | None = None) -> Run:
+    return spawn([*python(tree), "--data-dir", str(data_dir), *args], installed_env())
 
 
 SUBSCRIBE = """\
@@ -414,9 +434,11 @@ print(len(added), len(skipped))
 """
 
 
-def subscribe(data_dir: Path, urls: Path) -> int:
+def subscribe(data_dir: Path, urls: Path, tree: Path | None = None) -> int:
     """Subscribe a fresh data dir to the feeds without fetching them (untimed set-up)."""
-    run = spawn([sys.executable, "-c", SUBSCRIBE, str(data_dir), str(urls)], installed_env())
+    code = SUBSCRIBE if tree is None else FROM_TREE + SUBSCRIBE
+    where = [] if tree is None else [str(tree)]
+    run = spawn([sys.executable, "-c", code, *where, str(data_dir), str(urls)], installed_env())
     if run.status != 0:
         raise SystemExit(f"subscribing failed (status {run.status}):\n{run.stderr[-3000:]}")
     return int(run.stdout.split()[0])
@@ -467,26 +489,39 @@ class Results:
 
 
 def measure_tui(
-    results: Results, server: Server, work: Path, urls: Path, number: int, with_import: bool
+    results: Results,
+    server: Server,
+    work: Path,
+    urls: Path,
+    number: int,
+    with_import: bool,
+    tree: Path | None = None,
 ) -> str:
-    """One run of tui-news: first refresh, repeat refresh, import; a line describing it."""
-    data_dir = work / f"tui-{number}"
-    subscribe(data_dir, urls)
+    """One run of tui-news: first refresh, repeat refresh, import; a line describing it.
+
+    With ``tree``, that tree's tui-news, first and repeat refresh only (keys ``alt_...``).
+    """
+    key = "tui" if tree is None else "alt"
+    data_dir = work / f"{key}-{number}"
+    subscribe(data_dir, urls, tree)
     library = data_dir / "library.sqlite"
     before = server.statuses()
-    first = tui(data_dir, "refresh").check("tui-news refresh (first)")
-    results.add("tui_first", first, count(library, "articles"))
-    results.answered("tui_first", server.statuses() - before)
+    first = tui(data_dir, "refresh", tree=tree).check("tui-news refresh (first)")
+    results.add(f"{key}_first", first, count(library, "articles"))
+    results.answered(f"{key}_first", server.statuses() - before)
     before = server.statuses()
-    repeat = tui(data_dir, "refresh").check("tui-news refresh (repeat)")
-    results.add("tui_repeat", repeat, count(library, "articles"))
+    repeat = tui(data_dir, "refresh", tree=tree).check("tui-news refresh (repeat)")
+    results.add(f"{key}_repeat", repeat, count(library, "articles"))
     codes = server.statuses() - before
-    results.answered("tui_repeat", codes)
+    results.answered(f"{key}_repeat", codes)
     shutil.rmtree(data_dir)
     line = (
-        f"tui-news first refresh {first.wall:.2f} s ({results.stored['tui_first'][-1]} "
-        f"articles), repeat {repeat.wall:.2f} s ({dict(codes)})"
+        f"tui-news{'' if tree is None else f' of {tree}'} first refresh {first.wall:.2f} s "
+        f"({results.stored[f'{key}_first'][-1]} articles), repeat {repeat.wall:.2f} s "
+        f"({dict(codes)})"
     )
+    if tree is not None:
+        return line
     if with_import:
         import_dir = work / f"import-{number}"
         imported = tui(import_dir, "import", str(urls)).check("tui-news import")
@@ -632,6 +667,7 @@ def report(r: Results, expected: int) -> list[str]:
     rows = [("what", "tui-news", "newsboat", "ratio", "target", "ok")]
     for key, label in (
         ("tui_first", "first refresh (tui-news refresh)"),
+        ("alt_first", "  the same, --against's tui-news"),
         ("tui_import", "first fetch via tui-news import"),
     ):
         if key in r.wall:
@@ -658,6 +694,13 @@ def report(r: Results, expected: int) -> list[str]:
             f"ratio <= {TARGET_REPEAT_RATIO}",
             ok(None if repeat_ratio is None else repeat_ratio <= TARGET_REPEAT_RATIO),
         ),
+    ]  # fmt: skip
+    if r.wall.get("alt_repeat"):
+        alt = med(r.wall["alt_repeat"]) / med(nb_repeat) if nb_repeat else None
+        rows.append(("  the same, --against's tui-news", spread(r.wall["alt_repeat"]),
+                     spread(nb_repeat), shown(alt), f"ratio <= {TARGET_REPEAT_RATIO}",
+                     ok(None if alt is None else alt <= TARGET_REPEAT_RATIO)))  # fmt: skip
+    rows += [
         ("  server answers, all runs", fmt(r.answers.get("tui_repeat")),
          fmt(r.answers.get("nb_repeat")),
          "", "all 304", ok(set(r.answers.get("tui_repeat", {304: 1})) == {304})),
@@ -726,6 +769,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--breakdown", action="store_true", help="time each stage alone")
     parser.add_argument("--profile", action="store_true", help="cProfile a first/repeat refresh")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another tui-news source tree (say `git archive main | tar -x -C DIR`): its first "
+        "and repeat refresh are timed in each run too, before or after this one's in turn",
+    )
     args = parser.parse_args(argv)
 
     started = perf()
@@ -754,11 +803,19 @@ def main(argv: list[str] | None = None) -> int:
             if args.runs:  # untimed: compiles what a refresh imports, as pip would have
                 first = urls.read_text().split()[0]
                 tui(work / "warm", "add", first).check("tui-news add (warm-up)")
+                if args.against:
+                    tui(work / "warm-alt", "add", first, tree=args.against).check("warm-up")
                 empty = tui(work / "empty", "refresh").check("tui-news refresh (no sources)")
                 results.add("tui_empty", empty)
             for number in range(1, args.runs + 1):
+                if args.against and number % 2:
+                    line = measure_tui(results, server, work, urls, number, False, args.against)
+                    print(f"run {number}/{args.runs}: {line}", flush=True)
                 line = measure_tui(results, server, work, urls, number, not args.no_import)
                 print(f"run {number}/{args.runs}: {line}", flush=True)
+                if args.against and not number % 2:
+                    line = measure_tui(results, server, work, urls, number, False, args.against)
+                    print(f"run {number}/{args.runs}: {line}", flush=True)
                 if nb_binary:
                     line = measure_newsboat(results, server, work, urls, nb_binary, args.threads)
                     print(f"           {line}", flush=True)
