@@ -259,3 +259,37 @@ async def test_a_picture_that_fails_writes_nothing_and_reads_as_its_alt_text(
         lines = [line_text(app.article_view, n) for n in range(20)]
         assert any("[image: Red]" in line for line in lines)
         assert written == [] and app.article_view.arts() == []
+
+
+async def test_only_pictures_near_the_screen_are_made_for_the_terminal(
+    reader: Reader, server: FeedServer
+) -> None:
+    server.routes["/red.png"] = Route(red_png(), content_type="image/png")
+    server.routes["/wide.png"] = Route(red_png(200), content_type="image/png")
+    words = "".join(f"<p>Paragraph {n}.</p>" for n in range(100))  # 200 lines
+    body = (
+        f'<p>Before the picture.</p><img src="{server.url("/red.png")}" alt="Red">{words}'
+        f'<img src="{server.url("/wide.png")}" alt="Wide"><p>The end.</p>'
+    )
+    server.routes["/feed"] = Route(rss("Photos", [article(server, "pictured", body)]))
+    await asyncio.to_thread(reader.add, server.url("/feed"))
+    reader.config.refresh_on_start = False
+    app = NewsApp(reader, graphics=Terminal("kitty"))
+    written: list[str] = []
+    assert app.picture_drawer is not None
+    app.picture_drawer.write = written.append
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        view = app.article_view
+        (first,) = view.arts()  # the picture far below is loaded, not made for the terminal
+        assert first.cols == 10 and len(view.pictures) == 2 and all(p[2] for p in view.pictures)
+
+        view.focus()
+        await pilot.press("G")  # at the end: the far one is made, the first one dropped
+        await settle(app, pilot)
+        await pilot.pause()
+        (last,) = view.arts()
+        assert last.cols == 20
+        placed = kitty.place(last.image_id, 1, 20, 5, crop=(0, 0, 200, 100))
+        assert any(sequence == placed for _, _, sequence in writes(written))
+        assert kitty.delete(first.image_id) in "".join(written)  # its image freed

@@ -217,10 +217,10 @@ class Painter:
         out = []
         current = {p.art.image_id: p for p in placements}
         out += [self.hide(p) for key, p in self.shown.items() if key not in current]
+        out += self.forget(alive)
         for key, placement in current.items():
             if self.shown.get(key) != placement or wrote(placement.region):
                 out.append(self.show(placement))
-        out += self.forget(alive)
         self.shown = current
         return "".join(out)
 

@@ -8,7 +8,7 @@ colour. That works in every terminal with colour, in tmux and over ssh, and in s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,13 +131,18 @@ def draw(
     enlarge: bool = False,
     graphics: GraphicsLike = HALF_BLOCKS,
 ) -> Drawing:
-    """``image`` drawn to fit ``cols`` by ``rows`` cells: in half blocks, or made for the
-    terminal's graphics protocol (then slow: from a thread)."""
+    """``image`` drawn to fit ``cols`` by ``rows`` cells in half blocks; with the terminal's
+    graphics protocol, only its size (:func:`with_art` makes it for the terminal)."""
     cells = fit(image.size, cols, rows, enlarge, cell_pixels(graphics))
     if drawn_with_protocol(graphics):
-        return Drawing(image, cells, [], make_art(image, cells, graphics))
+        return Drawing(image, cells, [])
     scaled = image.convert("RGBA").resize((cells[0], 2 * cells[1]))
     return Drawing(image, cells, half_block_rows(scaled))
+
+
+def with_art(drawing: Drawing, graphics: GraphicsLike) -> Drawing:
+    """``drawing`` with its picture made for the terminal's protocol (slow: from a thread)."""
+    return replace(drawing, art=make_art(drawing.image, drawing.cells, graphics))
 
 
 def load(

@@ -17,9 +17,16 @@ from textual.widgets import Label
 
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article
-from tui_news.ui.graphics_draw import Art, GraphicsLike, Placement, cell_pixels, place
+from tui_news.ui.graphics_draw import (
+    Art,
+    GraphicsLike,
+    Placement,
+    cell_pixels,
+    drawn_with_protocol,
+    place,
+)
 from tui_news.ui.messages import WorkResult, failed, unless_late
-from tui_news.ui.picture_drawing import HALF_BLOCKS, Drawing, draw, load
+from tui_news.ui.picture_drawing import HALF_BLOCKS, Drawing, draw, load, with_art
 
 
 class FullPicture(Widget):
@@ -120,6 +127,8 @@ class PictureScreen(Screen[None]):
         try:
             image = load(self.url, box, self.article, self.settings, cell)
             drawing = draw(image, *box, enlarge=True, graphics=self.graphics)
+            if drawn_with_protocol(self.graphics):
+                drawing = with_art(drawing, self.graphics)
         except UserError as why:
             self.post_message(self.Loaded(None, str(why)))
         else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -37,10 +37,25 @@ from textual.worker import get_current_worker
 from tui_news.core.errors import UserError
 from tui_news.core.image_refs import IMAGE, image_line
 from tui_news.core.models import Article, Problem
-from tui_news.ui.graphics_draw import Art, GraphicsLike, Placement, cell_pixels, place
+from tui_news.ui.graphics_draw import (
+    Art,
+    GraphicsLike,
+    Placement,
+    cell_pixels,
+    drawn_with_protocol,
+    place,
+)
 from tui_news.ui.lineview import Line, LineView, wrapped
 from tui_news.ui.messages import PictureFailed, WorkResult, failed, unless_late
-from tui_news.ui.picture_drawing import HALF_BLOCKS, Drawing, draw, fit, known_size, load
+from tui_news.ui.picture_drawing import (
+    HALF_BLOCKS,
+    Drawing,
+    draw,
+    fit,
+    known_size,
+    load,
+    with_art,
+)
 from tui_news.ui.picture_screen import PictureScreen
 
 if TYPE_CHECKING:
@@ -209,13 +224,10 @@ class PictureView(LineView):
                 line = Text(" loading picture…", self.component_style("article--meta"))
                 return Strip(line.render(self.app.console), line.cell_len)
             return Strip.blank(1)
-        if not self._fits(slot, width):  # the width changed
-            if drawing.art is not None:  # made again in a thread; blank meanwhile
-                self._draw_again(index, (width, slot.rows))
-                return Strip.blank(1)
-            drawing = slot.drawing = draw(drawing.image, width, slot.rows)
-        if drawing.art is not None:  # blank cells: the picture is written over them
+        if drawn_with_protocol(self.graphics):  # blank cells: the picture is written over them
             return Strip.blank(1)
+        if not self._fits(slot, width):  # the width changed
+            drawing = slot.drawing = draw(drawing.image, width, slot.rows)
         segments = drawing.rows[row] if row < len(drawing.rows) else []
         return Strip([Segment(" "), *segments])
 
@@ -236,21 +248,36 @@ class PictureView(LineView):
 
     @work(thread=True, group="pictures", exit_on_error=False)
     def _redraw(self, generation: int, index: int, image: Image, box: tuple[int, int]) -> None:
-        """A picture made again for the terminal's protocol at a new size (the width changed)."""
+        """A picture made for the terminal's protocol to fit ``box`` (as it comes near the
+        screen, or the width changed)."""
+        graphics = self.graphics
         try:
-            drawing, error = draw(image, *box, graphics=self.graphics), None
+            drawing, error = with_art(draw(image, *box, graphics=graphics), graphics), None
         except Exception as why:  # an encoder's bug must not lose the article
             drawing, error = None, f"{type(why).__name__}: {why}"
         self.post_message(PictureLoaded(generation, index, drawing, error))
 
     def placements(self) -> list[Placement]:
-        """The pictures drawn by the protocol on screen now: where, and their visible rows."""
+        """The pictures drawn by the protocol on screen now: where, and their visible rows.
+
+        A picture is made for the terminal (in a thread) when it comes within a screen of
+        the visible lines, and dropped (its kitty image freed) beyond three screens: only
+        the pictures near the reader cost encoding time and memory."""
         region = self.scrollable_content_region
-        top = self.scroll_offset.y
+        top, height, width = self.scroll_offset.y, region.height, self._text_width
         shown = []
-        for slot in self._slots:
-            art = slot.drawing.art if slot.drawing is not None else None
-            if art is None or slot.start < 0 or not self._fits(slot, self._text_width):
+        for index, slot in enumerate(self._slots):
+            drawing = slot.drawing
+            if drawing is None or slot.start < 0:
+                continue
+            away = max(top - (slot.start + slot.rows), slot.start - (top + height), 0)
+            if away > 3 * height and drawing.art is not None:
+                slot.drawing = replace(drawing, art=None)
+            art = drawing.art
+            if away > height:
+                continue
+            if art is None or not self._fits(slot, width):
+                self._draw_again(index, (width, slot.rows))
                 continue
             first = max(0, top - slot.start)
             last = min(art.rows, slot.rows, top + region.height - slot.start)
