@@ -8,7 +8,8 @@ from pathlib import Path
 from tests.fixtures import settle, sidebar_labels
 from tests.test_story_rows import FED, QUAKE_DAILY, QUAKE_WIRE, ids_by_title, two_outlets
 from tui_news.core.models import Parsed, View
-from tui_news.core.reader import Reader
+from tui_news.core.reader import Reader, search_view
+from tui_news.core.search import parse
 from tui_news.ui.app import NewsApp
 
 T0 = 1_780_000_000.0
@@ -69,6 +70,8 @@ def test_counts_count_a_story_once_as_the_lists_show_it(reader: Reader, tmp_path
     assert sources["wire"] == (2, 2) and sources["daily"] == (1, 1)  # a feed tells a story once
     reader.save_search("quakes", "quake")  # three unread articles, one story
     assert [s.unread for s in reader.saved_searches()] == [1]
+    ranked = search_view(parse("quake"))  # the whole-library search lists every match
+    assert reader.count(ranked) == len(reader.view_ids(ranked)) == 3
     reader.store.set_read([ids["quake-wire"]])  # the daily's copy keeps the story unread
     assert counts(reader)["News"] == (2, 2) and counts(reader) == listed(reader)
     reader.store.set_read([ids["quake-daily"]])

@@ -48,7 +48,7 @@ class Stories:
     def count(self, view: View) -> int:
         """How many rows a view lists: its articles, a story once when grouped."""
         store = self._reader.store
-        return count_rows(store, view) if self.grouped else store.count(view)
+        return count_rows(store, view) if self._collapsed(view) else store.count(view)
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred; they
@@ -60,7 +60,14 @@ class Stories:
         return sections, totals
 
     def mark_view_read(self, view: View) -> int:
-        """Mark every article of a view read, and when grouped the other outlets' articles
-        of the stories it lists (as reading one does); return how many changed."""
+        """Mark every article of a view read, and when it lists a story once the other
+        outlets' articles of the stories it lists (as reading one does); how many changed."""
         store = self._reader.store
-        return mark_stories_read(store, view) if self.grouped else store.mark_view_read(view)
+        if self._collapsed(view):
+            return mark_stories_read(store, view)
+        return store.mark_view_read(view)
+
+    def _collapsed(self, view: View) -> bool:
+        """Whether the view shows a story once, in one row (a ranked search lists every
+        article that matches)."""
+        return self.grouped and not (view.ranked and view.query is not None)

@@ -103,7 +103,7 @@ def _kinds(word: str) -> Kinds:
     """A word as a term, as a name (capitalised, or a number) and as a weekday (or None)."""
     found = _KINDS.get(word)
     if found is None:
-        if len(_KINDS) >= 200_000:
+        if len(_KINDS) >= 100_000:  # as many words as the lru_cache it replaced held
             _KINDS.clear()
         found = _KINDS[word] = _kind(word)
     return found
