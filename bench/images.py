@@ -127,12 +127,13 @@ def child(data_dir: str, images: str) -> None:
     from _child import bench_app_class, key_event, maxrss_mb
 
     from tui_news.core.reader import make_reader
-    from tui_news.ui.graphics_draw import PROTOCOLS, HalfBlocks
+    from tui_news.ui.graphics_detect import Graphics
+    from tui_news.ui.graphics_draw import PROTOCOLS
 
     reader = make_reader(data_dir)
     result: dict[str, Any] = {"written": 0}
     if images in PROTOCOLS:  # as a terminal with 10x20-pixel cells that has the protocol
-        app = bench_app_class()(reader, graphics=HalfBlocks(images, CELL))
+        app = bench_app_class()(reader, graphics=Graphics(images, CELL))
         app.picture_drawer.write = lambda data: result.update(written=result["written"] + len(data))
     else:
         app = bench_app_class()(reader)

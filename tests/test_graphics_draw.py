@@ -8,7 +8,6 @@ import asyncio
 import html
 import io
 import re
-from dataclasses import dataclass
 
 from PIL import Image
 
@@ -17,18 +16,13 @@ from tests.fixtures import line_text, settle
 from tui_news.core.images import kitty
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
+from tui_news.ui.graphics_detect import Graphics
 from tui_news.ui.graphics_draw import RESTORE, SAVE
 from tui_news.ui.picture_screen import PictureScreen
 
 CELL = (10, 20)  # pixels of a cell, as the terminal said
 RED = (224, 32, 32)
 CUP = re.compile(r"\x1b\[(\d+);(\d+)H")
-
-
-@dataclass(frozen=True)
-class Terminal:
-    protocol: str
-    cell: tuple[int, int] = CELL
 
 
 def red_png(width: int = 100, height: int = 100) -> bytes:
@@ -59,7 +53,7 @@ async def picture_app(
     server.routes["/feed"] = Route(rss("Photos", items))
     await asyncio.to_thread(reader.add, server.url("/feed"))
     reader.config.refresh_on_start = False
-    app = NewsApp(reader, graphics=Terminal(protocol))
+    app = NewsApp(reader, graphics=Graphics(protocol, CELL))
     written: list[str] = []
     assert app.picture_drawer is not None
     app.picture_drawer.write = written.append
@@ -274,7 +268,7 @@ async def test_only_pictures_near_the_screen_are_made_for_the_terminal(
     server.routes["/feed"] = Route(rss("Photos", [article(server, "pictured", body)]))
     await asyncio.to_thread(reader.add, server.url("/feed"))
     reader.config.refresh_on_start = False
-    app = NewsApp(reader, graphics=Terminal("kitty"))
+    app = NewsApp(reader, graphics=Graphics("kitty", CELL))
     written: list[str] = []
     assert app.picture_drawer is not None
     app.picture_drawer.write = written.append

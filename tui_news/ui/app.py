@@ -34,7 +34,7 @@ from tui_news.ui.commands import (
     key_scopes,
     palette_commands,
 )
-from tui_news.ui.graphics_draw import HALF_BLOCKS, GraphicsLike, PictureDrawer, drawn_with_protocol
+from tui_news.ui.graphics_draw import HALF_BLOCKS, Graphics, PictureDrawer, drawn_with_protocol
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.keymap import key_clashes
@@ -77,7 +77,7 @@ class NewsApp(SourceActions, TypeAhead):
     # sections step aside until escape calls them.
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (150, "-wide")]
 
-    def __init__(self, reader: Reader, graphics: GraphicsLike = HALF_BLOCKS) -> None:
+    def __init__(self, reader: Reader, graphics: Graphics = HALF_BLOCKS) -> None:
         super().__init__()
         self.reader = reader
         self.graphics = graphics  # the terminal's, found before the app started

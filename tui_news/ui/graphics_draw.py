@@ -35,6 +35,8 @@ from textual.errors import NoWidget
 from textual.geometry import Region
 from textual.widget import Widget
 
+from tui_news.ui.graphics_detect import Graphics
+
 if TYPE_CHECKING:
     from PIL.Image import Image
     from textual.screen import Screen
@@ -45,35 +47,18 @@ PLACEMENT = 1  # one placement per kitty image
 _image_ids = itertools.count(1)
 
 
-class GraphicsLike(Protocol):
-    """What drawing needs of the terminal's graphics (ui/graphics_detect.Graphics)."""
-
-    @property
-    def protocol(self) -> str: ...
-
-    @property
-    def cell(self) -> tuple[int, int]: ...
+HALF_BLOCK_CELL = (1, 2)  # a half block's pixels: one wide, two high
+HALF_BLOCKS = Graphics()  # drawn with half blocks (the default: tests, snapshots, tmux)
 
 
-@dataclass(frozen=True)
-class HalfBlocks:
-    """The graphics of a terminal drawn with half blocks: a cell is one pixel by two."""
-
-    protocol: str = "halfblocks"
-    cell: tuple[int, int] = (1, 2)
-
-
-HALF_BLOCKS = HalfBlocks()
-
-
-def drawn_with_protocol(graphics: GraphicsLike) -> bool:
+def drawn_with_protocol(graphics: Graphics) -> bool:
     return graphics.protocol in PROTOCOLS
 
 
-def cell_pixels(graphics: GraphicsLike) -> tuple[int, int]:
+def cell_pixels(graphics: Graphics) -> tuple[int, int]:
     """The pixels (width, height) of a cell as pictures are drawn: the terminal's with a
     protocol, one by two with half blocks."""
-    return graphics.cell if drawn_with_protocol(graphics) else HalfBlocks.cell
+    return graphics.cell if drawn_with_protocol(graphics) else HALF_BLOCK_CELL
 
 
 @dataclass(eq=False)
@@ -91,7 +76,7 @@ class Art:
     sixel_rows: Sequence[str] = ()
 
 
-def make_art(image: Image, cells: tuple[int, int], graphics: GraphicsLike) -> Art:
+def make_art(image: Image, cells: tuple[int, int], graphics: Graphics) -> Art:
     """``image`` scaled to fit ``cells`` in the terminal's pixels and encoded for its protocol.
     Slow (scaling, PNG or Sixel encoding): call it from a thread."""
     from PIL import Image as Pillow
@@ -301,7 +286,7 @@ class PictureSource(Protocol):
 class PictureDrawer:
     """Writes the pictures of its sources after each frame, with ``write`` (the driver's)."""
 
-    def __init__(self, graphics: GraphicsLike, write: Callable[[str], None]) -> None:
+    def __init__(self, graphics: Graphics, write: Callable[[str], None]) -> None:
         self.graphics = graphics
         self.write = write
         self.painter: Painter = KittyPainter() if graphics.protocol == "kitty" else SixelPainter()

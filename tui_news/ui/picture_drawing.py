@@ -19,9 +19,10 @@ from rich.style import Style
 
 from tui_news.core.models import Article
 from tui_news.ui.graphics_draw import (
+    HALF_BLOCK_CELL,
     HALF_BLOCKS,
     Art,
-    GraphicsLike,
+    Graphics,
     cell_pixels,
     drawn_with_protocol,
     make_art,
@@ -41,7 +42,7 @@ def fit(
     cols: int,
     rows: int,
     enlarge: bool = False,
-    cell: tuple[int, int] = HALF_BLOCKS.cell,
+    cell: tuple[int, int] = HALF_BLOCK_CELL,
 ) -> tuple[int, int]:
     """The cells (columns, rows) a picture of ``size`` pixels takes in a box of ``cols`` by
     ``rows`` cells, a cell being ``cell`` pixels (half blocks: one wide, two high); enlarged
@@ -129,7 +130,7 @@ def draw(
     cols: int,
     rows: int,
     enlarge: bool = False,
-    graphics: GraphicsLike = HALF_BLOCKS,
+    graphics: Graphics = HALF_BLOCKS,
 ) -> Drawing:
     """``image`` drawn to fit ``cols`` by ``rows`` cells in half blocks; with the terminal's
     graphics protocol, only its size (:func:`with_art` makes it for the terminal)."""
@@ -140,7 +141,7 @@ def draw(
     return Drawing(image, cells, half_block_rows(scaled))
 
 
-def with_art(drawing: Drawing, graphics: GraphicsLike) -> Drawing:
+def with_art(drawing: Drawing, graphics: Graphics) -> Drawing:
     """``drawing`` with its picture made for the terminal's protocol (slow: from a thread)."""
     return replace(drawing, art=make_art(drawing.image, drawing.cells, graphics))
 
@@ -150,7 +151,7 @@ def load(
     box: tuple[int, int],
     article: Article,
     settings: Any,
-    cell: tuple[int, int] = HALF_BLOCKS.cell,
+    cell: tuple[int, int] = HALF_BLOCK_CELL,
 ) -> Image:
     """A picture fetched (or read from the cache) and decoded to fit ``box`` cells of ``cell``
     pixels; raises :class:`UserError` saying why not. Blocking: call it from a thread."""

@@ -19,7 +19,7 @@ from tui_news.core.errors import UserError
 from tui_news.core.models import Article
 from tui_news.ui.graphics_draw import (
     Art,
-    GraphicsLike,
+    Graphics,
     Placement,
     cell_pixels,
     drawn_with_protocol,
@@ -95,7 +95,7 @@ class PictureScreen(Screen[None]):
         alt: str,
         article: Article,
         settings: Any,
-        graphics: GraphicsLike = HALF_BLOCKS,
+        graphics: Graphics = HALF_BLOCKS,
     ) -> None:
         super().__init__()
         self.url, self.alt, self.article, self.settings = url, alt, article, settings

@@ -39,7 +39,7 @@ from tui_news.core.image_refs import IMAGE, image_line
 from tui_news.core.models import Article, Problem
 from tui_news.ui.graphics_draw import (
     Art,
-    GraphicsLike,
+    Graphics,
     Placement,
     cell_pixels,
     drawn_with_protocol,
@@ -108,7 +108,7 @@ class PictureView(LineView):
         super().__init__(**kwargs)
         self.picture_mode = "auto"  # the config's images setting
         self.picture_settings: Any = None  # the config, for the loader's limits
-        self.graphics: GraphicsLike = HALF_BLOCKS  # the terminal's (drawn with a protocol?)
+        self.graphics: Graphics = HALF_BLOCKS  # the terminal's (drawn with a protocol?)
         self._slots: list[Slot] = []
         self._laid_out = 0  # pictures laid out by the wrapping under way
         self._generation = 0  # which article's pictures (a late result is dropped)
