@@ -288,9 +288,14 @@ def test_marks_changed_on_the_server_beyond_the_first_page(
     assert starred == {i for i in range(0, 450, 2)} - set(range(210, 215))
 
 
+@pytest.mark.parametrize("grouped", [True, False])
 def test_a_sync_groups_new_articles_into_stories_as_a_refresh_does(
-    cli: CliRun, ttrss: TtRss, password_file: Path
+    cli: CliRun, ttrss: TtRss, password_file: Path, data_dir: Path, grouped: bool
 ) -> None:
+    """As a refresh: into stories when the config groups them, kept apart when it does not."""
+    if not grouped:
+        data_dir.mkdir(exist_ok=True)
+        data_dir.joinpath("config.toml").write_text("group_stories = false\n")
     seed_three_feeds(ttrss)
     add_account(cli, ttrss, password_file).check_returncode()
     now = time.time()
@@ -311,6 +316,9 @@ def test_a_sync_groups_new_articles_into_stories_as_a_refresh_does(
     found = listed(cli)
     first = found["Magnitude 7.1 earthquake strikes Turkey"]
     second = found["Turkey quake: at least 58 dead after 7.1 tremor"]
+    if not grouped:
+        assert first["story"] != second["story"]
+        return
     assert first["story"] == second["story"] == min(first["id"], second["id"])
     fed = found["Federal Reserve holds rates at 4.25%"]
     assert fed["story"] == fed["id"]  # alone: its own

@@ -59,7 +59,8 @@ class Reader:
         """Sync accounts: add, remove, list and sync them (``core/sync/accounts.py``)."""
         from tui_news.core.sync.accounts import Accounts
 
-        return Accounts(self.store, self.paths.config, self.paths.library.parent)
+        data_dir = self.paths.library.parent
+        return Accounts(self.store, self.paths.config, data_dir, self.stories.group_new)
 
     @property
     def temporary(self) -> bool:

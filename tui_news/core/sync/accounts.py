@@ -20,7 +20,6 @@ from tui_news.core.config import ConfigError, read_config
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import Account, AccountRows
-from tui_news.core.library.stories import group_new
 from tui_news.core.models import RefreshReport, Source
 from tui_news.core.sync.engine import Credentials, Engine, answered
 from tui_news.core.sync.kinds import KINDS, client_class
@@ -35,8 +34,17 @@ ERROR_CHARS = 300  # of a failed sync's reason, kept and shown
 class Accounts:
     """The sync accounts of one library (see the module's docstring)."""
 
-    def __init__(self, store: Store, config_path: Path, data_dir: Path) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config_path: Path,
+        data_dir: Path,
+        group_new: Callable[[], int] = lambda: 0,
+    ) -> None:
         self.rows = AccountRows(store)
+        # Groups the articles stored since the last grouping into stories, as a refresh does
+        # (the reader's, which does nothing while the config keeps stories apart).
+        self.group_new = group_new
         self.config_path = config_path
         self.sessions = data_dir / "sessions"
         # Asks the user for an account's password (given the account's name); None: nobody
@@ -116,7 +124,7 @@ class Accounts:
             report = self._sync(account, remote, first=True)
         finally:
             remote.close()
-        group_new(self.rows.store)  # as a refresh does: new articles join their stories
+        self.group_new()  # as a refresh does: new articles join their stories
         return self.rows.account(account_id) or account, report
 
     def remove(self, name: str) -> tuple[Account, int]:
@@ -136,7 +144,7 @@ class Accounts:
         report = RefreshReport()
         for account in accounts:
             report.merge(self._sync(account))
-        group_new(self.rows.store)
+        self.group_new()
         return report
 
     def sync_sources(
