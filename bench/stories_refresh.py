@@ -17,7 +17,9 @@ the template:
   order alternates between runs): wall and CPU time of the whole command (spawn to exit). It
   fetches and parses every item and stores the new ones;
 - the grouping stage alone: ``group_new`` on the library the grouping-off refresh left, which
-  holds exactly that refresh's new articles ungrouped (wall and CPU, in this process);
+  holds exactly that refresh's new articles ungrouped (wall and CPU, in this process); and
+  the part of it left for the refresh's end once their terms are kept (``keep_terms``, which
+  a refresh's thread does while it fetches: core/story_grouping.py), on a copy;
 - newsboat's first reload of the same feeds on an empty cache (``-x reload``, 10 threads), the
   feeds bench's yardstick (``--no-newsboat`` skips it).
 
@@ -52,7 +54,7 @@ from run import installed_env  # noqa: E402
 from stories import FEEDS, Words, build, items_for  # noqa: E402
 
 from tui_news.core.library import Store  # noqa: E402
-from tui_news.core.library.stories import group_new  # noqa: E402
+from tui_news.core.library.stories import group_new, keep_terms  # noqa: E402
 from tui_news.core.models import Parsed  # noqa: E402
 
 SERVED = BENCH / "data" / "stories_feeds"
@@ -145,14 +147,23 @@ def copy(template: Path, folder: Path, grouped: bool) -> Path:
     return folder
 
 
-def alone(folder: Path) -> tuple[Timed, int]:
-    """``group_new`` on the library a grouping-off refresh left: the grouping stage alone."""
+def alone(folder: Path, ahead: bool = False) -> tuple[Timed, int]:
+    """``group_new`` on (a copy of) the library a grouping-off refresh left: the grouping stage
+    alone; ``ahead``: with the terms kept first (untimed), as a refresh's thread keeps them
+    while it fetches: what is left for the refresh's end."""
+    if ahead:
+        shutil.copytree(folder, folder.with_name(folder.name + "-ahead"))
+        folder = folder.with_name(folder.name + "-ahead")
     store = Store(folder / "library.sqlite")
+    if ahead:
+        keep_terms(store)
     load = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), time.process_time()
     changed = group_new(store)
     timed = Timed(time.perf_counter() - wall, time.process_time() - cpu, load)
     store.close()
+    if ahead:
+        shutil.rmtree(folder)
     return timed, changed
 
 
@@ -188,7 +199,8 @@ def main() -> None:
     binary = None if args.no_newsboat else shutil.which("newsboat")
     tui = [sys.executable, "-m", "tui_news", "--data-dir"]
     env = installed_env()
-    found: dict[str, list[Timed]] = {k: [] for k in ("off", "on", "alone", "newsboat")}
+    keys = ("off", "on", "alone", "left", "newsboat")
+    found: dict[str, list[Timed]] = {k: [] for k in keys}
     work = Path(tempfile.mkdtemp(prefix="bench-stories-"))
     try:
         # nginx reads the files at each request: the feeds can change under it
@@ -212,6 +224,9 @@ def main() -> None:
                     line.append(f"{key} {timed.wall:.2f} s (CPU {timed.cpu:.2f}, load "
                                 f"{timed.load:.1f})")  # fmt: skip
                     if not grouped:
+                        timed, _ = alone(folder, ahead=True)
+                        found["left"].append(timed)
+                        line.append(f"left at the end {timed.wall:.2f} s (CPU {timed.cpu:.2f})")
                         timed, changed = alone(folder)
                         found["alone"].append(timed)
                         line.append(f"grouping alone {timed.wall:.2f} s (CPU "
@@ -240,6 +255,7 @@ def report(found: dict[str, list[Timed]], args: argparse.Namespace) -> None:
         ("refresh, group_stories = false", "off"),
         ("refresh, group_stories = true", "on"),
         ("grouping alone (group_new)", "alone"),
+        ("of it left once terms are kept ahead", "left"),
         ("newsboat first reload", "newsboat"),
     )
     for label, key in rows:

@@ -377,30 +377,34 @@ class Reader:
         started = time.time()
         self._tried.update((source.id, started) for source in sources)
 
+        grouping = self.stories.alongside()  # core/story_grouping.py
+
         def done(source: Source) -> None:
             nonlocal finished
             finished += 1
+            grouping.stored()  # the thread groups what is stored while the rest comes
             if progress:
                 progress(finished, len(sources), source)
 
-        feeds = [s for s in sources if s.kind == "feed"]
-        if feeds:
-            import asyncio
+        with grouping:
+            feeds = [s for s in sources if s.kind == "feed"]
+            if feeds:
+                import asyncio
 
-            from tui_news.core.feed_refresh import refresh_feeds
+                from tui_news.core.feed_refresh import refresh_feeds
 
-            keep = {s.id: self.config.keep_for(s.name, s.location) for s in feeds}
-            settings = replace(self.fetch_settings, keep=keep)
-            report.merge(asyncio.run(refresh_feeds(self.store, feeds, settings, done)))
-            self._fetch_full_texts(feeds, report)
-        for source in sources:
-            if source.kind not in ("feed", "account"):
-                report.merge(self.refresh_source(source, prune))
-                done(source)
-        accounts = [s for s in sources if s.kind == "account"]
-        if accounts or (source_ids is None and not self.temporary and self.accounts.list()):
-            report.merge(self.accounts.sync_sources(accounts, source_ids is None, done))
-        self.stories.group_new()  # the new articles join the stories they tell (core/stories.py)
+                keep = {s.id: self.config.keep_for(s.name, s.location) for s in feeds}
+                settings = replace(self.fetch_settings, keep=keep)
+                report.merge(asyncio.run(refresh_feeds(self.store, feeds, settings, done)))
+                self._fetch_full_texts(feeds, report)
+            for source in sources:
+                if source.kind not in ("feed", "account"):
+                    report.merge(self.refresh_source(source, prune))
+                    done(source)
+            accounts = [s for s in sources if s.kind == "account"]
+            if accounts or (source_ids is None and not self.temporary and self.accounts.list()):
+                report.merge(self.accounts.sync_sources(accounts, source_ids is None, done))
+            grouping.finish()  # what is left joins the stories it tells
         report.repeated |= {  # nothing new to tell about these
             s.name
             for s in sources

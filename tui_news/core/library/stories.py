@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 
 from tui_news.core.library.guard import damaged
@@ -14,6 +15,11 @@ from tui_news.core.story_text import LEAD_CHARS, encode
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
 MAX_AGE = 7 * 86400.0  # seconds: older new articles (a feed's back catalogue) are left alone
+_ONE_AT_A_TIME = threading.Lock()  # a refresh's grouping and a sync's, say
+KEEP = (  # an article's terms, unless it changed or went meanwhile (in another thread)
+    "INSERT OR REPLACE INTO story_terms SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles "
+    f"WHERE id = ?1 AND title IS ?4 AND substr(body, 1, {LEAD_CHARS}) IS ?5)"
+)
 
 
 def group_new(store: Store, now: float | None = None) -> int:
@@ -21,11 +27,13 @@ def group_new(store: Store, now: float | None = None) -> int:
     them; return how many articles' stories changed.
 
     Only articles published in the last :data:`MAX_AGE` are grouped: a new feed's archive
-    would otherwise be compared with the whole library.
+    would otherwise be compared with the whole library. Articles may be stored meanwhile (by
+    another thread): those after the newest seen at the start are left to the next grouping.
     """
     now = time.time() if now is None else now
     try:
-        return _group_new(store, now)
+        with _ONE_AT_A_TIME:
+            return _group_new(store, now)
     except sqlite3.DatabaseError as error:
         if isinstance(error, sqlite3.OperationalError) and store.conn.in_transaction:
             raise
@@ -39,37 +47,61 @@ def _group_new(store: Store, now: float) -> int:
     if newest <= after:
         return 0
     new = conn.execute(
-        "SELECT id, published FROM articles WHERE id > ? AND published >= ?",
-        (after, now - MAX_AGE),
+        "SELECT id, published FROM articles WHERE id > ? AND id <= ? AND published >= ?",
+        (after, newest, now - MAX_AGE),
     ).fetchall()
     changes: dict[int, int | None] = {}
-    worked: list[tuple[int, float, str]] = []  # the features worked out now, to keep
+    worked: list[tuple[int, float, str, str, str]] = []  # features worked out now, to keep
     if new:
         start = min(p for _, p in new) - WINDOW
         end = max(p for _, p in new) + WINDOW
         rows = conn.execute(
             "SELECT a.id, a.source_id, a.published, a.title, "
             f"CASE WHEN t.terms IS NULL THEN substr(a.body, 1, {LEAD_CHARS}) END, a.story, "
-            "t.terms FROM articles a INDEXED BY articles_by_date "
-            "LEFT JOIN story_terms t ON t.id = a.id WHERE a.published BETWEEN ? AND ?",
-            (start, end),
+            "t.terms FROM articles a INDEXED BY articles_by_date LEFT JOIN story_terms t "
+            "ON t.id = a.id WHERE a.published BETWEEN ? AND ? AND a.id <= ?",
+            (start, end, newest),
         )
         items = []
         for article_id, feed, published, title, lead, story, terms in rows:
             item = Item(article_id, feed, published, title, lead or "", story, kept=terms)
             if terms is None:
-                worked.append((article_id, published, encode(item.described())))
+                terms = encode(item.described())
+                worked.append((article_id, published, terms, title, lead or ""))
             items.append(item)
         changes = group(items, {i for i, _ in new})
     with store.transaction() as write:
         write.executemany(
             "UPDATE articles SET story = ? WHERE id = ?", ((s, i) for i, s in changes.items())
         )
-        write.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?)", worked)
+        write.executemany(KEEP, worked)
         # older articles are never compared again: no new one is older than MAX_AGE
         write.execute("DELETE FROM story_terms WHERE published < ?", (now - MAX_AGE - WINDOW,))
         store.set_meta(GROUPED, str(newest))  # in the same transaction
     return len(changes)
+
+
+def keep_terms(store: Store, now: float | None = None) -> int:
+    """Work out and keep the terms of the articles not grouped yet that grouping will compare
+    (those of the last :data:`MAX_AGE`), ahead of grouping them: a refresh does it while it
+    is still fetching (core/story_grouping.py). Return how many were kept."""
+    now = time.time() if now is None else now
+    conn = store.conn
+    after = int(store.get_meta(GROUPED) or 0)
+    rows = conn.execute(
+        f"SELECT a.id, a.source_id, a.published, a.title, substr(a.body, 1, {LEAD_CHARS}) "
+        "FROM articles a WHERE a.id > ? AND a.published >= ? "
+        "AND NOT EXISTS (SELECT 1 FROM story_terms t WHERE t.id = a.id)",
+        (after, now - MAX_AGE),
+    ).fetchall()
+    worked = [
+        (i, published, encode(Item(i, feed, published, title, lead).described()), title, lead)
+        for i, feed, published, title, lead in rows
+    ]
+    if worked:
+        with store.transaction() as write:
+            write.executemany(KEEP, worked)
+    return len(worked)
 
 
 def story_ids(store: Store, article_id: int) -> list[int]:
