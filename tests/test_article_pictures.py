@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import html
 import io
+import threading
+import time
 from pathlib import Path
 
 from PIL import Image
 
 from tests.feedserver import FeedServer, Route, rss
 from tests.fixtures import feed_app, line_text, notices, settle
+from tui_news.core import images
+from tui_news.core.images import PictureCache
 from tui_news.core.reader import Reader
+from tui_news.ui import pictures
 from tui_news.ui.app import NewsApp
 from tui_news.ui.picture_screen import FullPicture, PictureScreen
 from tui_news.ui.screens import ProblemsScreen
@@ -295,3 +300,43 @@ async def test_a_picture_seen_before_gets_its_exact_box_at_once(
         await settle(app, pilot)
         assert find(screen_lines(app), "After it.") == after
         assert len([y for y in range(len(lines)) if picture_cells(app, y)]) == 8
+
+
+async def test_the_keys_thread_reads_no_cached_picture_and_its_box_is_exact(
+    reader: Reader, server: FeedServer, monkeypatch
+) -> None:
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png")
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    other = {"title": "Other", "guid": "o", "description": "Another story."}
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body), other]))
+    readers: set[str] = set()
+    kept_path = PictureCache.path
+
+    def path(cache: PictureCache, url: str) -> Path:
+        readers.add(threading.current_thread().name)
+        return kept_path(cache, url)
+
+    monkeypatch.setattr(PictureCache, "path", path)
+    load = pictures.load
+
+    def slow_load(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)  # a large picture's decode: its size is read before it comes
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(pictures, "load", slow_load)
+    async with app.run_test(size=(120, 64)) as pilot:
+        await settle(app, pilot)
+        ids = {reader.article(i).title: i for i in app.headlines.ids}
+        app.open_article(ids["Pictures"])
+        await settle(app, pilot)  # fetched and kept in the disk cache
+        images._sizes.clear()  # as in a new session: only the disk cache knows it
+        app.open_article(ids["Other"])
+        await settle(app, pilot)
+        readers.clear()
+        app.open_article(ids["Pictures"])
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        before, after = find(lines, "Before the picture."), find(lines, "After it.")
+        assert after == before + 2 + 8 + 2  # its exact box: 8 rows, its caption, a blank
+        assert readers and threading.main_thread().name not in readers

@@ -165,7 +165,17 @@ def load(
 
 
 def known_size(url: str) -> tuple[int, int] | None:
-    """A picture's size when the cache knows it, without the network."""
-    from tui_news.core.images import cached_size
+    """A picture's size if known in memory (loaded before, or its header read by
+    :func:`read_sizes`): no file is read, nothing imported, so the keys' thread may ask."""
+    from tui_news.core.images import remembered_size
 
-    return cached_size(url)
+    return remembered_size(url)
+
+
+def read_sizes(urls: list[str]) -> bool:
+    """Read the sizes of the pictures the disk cache holds, for :func:`known_size`; True if
+    one was not known before. Blocking (reads files, imports Pillow): call it from a thread."""
+    from tui_news.core.images import cached_size, remembered_size
+
+    unknown = [url for url in urls if remembered_size(url) is None]
+    return any([cached_size(url) is not None for url in unknown])

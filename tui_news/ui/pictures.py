@@ -54,6 +54,7 @@ from tui_news.ui.picture_drawing import (
     fit,
     known_size,
     load,
+    read_sizes,
     with_art,
 )
 from tui_news.ui.picture_screen import PictureScreen
@@ -89,6 +90,13 @@ class Slot:
     rows: int = 0  # rows of picture in its box
     lines: int = 0  # its box's lines: the rows, then the caption
     redrawing: tuple[int, int] | None = None  # the box it is being drawn again for
+
+
+@dataclass
+class SizesRead(WorkResult):
+    """The sizes of the article's pictures kept in the disk cache are known now."""
+
+    generation: int
 
 
 @dataclass
@@ -136,6 +144,7 @@ class PictureView(LineView):
         self._loading_box = None
         self._failures = 0
         self.workers.cancel_group(self, "pictures")
+        self.workers.cancel_group(self, "picture-sizes")
         if not self.pictures_on:
             return
         at = text.find(IMAGE)
@@ -147,6 +156,24 @@ class PictureView(LineView):
             if found:
                 self._slots.append(Slot(*found))
             at = text.find(IMAGE, end)
+        if self._slots:
+            self._read_sizes(self._generation, [s.url for s in self._slots])
+
+    @work(thread=True, group="picture-sizes", exit_on_error=False)
+    def _read_sizes(self, generation: int, urls: list[str]) -> None:
+        """The cached pictures' sizes read from their headers, here and not in the keys'
+        thread (file reads, Pillow's first import); their boxes are then laid out exact."""
+        if read_sizes(urls):
+            self.post_message(SizesRead(generation))
+
+    @unless_late
+    def on_sizes_read(self, message: SizesRead) -> None:
+        """Boxes laid out before their picture's size was known take their exact size."""
+        if message.generation != self._generation:
+            return
+        for index, slot in enumerate(self._slots):
+            if slot.start >= 0 and slot.drawing is None and slot.error is None:
+                self._lay_out_again(index, self._max_rows(), keep_height=False)
 
     def _max_rows(self) -> int:
         return max(MIN_ROWS, min(MAX_ROWS, self.app.size.height // 2))
@@ -342,10 +369,17 @@ class PictureView(LineView):
                 failed(self, f"Picture {slot.alt or slot.url!r} not shown: {message.error}", 6)
         if slot.start < 0:
             return  # not laid out yet: the wrapping will use it
-        width = self._text_width
         below = slot.start >= self.scroll_offset.y + self.scrollable_content_region.height
-        lines = self._slot_lines(slot, width, self._max_rows() if below else slot.rows)
-        if not below:  # keep the box's height: the text under it does not move
+        self._lay_out_again(
+            message.index, self._max_rows() if below else slot.rows, keep_height=not below
+        )
+
+    def _lay_out_again(self, index: int, max_rows: int, keep_height: bool) -> None:
+        """A laid-out picture's box made again (its picture or size came), at most
+        ``max_rows`` of picture; ``keep_height``: the text under it does not move."""
+        slot = self._slots[index]
+        lines = self._slot_lines(slot, self._text_width, max_rows)
+        if keep_height:
             lines = lines[: slot.lines]
             lines += [("", (), "")] * (slot.lines - len(lines))
         delta = len(lines) - slot.lines
@@ -354,10 +388,10 @@ class PictureView(LineView):
         changed = [
             i for i in self._drawn if i >= slot.start and (delta or i < slot.start + slot.lines)
         ]
-        for index in changed:  # the lines drawn before stay drawn
-            del self._drawn[index]
+        for line in changed:  # the lines drawn before stay drawn
+            del self._drawn[line]
         if delta:
-            for later in self._slots[message.index + 1 :]:
+            for later in self._slots[index + 1 :]:
                 if later.start >= 0:
                     later.start += delta
             if not self._resizing:  # once for a burst of pictures: each lays the screen out

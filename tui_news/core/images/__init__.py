@@ -23,7 +23,15 @@ from tui_news.core.images.decoding import (
 )
 from tui_news.core.images.disk_cache import PictureCache
 
-__all__ = ["ImageFailed", "Picture", "PictureCache", "cached_size", "configure", "load_picture"]
+__all__ = [
+    "ImageFailed",
+    "Picture",
+    "PictureCache",
+    "cached_size",
+    "configure",
+    "load_picture",
+    "remembered_size",
+]
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a larger picture is not fetched whole
 _FAILED_KEPT = 500  # refusals remembered (a bomb is not fetched again in this session)
@@ -88,6 +96,12 @@ _PASSING = (
     "network",
     "the server",
 )
+
+
+def remembered_size(url: str) -> tuple[int, int] | None:
+    """The size of ``url``'s picture if known in memory (loaded, or read by
+    :func:`cached_size`), else None; reads no file."""
+    return _sizes.get(url)
 
 
 def cached_size(url: str) -> tuple[int, int] | None:
