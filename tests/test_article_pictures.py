@@ -232,6 +232,35 @@ async def test_i_shows_the_picture_on_the_whole_screen_and_escape_goes_back(
         assert app.focused is app.headlines
 
 
+async def test_i_shows_the_picture_one_sees_not_one_scrolled_mostly_away(
+    reader: Reader, server: FeedServer
+) -> None:
+    """With the last line of one picture at the top and the next one whole below it, ``i``
+    shows the one in view."""
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png")
+    server.routes["/green.jpg"] = Route(green_jpeg(), content_type="image/jpeg")
+    words = "".join(f"<p>Paragraph {n} between the pictures.</p>" for n in range(3))
+    body = (
+        f'<p>Before.</p><img src="{server.url("/flag.png")}" alt="A striped flag">{words}'
+        f'<img src="{server.url("/green.jpg")}" alt="A green field"><p>After it.</p>'
+        + "".join(f"<p>More text, line {n}.</p>" for n in range(40))
+    )
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_article(app, pilot)
+        await settle(app, pilot)
+        view = app.article_view
+        first, second = sorted(view._slots, key=lambda s: s.start)
+        view.scroll_to(y=first.start + first.rows - 1, animate=False)
+        await pilot.pause()
+        assert view.scroll_offset.y < second.start
+        assert second.start + second.rows <= view.scroll_offset.y + view.size.height
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PictureScreen)
+        assert app.screen.url == server.url("/green.jpg")
+
+
 def sunset_png(width: int = 48, height: int = 24) -> bytes:
     """A small picture with shapes and a transparent corner: sky, sun, sea."""
     image = Image.new("RGBA", (width, height), (250, 160, 60, 255))

@@ -147,6 +147,25 @@ def test_an_odd_path_given_to_add_is_refused_in_one_line(tmp_path: Path) -> None
     )
 
 
+def test_an_articles_pictures_beside_it_are_not_problems(tmp_path: Path) -> None:
+    """Pictures kept beside a folder's articles are theirs, not files that failed to be
+    articles; a file of another kind still is one."""
+    data, news = tmp_path / "data", folder_of(tmp_path / "news", 2)
+    for name in ("photo.JPG", "chart.png", "img/map.webp", "logo.svg"):
+        (news / name).parent.mkdir(exist_ok=True)
+        (news / name).write_bytes(b"\xff\xd8\xff\xe0 not text")
+    (news / "report.pdf").write_bytes(b"%PDF-1.4")
+    status, out, err = finish(tui_news(data, "add", str(news)), timeout=30)
+    assert status == 0, err
+    assert "2 new" in out and "1 skipped" in out
+    reader = make_reader(data)
+    try:
+        problems = {Path(p.location).name: p.reason for p in reader.problems()}
+    finally:
+        reader.close()
+    assert problems == {"report.pdf": "not an article file (.pdf)"}
+
+
 def test_fifos_sockets_and_broken_links_are_skipped_with_a_reason(tmp_path: Path) -> None:
     data, news = tmp_path / "data", folder_of(tmp_path / "news", 1)
     os.mkfifo(news / "pipe.txt")
@@ -244,7 +263,7 @@ async def test_the_problems_screen_lists_the_first_problems_and_counts_the_rest(
 
     news = folder_of(tmp_path / "news", 1)
     for index in range(ProblemsScreen.SHOWN + 150):
-        (news / f"{index:04d}.{'bin' if index % 3 else 'jpg'}").write_bytes(b"x")
+        (news / f"{index:04d}.{'bin' if index % 3 else 'pdf'}").write_bytes(b"x")
     reader = make_reader(tmp_path / "data")
     reader.add(str(news))
     reader.config.refresh_on_start = False
@@ -263,5 +282,5 @@ async def test_the_problems_screen_lists_the_first_problems_and_counts_the_rest(
     assert tail == [
         ("150 more (tui-news refresh lists every one)", ""),
         ("100", "not an article file (.bin)"),
-        ("50", "not an article file (.jpg)"),
+        ("50", "not an article file (.pdf)"),
     ]

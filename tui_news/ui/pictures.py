@@ -410,18 +410,20 @@ class PictureView(LineView):
         return self.scrollable_content_region.width - 2
 
     def picture_near_top(self) -> Slot | None:
-        """The picture at or nearest the top of the visible text."""
-        top = self.scroll_offset.y
+        """The picture one sees: the one with most rows on screen (the higher of equals), else
+        the one nearest the top of the visible text."""
+        top, height = self.scroll_offset.y, self.size.height
         placed = [s for s in self._slots if s.start >= 0]
         if not placed:
             return None
-        return min(
-            placed,
-            key=lambda s: (0 if s.start <= top < s.start + s.lines else 1, abs(s.start - top)),
-        )
+
+        def shown(slot: Slot) -> int:
+            return max(0, min(slot.start + slot.lines, top + height) - max(slot.start, top))
+
+        return min(placed, key=lambda s: (-shown(s), abs(s.start - top), s.start))
 
     def action_picture(self) -> None:
-        """Show the picture at the top of the text on the whole screen."""
+        """Show the picture in view on the whole screen."""
         slot = self.picture_near_top()
         article = getattr(self, "article", None)
         if article is None:

@@ -11,7 +11,12 @@ from pathlib import Path
 from tui_news.core.disk import Skip, kind_of, printable_name
 from tui_news.core.errors import UserError
 from tui_news.core.models import Parsed, Problem
-from tui_news.core.sources.files import DEFAULT_MAX_BYTES, fingerprint, read_article
+from tui_news.core.sources.files import (
+    DEFAULT_MAX_BYTES,
+    PICTURE_SUFFIXES,
+    fingerprint,
+    read_article,
+)
 from tui_news.core.text import one_line
 
 
@@ -126,6 +131,8 @@ def scan(
         else [(root, root.name)]
     )
     for path, relative in entries:
+        if is_dir and path.suffix.lower() in PICTURE_SUFFIXES:
+            continue  # an article's picture, not a file that failed to be one
         key = printable_name(relative.replace(os.sep, "/"))
         shown = printable_name(str(path))
         try:
