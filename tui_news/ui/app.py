@@ -15,7 +15,7 @@ from textual.containers import Container, Horizontal
 from textual.markup import escape
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 from textual.worker import Worker
 
 from tui_news.core.config import ConfigError, save_theme
@@ -37,6 +37,7 @@ from tui_news.ui.commands import (
 from tui_news.ui.graphics_draw import HALF_BLOCKS, Graphics, PictureDrawer, drawn_with_protocol
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
+from tui_news.ui.key_footer import KeyFooter
 from tui_news.ui.keymap import key_clashes
 from tui_news.ui.messages import (
     CountsLoaded,
@@ -113,7 +114,7 @@ class NewsApp(SourceActions, TypeAhead):
             with Container(id="reading"):  # side by side, or stacked when narrow
                 yield HeadlinePane(self.reader, id="list-pane")
                 yield ArticleView(id="article")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def sidebar(self) -> Sidebar:

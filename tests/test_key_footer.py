@@ -1,0 +1,52 @@
+"""The footer: the keys that work where the focus is, changed in place as it moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fixtures import library, settle
+from tui_news.core.reader import Reader
+from tui_news.ui.app import NewsApp
+from tui_news.ui.key_footer import KeyFooter
+from tui_news.ui.screens import HelpScreen
+
+
+def footer_line(app: NewsApp) -> str:
+    return app.query_one(KeyFooter).render().plain  # type: ignore[union-attr]
+
+
+async def test_the_footer_follows_the_focus_and_the_search(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "⏎ Open" in footer_line(app) and "Page/next" not in footer_line(app)
+        assert footer_line(app).rstrip().endswith("^p palette")
+        widgets = set(app.screen.walk_children())
+
+        await pilot.press("tab")  # into the article
+        await settle(app, pilot)
+        assert app.focused is app.article_view
+        assert "space Page/next" in footer_line(app) and "Open" not in footer_line(app)
+
+        await pilot.press("shift+tab", "slash")  # back to the list, then the search field
+        await settle(app, pilot)
+        line = footer_line(app)
+        assert "esc Cancel" in line and "^l Whole library" in line and "^s Save search" in line
+
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "Cancel" not in footer_line(app) and "⏎ Open" in footer_line(app)
+        # the keys changed in place: no widget was mounted (nor removed) for them
+        assert set(app.screen.walk_children()) == widgets
+
+
+async def test_a_click_on_a_footer_key_presses_it(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        start = footer_line(app).index("? Keys")
+        await pilot.click(KeyFooter, offset=(start + 2, 0))
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
