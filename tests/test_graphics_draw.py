@@ -17,7 +17,7 @@ from tui_news.core.images import kitty
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.graphics_detect import Graphics
-from tui_news.ui.graphics_draw import RESTORE, SAVE
+from tui_news.ui.graphics_draw import RESTORE, SAVE, SIXEL_PAUSE
 from tui_news.ui.picture_screen import PictureScreen
 
 CELL = (10, 20)  # pixels of a cell, as the terminal said
@@ -60,6 +60,21 @@ async def picture_app(
     return app, written
 
 
+class Clock:
+    """The drawer's clock, moved by the test: whether frames came in a burst or after a
+    pause is what the test says, not how fast the machine ran them."""
+
+    def __init__(self, app: NewsApp) -> None:
+        self.now = 1000.0
+        assert app.picture_drawer is not None
+        app.picture_drawer.clock = lambda: self.now
+
+    async def pause(self, pilot) -> None:
+        """The frames pause: time passes and a drawing put off is done."""
+        self.now += 1
+        await pilot.pause(SIXEL_PAUSE * 3)
+
+
 def writes(written: list[str]) -> list[tuple[int, int, str]]:
     """Each sequence written for pictures after a CUP: its screen cell (x, y, from 0) and
     the sequence; one written before any CUP (a deletion) has the cell (-1, -1)."""
@@ -95,8 +110,10 @@ async def test_sixel_writes_each_row_of_the_picture_at_its_cells(
     reader: Reader, server: FeedServer
 ) -> None:
     app, written = await picture_app(reader, server, "sixel")
+    clock = Clock(app)
     async with app.run_test(size=(160, 40)) as pilot:
         await open_first(app, pilot)
+        await clock.pause(pilot)
         x, y = picture_top(app)
         drawn = writes(written)
         assert [(dx, dy) for dx, dy, _ in drawn] == [(x, y + row) for row in range(5)]
@@ -117,7 +134,7 @@ async def test_sixel_writes_each_row_of_the_picture_at_its_cells(
         app.article_view.focus()
         for _ in range(y - app.article_view.scrollable_content_region.y + 2):
             await pilot.press("j")
-        await pilot.pause()
+        await clock.pause(pilot)
         drawn = writes(written)
         top = app.article_view.scrollable_content_region.y
         assert [(dx, dy) for dx, dy, _ in drawn[-3:]] == [(x, top), (x, top + 1), (x, top + 2)]
@@ -129,6 +146,46 @@ async def test_sixel_writes_each_row_of_the_picture_at_its_cells(
         await pilot.press("enter")
         await settle(app, pilot)
         assert "No picture here." in "".join(line_text(app.article_view, n) for n in range(10))
+        assert writes(written) == []
+
+
+async def test_sixel_is_written_at_once_after_a_pause_and_once_after_a_burst_of_frames(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, written = await picture_app(reader, server, "sixel")
+    clock = Clock(app)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        await clock.pause(pilot)
+        x, y = picture_top(app)
+        view = app.article_view
+        assert y - 4 >= view.scrollable_content_region.y  # four lines up: still all on screen
+        view.focus()
+        await clock.pause(pilot)
+
+        written.clear()  # one key after a pause: drawn with its frame
+        await pilot.press("j")
+        await pilot.pause()
+        assert [(dx, dy) for dx, dy, _ in writes(written)] == [(x, y - 1 + r) for r in range(5)]
+
+        await clock.pause(pilot)
+        written.clear()  # a key held (50 a second): the first drawn, the others not...
+        for _ in range(3):
+            await pilot.press("j")
+            clock.now += 0.02
+        await pilot.pause(SIXEL_PAUSE * 3)  # (the clock says 20 ms since the last: no pause)
+        assert picture_top(app) == (x, y - 4)
+        assert [(dx, dy) for dx, dy, _ in writes(written)] == [(x, y - 2 + r) for r in range(5)]
+
+        written.clear()  # ...until they pause: then once, where it is now
+        clock.now += SIXEL_PAUSE
+        await pilot.pause(SIXEL_PAUSE * 3)
+        drawn = writes(written)
+        assert [(dx, dy) for dx, dy, _ in drawn] == [(x, y - 4 + r) for r in range(5)]
+        assert [sixel for _, _, sixel in drawn] == list(view.arts()[0].sixel_rows)
+
+        written.clear()  # nothing more
+        await clock.pause(pilot)
         assert writes(written) == []
 
 

@@ -16,6 +16,13 @@ picture is its own sequence (encoded in a thread when the picture loads, from on
 for the whole picture), so a crop is the rows on screen, at no cost; a picture that leaves is
 erased by the text the frame writes over its cells.
 
+Sixel while scrolling: a screen of pictures is some 300 KB of Sixel, which a terminal draws
+row by row, so rewriting it on every frame of a held key is the pictures redrawn all the
+while. A frame that moves them soon after another frame moved them (within ``SIXEL_PAUSE``)
+writes none; their rows stay blank, and they are written once the frames have paused that
+long, where they are then. The first frame after a pause writes at once (a single key is
+drawn promptly). kitty's placements are a few bytes each: written on every frame.
+
 Why not inside the frame (as textual-image's Sixel widget puts its sequence in a line's
 segments): a line is cached and rewritten piecemeal by Textual's compositor, so a sequence
 in it is written when Textual rewrites that line, not when the picture needs it; and kitty
@@ -24,8 +31,10 @@ placements need deleting when a picture leaves, which no line can say.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
+import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +53,7 @@ if TYPE_CHECKING:
 PROTOCOLS = ("kitty", "sixel")  # drawn here; half blocks are lines of cells (ui/pictures.py)
 SAVE, RESTORE = "\x1b7", "\x1b8"
 PLACEMENT = 1  # one placement per kitty image
+SIXEL_PAUSE = 0.06  # seconds without moving frames before Sixel pictures are written again
 _image_ids = itertools.count(1)
 
 
@@ -191,8 +201,18 @@ def at(x: int, y: int) -> str:
 class Painter:
     """What a protocol writes for the pictures of a frame, knowing what it wrote before."""
 
+    pause = 0.0  # frames moving pictures within this many seconds of each other: not drawn
+
     def __init__(self) -> None:
         self.shown: dict[int, Placement] = {}
+
+    def skip(self, placements: list[Placement], wrote: Callable[[Region], bool]) -> None:
+        """A frame was written and its pictures not: what it moved or wrote over is no
+        longer shown."""
+        current = {p.art.image_id: p for p in placements}
+        self.shown = {
+            key: p for key, p in self.shown.items() if current.get(key) == p and not wrote(p.region)
+        }
 
     def frame(
         self, placements: list[Placement], alive: set[int], wrote: Callable[[Region], bool]
@@ -263,6 +283,8 @@ class KittyPainter(Painter):
 class SixelPainter(Painter):
     """Sixel: each visible cell row of a picture written at its cell."""
 
+    pause = SIXEL_PAUSE
+
     def show(self, placement: Placement) -> str:
         rows = placement.art.sixel_rows
         return "".join(
@@ -284,13 +306,19 @@ class PictureSource(Protocol):
 
 
 class PictureDrawer:
-    """Writes the pictures of its sources after each frame, with ``write`` (the driver's)."""
+    """Writes the pictures of its sources after each frame, with ``write`` (the driver's);
+    with Sixel, not while frames keep moving them (see the module's doc)."""
 
     def __init__(self, graphics: Graphics, write: Callable[[str], None]) -> None:
         self.graphics = graphics
         self.write = write
         self.painter: Painter = KittyPainter() if graphics.protocol == "kitty" else SixelPainter()
+        self.clock: Callable[[], float] = time.monotonic
         self._sources: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._seen: list[Placement] = []  # the last frame's pictures, drawn or not
+        self._moved = -float("inf")  # when a frame last moved them (``clock``)
+        self._screen: weakref.ref[Screen[Any]] | None = None
+        self._later: asyncio.TimerHandle | None = None  # the drawing put off
 
     def add(self, source: PictureSource) -> None:
         self._sources.add(source)
@@ -298,8 +326,8 @@ class PictureDrawer:
     def remove(self, source: PictureSource) -> None:
         self._sources.discard(source)
 
-    def after_frame(self, screen: Screen[Any], update: object) -> None:
-        """``update`` (a compositor update) was written for ``screen``: draw the pictures."""
+    def _pictures(self, screen: Screen[Any]) -> tuple[list[Placement], set[int]]:
+        """The pictures on ``screen`` now, and the image ids still in use."""
         placements: list[Placement] = []
         alive: set[int] = set()
         for source in list(self._sources):
@@ -309,11 +337,55 @@ class PictureDrawer:
             alive.update(art.image_id for art in source.arts())
             if source.screen is screen and source.display:
                 placements += source.placements()
-        out = self.painter.frame(placements, alive, touched(update))
+        return placements, alive
+
+    def after_frame(self, screen: Screen[Any], update: object) -> None:
+        """``update`` (a compositor update) was written for ``screen``: draw the pictures."""
+        placements, alive = self._pictures(screen)
+        wrote = touched(update)
+        now = self.clock()
+        self._screen = weakref.ref(screen)  # the screen a drawing put off is for
+        if placements != self._seen:
+            recent = now - self._moved < self.painter.pause
+            self._moved, self._seen = now, placements
+            if recent or self._later is not None:
+                self.painter.skip(placements, wrote)
+                if self._later is None:
+                    self._wait(self.painter.pause)
+                return
+        elif self._later is not None:  # still waiting for the pause
+            self.painter.skip(placements, wrote)
+            return
+        self._draw(placements, alive, wrote)
+
+    def _wait(self, delay: float) -> None:
+        self._later = asyncio.get_running_loop().call_later(delay, self._paused)
+
+    def _paused(self) -> None:
+        """The drawing put off: done if the frames have paused, else put off again."""
+        self._later = None
+        waited = self.clock() - self._moved
+        if waited < self.painter.pause:
+            self._wait(self.painter.pause - waited)
+            return
+        screen = self._screen() if self._screen is not None else None
+        if screen is None:
+            return
+        placements, alive = self._pictures(screen)
+        self._seen = placements
+        self._draw(placements, alive, lambda _: False)
+
+    def _draw(
+        self, placements: list[Placement], alive: set[int], wrote: Callable[[Region], bool]
+    ) -> None:
+        out = self.painter.frame(placements, alive, wrote)
         if out:
             self.write(SAVE + out + RESTORE)
 
     def close(self) -> None:
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
         out = self.painter.close()
         if out:
             self.write(SAVE + out + RESTORE)
