@@ -224,6 +224,62 @@ def test_deflate_with_or_without_its_zlib_wrapper(raw_server, wrapped: bool) -> 
     assert asyncio.run(go()) == FEED
 
 
+def chunked_head(*extra: str) -> bytes:
+    lines = ["HTTP/1.1 200 OK", "Content-Type: application/rss+xml", "Transfer-Encoding: chunked"]
+    return ("\r\n".join([*lines, *extra]) + "\r\n\r\n").encode()
+
+
+def in_chunks(body: bytes, size: int) -> bytes:
+    """``body`` framed in chunks of ``size`` (one with an extension), then a trailer."""
+    pieces = [body[i : i + size] for i in range(0, len(body), size)]
+    framed = b"".join(b"%x;name=value\r\n%s\r\n" % (len(p), p) for p in pieces)
+    return framed + b"0\r\nX-Trailer: yes\r\n\r\n"
+
+
+def test_a_chunked_body_is_read_whole_and_the_connection_kept(raw_server) -> None:
+    """Chunks with extensions and a trailer; the next GET goes on the same connection."""
+    connections: list[int] = []
+
+    def twice_on_one_connection(conn: socket.socket) -> None:
+        connections.append(1)
+        conn.sendall(chunked_head() + in_chunks(FEED, 1000))
+        if read_request(conn):
+            conn.sendall(chunked_head() + in_chunks(FEED, 700))
+
+    async def go() -> list[bytes]:
+        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+            url = raw_server(twice_on_one_connection)
+            return [(await fetcher.fetch(url)).body for _ in range(2)]
+
+    assert asyncio.run(go()) == [FEED, FEED]
+    assert len(connections) == 1
+
+
+def test_a_body_without_length_runs_to_the_connections_end(raw_server) -> None:
+    def to_the_end(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n" + FEED)
+
+    async def go() -> bytes:
+        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+            return (await fetcher.fetch(raw_server(to_the_end))).body
+
+    assert asyncio.run(go()) == FEED
+
+
+@pytest.mark.parametrize(
+    ("sent", "reason"),
+    [
+        (in_chunks(FEED, 1000)[:1500], "the connection was cut off before the answer was complete"),
+        (b"zz\r\nabc\r\n0\r\n\r\n", "the server broke the HTTP protocol (illegal chunk size 'zz')"),
+    ],
+)
+def test_a_broken_chunked_body_says_what_broke(raw_server, sent: bytes, reason: str) -> None:
+    def broken(conn: socket.socket) -> None:
+        conn.sendall(chunked_head() + sent)
+
+    assert fetch(raw_server(broken))[0] == reason
+
+
 def test_garbage_that_claims_to_be_gzip(raw_server) -> None:
     def garbage(conn: socket.socket) -> None:
         conn.sendall(headers(9, "Content-Encoding: gzip") + b"not gzip!")

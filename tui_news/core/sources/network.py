@@ -256,12 +256,7 @@ class Connection:
             values = {value.strip() for value in declared.split(",")}
             if len(values) != 1 or not (length := values.pop()).isdigit():
                 raise BrokenProtocol(f"bad Content-Length {declared[:40]!r}")
-            left = int(length)
-            while left:
-                if not self.protocol.buffer and not await self._more():
-                    raise CutOff()
-                piece = self._take(left)
-                left -= len(piece)
+            async for piece in self._exactly(int(length)):
                 yield piece
             self.reusable = self._keep
             return
@@ -294,14 +289,20 @@ class Connection:
                 while await self._line():  # trailers, up to the blank line
                     pass
                 return
-            left = size
-            while left:
-                if not self.protocol.buffer and not await self._more():
-                    raise CutOff()
-                piece = self._take(left)
-                left -= len(piece)
+            async for piece in self._exactly(size):
                 yield piece
             await self._line()  # the CRLF after the chunk
+
+    async def _exactly(self, size: int) -> AsyncIterator[bytes]:
+        """The next ``size`` bytes, piece by piece as they arrive; :class:`CutOff` if the
+        connection ends first."""
+        left = size
+        while left:
+            if not self.protocol.buffer and not await self._more():
+                raise CutOff()
+            piece = self._take(left)
+            left -= len(piece)
+            yield piece
 
 
 class Pool:
