@@ -13,8 +13,10 @@ from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Container, Horizontal
 from textual.markup import escape
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.worker import Worker
 
@@ -64,6 +66,14 @@ ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than th
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
 
 
+class MainScreen(Screen[None]):
+    """The screen of the three panes. Textual's Screen repaints all of itself when the focus
+    moves (a whole frame, ~20-40 ms); the widgets the move restyles (the panes' borders, the
+    footer's keys) repaint themselves, so this one does not."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 class NewsApp(SourceActions, TypeAhead):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
@@ -107,6 +117,9 @@ class NewsApp(SourceActions, TypeAhead):
             self.picture_drawer.close()  # kitty: the pictures' images freed
 
     # --- layout ---------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
