@@ -50,3 +50,14 @@ async def test_a_click_on_a_footer_key_presses_it(reader: Reader, news: Path) ->
         await pilot.click(KeyFooter, offset=(start + 2, 0))
         await settle(app, pilot)
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_narrow_footer_shows_only_whole_keys(reader: Reader, news: Path) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        line = footer_line(app)
+        assert len(line) == 80 and line.endswith("▏^p palette ")  # the palette key, whole
+        before = line[: line.index("▏")]
+        assert before.rstrip().endswith("n Next unread m Read")  # as many keys as fit, whole:
+        assert before.rstrip() == before.rstrip(" S")  # "s Star" is not cut to "s S"

@@ -119,21 +119,25 @@ class KeyFooter(Widget, can_focus=False):
         gap = Style(bgcolor=base.bgcolor)  # margins: the footer's background, no colour
         line = Text(no_wrap=True, overflow="crop", end="", style=gap)
         spans: list[tuple[int, int, str]] = []
-        for key in self.keys:
-            if spans:
-                line.append(" ", gap)  # the keys' margin (the last one's is in the fill)
-            start = line.cell_len
-            line.append_text(self._key_text(key, item))
-            spans.append((start, line.cell_len, key.key))
         palette = self.palette_key
-        if palette is not None:
+        right = Text()
+        if palette is not None:  # docked at the right edge, with its margin
             right = Text.assemble(("▏", self.get_component_rich_style("footer-key--edge")))
             right.append_text(self._key_text(palette, item))
-            start = max(0, width - right.cell_len - 1)  # docked right, with its margin
-            line.truncate(start)
-            line.append(" " * (start - line.cell_len), gap)
+        room = max(0, width - right.cell_len - 1) if palette is not None else width
+        for key in self.keys:
+            text = self._key_text(key, item)
+            start = line.cell_len + (1 if spans else 0)
+            if start + text.cell_len > room:
+                break  # only whole keys: the first that does not fit ends the line
+            if spans:
+                line.append(" ", gap)  # the keys' margin (the last one's is in the fill)
+            line.append_text(text)
+            spans.append((start, line.cell_len, key.key))
+        if palette is not None:
+            line.append(" " * (room - line.cell_len), gap)
             line.append_text(right)
-            spans.append((start + 1, start + right.cell_len, palette.key))
+            spans.append((room + 1, room + right.cell_len, palette.key))
         line.truncate(width)
         line.append(" " * (width - line.cell_len), gap)
         self._spans = spans
