@@ -33,6 +33,7 @@ CONFIG_FILE = "config.toml"
 ENV_DATA_DIR = "TUI_NEWS_DATA_DIR"
 MB = 1024 * 1024
 LARGEST = 1_000_000  # no setting needs more (minutes, MB, connections, articles)
+IMAGE_MODES = ("auto", "kitty", "sixel", "halfblocks", "off")  # the ``images`` setting
 
 
 class ConfigError(UserError):
@@ -190,7 +191,7 @@ class Config:
     )
     images: str = setting(
         "auto",
-        _choice("auto", "kitty", "sixel", "halfblocks", "off"),
+        _choice(*IMAGE_MODES),
         "pictures in articles: auto, kitty, sixel, halfblocks, off",
     )
     keys: dict[str, str] = setting(

@@ -28,7 +28,6 @@ from typing import Literal
 
 Protocol = Literal["kitty", "sixel", "halfblocks", "off"]
 Ask = Callable[[bytes, float], bytes]  # writes a query to the terminal, returns its replies
-MODES = ("auto", "kitty", "sixel", "halfblocks", "off")
 _CHOSEN: dict[str, Protocol] = {
     "kitty": "kitty",
     "sixel": "sixel",
@@ -61,9 +60,9 @@ def detect(
     ask: Ask | None,
     winsize: tuple[int, int, int, int] = (0, 0, 0, 0),
 ) -> Graphics:
-    """The graphics for ``mode`` (one of :data:`MODES`) in the terminal described by ``env``
-    (its environment), ``ask`` (None: not a terminal) and ``winsize`` (columns, rows, width
-    and height in pixels, as TIOCGWINSZ gives them; 0 when unknown)."""
+    """The graphics for ``mode`` (one of the config's ``IMAGE_MODES``) in the terminal described
+    by ``env`` (its environment), ``ask`` (None: not a terminal) and ``winsize`` (columns,
+    rows, width and height in pixels, as TIOCGWINSZ gives them; 0 when unknown)."""
     chosen = _CHOSEN.get(mode)  # None: auto
     if chosen in ("halfblocks", "off"):
         return Graphics(chosen)

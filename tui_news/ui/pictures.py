@@ -62,7 +62,6 @@ from tui_news.ui.picture_screen import PictureScreen
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-MODES = ("auto", "halfblocks", "off")
 PICTURE_ROW = "picture-row"  # the style of a Line that is a row of a picture ("slot row")
 MAX_ROWS = 30  # a picture's height in rows: at most this, and at most half the screen
 MIN_ROWS = 4
