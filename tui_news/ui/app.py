@@ -264,11 +264,7 @@ class NewsApp(SourceActions, TypeAhead):
                 article.read = True
                 self.load_counts()
         self.headlines.move_to(article.id)  # a version the list leaves out: it stays put
-        key = self.reader.config.keys.get("next_version", "v").split(",")[0]
-        told = story_versions.header_lines(
-            self.reader.stories.versions(article.id), article.id, key
-        )
-        self.article_view.show(article, told)
+        self.article_view.show(article, story_versions.header(self, article.id))
         return article
 
     def _target(self) -> Article | None:

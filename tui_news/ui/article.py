@@ -35,7 +35,7 @@ from tui_news.core.text import (
     split_links,
 )
 from tui_news.ui.commands import ARTICLE
-from tui_news.ui.lineview import Line, wrapped
+from tui_news.ui.lineview import wrapped
 from tui_news.ui.messages import (
     FullTextDone,
     WorkResult,
@@ -109,11 +109,8 @@ class ArticleView(PictureView, can_focus=True):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.article: Article | None = None
         self._text = ""
         self.links: dict[int, str] = {}
-        self._lines: list[Line] = []
-        self._drawn: dict[int, Strip] = {}  # recently drawn lines, by index
         # blocks not yet wrapped into lines
         self._pending: Iterator[Text | PictureBox] | None = None
         self._built_width = -1

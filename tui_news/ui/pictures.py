@@ -113,6 +113,7 @@ class PictureView(LineView):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.article: Article | None = None  # the article shown, its pictures among its lines
         self.picture_mode = "auto"  # the config's images setting
         self.picture_settings: Any = None  # the config, for the loader's limits
         self.graphics: Graphics = HALF_BLOCKS  # the terminal's (drawn with a protocol?)
@@ -123,7 +124,7 @@ class PictureView(LineView):
         self._resizing = False
         self._loading_box: tuple[int, int] | None = None
         self._lines: list[Line] = []
-        self._drawn: dict[int, Strip] = {}
+        self._drawn: dict[int, Strip] = {}  # recently drawn lines, by index
 
     @property
     def pictures_on(self) -> bool:
@@ -219,11 +220,12 @@ class PictureView(LineView):
         ``start``: the picture's size when known, else the largest box."""
         slot = self._slots[box.index]
         slot.start = start
-        lines = self._slot_lines(slot, width, self._max_rows())
+        lines = self._slot_lines(box.index, width, self._max_rows())
         slot.lines = len(lines)
         return lines
 
-    def _slot_lines(self, slot: Slot, width: int, max_rows: int) -> list[Line]:
+    def _slot_lines(self, index: int, width: int, max_rows: int) -> list[Line]:
+        slot = self._slots[index]
         meta = self.component_style("article--meta")
         console = self.app.console
         if slot.error is not None:
@@ -235,7 +237,6 @@ class PictureView(LineView):
         slot.rows = (
             fit(size, width, max_rows, cell=cell_pixels(self.graphics))[1] if size else max_rows
         )
-        index = self._slots.index(slot)
         rows: list[Line] = [(f"{index} {row}", (), PICTURE_ROW) for row in range(slot.rows)]
         return rows + (wrapped(Text(slot.alt, meta), console, width) if slot.alt else [])
 
@@ -322,7 +323,7 @@ class PictureView(LineView):
         """Load the pictures, a few at a time, and draw each as it comes, one at a time (the
         drawing is Python's work: in one thread, it leaves the keys most of the time)."""
         worker = get_current_worker()
-        article = getattr(self, "article", None)
+        article = self.article
         if article is None or generation != self._generation:
             return  # another article opened before this one's first frame
         settings, graphics = self.picture_settings, self.graphics
@@ -358,8 +359,7 @@ class PictureView(LineView):
         slot = self._slots[message.index]
         slot.drawing, slot.error, slot.redrawing = message.drawing, message.error, None
         if message.error is not None:
-            title = getattr(self, "article", None)
-            where = title.title if isinstance(title, Article) else ""
+            where = self.article.title if self.article is not None else ""
             self.post_message(
                 PictureFailed(Problem(slot.url, f"picture not shown: {message.error}", where))
             )
@@ -377,7 +377,7 @@ class PictureView(LineView):
         """A laid-out picture's box made again (its picture or size came), at most
         ``max_rows`` of picture; ``keep_height``: the text under it does not move."""
         slot = self._slots[index]
-        lines = self._slot_lines(slot, self._text_width, max_rows)
+        lines = self._slot_lines(index, self._text_width, max_rows)
         if keep_height:
             lines = lines[: slot.lines]
             lines += [("", (), "")] * (slot.lines - len(lines))
@@ -424,7 +424,7 @@ class PictureView(LineView):
     def action_picture(self) -> None:
         """Show the picture in view on the whole screen."""
         slot = self.picture_near_top()
-        article = getattr(self, "article", None)
+        article = self.article
         if article is None:
             self.notify("Open an article first (enter), then i shows its pictures.")
             return
