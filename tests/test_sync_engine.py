@@ -262,3 +262,16 @@ def test_a_page_is_stored_while_the_next_one_downloads(rows: AccountRows, tmp_pa
     engine(rows, server).sync()
     assert server.stored_meanwhile is True
     assert len(marks(rows)) == IDLE_BATCH + 2 and rows.accounts()[0].cursor == str(IDLE_BATCH + 2)
+
+
+def test_a_synced_title_and_author_are_stored_on_one_line(rows: AccountRows) -> None:
+    """What a server sends in a title or author (line breaks, escape codes) is kept to one
+    clean line, as a feed's is."""
+    server = Memory()
+    server.add("1")
+    server.items["1"] = replace(
+        server.items["1"], title="Markets\nfall \x1b[31mhard\x1b[0m", author="Ann\r\nLee"
+    )
+    engine(rows, server).sync()
+    stored = rows.store.conn.execute("SELECT title, author FROM articles").fetchall()
+    assert stored == [("Markets fall hard", "Ann Lee")]

@@ -219,10 +219,10 @@ def parsed(item: RemoteArticle, section: str) -> Parsed:
     body = strip_tags(markup) if markup else clean(html.unescape(content)).strip()
     return Parsed(
         key=item.id,
-        title=item.title,
+        title=one_line(item.title),  # the store takes titles and authors as one line already
         body=body,
         section=section,
-        author=item.author,
+        author=one_line(item.author or "") or None,
         link=safe_link(item.link),
         published=item.published,
         fingerprint=fingerprint(item.title, content, item.link, item.author, item.published),
