@@ -290,12 +290,12 @@ def _entry_enclosures(base: str, entry: Any) -> tuple[Enclosure, ...]:
     """An entry's attached files: RSS <enclosure>, Atom rel="enclosure" links."""
     found = list(entry.get("enclosures") or [])
     found += [link for link in entry.get("links") or [] if link.get("rel") == "enclosure"]
-    return _enclosures(
+    return checked_enclosures(
         base, ((e.get("url") or e.get("href"), e.get("type"), e.get("length")) for e in found)
     )
 
 
-def _enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tuple[Enclosure, ...]:
+def checked_enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tuple[Enclosure, ...]:
     """Checked enclosures: http(s) addresses only, each once; sizes as whole bytes."""
     result: list[Enclosure] = []
     for url, kind, size in found:
@@ -343,7 +343,7 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
                 ),
                 author=_json_author(entry) or inherited,
                 picture=_text(entry.get("image")) or _text(entry.get("banner_image")),
-                enclosures=_enclosures(
+                enclosures=checked_enclosures(
                     url,
                     (
                         (a.get("url"), a.get("mime_type"), a.get("size_in_bytes"))

@@ -132,9 +132,13 @@ class Accounts:
         how many marks made here were still waiting for the server (dropped with it)."""
         account = self.find(name)
         waiting = len(self.rows.pending(account.id))
-        self.rows.remove(account.id)
-        self._token_file(account.id).unlink(missing_ok=True)
+        self._forget(account.id)
         return account, waiting
+
+    def _forget(self, account_id: int) -> None:
+        """Drop an account's rows (feeds, articles, queue) and its kept session."""
+        self.rows.remove(account_id)
+        self._token_file(account_id).unlink(missing_ok=True)
 
     def sync(self, name: str | None = None) -> RefreshReport:
         """Sync one account (by name) or all of them, then group the new articles into the
@@ -183,8 +187,7 @@ class Accounts:
             report.merge(Engine(self.rows, account, remote, credentials).sync())
         except (SyncError, LibraryError, OSError, ValueError) as error:
             if first and isinstance(error, WrongAnswer):
-                self.rows.remove(account.id)
-                self._token_file(account.id).unlink(missing_ok=True)
+                self._forget(account.id)
                 raise
             reason = one_line(str(error))[:ERROR_CHARS] or type(error).__name__
             report.failed[account.name] = reason

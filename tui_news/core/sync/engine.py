@@ -22,7 +22,7 @@ from typing import TypeVar
 from tui_news.core.errors import UserError
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
-from tui_news.core.sources.feeds import _enclosures as checked_enclosures
+from tui_news.core.sources.feeds import checked_enclosures
 from tui_news.core.sync.ahead import Ahead
 from tui_news.core.sync.kinds import NAMES
 from tui_news.core.sync.remote import (
