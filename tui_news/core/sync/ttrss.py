@@ -97,7 +97,7 @@ class TtRss:
             yield from self._after(since, set())
             return
         newest = self._newest_id()  # first: every article up to it exists by now
-        feeds = [ARCHIVED, *(as_int(f.get("id")) for f in self._list("getFeeds", cat_id=-3))]
+        feeds = [ARCHIVED, *(as_int(f.get("id")) for f in self._list("getFeeds", cat_id=ALL_FEEDS))]
         seen: set[str] = set()
         # many feeds at once keep the server busy: a big one goes a page at a time
         for rows in self._headlines(feeds, 1, {**CONTENT, "since_id": 0}):
@@ -111,7 +111,7 @@ class TtRss:
         cursor: the newest id read (newest first, what comes meanwhile sits above it)."""
         newest = since
         listing = self._headlines([ALL_ARTICLES], AT_ONCE, {**CONTENT, "since_id": since})
-        for rows in fresh(listing, lambda page: [as_int(row.get("id")) for row in page]):
+        for rows in fresh(listing, _row_ids):
             items = [_article(row) for row in rows]
             newest = max([newest, *(int(item.id) for item in items)])
             if any(item.id not in seen for item in items):
@@ -162,10 +162,7 @@ class TtRss:
         params = {"view_mode": view_mode, "show_content": False}
         return {
             str(as_int(row.get("id")))
-            for rows in fresh(
-                self._headlines([ALL_ARTICLES], AT_ONCE, params),
-                lambda page: [as_int(row.get("id")) for row in page],
-            )
+            for rows in fresh(self._headlines([ALL_ARTICLES], AT_ONCE, params), _row_ids)
             for row in rows
         }
 
@@ -247,6 +244,11 @@ class TtRss:
                 "the API is off for this Tiny Tiny RSS user: tick Enable API in its Preferences"
             )
         raise SyncError(f"Tiny Tiny RSS refused {op} ({error or 'no reason given'})")
+
+
+def _row_ids(rows: list[dict[str, Any]]) -> list[int]:
+    """The article ids of a page of headlines (what :func:`fresh` compares pages by)."""
+    return [as_int(row.get("id")) for row in rows]
 
 
 def _article(row: dict[str, Any]) -> RemoteArticle:
