@@ -168,14 +168,12 @@ class Connection:
             if protocol.error is not None:
                 raise CutOff() from protocol.error
             return False
+        self._resume_if_drained()  # a paused connection sends nothing to wait for
         protocol.waiter = asyncio.get_running_loop().create_future()
         try:
             await protocol.waiter
         finally:
             protocol.waiter = None
-        if protocol.paused and len(protocol.buffer) <= _PAUSE_AT // 4:
-            protocol.paused = False
-            self.transport.resume_reading()
         if not protocol.buffer and protocol.eof and protocol.error is not None:
             raise CutOff() from protocol.error
         return bool(protocol.buffer) or not protocol.eof
@@ -189,10 +187,14 @@ class Connection:
         else:
             data = bytes(buffer[:size])
             del buffer[:size]
-        if self.protocol.paused and len(buffer) <= _PAUSE_AT // 4:
+        self._resume_if_drained()
+        return data
+
+    def _resume_if_drained(self) -> None:
+        """Read from the socket again once what was received has mostly been taken."""
+        if self.protocol.paused and len(self.protocol.buffer) <= _PAUSE_AT // 4:
             self.protocol.paused = False
             self.transport.resume_reading()
-        return data
 
     async def request(self, head: bytes) -> tuple[int, Headers]:
         """Send a request's head; the answer's status and headers (1xx answers skipped)."""
