@@ -1,7 +1,7 @@
 """A server that ignores paging (the same page for every offset, skip or continuation, or a
 total that never comes) cannot keep a sync asking forever: the engine stops at a page that
-brings no article not seen in this sync, the clients' id listings do the same, and a sync has
-at most MAX_PAGES pages of a listing."""
+brings no article not seen in this sync, the clients' listings do the same, and a listing has at
+most MAX_PAGES pages (a sync, made of several listings, has no cap)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ from typing import Any
 
 import pytest
 
-from tests.servers.apiserver import ApiServer, json_reply
+from tests.servers import Article, Feed
+from tests.servers.apiserver import ApiServer, json_reply, running
+from tests.servers.coldsweat import Coldsweat
 from tests.servers.greader import GReader
 from tests.servers.miniflux import Miniflux
 from tests.servers.nextcloud import Nextcloud
 from tests.test_sync_engine import Memory, engine, marks
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import AccountRows
-from tui_news.core.sync import nextcloud, remote
+from tui_news.core.sync import miniflux, nextcloud, remote
+from tui_news.core.sync.fever import Fever
 from tui_news.core.sync.kinds import client_class
 from tui_news.core.sync.remote import Endless, Page
 
@@ -64,17 +67,46 @@ def test_the_engine_stops_at_a_page_sent_again_and_keeps_what_came(rows: Account
     assert set(marks(rows)) == {"1", "2"}
 
 
-def test_the_engine_stops_after_max_pages(
+def test_a_sync_longer_than_max_pages_completes(
+    rows: AccountRows, coldsweat: Coldsweat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fever's first sync is two listings: since_id (4 pages here: coldsweat answers by feed)
+    # and with_ids for what it skipped (2 pages); 6 pages in all, each listing within 4.
+    monkeypatch.setattr(remote, "MAX_PAGES", 4)
+    coldsweat.seed(feeds=[Feed("Odd"), Feed("Even")])
+    ids = coldsweat.seed(
+        articles=[Article("Odd" if n % 2 else "Even", f"Item {n}") for n in range(1, 251)]
+    ).articles
+    fever = Fever(coldsweat.url, coldsweat.user, coldsweat.password, None)
+    engine(rows, fever).sync()  # type: ignore[arg-type]
+    assert set(marks(rows)) == {str(i) for i in ids}
+
+
+def test_a_listing_that_never_stops_paging_is_stopped(
     rows: AccountRows, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(remote, "MAX_PAGES", 5)
-    server = Repeating(new=True)
-    server.add("1")
-    server.add("2")
-    with pytest.raises(Endless, match="more than 5 pages"):
-        engine(rows, server).sync()
-    assert server.pages == 6
-    assert len(marks(rows)) == 10
+    monkeypatch.setattr(miniflux, "PAGE", 2)
+    server = Miniflux()
+    server.accounts.add_user(USER, PASSWORD)
+
+    def endless(request: Any, **_: str) -> Any:  # two new entries after any id, forever
+        after = int(request.arg("after_entry_id") or 0)
+        entries = [{"id": after + n, "feed_id": 1, "title": f"E{after + n}"} for n in (1, 2)]
+        return json_reply({"total": 10**9, "entries": entries})
+
+    server.routes.insert(0, ("GET", re.compile("/v1/entries"), endless))
+    with running(server):
+        client = client_class("miniflux")(server.url, USER, PASSWORD, None)
+        with pytest.raises(Endless) as stopped:
+            engine(rows, client).sync()  # type: ignore[arg-type]
+        client.close()
+    assert str(stopped.value) == (
+        "the server sent more than 5 pages of one listing (it never stops paging); "
+        "the sync stopped there"
+    )
+    assert server.calls("GET", "/v1/entries") == 6
+    assert len(marks(rows)) == 10  # what came before is kept
 
 
 def serve(server: ApiServer, method: str, pattern: str, value: Any) -> None:

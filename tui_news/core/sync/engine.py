@@ -144,14 +144,16 @@ class Engine:
         its pages carried, in one transaction: :data:`STORE_BATCH` articles at a time, or
         fewer when the next page has not come yet (storing while it downloads, which leaves
         little to store once the last one is in). A page that brings no article not seen in
-        this sync (a server ignoring paging) or too many pages end it with
-        :class:`~tui_news.core.sync.remote.Endless`; what came before is kept."""
+        this sync (a server ignoring paging) ends it with
+        :class:`~tui_news.core.sync.remote.Endless`, as a listing with too many pages does in
+        the client; what came before is kept."""
         report = RefreshReport()
         account = self.rows.account(self.account.id)
         cursor = account.cursor if account else None
         batch: dict[int, list[tuple[Parsed, bool, bool]]] = {}
         held, newest = 0, None
-        pages = fresh(self.remote.articles(cursor), lambda page: [a.id for a in page.articles])
+        articles = self.remote.articles(cursor)
+        pages = fresh(articles, lambda page: [a.id for a in page.articles], listing=False)
         try:
             with Ahead(pages) as ahead:
                 while (page := self._answer(ahead.next)) is not None:

@@ -28,6 +28,7 @@ from tui_news.core.sync.remote import (
     ServerUnreachable,
     as_int,
     as_text,
+    fresh,
 )
 from tui_news.core.text import without_password
 
@@ -70,30 +71,46 @@ class Fever:
         ]
 
     def articles(self, cursor: str | None) -> Iterator[Page]:
-        """Items above the cursor's id by ``since_id``, then any it skipped by ``with_ids``."""
+        """Items above the cursor's id by ``since_id``, then any it skipped by ``with_ids``:
+        two listings, each at most :data:`~tui_news.core.sync.remote.MAX_PAGES` pages."""
         since, known = _cursor(cursor)
         seen: set[int] = set()
-        total, newest, after = 0, since, since
-        while True:
-            answer = self._call("items", since_id=after)
-            total = as_int(answer.get("total_items")) or total
-            items = [i for i in _dicts(answer.get("items")) if as_int(i.get("id")) not in seen]
-            if not items:
-                break
-            seen.update(as_int(i.get("id")) for i in items)
-            after = max(after, *(as_int(i.get("id")) for i in items))
-            newest = max(newest, after)
+        total, newest = 0, since
+        for told, items in fresh(self._since(since, seen), lambda answer: _item_ids(answer[1])):
+            total = told or total
+            newest = max(newest, *_item_ids(items))
             yield Page([_article(i) for i in items])
         missing = (i for i in range(since + 1, newest) if i not in seen)
-        while known + len(seen) < total:
+        for items in fresh(self._skipped(missing, total - known, seen), _item_ids):
+            yield Page([_article(i) for i in items])
+        yield Page([], f"{newest}:{known + len(seen)}")
+
+    def _since(self, since: int, seen: set[int]) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        """(total_items, items not in ``seen``) of each ``since_id`` answer, paging up from
+        ``since`` until one brings nothing new; adds what it yields to ``seen``."""
+        after = since
+        while True:
+            answer = self._call("items", since_id=after)
+            items = [i for i in _dicts(answer.get("items")) if as_int(i.get("id")) not in seen]
+            if not items:
+                return
+            seen.update(_item_ids(items))
+            after = max(after, *_item_ids(items))
+            yield as_int(answer.get("total_items")), items
+
+    def _skipped(
+        self, missing: Iterator[int], count: int, seen: set[int]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The items of ``missing`` ids (:data:`PAGE` a request) not in ``seen``, until
+        ``seen`` holds ``count``; adds what it yields to ``seen``."""
+        while len(seen) < count:
             batch = [str(i) for _, i in zip(range(PAGE), missing, strict=False)]
             if not batch:
-                break
+                return
             items = _dicts(self._call("items", with_ids=",".join(batch)).get("items"))
-            fresh = [i for i in items if as_int(i.get("id")) not in seen and as_int(i.get("id"))]
-            seen.update(as_int(i.get("id")) for i in fresh)
-            yield Page([_article(i) for i in fresh])
-        yield Page([], f"{newest}:{known + len(seen)}")
+            items = [i for i in items if as_int(i.get("id")) and as_int(i.get("id")) not in seen]
+            seen.update(_item_ids(items))
+            yield items
 
     def unread_ids(self) -> set[str]:
         """Ids of every unread item."""
@@ -173,6 +190,10 @@ def _cursor(cursor: str | None) -> tuple[int, int]:
     """(highest id, items known up to it) from a cursor; (0, 0) for none or a bad one."""
     newest, _, known = (cursor or "").partition(":")
     return (as_int(newest), as_int(known)) if newest.isdigit() and known.isdigit() else (0, 0)
+
+
+def _item_ids(items: list[dict[str, Any]]) -> list[int]:
+    return [as_int(i.get("id")) for i in items]
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

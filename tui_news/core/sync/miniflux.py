@@ -52,6 +52,9 @@ class Miniflux(BasicAuthClient):
         return feeds
 
     def articles(self, cursor: str | None) -> Iterator[Page]:
+        return fresh(self._entries(cursor), lambda page: [a.id for a in page.articles])
+
+    def _entries(self, cursor: str | None) -> Iterator[Page]:
         after = int(cursor) if cursor and cursor.isdigit() else 0
         while True:
             params = {"order": "id", "direction": "asc", "limit": PAGE, "after_entry_id": after}

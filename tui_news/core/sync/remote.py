@@ -14,7 +14,9 @@ from typing import Any, Protocol, TypeVar
 from tui_news.core.errors import UserError
 
 T = TypeVar("T")
-MAX_PAGES = 1000  # pages of one listing in one sync, at most
+# Pages of one listing, at most (a guard against a server that pages forever; a sync is made of
+# several listings and has no cap): at Fever's 50 items a page, half a million items.
+MAX_PAGES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +156,21 @@ def as_text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def fresh(pages: Iterable[T], ids: Callable[[T], Iterable[object]]) -> Iterator[T]:
+def counted(page: int) -> None:
+    """:class:`Endless` when ``page`` (counted from 1) is past :data:`MAX_PAGES` of a listing."""
+    if page > MAX_PAGES:
+        raise Endless(
+            f"the server sent more than {MAX_PAGES} pages of one listing (it never stops "
+            "paging); the sync stopped there"
+        )
+
+
+def fresh(
+    pages: Iterable[T], ids: Callable[[T], Iterable[object]], *, listing: bool = True
+) -> Iterator[T]:
     """``pages`` as they come; :class:`Endless` at a page that brings no id an earlier page
-    did not (a server that ignores paging would be asked forever) or past :data:`MAX_PAGES`."""
+    did not (a server that ignores paging would be asked forever) or, when ``pages`` are one
+    ``listing`` of the server's, past :data:`MAX_PAGES` of them."""
     seen: set[object] = set()
     for number, page in enumerate(pages, 1):
         found = set(ids(page))
@@ -165,7 +179,7 @@ def fresh(pages: Iterable[T], ids: Callable[[T], Iterable[object]]) -> Iterator[
                 f"the server sent page {number} of a listing again (it ignores paging); "
                 "the sync stopped there"
             )
-        if number > MAX_PAGES:
-            raise Endless(f"the server sent more than {MAX_PAGES} pages; the sync stopped there")
+        if listing:
+            counted(number)
         seen |= found
         yield page

@@ -34,6 +34,7 @@ from tui_news.core.sync.remote import (
     SyncError,
     as_int,
     as_text,
+    counted,
     fresh,
 )
 from tui_news.core.text import without_password
@@ -179,7 +180,8 @@ class TtRss:
         """getHeadlines of each feed, page by page, each page as it comes: :data:`AT_ONCE`
         requests at a time (tt-rss spends its time on each row and answers requests side by
         side), at most :data:`WAITING` pages asked for and not taken. A full page has its
-        feed's next ``ahead`` pages asked for; a short one ends its feed."""
+        feed's next ``ahead`` pages asked for; a short one ends its feed. Each feed is a
+        listing: :class:`~tui_news.core.sync.remote.Endless` past ``MAX_PAGES`` of it."""
         waiting = deque((feed, 0) for feed in feeds)
         asked: dict[Future[list[dict[str, Any]]], tuple[int, int]] = {}
         furthest: dict[int, int] = {}  # feed -> the largest skip asked for
@@ -196,6 +198,7 @@ class TtRss:
                         rows = future.result()
                         if len(rows) >= PAGE:  # more to come: next in line
                             last = skip + ahead * PAGE
+                            counted(last // PAGE + 1)
                             more = range(furthest[feed] + PAGE, last + 1, PAGE)
                             waiting.extendleft((feed, s) for s in reversed(more))
                             furthest[feed] = max(furthest[feed], last)
