@@ -3,9 +3,12 @@ the row of its first teller among the view's articles; the others stay in the li
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from tui_news.core.library import Store
+from tui_news.core.library.schema import MIGRATIONS
+from tui_news.core.library.sql import select_ids
 from tui_news.core.models import Parsed, View
 from tui_news.core.reader import search_view
 from tui_news.core.search import parse
@@ -97,6 +100,77 @@ def test_the_first_rows_agree_with_the_whole_list(tmp_path: Path) -> None:
     assert len(whole) == stories + alone == 200 + 400
     for limit in (1, 10, 100, 500):
         assert store.view_ids(View(), limit, stories=True).tolist() == whole[:limit].tolist()
+
+
+def test_an_article_stored_later_that_told_the_story_first_takes_its_row(
+    tmp_path: Path,
+) -> None:
+    """The row follows the first teller as articles join a story: one published before the
+    wire's (stored after it) takes the row; one published at the same moment as the first
+    teller but stored after it does not."""
+    store, ids = library(tmp_path)
+
+    def join(name: str, key: str, hours: float) -> None:
+        source = store.add_source("folder", str(tmp_path / name), name, "News")
+        store.apply(
+            source.id,
+            [Parsed(key, "Quake", "Quake", "News", published=T0 + hours * HOUR)],
+            None,
+            None,
+        )
+        ids[key] = store.conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()[0]
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET story = ? WHERE id = ?", (ids["quake-wire"], ids[key])
+            )
+
+    join("agency", "quake-agency", -1)
+    assert keys(store, View(), ids) == ["fed", "quake-agency"]
+    assert keys(store, View(), ids, limit=1) == ["fed"]
+    join("echo", "quake-echo", -1)  # told at the same moment, stored after: stays out
+    assert keys(store, View(), ids) == ["fed", "quake-agency"]
+    assert keys(store, View(section="News"), ids) == ["fed", "quake-agency"]
+    assert keys(store, View(section="World"), ids) == ["quake-daily"]
+    store.set_read([ids["quake-agency"]])  # its unread row is the next teller's
+    assert keys(store, View(unread=True), ids) == ["fed", "quake-echo"]
+    store.set_starred(ids["quake-times"], True)
+    assert keys(store, View(starred=True), ids) == ["quake-times"]
+    quake = View(query=parse("quake", live=True), titles=True, unread=True)
+    assert keys(store, quake, ids) == ["quake-echo"]
+
+
+def test_a_library_from_before_lists_stories_once_from_its_indexes(tmp_path: Path) -> None:
+    """Opened, a library of the schema before lists a story once without reading the rows
+    of All's and Unread's articles (their indexes hold each article's story)."""
+    path = tmp_path / "library.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:-1]):
+        conn.executescript(f"{script}; PRAGMA user_version = {number + 1};")
+    conn.execute(
+        "INSERT INTO sources (id, kind, location, name, added) VALUES (1, 'f', '/a', 'a', 0)"
+    )
+    conn.execute(
+        "INSERT INTO sources (id, kind, location, name, added) VALUES (2, 'f', '/b', 'b', 0)"
+    )
+    conn.executemany(
+        "INSERT INTO articles (id, source_id, key, section, title, published, body, first_seen, "
+        "story) VALUES (?, ?, ?, 'News', ?, ?, '', 0, ?)",
+        [
+            (1, 1, "q", "Quake", T0, 1),
+            (2, 2, "q", "Quake", T0 + HOUR, 1),
+            (3, 2, "f", "Fed", T0, None),
+        ],
+    )
+    conn.close()
+    store = Store(path)
+    assert store.view_ids(View(), stories=True).tolist() == [3, 1]
+    assert store.view_ids(View(unread=True), stories=True).tolist() == [3, 1]
+    for view in (View(), View(unread=True), View(section="News")):
+        listing, params = select_ids(view, stories=True)
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {listing}", params)]
+        assert all("COVERING INDEX" in step for step in plan if step.startswith(("SCAN", "SEARCH")))
+        assert not any("TEMP B-TREE" in step for step in plan)  # in the index's order
+    store.close()
 
 
 def test_versions_list_every_outlet_first_teller_first(tmp_path: Path) -> None:

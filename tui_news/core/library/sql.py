@@ -64,7 +64,7 @@ def view_where(
     if view.query is not None:
         table = "titles_fts" if view.titles else "articles_fts"
         pick = query.filters_where if ranked else query.where
-        sql, values = pick(view.query, table, alias=alias)
+        sql, values = pick(view.query, table, now, alias=alias)
         terms.append(sql)
         params.extend(values)
     if view.section is not None:
@@ -89,25 +89,16 @@ def collapses(view: View) -> bool:
     return view.source_id is None and not (view.ranked and view.query is not None)
 
 
-def story_members(view: View) -> tuple[str, tuple[object, ...]]:
-    """The SQL that lists a view's articles that are in a story (id, story), by story and
-    then in the order they told it (earliest published, then first stored), from the index
-    on story (see schema.py); with its parameters, which the caller begins with one date:
-    only the articles published since then."""
-    where, params = view_where(view)
-    sql = (
-        "SELECT a.id, a.story FROM articles a INDEXED BY articles_by_story "
-        f"WHERE a.story IS NOT NULL AND a.published >= ? AND {where} "
-        "ORDER BY a.story, a.published, a.id"
-    )
-    return sql, params
-
-
-def select_ids(view: View) -> tuple[str, tuple[object, ...]]:
-    """The SQL that lists a view's ids in its order, with its parameters."""
+def select_ids(view: View, *, stories: bool = False) -> tuple[str, tuple[object, ...]]:
+    """The SQL that lists a view's ids in its order, with its parameters; with ``stories``, a
+    view that :func:`collapses` lists a story once (see :func:`later_teller`)."""
     match = query.match(view.query) if view.query is not None else None
     if not (view.ranked and match):
-        where, params = view_where(view)
+        now = time.time()  # the same moment for a relative date in the view and its stories
+        where, params = view_where(view, now=now)
+        if stories and collapses(view):
+            later, values = later_teller(view, now)
+            where, params = f"{where} AND NOT {later}", (*params, *values)
         # Titles matching a query: their filters and order read from a covering index (the
         # rows themselves are 2-3 times slower to reach); a feed: its own articles by date.
         index = ""
@@ -124,6 +115,23 @@ def select_ids(view: View) -> tuple[str, tuple[object, ...]]:
         f"ORDER BY articles_fts.rowid DESC LIMIT {RANK_CANDIDATES}) ORDER BY score, id DESC"
     )
     return sql, (time.time(), match, *params)
+
+
+def later_teller(view: View, now: float) -> tuple[str, tuple[object, ...]]:
+    """The condition (on articles as ``a``) that an article of ``view`` is not the first
+    teller of its story among the view's articles: another of them told it earlier (was
+    published before it, or at the same moment and stored first). With its parameters.
+
+    A story shows in its first teller's row. The story is read from the index the view is
+    listed from, the earlier tellers from the index on story (see schema.py): no row is read.
+    """
+    where, params = view_where(view, alias="o", now=now)
+    sql = (
+        "(a.story IS NOT NULL AND EXISTS (SELECT 1 FROM articles o INDEXED BY articles_by_story "
+        "WHERE o.story = a.story AND o.published <= a.published "
+        f"AND (o.published < a.published OR o.id < a.id) AND {where}))"
+    )
+    return sql, params
 
 
 def id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[str, list[int]]]:

@@ -4,7 +4,6 @@ state, read into the core's models."""
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 import time
 from array import array
@@ -32,7 +31,6 @@ from tui_news.core.models import (
     SourceCount,
     View,
 )
-from tui_news.core.stories import WINDOW
 from tui_news.core.text import clean, one_line, strip_tags, without_password
 
 BODY = "feed-body:"  # meta keys: a feed's last parsed document's digest, by source id
@@ -339,7 +337,7 @@ class Store(Connections):
         stories: bool = False,
     ) -> array[int]:
         """Ids of a view's articles: newest first, or best first for a ranked search; with
-        ``stories``, a story once (see :func:`sql.story_followers`).
+        ``stories``, a story once (see :func:`sql.later_teller`).
 
         With ``interruptible``, :meth:`interrupt` (from any thread) stops it with
         :class:`QueryInterrupted`.
@@ -347,9 +345,7 @@ class Store(Connections):
         with self._interruptible(interruptible):
             if view.top:
                 return top_ids(self.conn, view, time.time())[:limit]
-            if stories and sql.collapses(view):
-                return self._one_per_story(view, limit)
-            return self._ids(*sql.select_ids(view), limit)
+            return self._ids(*sql.select_ids(view, stories=stories), limit)
 
     def _ids(self, query: str, params: tuple[object, ...], limit: int | None) -> array[int]:
         cursor = self.conn.cursor()
@@ -357,39 +353,6 @@ class Store(Connections):
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         return array("q", cursor.execute(query, params).fetchall())
-
-    def _one_per_story(self, view: View, limit: int | None) -> array[int]:
-        """A view's ids without the later tellers of each story: a story shows in the row of
-        its first teller among the view's articles (the earliest published, then the first
-        stored); the others are left out.
-
-        The list is read as it is (from its indexes), and the view's articles in a story
-        apart, from the index on story (a join would read every row for its story): for the
-        first ``limit`` rows, only those published since :data:`WINDOW` before the last row
-        (a story's articles are never further apart).
-        """
-        query, params = sql.select_ids(view)
-        members, values = sql.story_members(view)
-        fetch = None if limit is None else limit * 2  # some will be left out
-        while True:
-            ids = self._ids(query, params, fetch)
-            if not ids:
-                return ids
-            since = -math.inf
-            if fetch is not None and len(ids) == fetch:  # a part of the list
-                last = self.conn.execute("SELECT published FROM articles WHERE id = ?", ids[-1:])
-                since = last.fetchone()[0] - WINDOW
-            hidden: set[int] = set()
-            story = None
-            for article, told in self.conn.execute(members, (since, *values)):
-                if told == story:
-                    hidden.add(article)
-                story = told
-            shown = array("q", [i for i in ids if i not in hidden]) if hidden else ids
-            if fetch is None or limit is None or len(shown) >= limit or len(ids) < fetch:
-                return shown[:limit] if limit is not None else shown
-            # Too few left: further down the list, as far as this share of it suggests.
-            fetch = max(fetch * 2, fetch * limit * 5 // (4 * max(len(shown), 1)))
 
     def quick_view_ids(
         self, view: View, seconds: float, limit: int | None = None, *, stories: bool = False
