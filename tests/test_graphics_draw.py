@@ -7,13 +7,18 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import os
 import re
+import signal
+from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.feedserver import FeedServer, Route, rss
-from tests.fixtures import line_text, settle
+from tests.fixtures import line_text, notices, settle
 from tui_news.core.images import kitty
+from tui_news.core.images.encoder_process import encoder
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.graphics_detect import Graphics
@@ -344,3 +349,36 @@ async def test_only_pictures_near_the_screen_are_made_for_the_terminal(
         placed = kitty.place(last.image_id, 1, 20, 5, crop=(0, 0, 200, 100))
         assert any(sequence == placed for _, _, sequence in writes(written))
         assert kitty.delete(first.image_id) in "".join(written)  # its image freed
+
+
+async def test_pictures_are_made_in_the_encoder_process_which_stops_when_the_app_exits(
+    reader: Reader, server: FeedServer
+) -> None:
+    app, _ = await picture_app(reader, server, "sixel")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first(app, pilot)
+        (art,) = app.article_view.arts()
+        pid = encoder().pid
+        assert art.sixel_rows and pid is not None and pid != os.getpid()
+        assert Path(f"/proc/{pid}").exists()
+    assert encoder().pid is None  # stopped and reaped: no process outlives the app
+    assert not Path(f"/proc/{pid}").exists()
+
+
+async def test_a_picture_the_encoder_process_fails_reads_as_its_alt_text_with_the_reason(
+    reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoder().encode("sixel", Image.new("RGB", (10, 20)), (1, 1), CELL, 1)
+    stuck = encoder().pid
+    assert stuck is not None
+    os.kill(stuck, signal.SIGSTOP)  # it will never answer
+    monkeypatch.setattr(encoder(), "timeout", 0.5)
+    app, written = await picture_app(reader, server, "sixel")
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await open_first(app, pilot)
+        lines = [line_text(app.article_view, n) for n in range(20)]
+        assert any("[image: Red]" in line for line in lines)
+        reason = "the picture encoder took longer than 0.5 s (stopped)"
+        assert notices(app, "error") == [f"Picture 'Red' not shown: {reason}"]
+        assert written == [] and app.article_view.arts() == []
+        assert not Path(f"/proc/{stuck}").exists()  # killed, not left stopped

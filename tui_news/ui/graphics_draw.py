@@ -12,9 +12,10 @@ changes only the headline list writes no picture.
 kitty: each picture is transmitted once under an image id, then shown by one placement per
 picture, replaced as it scrolls (cropped to its visible rows), deleted when it leaves the
 screen, and the image freed when its article is no longer shown. Sixel: each cell row of a
-picture is its own sequence (encoded in a thread when the picture loads, from one palette
-for the whole picture), so a crop is the rows on screen, at no cost; a picture that leaves is
-erased by the text the frame writes over its cells.
+picture is its own sequence (made from one palette for the whole picture), so a crop is the
+rows on screen, at no cost; a picture that leaves is erased by the text the frame writes over
+its cells. Both are made as a picture comes near the screen, in the encoder process
+(``core/images/encoder_process.py``), so that the encoding never holds the keys' thread.
 
 Sixel while scrolling: a screen of pictures is some 300 KB of Sixel, which a terminal draws
 row by row, so rewriting it on every frame of a held key is the pictures redrawn all the
@@ -32,7 +33,6 @@ placements need deleting when a picture leaves, which no line can say.
 from __future__ import annotations
 
 import asyncio
-import io
 import itertools
 import time
 import weakref
@@ -87,44 +87,16 @@ class Art:
 
 
 def make_art(image: Image, cells: tuple[int, int], graphics: Graphics) -> Art:
-    """``image`` scaled to fit ``cells`` in the terminal's pixels and encoded for its protocol.
-    Slow (scaling, PNG or Sixel encoding): call it from a thread."""
-    from PIL import Image as Pillow
+    """``image`` scaled to fit ``cells`` in the terminal's pixels and encoded for its protocol,
+    in the encoder process (``core/images/encoder_process.py``: the encoding does not hold
+    the keys' interpreter lock); raises ``EncoderFailed`` (a ``UserError``) saying why not.
+    Blocking: call it from a thread."""
+    from tui_news.core.images.encoder_process import encoder
 
-    cols, rows = cells
-    cell_w, cell_h = graphics.cell
-    width, height = max(1, image.size[0]), max(1, image.size[1])
-    scale = min(cols * cell_w / width, rows * cell_h / height)
-    size = (
-        max(1, min(cols * cell_w, round(width * scale))),
-        max(1, min(rows * cell_h, round(height * scale))),
+    art = Art(*cells, graphics.cell, next(_image_ids))
+    art.transmit, art.sixel_rows = encoder().encode(
+        graphics.protocol, image, cells, graphics.cell, art.image_id
     )
-    # (a picture loaded for this box is its size already: no scaling)
-    pixels = image if image.size == size else image.resize(size, Pillow.Resampling.LANCZOS)
-    art = Art(cols, rows, graphics.cell, next(_image_ids))
-    if graphics.protocol == "kitty":
-        from tui_news.core.images import kitty
-
-        whole = (cols * cell_w, rows * cell_h)
-        if pixels.size != whole:  # whole cells, so a crop is whole rows and nothing is scaled
-            canvas = Pillow.new("RGBA", whole, (0, 0, 0, 0))
-            canvas.paste(pixels, (0, 0))
-            pixels = canvas
-        png = io.BytesIO()
-        pixels.save(png, "PNG", compress_level=1)
-        art.transmit = kitty.transmit(art.image_id, png.getvalue())
-    else:
-        from tui_news.core.images.sixel import encode_indexed, quantize
-
-        indexed = quantize(pixels)  # one palette for the whole picture: no bands between rows
-        art.sixel_rows = tuple(
-            encode_indexed(
-                indexed.crop((0, row * cell_h, size[0], min(size[1], (row + 1) * cell_h)))
-            ).decode("ascii")
-            if row * cell_h < size[1]
-            else ""  # below the picture's last pixel (its height was rounded)
-            for row in range(rows)
-        )
     return art
 
 
@@ -383,6 +355,10 @@ class PictureDrawer:
             self.write(SAVE + out + RESTORE)
 
     def close(self) -> None:
+        """The app is ending: its pictures removed, and the encoder process stopped."""
+        from tui_news.core.images.encoder_process import close_encoder
+
+        close_encoder()
         if self._later is not None:
             self._later.cancel()
             self._later = None

@@ -280,6 +280,8 @@ class PictureView(LineView):
         graphics = self.graphics
         try:
             drawing, error = with_art(draw(image, *box, graphics=graphics), graphics), None
+        except UserError as why:  # not made (the encoder process failed): it says why
+            drawing, error = None, str(why)
         except Exception as why:  # an encoder's bug must not lose the article
             drawing, error = None, f"{type(why).__name__}: {why}"
         self.post_message(PictureLoaded(generation, index, drawing, error))
