@@ -1,4 +1,4 @@
-"""A small real HTTP server on 127.0.0.1 for the feed tests: routes, ETags, redirects, gzip."""
+"""A small real HTTP server on loopback for the feed tests: routes, ETags, redirects, gzip."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ class Route:
 class FeedServer:
     """Serves ``routes`` and records every request (path and headers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -86,14 +87,14 @@ class FeedServer:
                 pass
 
         ThreadingHTTPServer.request_queue_size = 256  # many feeds connect at once
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:
         """The full address of ``path`` on this server."""
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def paths(self) -> list[str]:
         """The paths requested so far, in order."""

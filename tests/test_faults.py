@@ -11,12 +11,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
-import httpx
 import pytest
 
 from tests.feedserver import rss
 from tui_news.core.reader import make_reader
-from tui_news.core.sources.fetch import Fetcher, FetchError
+from tui_news.core.sources.fetch import Fetcher, FetchError, Timeout
 
 FEED = rss("Faulty", [{"title": f"Item {n}", "guid": str(n)} for n in range(50)])
 Behaviour = Callable[[socket.socket], None]
@@ -104,7 +103,7 @@ def fetch(url: str, timeout: float = 2.0) -> tuple[str, float]:
     """Fetch ``url``; the error's message and how long it took."""
 
     async def go() -> None:
-        async with Fetcher(4, httpx.Timeout(timeout)) as fetcher:
+        async with Fetcher(4, Timeout(timeout)) as fetcher:
             await fetcher.fetch(url)
 
     started = time.monotonic()
@@ -141,7 +140,7 @@ def test_a_kept_alive_connection_closed_as_the_next_request_goes_is_asked_again(
         read_request(conn)  # the next request on this connection: closed unanswered
 
     async def go() -> list[bytes]:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             url = raw_server(answer_once_then_close_on_the_next)
             return [(await fetcher.fetch(url)).body for _ in range(3)]
 
@@ -170,7 +169,7 @@ def test_a_compressed_body_is_capped_by_what_it_becomes(raw_server) -> None:
         conn.sendall(headers(len(body), "Content-Encoding: gzip") + body)
 
     async def go() -> None:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             await fetcher.fetch(raw_server(bomb), max_bytes=1_000_000)
 
     with pytest.raises(FetchError, match="the response is too large"):
@@ -218,7 +217,7 @@ def test_deflate_with_or_without_its_zlib_wrapper(raw_server, wrapped: bool) -> 
         conn.sendall(headers(len(body), "Content-Encoding: deflate") + body)
 
     async def go() -> bytes:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             return (await fetcher.fetch(raw_server(deflate))).body
 
     assert asyncio.run(go()) == FEED
@@ -247,7 +246,7 @@ def test_a_chunked_body_is_read_whole_and_the_connection_kept(raw_server) -> Non
             conn.sendall(chunked_head() + in_chunks(FEED, 700))
 
     async def go() -> list[bytes]:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             url = raw_server(twice_on_one_connection)
             return [(await fetcher.fetch(url)).body for _ in range(2)]
 
@@ -260,7 +259,7 @@ def test_a_body_without_length_runs_to_the_connections_end(raw_server) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n" + FEED)
 
     async def go() -> bytes:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             return (await fetcher.fetch(raw_server(to_the_end))).body
 
     assert asyncio.run(go()) == FEED
@@ -381,7 +380,7 @@ def test_a_stored_validator_that_cannot_be_sent_costs_a_full_answer(raw_server) 
     """An ETag stored with characters HTTP headers cannot carry is left out, not a crash."""
 
     async def go() -> bytes:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             url = raw_server(lambda conn: conn.sendall(headers(len(FEED)) + FEED))
             return (await fetcher.fetch(url, etag='"café"', last_modified="lundi")).body
 

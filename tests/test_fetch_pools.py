@@ -11,13 +11,12 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.test_faults import FEED, headers, raw_server  # noqa: F401 (a fixture)
 from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
 from tui_news.core.library import Store
-from tui_news.core.sources.fetch import Fetcher, FetchError
+from tui_news.core.sources.fetch import Fetcher, FetchError, Timeout
 
 
 def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F811
@@ -34,7 +33,7 @@ def test_http_needs_no_tls_and_https_is_verified(raw_server) -> None:  # noqa: F
     url = raw_server(feed)
 
     async def go() -> tuple[set[str], str, ssl.SSLContext]:
-        async with Fetcher(4, httpx.Timeout(2.0)) as fetcher:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
             assert (await fetcher.fetch(url)).body == FEED
             plain = set(fetcher.contexts)
             raw_server(redirect_to_https)

@@ -236,6 +236,24 @@ def test_local_pictures_sizes_are_not_taken_for_another_folders(tmp_path: Path) 
     assert cached_size("p.png") is None
 
 
+def test_a_public_server_cannot_send_a_picture_on_to_a_private_one(server, monkeypatch) -> None:
+    from tui_news.core.sources import network
+
+    # 127.0.0.2 stands in for a server on the internet: its address is taken for a public one.
+    private = network.on_private_network
+    monkeypatch.setattr(network, "on_private_network", lambda a: a != "127.0.0.2" and private(a))
+    lan = serve(server, "/lan.png", picture("PNG", (10, 10)))
+    with FeedServer("127.0.0.2") as public:
+        own = serve(public, "/own.png", picture("PNG", (12, 12)))
+        moved = serve(public, "/moved", b"", location=lan, status=302)
+        article = "https://news.example/story"
+        assert images.load_picture(own, BOX, origin=article).width == 12
+        with pytest.raises(ImageFailed, match=r"127\.0\.0\.1 is on a private network"):
+            images.load_picture(moved, BOX, origin=article)
+        assert public.paths() == ["/own.png", "/moved"]
+    assert server.paths() == []  # never asked
+
+
 def test_pictures_on_private_hosts_only_for_articles_from_them(server) -> None:
     url = serve(server, "/lan.png", picture("PNG", (10, 10)))
     for origin in (None, "https://news.example/story"):

@@ -139,9 +139,8 @@ def _bytes(
         data = kept.read(url) if kept is not None else None
         if data is not None:
             return data, False
-        if local_base is None and _private(url) and not (origin and _private(origin)):
-            raise ImageFailed(f"not fetched: {_shown(url)} is on a private network")
-        return _fetch(url, settings), True
+        public_only = local_base is None and not (origin and _private(urlsplit(origin).hostname))
+        return _fetch(url, settings, public_only), True
     if local_base is None or scheme not in ("", "file"):
         raise ImageFailed(f"not a web address: {_shown(url)}")
     return _local(url, local_base), False
@@ -154,25 +153,25 @@ def _shown(text: str) -> str:
     return one_line(text)[:200]
 
 
-def _private(url: str) -> bool:
-    """True for an address on this machine or a private or link-local network (by its IP,
-    or by every address its host name resolves to)."""
-    import ipaddress
+@functools.lru_cache(maxsize=64)
+def _private(host: str | None) -> bool:
+    """True when an article's host is on this machine or a private network (by its IP, or by
+    any address its name resolves to); its pictures may be there too."""
     import socket
 
+    from tui_news.core.sources.network import on_private_network
+
+    if not host:
+        return False
     try:
-        host = urlsplit(url).hostname or ""
-        addresses = [ipaddress.ip_address(host)]
+        return on_private_network(host)
     except ValueError:
-        try:
-            found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        except (OSError, UnicodeError):
-            return False  # unresolvable: the fetch says so
-        addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found]
-    return any(
-        a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_unspecified
-        for a in addresses
-    )
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return any(on_private_network(str(info[4][0])) for info in found)
 
 
 def _local(url: str, local_base: str) -> bytes:
@@ -194,17 +193,16 @@ def _local(url: str, local_base: str) -> bytes:
         raise ImageFailed(f"{_shown(path.name)}: {error.strerror or error}") from None
 
 
-def _fetch(url: str, settings: Any) -> bytes:
-    """GET ``url`` through the project's fetcher: http(s) only, redirects, size cap, timeout."""
-    import httpx
-
-    from tui_news.core.sources.fetch import Fetcher, FetchError
+def _fetch(url: str, settings: Any, public_only: bool) -> bytes:
+    """GET ``url`` through the project's fetcher: http(s) only, redirects, size cap, timeout;
+    ``public_only``: no server on this machine or a private network, redirects included."""
+    from tui_news.core.sources.fetch import Fetcher, FetchError, Timeout
 
     seconds = float(getattr(settings, "timeout_seconds", 20))
-    timeout = httpx.Timeout(seconds, connect=min(10.0, seconds))
+    timeout = Timeout(seconds, connect=min(10.0, seconds))
 
     async def get() -> bytes:
-        async with Fetcher(max_connections=2, timeout=timeout) as fetcher:
+        async with Fetcher(2, timeout, public_only) as fetcher:
             fetcher.contexts["https"] = _https_context()  # loaded once, not per picture
             return (await fetcher.fetch(url, max_bytes=MAX_IMAGE_BYTES)).body
 

@@ -35,8 +35,7 @@ DEFAULT_MAX_BYTES = DEFAULTS.max_feed_bytes
 
 @dataclass(frozen=True, slots=True)
 class Timeout:
-    """Seconds a whole fetch may take (``read``) and its connecting (``connect``), as in
-    ``httpx.Timeout``, which is accepted too."""
+    """Seconds a whole fetch may take (``read``) and its connecting (``connect``)."""
 
     read: float | None
     connect: float | None = None
@@ -78,10 +77,12 @@ class Fetcher:
     def __init__(
         self,
         max_connections: int = DEFAULTS.max_connections,
-        timeout: Timeout | httpx.Timeout = TIMEOUT,
+        timeout: Timeout = TIMEOUT,
+        public_only: bool = False,
     ) -> None:
         self.timeout = timeout
         self.max_connections = max_connections
+        self.public_only = public_only
         self.pools: dict[tuple[bytes, bytes, int | None], Pool] = {}
         self.contexts: dict[str, ssl.SSLContext] = {}
 
@@ -125,6 +126,7 @@ class Fetcher:
                 port or (443 if secure else 80),
                 self.context(raw) if secure else None,
                 self.max_connections,
+                public_only=self.public_only,
             )
             self.pools[key] = pool
         return pool

@@ -10,6 +10,7 @@ through httpcore and h11 (request and event objects, validation, anyio shims) th
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
 import socket
 import ssl
@@ -61,6 +62,24 @@ class BrokenProtocol(NetworkError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"the server broke the HTTP protocol ({one_line(what)[:120]})")
+
+
+class PrivateAddress(NetworkError):
+    """The server is on this machine or a private network, and only public ones may be reached."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"not fetched: {one_line(host)[:200]} is on a private network")
+
+
+def on_private_network(address: str) -> bool:
+    """True for an IP address on this machine or a private, link-local or reserved network
+    (an IPv4 address written as IPv6 is judged as itself)."""
+    ip = ipaddress.ip_address(address.partition("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+    )
 
 
 def connect_reason(error: OSError) -> str:
@@ -308,7 +327,12 @@ class Connection:
 
 
 class Pool:
-    """The connections to one server: at most ``limit`` at once, idle ones kept for reuse."""
+    """The connections to one server: at most ``limit`` at once, idle ones kept for reuse.
+
+    ``public_only``: the host's addresses are looked up first and only public ones are
+    connected to (:class:`PrivateAddress` when it has none), so a name that points at this
+    machine or a private network is never reached, whatever it resolved to before.
+    """
 
     def __init__(
         self,
@@ -317,10 +341,12 @@ class Pool:
         context: ssl.SSLContext | None,
         limit: int,
         expiry: float = 5.0,
+        public_only: bool = False,
     ) -> None:
         self.host, self.port, self.context = host, port, context
         self.gate = asyncio.Semaphore(limit)
         self.expiry = expiry
+        self.public_only = public_only
         self.idle: list[Connection] = []
         self.open: set[Connection] = set()
 
@@ -328,19 +354,36 @@ class Pool:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    _Protocol,
-                    self.host,
-                    self.port,
-                    ssl=self.context,
-                    server_hostname=self.host if self.context is not None else None,
-                    happy_eyeballs_delay=0.25,
-                )
+                targets = await self._public_addresses() if self.public_only else [self.host]
+                for number, target in enumerate(targets, 1):
+                    try:
+                        transport, protocol = await loop.create_connection(
+                            _Protocol,
+                            target,
+                            self.port,
+                            ssl=self.context,
+                            server_hostname=self.host if self.context is not None else None,
+                            happy_eyeballs_delay=0.25,
+                        )
+                        break
+                    except OSError:
+                        if number == len(targets):
+                            raise
         except OSError as error:  # ssl.SSLError too
             raise ConnectFailed(connect_reason(error)) from error
         connection = Connection(transport, protocol)
         self.open.add(connection)
         return connection
+
+    async def _public_addresses(self) -> list[str]:
+        """The host's public IP addresses, in the resolver's order."""
+        found = await asyncio.get_running_loop().getaddrinfo(
+            self.host, self.port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+        )
+        public = [str(i[4][0]) for i in found if not on_private_network(str(i[4][0]))]
+        if not public:
+            raise PrivateAddress(self.host)
+        return list(dict.fromkeys(public))
 
     def take_idle(self) -> Connection | None:
         """A kept connection that is still good, if any (the rest are closed)."""
