@@ -17,6 +17,7 @@ from tui_news.ui.graphics_detect import (
     KITTY_QUERY,
     Graphics,
     detect,
+    detect_terminal,
     tty_ask,
 )
 
@@ -101,6 +102,14 @@ def test_half_blocks_without_asking_in_tmux_screen_dumb_and_the_console(env):
 
 def test_half_blocks_without_asking_when_there_is_no_terminal():
     assert detect("auto", XTERM, None) == Graphics("halfblocks")
+
+
+@pytest.mark.parametrize("stream", ["stdin", "stdout"])
+def test_a_process_without_stdin_or_stdout_gets_half_blocks(monkeypatch, stream):
+    import sys
+
+    monkeypatch.setattr(sys, stream, None)  # as under pythonw, or with the stream closed
+    assert detect_terminal("auto") == Graphics("halfblocks")
 
 
 @pytest.mark.parametrize("mode", ["halfblocks", "off"])

@@ -117,7 +117,7 @@ def detect_terminal(mode: str) -> Graphics:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             return detect(mode, os.environ, None)
         fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no stdin or stdout at all
         return detect(mode, os.environ, None)
     try:
         return detect(mode, os.environ, tty_ask(fd), _winsize(fd))
