@@ -54,6 +54,16 @@ async def open_article(app: NewsApp, pilot) -> None:
     await pilot.press("enter")
 
 
+async def pictures_in(app: NewsApp, pilot, seconds: float = 10.0) -> None:
+    """Wait until each of the article's pictures is drawn or has failed: ``settle`` alone may
+    return before they begin to load (that waits for the text's first frame)."""
+    deadline = time.monotonic() + seconds
+    while any(image is None and error is None for *_, image, error in app.article_view.pictures):
+        assert time.monotonic() < deadline, "the pictures did not come"
+        await pilot.pause(0.02)
+    await settle(app, pilot)
+
+
 def screen_lines(app: NewsApp, count: int = 60) -> list[str]:
     view = app.article_view
     return [line_text(view, y) for y in range(min(count, view.size.height))]
@@ -318,7 +328,7 @@ async def test_a_picture_seen_before_gets_its_exact_box_at_once(
         await settle(app, pilot)
         ids = {reader.article(i).title: i for i in app.headlines.ids}
         app.open_article(ids["Pictures"])
-        await settle(app, pilot)  # loaded once: its size is known from now on
+        await pictures_in(app, pilot)  # loaded once: its size is known from now on
         app.open_article(ids["Other"])
         await settle(app, pilot)
         app.open_article(ids["Pictures"])
@@ -358,7 +368,7 @@ async def test_the_keys_thread_reads_no_cached_picture_and_its_box_is_exact(
         await settle(app, pilot)
         ids = {reader.article(i).title: i for i in app.headlines.ids}
         app.open_article(ids["Pictures"])
-        await settle(app, pilot)  # fetched and kept in the disk cache
+        await pictures_in(app, pilot)  # fetched and kept in the disk cache
         images._sizes.clear()  # as in a new session: only the disk cache knows it
         app.open_article(ids["Other"])
         await settle(app, pilot)
