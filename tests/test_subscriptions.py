@@ -88,13 +88,13 @@ def test_conditional_get_and_nothing_new(reader: Reader, server: FeedServer) -> 
 def test_an_unchanged_document_is_not_parsed_again(
     reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui_news.core.feed_refresh as feed_refresh
+    import tui_news.core.sources.feeds as feeds  # the refresh loads parse_feed from here
 
     server.routes["/feed"] = Route(rss("Planet", items(2)), etag=False)  # no conditional GET
     reader.add(server.url("/feed"))
     parsed: list[str] = []
-    real = feed_refresh.parse_feed
-    monkeypatch.setattr(feed_refresh, "parse_feed", lambda b, u: parsed.append(u) or real(b, u))
+    real = feeds.parse_feed
+    monkeypatch.setattr(feeds, "parse_feed", lambda b, u: parsed.append(u) or real(b, u))
     report = reader.refresh()
     assert (report.added, report.updated, report.failed, parsed) == (0, 0, {}, [])
     assert "If-None-Match" not in server.requests[-1][1]  # the whole document came again
@@ -263,20 +263,20 @@ def test_redirect_loops_and_mixed_chains(reader: Reader, server: FeedServer) -> 
 def test_an_unexpected_parser_error_fails_only_that_feed(
     reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui_news.core.feed_refresh as feed_refresh
+    import tui_news.core.sources.feeds as feeds  # the refresh loads parse_feed from here
 
     server.routes["/good"] = Route(rss("Good", items(2)))
     server.routes["/bad"] = Route(rss("Bad", items(2, prefix="B")))
     reader.store.add_source("feed", server.url("/good"), "Good", None)
     reader.store.add_source("feed", server.url("/bad"), "Bad", None)
-    real = feed_refresh.parse_feed
+    real = feeds.parse_feed
 
     def flaky(body: bytes, url: str):  # stands in for a parser bug on one document
         if url.endswith("/bad"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(body, url)
 
-    monkeypatch.setattr(feed_refresh, "parse_feed", flaky)
+    monkeypatch.setattr(feeds, "parse_feed", flaky)
     report = reader.refresh()
     assert report.added == 2
     assert report.failed == {

@@ -339,7 +339,7 @@ def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     _can_prompt(reader)
-    sources = reader.sources()
+    sources = reader.sources(counted=False)
     report = reader.refresh(sources=sources, prune=args.prune)
     _report_problems(report.problems)
     for name, reason in report.failed.items():

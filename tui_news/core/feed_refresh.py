@@ -17,14 +17,16 @@ from urllib.parse import urlsplit
 
 from tui_news.core.config import DEFAULTS
 from tui_news.core.disk import Skip, read_regular
+from tui_news.core.errors import UserError
 from tui_news.core.library import Store
-from tui_news.core.models import Parsed, Problem, RefreshReport, Source
-from tui_news.core.sources.feeds import Feed, FeedError, discover, parse_feed
+from tui_news.core.models import Fetched, Parsed, Problem, RefreshReport, Source
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response, Timeout
 
-if TYPE_CHECKING:  # multiprocessing is imported with the first body to parse elsewhere
+if TYPE_CHECKING:  # the parser (and multiprocessing) come with the first body to parse
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
+
+    from tui_news.core.sources.feeds import Feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
     timeout together, so a page full of hanging feeds costs two timeouts, not one each; the
     first in page order that gives a feed wins.
     """
+    from tui_news.core.sources.feeds import FeedError, discover, parse_feed
+
     async with settings.fetcher() as fetcher:
         response = await fetcher.fetch(url, max_bytes=settings.max_bytes)
         try:
@@ -145,6 +149,7 @@ def store_feed(
     feed: Feed | None,
     keep: int = 0,
     digest: str | None = None,
+    fetched: list[Fetched] | None = None,
 ) -> RefreshReport:
     """Store a fetched feed's items (all under the source's section) and its validators.
 
@@ -152,9 +157,10 @@ def store_feed(
     articles beyond the newest ``keep`` are pruned (see Store.prune). Whatever ``keep`` says,
     one fetch adds at most :data:`MAX_ITEMS` articles and a feed keeps about
     :data:`MAX_KEPT`; the user is told (under ``!``) when either limit bites. The parsed
-    body's ``digest`` (see :func:`body_digest`) is kept for the next refresh.
+    body's ``digest`` (see :func:`body_digest`) is kept for the next refresh. The validators
+    are stored now, or added to ``fetched`` for the caller to store with others' at once.
     """
-    moved = response.moved_to if is_url(source.location) else None
+    moved = response.moved_to if response.moved_to and is_url(source.location) else None
     report = RefreshReport()
     present: set[str] | None
     with store.transaction():  # one commit per feed
@@ -176,20 +182,24 @@ def store_feed(
             why = f"over {MAX_KEPT:,} articles: its {gone:,} oldest went (starred ones stay)"
             report.problems.append(Problem(source.address, why, source.name))
             store.add_problem(source.id, report.problems[-1])
-        store.set_fetched(
+        validators = Fetched(
             source.id,
-            etag=response.etag,
-            last_modified=response.last_modified,
+            response.etag,
+            response.last_modified,
             site=feed.link if feed else None,
             location=moved,
             title=feed.title if feed else None,
         )
+        if fetched is None:
+            store.set_fetched([validators])
+        else:
+            fetched.append(validators)
     return report
 
 
 # What one feed's fetch brought: its source, the answer, the parsed feed (None: unchanged),
 # the reason it failed, the answer's body_digest.
-Arrived = tuple[Source, Response | None, Feed | None, str | None, str | None]
+Arrived = tuple[Source, Response | None, "Feed | None", str | None, str | None]
 
 MAX_ITEMS = 1000  # articles one fetch of a feed may add: the newest (a feed rarely holds 200)
 MAX_KEPT = 10_000  # articles a feed keeps when its keep setting says nothing: the newest
@@ -230,6 +240,7 @@ async def refresh_feeds(
 
     def write(batch: list[Arrived]) -> None:
         """Store a batch in one transaction (in the writer thread)."""
+        fetched: list[Fetched] = []
         with store.transaction():
             for source, response, feed, error, digest in batch:
                 if error is not None or response is None:
@@ -237,7 +248,8 @@ async def refresh_feeds(
                     report.failed[source.name] = error or ""
                 else:
                     keep = settings.keep.get(source.id, 0)
-                    report.merge(store_feed(store, source, response, feed, keep, digest))
+                    report.merge(store_feed(store, source, response, feed, keep, digest, fetched))
+            store.set_fetched(fetched)
         for source, *_ in batch:
             if done:
                 done(source)
@@ -258,11 +270,11 @@ async def refresh_feeds(
 
     async def one(source: Source, fetcher: Fetcher) -> None:
         nonlocal waiting
-        name = host_name(source.location)
-        host = hosts.setdefault(name, asyncio.Semaphore(settings.per_host))
+        name = servers.get(source.id)
+        host = hosts.setdefault(name or source.location, asyncio.Semaphore(settings.per_host))
         try:
             async with host, gate:
-                if is_url(source.location):
+                if name is not None:
                     try:
                         response = await fetcher.fetch(
                             source.location,
@@ -283,7 +295,7 @@ async def refresh_feeds(
                     feed = await parsers.parse(response.body, response.url)
             pending.append((source, response, feed, None, digest))
             waiting += len(feed.items) if feed else 0
-        except (FetchError, FeedError) as error:
+        except UserError as error:  # a fetch or a parse that failed: its one-line reason
             pending.append((source, None, None, str(error), None))
         except Exception as error:  # a bug or a parser crash fails this source, not the refresh
             reason = f"could not be read ({type(error).__name__}: {error})"
@@ -291,7 +303,8 @@ async def refresh_feeds(
         if waiting >= settings.store_batch or loop.time() - last >= settings.store_every:
             flush()
 
-    left = Counter(host_name(source.location) for source in sources if is_url(source.location))
+    servers = {s.id: host_name(s.location) for s in sources if is_url(s.location)}  # web feeds'
+    left = Counter(servers.values())
     unfetched = sum(1 for s in sources if s.last_ok is None and not (s.etag or s.last_modified))
     parsers = _Parsers(len(sources), settings, eager=unfetched >= settings.parallel_from)
     try:
@@ -387,7 +400,8 @@ class _Parsers:
         context: BaseContext = multiprocessing.get_context("spawn")
         if "forkserver" in multiprocessing.get_all_start_methods():
             server = multiprocessing.get_context("forkserver")
-            server.set_forkserver_preload([parse_feed.__module__, "lxml.etree", "fastfeedparser"])
+            parser = "tui_news.core.sources.feeds"  # parse_feed's module
+            server.set_forkserver_preload([parser, "lxml.etree", "fastfeedparser"])
             from multiprocessing import forkserver
 
             forkserver.ensure_running()  # the server's imports overlap what comes next
@@ -398,6 +412,8 @@ class _Parsers:
         return self.pool
 
     async def parse(self, body: bytes, url: str) -> Feed:
+        from tui_news.core.sources.feeds import parse_feed
+
         if self.workers < 1:
             return parse_feed(body, url)
         pool = self.pool or self._start()

@@ -238,6 +238,18 @@ class SectionCount:
         return [f"{s.name}: {s.error}" for s in self.sources if s.error]
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A feed fetched whole or answered "unchanged": what :meth:`Store.set_fetched` keeps."""
+
+    source_id: int
+    etag: str | None  # validators for the next conditional GET
+    last_modified: str | None
+    site: str | None = None  # the feed's link to its site
+    location: str | None = None  # where the feed has moved for good
+    title: str | None = None  # the feed's title: names a source the user did not name
+
+
 @dataclass(slots=True)
 class RefreshReport:
     """What a refresh did: counts of articles added, updated and removed, and what failed."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -12,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_news.core import images, sample
+from tui_news.core import images
 from tui_news.core.config import Config, Paths
 from tui_news.core.errors import LibraryError
 from tui_news.core.library import RANK_CANDIDATES as RANK_CANDIDATES  # for the UI
@@ -34,7 +33,9 @@ from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.story_reader import Stories
 from tui_news.core.text import one_line, without_password
 
-if TYPE_CHECKING:  # the network side is imported when first used, not at start-up
+if TYPE_CHECKING:  # the network side, sync and the rest are imported when first used
+    import tempfile
+
     from tui_news.core.feed_refresh import FetchSettings
     from tui_news.core.sync.accounts import Accounts
 
@@ -85,7 +86,7 @@ class Reader:
         from tui_news.core.sources.opml import read_list
 
         found = read_list(data)
-        known = {s.location for s in self.store.sources()}
+        known = {s.location for s in self.store.sources(counted=False)}
         added, skipped = [], list(found.skipped)
         for entry in found.entries:
             if entry.url in known:
@@ -103,7 +104,7 @@ class Reader:
 
         feeds = [
             replace(s, location=s.address)  # a password never leaves the library
-            for s in self.store.sources()
+            for s in self.store.sources(counted=False)
             if s.kind == "feed" and is_url(s.location)
         ]
         return write_opml(feeds) if kind == "opml" else write_urls(feeds)
@@ -161,16 +162,20 @@ class Reader:
             self.refresh_source(edited)
         return self.store.source(source_id) or edited
 
-    def sources(self) -> list[Source]:
-        """Every source with its counts."""
-        return self.store.sources()
+    def sources(self, counted: bool = True) -> list[Source]:
+        """Every source with its counts (not ``counted``: without, much faster)."""
+        return self.store.sources(counted)
 
     def offer_sample(self) -> bool:
         """On a library that never had a source, subscribe to the bundled sample library."""
+        from tui_news.core import sample
+
         return sample.offer_sample(self.store)
 
     def sample_removal_offer(self) -> Source | None:
         """The sample library, once, when the user has a source of their own beside it."""
+        from tui_news.core import sample
+
         return sample.removal_offer(self.store)
 
     def source(self, source_id: int) -> Source | None:
@@ -342,7 +347,7 @@ class Reader:
         """Sources whose refresh interval has passed since their last refresh (or try)."""
         now = time.time() if now is None else now
         found = []
-        for source in self.store.sources():
+        for source in self.store.sources(counted=False):
             minutes = self.refresh_minutes(source)
             last = max(source.last_ok or source.added, self._tried.get(source.id, 0.0))
             if minutes > 0 and now - last >= minutes * 60:
@@ -351,7 +356,9 @@ class Reader:
 
     def check_seconds(self) -> float | None:
         """How often to look for sources that are due (``None``: none ever are)."""
-        intervals = [m for m in map(self.refresh_minutes, self.store.sources()) if m > 0]
+        intervals = [
+            m for m in map(self.refresh_minutes, self.store.sources(counted=False)) if m > 0
+        ]
         if self.config.refresh_minutes > 0:
             intervals.append(self.config.refresh_minutes)
         return min(60.0, min(intervals) * 60) if intervals else None
@@ -368,7 +375,7 @@ class Reader:
         ``sources`` spares reading them again when the caller just did (from :meth:`sources`).
         ``prune`` accepts that a folder lost most of its articles (see :meth:`refresh_source`).
         """
-        sources = self.store.sources() if sources is None else list(sources)
+        sources = self.store.sources(counted=False) if sources is None else list(sources)
         if source_ids is not None:
             wanted = set(source_ids)
             sources = [s for s in sources if s.id in wanted]
@@ -402,7 +409,9 @@ class Reader:
                     report.merge(self.refresh_source(source, prune))
                     done(source)
             accounts = [s for s in sources if s.kind == "account"]
-            if accounts or (source_ids is None and not self.temporary and self.accounts.list()):
+            if accounts or (
+                source_ids is None and not self.temporary and self.store.has_accounts()
+            ):
                 report.merge(self.accounts.sync_sources(accounts, source_ids is None, done))
             grouping.finish()  # what is left joins the stories it tells
         report.repeated |= {  # nothing new to tell about these
@@ -516,6 +525,8 @@ def make_session_reader(locations: Sequence[str], data_dir: str | None = None) -
 
     The config still comes from the data dir; nothing is written to the real library.
     """
+    import tempfile
+
     paths = Paths.resolve(data_dir)
     config = Config.load(paths.config)
     temporary = tempfile.TemporaryDirectory(prefix="tui-news-")

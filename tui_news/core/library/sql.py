@@ -44,11 +44,12 @@ ARTICLE = (
     "a.enclosures, a.story "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
+_SOURCE = f"s.id, s.kind, s.location, {NAME}, s.section, s.added, s.last_ok, s.last_error"
 SOURCE = (
-    f"SELECT s.id, s.kind, s.location, {NAME}, s.section, s.added, s.last_ok, s.last_error, "
-    "count(a.id), coalesce(sum(a.read = 0), 0), s.etag, s.last_modified, s.site "
-    "FROM sources s LEFT JOIN articles a ON a.source_id = s.id"
+    f"SELECT {_SOURCE}, count(a.id), coalesce(sum(a.read = 0), 0), s.etag, s.last_modified, "
+    "s.site FROM sources s LEFT JOIN articles a ON a.source_id = s.id"
 )
+UNCOUNTED_SOURCE = f"SELECT {_SOURCE}, 0, 0, s.etag, s.last_modified, s.site FROM sources s"
 
 
 def view_where(
