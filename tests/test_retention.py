@@ -3,12 +3,15 @@ and a feed can neither add nor keep without bound."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.feedserver import FeedServer, Route, rss
 from tui_news.core.config import Config
+from tui_news.core.library import Store
+from tui_news.core.library.schema import MIGRATIONS
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 
@@ -81,6 +84,25 @@ def test_keep_applies_when_the_feed_has_not_changed(reader: Reader, server: Feed
     assert server.requests[-1][1].get("If-None-Match")
     assert titles(reader) == ["Story 10", "Story 9", "Story 8", "Story 7"]
     assert report.removed == 6
+
+
+def test_a_library_from_before_keeps_what_its_feeds_held(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"  # schema 12: the keys in the sources rows
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:12]):
+        conn.executescript(f"{script}; PRAGMA user_version = {number + 1};")
+    conn.execute(
+        "INSERT INTO sources (id, kind, location, name, added, feed_keys) "
+        "VALUES (1, 'feed', 'http://x/feed', 'x', 0, '[\"g8\", \"g9\"]')"
+    )
+    conn.close()
+    store = Store(path)
+    assert store.feed_keys(1) == {"g8", "g9"}
+    columns = {row[1] for row in store.conn.execute("PRAGMA table_info(sources)")}
+    assert "feed_keys" not in columns and "etag" in columns
+    store.remove_source(1)
+    assert store.conn.execute("SELECT count(*) FROM feed_keys").fetchone()[0] == 0
+    store.close()
 
 
 def churning(count: int, round_: int) -> bytes:

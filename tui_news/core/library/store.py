@@ -291,8 +291,9 @@ class Store(Connections):
     def set_feed_keys(self, source_id: int, keys: Collection[str]) -> None:
         """Remember which articles a feed held when last fetched (for pruning after a 304)."""
         with self.transaction() as conn:
-            conn.execute(
-                "UPDATE sources SET feed_keys = ? WHERE id = ?",
+            conn.execute(  # nothing for a source removed meanwhile
+                "INSERT OR REPLACE INTO feed_keys (source_id, keys) "
+                "SELECT id, ? FROM sources WHERE id = ?",
                 (json.dumps(sorted(keys)), source_id),
             )
 
@@ -307,7 +308,7 @@ class Store(Connections):
 
     def feed_keys(self, source_id: int) -> set[str] | None:
         """The keys of the articles a feed held when last fetched (``None``: not known)."""
-        row = self.conn.execute("SELECT feed_keys FROM sources WHERE id = ?", (source_id,))
+        row = self.conn.execute("SELECT keys FROM feed_keys WHERE source_id = ?", (source_id,))
         stored = (row.fetchone() or (None,))[0]
         try:
             return set(json.loads(stored)) if stored is not None else None
