@@ -623,6 +623,25 @@ async def test_a_large_view_shows_its_first_rows_then_all(
         assert list(app.headlines.ids) == list(reader.view_ids(app.view))
 
 
+async def test_a_view_chosen_before_the_last_ones_rest_is_read_is_listed_whole(
+    reader: Reader, news: Path, monkeypatch
+) -> None:
+    """The rest of a view listed from its first rows is read once they are drawn: a view
+    chosen meanwhile (moving through the sidebar) is listed whole, not the one before."""
+    monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        unread = View("Unread", unread=True)
+        reader.set_read([reader.view_ids(View())[0]])
+        app.show_view(View())  # its first two rows, the rest to come
+        app.headline_pane.load_view(unread)
+        await settle(app, pilot)
+        assert app.headline_pane.listed == unread
+        assert list(app.headlines.ids) == list(reader.view_ids(unread))
+        assert len(app.headlines.ids) == 4 and app.headline_pane.border_title == "Unread · 4"
+
+
 async def test_a_whole_library_search_shows_its_best_rows_first(
     reader: Reader, news: Path, monkeypatch
 ) -> None:

@@ -149,7 +149,7 @@ class HeadlinePane(Vertical):
         ids, whole = self._first_rows(view)
         self._list(view, ids, keep, whole)
         if not whole:
-            self._list_in_thread(view, keep, first=False)
+            self._list_rest(view, keep)
 
     def load_view(self, view: View, keep: int | None = None) -> None:
         """Choose ``view`` and read its ids in a thread (the first rows, then all), so that
@@ -203,14 +203,23 @@ class HeadlinePane(Vertical):
         ids = self.reader.view_ids(view, limit=FIRST_ROWS)
         return ids, len(ids) < FIRST_ROWS
 
+    def _list_rest(self, view: View, keep: int | None) -> None:
+        """Read all of a view listed from its first rows, in a thread, once they are drawn
+        (the thread would slow their frame), unless another view or listing came since."""
+
+        def rest() -> None:
+            if self.view == view and self._still_listing(view):
+                self._list_in_thread(view, keep, first=False)
+
+        self.call_after_refresh(rest)
+
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _list_in_thread(self, view: View, keep: int | None, first: bool) -> None:
         if first:
             ids, whole = self._first_rows(view)
             self.post_message(ViewLoaded(view, ids, keep, whole=whole))
-            if whole:
-                return
-        self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep))
+        else:
+            self.post_message(ViewLoaded(view, self.reader.view_ids(view), keep))
 
     @unless_late  # also when the view was listed again since
     def on_view_loaded(self, message: ViewLoaded) -> None:
@@ -220,6 +229,8 @@ class HeadlinePane(Vertical):
         if self._still_listing(message.view) and (keep is None or keep in self.headlines.ids):
             keep = self.headlines.current_id  # where the reader is in the first rows
         self._list(message.view, message.ids, keep, message.whole)
+        if not message.whole:
+            self._list_rest(message.view, message.keep)
 
     def _still_listing(self, view: View) -> bool:
         """True if the headline list shows the first rows of ``view``, the rest to come."""
