@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -549,6 +550,20 @@ def open_reader(paths: list[str], data_dir: str | None) -> int:
             raise stopped
         raise AppCrashed(stopped, shown.getvalue())
     return 0
+
+
+def entry() -> NoReturn:
+    """The ``tui-news`` command (and ``python -m tui_news``): :func:`main` in its own process.
+
+    What the imports made, and at the end all that is left, lives until the process exits: it
+    is frozen out of the cyclic collector's reach, which would otherwise go through it again
+    and again, last at the exit (a refresh of 500 unchanged feeds spent 20-40 ms of its
+    ~200 ms there).
+    """
+    gc.freeze()
+    status = main()
+    gc.freeze()
+    raise SystemExit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
