@@ -1,6 +1,7 @@
-"""A first sync from a real Tiny Tiny RSS, which reads feed by feed (core/sync/ttrss.py):
-articles tt-rss keeps of feeds gone (its archive) come too, and an article that arrives in a
-feed already read while the sync goes on comes in the same sync, with none lost after it."""
+"""A first sync from a real Tiny Tiny RSS, which reads category by category, and a big category
+feed by feed (core/sync/ttrss.py): articles tt-rss keeps of feeds gone (its archive) come too,
+an article that arrives in a category already read while the sync goes on comes in the same
+sync, with none lost after it, and a category split into its feeds brings each article once."""
 
 from __future__ import annotations
 
@@ -60,21 +61,22 @@ def test_an_article_arriving_during_the_first_sync_is_not_lost(
 ) -> None:
     feeds = ["First", "Second", "Third"]
     ttrss.seed(
-        feeds=[Feed(title) for title in feeds],
+        feeds=[Feed(title, category=f"In {title}") for title in feeds],
         articles=[Article(title, f"{title} old story") for title in feeds],
     )
     first_id = ttrss.seeded.feeds["First"]
     page = client.TtRss._page
     arrived = []
 
-    def page_then_news(self: client.TtRss, feed: int, skip: int, params: Any) -> Any:
-        rows = page(self, feed, skip, params)
-        if feed == first_id and not arrived:  # First is read: news there, then in Third
+    def page_then_news(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
+        rows = page(self, listing, skip, params)
+        if not arrived and any(row["feed_id"] == first_id for row in rows):
+            # First's category is read: news there, then in Third's
             arrived.append(ttrss.seed(articles=[Article("First", "First news")]).articles[0])
             arrived.append(ttrss.seed(articles=[Article("Third", "Third news")]).articles[0])
         return rows
 
-    monkeypatch.setattr(client, "AT_ONCE", 1)  # one request at a time: feeds in order
+    monkeypatch.setattr(client, "AT_ONCE", 1)  # one request at a time: categories in order
     monkeypatch.setattr(client.TtRss, "_page", page_then_news)
     add(reader, ttrss, tmp_path)
     assert len(arrived) == 2 and arrived[0] < arrived[1]
@@ -84,3 +86,41 @@ def test_an_article_arriving_during_the_first_sync_is_not_lost(
     ttrss.seed(articles=[Article("Second", "Later story")])
     assert not reader.accounts.sync().failed
     assert set(titles(reader)) == {*found, "Later story"}
+
+
+def test_a_big_category_goes_on_feed_by_feed_and_brings_each_article_once(
+    reader: Reader, ttrss: TtRss, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = ["Alpha", "Beta", "Gamma"]
+    ttrss.seed(
+        feeds=[Feed(title, category="Big") for title in feeds] + [Feed("Small", category="S")],
+        articles=[
+            Article(title, f"{title} {n}", published=1_700_000_000 + n * 60)
+            for n in range(5)
+            for title in [*feeds, "Small"]
+            if title != "Small" or n < 3
+        ],
+    )
+    asked: list[tuple[client.Listing, int]] = []
+    page = client.TtRss._page
+
+    def noted(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
+        asked.append((listing, skip))
+        return page(self, listing, skip, params)
+
+    # pages of 2 rows; "Big" (15 rows) is split after 4, "S" (3) is read whole
+    monkeypatch.setattr(client, "PAGE", 2)
+    monkeypatch.setattr(client, "SPLIT_AT", 4)
+    monkeypatch.setattr(client.TtRss, "_page", noted)
+    add(reader, ttrss, tmp_path)
+    found = titles(reader)  # no article twice
+    assert len(found) == 18
+    # each category from skip 0 and 2; then Big's feeds, each from where Big left it: its
+    # top 4 rows are the newest of each feed and one more
+    assert sorted(skip for listing, skip in asked if listing.category) == [0, 0, 2, 2]
+    starts: dict[int, int] = {}
+    for listing, skip in asked:
+        if not listing.category and listing.id > 0:  # not the archive or all articles
+            starts.setdefault(listing.id, skip)
+    assert set(starts) == {ttrss.seeded.feeds[title] for title in feeds}
+    assert sorted(starts.values()) == [1, 1, 2]

@@ -156,30 +156,38 @@ def as_text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def counted(page: int) -> None:
-    """:class:`Endless` when ``page`` (counted from 1) is past :data:`MAX_PAGES` of a listing."""
-    if page > MAX_PAGES:
-        raise Endless(
-            f"the server sent more than {MAX_PAGES} pages of one listing (it never stops "
-            "paging); the sync stopped there"
-        )
+class Listed:
+    """The pages of one listing so far (``capped``: at most :data:`MAX_PAGES` of them)."""
+
+    def __init__(self, capped: bool = True) -> None:
+        self.capped = capped
+        self.pages = 0
+        self.seen: set[object] = set()
+
+    def add(self, ids: Iterable[object]) -> None:
+        """Count a page by its ids; :class:`Endless` at one that brings no id an earlier page
+        did not (a server that ignores paging would be asked forever) or one too many."""
+        self.pages += 1
+        found = set(ids)
+        if found and found <= self.seen:
+            raise Endless(
+                f"the server sent page {self.pages} of a listing again (it ignores paging); "
+                "the sync stopped there"
+            )
+        if self.capped and self.pages > MAX_PAGES:
+            raise Endless(
+                f"the server sent more than {MAX_PAGES} pages of one listing (it never stops "
+                "paging); the sync stopped there"
+            )
+        self.seen |= found
 
 
 def fresh(
     pages: Iterable[T], ids: Callable[[T], Iterable[object]], *, listing: bool = True
 ) -> Iterator[T]:
-    """``pages`` as they come; :class:`Endless` at a page that brings no id an earlier page
-    did not (a server that ignores paging would be asked forever) or, when ``pages`` are one
-    ``listing`` of the server's, past :data:`MAX_PAGES` of them."""
-    seen: set[object] = set()
-    for number, page in enumerate(pages, 1):
-        found = set(ids(page))
-        if found and found <= seen:
-            raise Endless(
-                f"the server sent page {number} of a listing again (it ignores paging); "
-                "the sync stopped there"
-            )
-        if listing:
-            counted(number)
-        seen |= found
+    """``pages`` as they come, checked as :class:`Listed` (``listing``: they are one listing
+    of the server's, capped; else a whole sync's, which is not)."""
+    listed = Listed(capped=listing)
+    for page in pages:
+        listed.add(ids(page))
         yield page
