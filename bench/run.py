@@ -43,6 +43,7 @@ class Run:
     started: float
     ended: float
     maxrss_mb: float
+    cpu: float = 0.0  # user + system seconds of the process and its children
 
     @property
     def wall(self) -> float:
@@ -78,7 +79,13 @@ def spawn(command: list[str], env: dict[str, str] | None = None) -> Run:
         out.seek(0)
         err.seek(0)
         return Run(
-            process.returncode, out.read(), err.read(), started, ended, usage.ru_maxrss / 1024
+            process.returncode,
+            out.read(),
+            err.read(),
+            started,
+            ended,
+            usage.ru_maxrss / 1024,
+            usage.ru_utime + usage.ru_stime,
         )
 
 

@@ -18,7 +18,8 @@ a third read, one in twenty starred). Then per run, on fresh data dirs:
 Before timing, every article is read once through the API (untimed; see :func:`warm`), and the
 two readers take turns going first. Times are wall times of the whole command (spawn to exit, as
 a user waits for it); the table shows medians (min-max) of ``--runs`` and the ratios against
-newsboat.
+newsboat, and the median CPU seconds each command took in the reader's process and in the
+server's (PHP and PostgreSQL): on a busy machine the walls swing with the load, the CPU much less.
 Targets (issue 14): first sync at most 0.5x newsboat's, repeat under 0.2x. Every process this
 script starts is stopped, also on error.
 """
@@ -26,11 +27,13 @@ script starts is stopped, also on error.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -95,6 +98,30 @@ def warm(server: TtRss) -> None:
             skip += len(rows["content"])
             if len(rows["content"]) < 200:
                 return
+
+
+def server_cpu(server: TtRss) -> float:
+    """User + system seconds so far of the server's processes (PHP's and PostgreSQL's, with
+    their children, counted also once they end: PostgreSQL starts one per connection), read
+    from ``/proc``."""
+    parents: dict[int, int] = {}
+    spent: dict[int, int] = {}
+    tree = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])
+            spent[pid] = sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
+            if str(server.root).encode() in command:
+                tree.add(pid)
+    while grown := {pid for pid, parent in parents.items() if parent in tree} - tree:
+        tree |= grown
+    return sum(spent[pid] for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def tui(*args: str) -> list[str]:
@@ -163,10 +190,15 @@ def main() -> None:
         raise SystemExit(str(missing)) from None
     work = Path(tempfile.mkdtemp(prefix="tui-news-bench-sync-"))
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[tuple[float, float]]] = {}  # (the reader's, the server's) seconds
     counts: dict[str, int] = {}
 
-    def note(key: str, run: Run) -> None:
+    def note(key: str, what: str, start: Callable[[], Run]) -> Run:
+        before = server_cpu(server)
+        run = checked(start(), what)
         times.setdefault(key, []).append(run.wall)
+        cpu.setdefault(key, []).append((run.cpu, server_cpu(server) - before))
+        return run
 
     secret = work / "password"
     secret.write_text(server.password + "\n", encoding="utf-8")
@@ -178,16 +210,16 @@ def main() -> None:
             "--data-dir", str(data), "account", "add", "ttrss", server.url,
             "--user", server.user, "--password-file", str(secret), "--name", "bench",
         )  # fmt: skip
-        note("tui_first", checked(spawn(add, env), "tui-news account add"))
+        note("tui_first", "tui-news account add", lambda: spawn(add, env))
         counts["tui-news"] = tui_articles(data)
-        note("tui_repeat", checked(spawn(tui("--data-dir", str(data), "sync"), env), "sync"))
+        note("tui_repeat", "sync", lambda: spawn(tui("--data-dir", str(data), "sync"), env))
 
     def measure_newsboat(number: int) -> None:
         assert binary
         folder = work / f"newsboat{number}"
-        note("nb_first", checked(newsboat(binary, folder, server, args.threads), "newsboat"))
+        note("nb_first", "newsboat", lambda: newsboat(binary, folder, server, args.threads))
         counts["newsboat"] = newsboat_articles(folder / "cache.db")
-        note("nb_repeat", checked(newsboat(binary, folder, server, args.threads), "newsboat"))
+        note("nb_repeat", "newsboat", lambda: newsboat(binary, folder, server, args.threads))
 
     try:
         seed(server, args.articles, args.feeds)
@@ -222,9 +254,17 @@ def main() -> None:
     ]
     for label, key in rows:
         if times.get(key):
-            print(f"  {label:36} {spread(times[key])}")
+            mine, theirs = (statistics.median(c[n] for c in cpu[key]) for n in (0, 1))
+            print(
+                f"  {label:36} {spread(times[key])}   CPU: reader {mine:.2f} s + server "
+                f"{theirs:.2f} s = {mine + theirs:.2f} s"
+            )
     print(f"  first sync ratio:  {ratio('tui_first', 'nb_first', TARGET_FIRST)}")
     print(f"  repeat sync ratio: {ratio('tui_repeat', 'nb_repeat', TARGET_REPEAT)}")
+    if cpu.get("nb_first"):
+        used = {k: statistics.median(sum(c) for c in v) for k, v in cpu.items()}
+        share = used["tui_first"] / used["nb_first"]
+        print(f"  first sync CPU ratio (reader + server): {share:.2f}x")
 
 
 if __name__ == "__main__":
