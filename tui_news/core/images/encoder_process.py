@@ -20,6 +20,7 @@ when the app's process ends however it ends.
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import pickle
 import select
@@ -162,7 +163,7 @@ def _send(process: subprocess.Popen[bytes], data: bytes, deadline: float) -> Non
     fd = process.stdin.fileno()
     view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
     while view:
-        _wait(select.select([], [fd], [], _left(deadline))[1])
+        _wait(fd, select.POLLOUT, deadline)
         view = view[os.write(fd, view[:_CHUNK]) :]
 
 
@@ -177,7 +178,7 @@ def _read(process: subprocess.Popen[bytes], size: int, deadline: float) -> bytes
     parts: list[bytes] = []
     left = size
     while left:
-        _wait(select.select([fd], [], [], _left(deadline))[0])
+        _wait(fd, select.POLLIN, deadline)
         part = os.read(fd, min(left, _CHUNK))
         if not part:
             raise EOFError
@@ -186,12 +187,12 @@ def _read(process: subprocess.Popen[bytes], size: int, deadline: float) -> bytes
     return b"".join(parts)
 
 
-def _left(deadline: float) -> float:
-    return max(0.0, deadline - time.monotonic())
-
-
-def _wait(ready: list[Any]) -> None:
-    if not ready:
+def _wait(fd: int, event: int, deadline: float) -> None:
+    """Wait until ``fd`` is ready for ``event`` (or ended: the read or write then says so);
+    TimeoutError at ``deadline``. (poll, not select: any fd number.)"""
+    poller = select.poll()
+    poller.register(fd, event)
+    if not poller.poll(math.ceil(max(0.0, deadline - time.monotonic()) * 1000)):
         raise TimeoutError
 
 
