@@ -14,9 +14,12 @@ costs is paid there), then presses enter on the one with pictures and times:
   pass (the footer's keys and the screen's styles change then) before the keys;
 - **keys while pictures load**: ``j`` and ``k`` in the article, each from sending the key to
   the frame that shows it scrolled, pressed while pictures are still loading (the first key,
-  and the worst of the first four, are shown apart);
+  and the worst of the first four, are shown apart); with each, the CPU time of the app's
+  main thread and of its other threads meanwhile (the loaders, the drawing: Python work in
+  them holds the interpreter lock the keys need; the encoder process is not counted);
 - **all pictures in**: from enter to the frame after the last picture is drawn;
-- **peak memory**: the process's peak RSS (``wait4``), the whole run.
+- **peak memory**: the process's peak RSS (``wait4``), the whole run; with kitty or Sixel,
+  the encoder process's apart (its VmHWM in ``/proc`` before the app ends it).
 
 The first run starts with an empty picture cache (a fresh copy of the library); the others
 read the pictures from the cache the first one filled. Medians are over the cached runs and,
@@ -156,24 +159,28 @@ def child(data_dir: str, images: str) -> None:
 
             async def press(key: str, done: Any) -> float:
                 """Seconds from sending ``key`` to the frame that shows ``done()``; the
-                main thread's CPU seconds in that time go to ``cpu``."""
+                main thread's CPU seconds in that time go to ``cpu``, the other threads'
+                (the process's less the main thread's) to ``others``."""
                 future = asyncio.get_running_loop().create_future()
                 drawn: list[float] = []
 
                 def check() -> bool:
                     if done():
-                        drawn.append(time.thread_time())
+                        drawn.extend((time.thread_time(), time.process_time()))
                         return True
                     return False
 
                 app.waiter = (check, future)
-                start, start_cpu = perf(), time.thread_time()
+                start, start_cpu, start_all = perf(), time.thread_time(), time.process_time()
                 app.post_message(key_event(key))
                 end = await asyncio.wait_for(future, 30)
                 cpu.setdefault(key, []).append(drawn[0] - start_cpu)
+                all_threads = drawn[1] - start_all
+                others.setdefault(key, []).append(all_threads - (drawn[0] - start_cpu))
                 return end - start
 
             cpu: dict[str, list[float]] = {}
+            others: dict[str, list[float]] = {}
 
             result["text_drawn"] = await press("enter", lambda: view.lines_built > 0)
             opened = perf() - result["text_drawn"]
@@ -204,13 +211,29 @@ def child(data_dir: str, images: str) -> None:
             result["keys_after"] = after
             result["cpu_enter"] = cpu["enter"][0]
             result["cpu_keys"] = cpu["j"][: len(keys) // 2] + cpu["k"]
+            result["others_keys"] = others["j"][: len(keys) // 2] + others["k"]
             result["cpu_after"] = cpu["j"][len(keys) // 2 :]
             result["failed"] = [error for *_, error in view.pictures if error]
+            result["encoder_mb"] = encoder_peak_mb()
 
     asyncio.run(session())
     reader.close()
     result["maxrss_mb"] = maxrss_mb()
     sys.stdout.write(json.dumps(result) + "\n")
+
+
+def encoder_peak_mb() -> float:
+    """The encoder process's peak RSS so far (0 if none runs)."""
+    from tui_news.core.images.encoder_process import encoder
+
+    pid = encoder().pid
+    if pid is None:
+        return 0.0
+    status = Path(f"/proc/{pid}/status").read_text()
+    return (
+        next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+        / 1024
+    )
 
 
 def all_in(view: Any) -> bool:
@@ -274,6 +297,7 @@ def main() -> None:
         ("focus into the article, ms", lambda r: [r["focus"] * 1000], None),
         ("keys while pictures load, ms", lambda r: [k * 1000 for k in r["keys"]], 50),
         ("  main thread's CPU a key, ms", lambda r: [k * 1000 for k in r["cpu_keys"]], None),
+        ("  other threads' CPU a key, ms", lambda r: [k * 1000 for k in r["others_keys"]], None),
         ("  worst key, ms", lambda r: [max(r["keys"], default=0) * 1000], None),
         ("  first key (j), ms", lambda r: [r["keys"][0] * 1000], None),
         ("  worst of the first 4 keys, ms", lambda r: [max(r["keys"][:4]) * 1000], None),
@@ -290,6 +314,9 @@ def main() -> None:
         print(f"{'picture sequences written, MB':38}{written[0]:>14.1f}{written[1]:>10.1f}")
     rss = [statistics.median(m for _, m in runs) for _, runs in rows]
     print(f"{'peak memory (RSS), MB':38}{rss[0]:>14.1f}{rss[1]:>10.1f}{150:>9}")
+    if args.images in ("kitty", "sixel"):
+        encoder = [statistics.median(r["encoder_mb"] for r, _ in runs) for _, runs in rows]
+        print(f"{'  the encoder process, MB':38}{encoder[0]:>14.1f}{encoder[1]:>10.1f}")
 
 
 if __name__ == "__main__":
