@@ -5,9 +5,9 @@ over IDF-weighted terms, the headline's counting double), they come from differe
 published within :data:`WINDOW` of each other, do not name different weekdays (a daily report,
 a follow-up), and neither is a roundup (a live blog, a briefing: many stories at once).
 
-Grouping is incremental: new articles are compared with the recent articles around them and
-join (or merge) the stories they match. A story never holds two articles of one feed. A story's
-id is the smallest article id in it; an article alone has none.
+Grouping is incremental: new articles are compared with the recent articles around them (a
+:class:`Window`) and join (or merge) the stories they match. A story never holds two articles
+of one feed. A story's id is the smallest article id in it; an article alone has none.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import mul
 
-from tui_news.core.story_text import Features, decode, features, kept_names, kept_terms
+from tui_news.core.story_text import Features, decode, features, kept_names, kept_terms, parts
 
 WINDOW = 36 * 3600.0  # seconds: articles further apart are never one story
 THRESHOLD = 0.25  # the similarity from which two articles are one story
@@ -53,7 +52,7 @@ class Item:
 
 
 def group(
-    items: Sequence[Item],
+    items: Iterable[Item],
     new: Collection[int],
     threshold: float = THRESHOLD,
     names: float = NAMES,
@@ -62,51 +61,161 @@ def group(
 
     Returns the story of every article whose story changed (None: it is alone now).
     """
-    collecting = gc.isenabled()
-    gc.disable()  # it finds no cycles here, and would walk the many objects made, often
-    try:
-        return _group(items, new, threshold, names)
-    finally:
-        if collecting:
-            gc.enable()
+    window = Window()
+    window.add(items)
+    return window.group(new, threshold, names)
 
 
-def _group(
-    items: Sequence[Item], new: Collection[int], threshold: float, names: float
-) -> dict[int, int | None]:
-    by_id = {item.id: item for item in items}
-    for item in items:
-        if item.kept is None:
-            item.described()  # the others' are decoded when compared
-    fresh = sorted((by_id[i] for i in new if i in by_id), key=lambda i: (i.published, i.id))
-    vectors = _Vectors(items)
-    postings = _postings(items, fresh)
-    members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
-    story_of: dict[int, int] = {}
-    for item in items:
-        story_of[item.id] = item.story if item.story is not None else item.id
-        members[story_of[item.id]].add(item.id)
+@dataclass(slots=True)
+class _Coded:
+    """An article's features with each term as a number (see :class:`Window`): lookups and
+    intersections of small numbers cost a fraction of those of words."""
 
-    for item in fresh:
-        scores: dict[int, float] = {}  # story -> best similarity with one of its articles
-        for other_id, score in _similar(item, by_id, vectors, postings, names):
-            if score >= threshold:
-                story = story_of[other_id]
-                scores[story] = max(scores.get(story, 0.0), score)
-        for story in sorted(scores, key=lambda s: (-scores[s], s)):
-            if story_of[item.id] == story or not _fits(members, story, story_of[item.id], by_id):
+    terms: tuple[int, ...]
+    title: tuple[int, ...]
+    names: tuple[int, ...]  # a name is a term
+    words: tuple[str, ...]  # the names as they are written in the window's index
+    days: frozenset[str]
+    roundup: bool
+
+
+class _Terms(dict[str, int]):
+    """Each term's number, given when it is first seen."""
+
+    def __missing__(self, term: str) -> int:
+        found = self[term] = len(self)
+        return found
+
+
+class Window:
+    """The recent articles that new ones are compared with, and what grouping counts of them:
+    how many give each term (its rarity) and which give each name or number (the candidates).
+    An article's terms are numbered (:class:`_Coded`) when it is first compared: the sums and
+    intersections of comparing take small numbers, which cost a fraction of words."""
+
+    def __init__(self) -> None:
+        self.items: dict[int, Item] = {}
+        self._df: Counter[str] = Counter()  # articles giving each term
+        self._named: dict[str, list[int]] = defaultdict(list)  # the articles giving each name
+        self._coded: dict[int, _Coded] = {}
+        self._numbers = _Terms()
+
+    def add(self, items: Iterable[Item]) -> None:
+        """Add articles (not in the window yet), as kept if kept."""
+        named, lines = self._named, []
+        for item in items:
+            self.items[item.id] = item
+            if item.features is None and item.kept is not None:
+                lines.append(kept_terms(item.kept))
+                names: Iterable[str] = kept_names(item.kept)
+            else:
+                found = item.described()
+                self._df.update(found.terms)
+                names = found.names
+            for name in names:
+                named[name].append(item.id)
+        self._df.update(chain.from_iterable(map(str.split, lines)))  # each term kept once
+
+    def group(
+        self, new: Collection[int], threshold: float = THRESHOLD, names: float = NAMES
+    ) -> dict[int, int | None]:
+        """Group the ``new`` articles among the window's (see :func:`group`)."""
+        collecting = gc.isenabled()
+        gc.disable()  # it finds no cycles here, and would walk the many objects made, often
+        try:
+            return self._group(new, threshold, names)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _group(self, new: Collection[int], threshold: float, names: float) -> dict[int, int | None]:
+        by_id = self.items
+        fresh = sorted((by_id[i] for i in new if i in by_id), key=lambda i: (i.published, i.id))
+        limit = self._limit()
+        found = {item.id: self._candidates(item, self._code(item), limit) for item in fresh}
+        weights = _Weights(self._df, self._numbers, max(len(by_id), BACKGROUND))
+        members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
+        story_of: dict[int, int] = {}
+        for item in by_id.values():
+            story_of[item.id] = item.story if item.story is not None else item.id
+            members[story_of[item.id]].add(item.id)
+
+        for item in fresh:
+            scores: dict[int, float] = {}  # story -> best similarity with one of its articles
+            mine = self._coded[item.id]
+            for other_id in found[item.id]:
+                score = weights.similarity(item.id, mine, other_id, self._coded[other_id], names)
+                if score >= threshold:
+                    story = story_of[other_id]
+                    scores[story] = max(scores.get(story, 0.0), score)
+            for story in sorted(scores, key=lambda s: (-scores[s], s)):
+                if story_of[item.id] == story or not _fits(
+                    members, story, story_of[item.id], by_id
+                ):
+                    continue
+                merged = members.pop(story) | members.pop(story_of[item.id])
+                head = min(merged)
+                members[head] = merged
+                for member in merged:
+                    story_of[member] = head
+        changed: dict[int, int | None] = {}
+        for article_id, story in story_of.items():
+            now = story if len(members[story]) > 1 else None
+            if now != by_id[article_id].story:
+                changed[article_id] = now
+        return changed
+
+    def _limit(self) -> int:
+        """How many articles may give a name that finds candidates."""
+        return max(50, int(len(self.items) * RARE))
+
+    def _candidates(self, item: Item, mine: _Coded, limit: int) -> set[int]:
+        """The articles that may tell the story ``item`` tells: those sharing a rare name
+        or number with it (the names gate wants one), from another feed, within the window,
+        neither a roundup, not naming other weekdays."""
+        found: set[int] = set()
+        if mine.roundup:
+            return found
+        named = self._named
+        for name in mine.words:
+            ids = named[name]
+            if len(ids) <= limit:
+                found.update(ids)
+        found.discard(item.id)
+        by_id, code = self.items, self._code
+        for other_id in list(found):
+            other = by_id[other_id]
+            if other.feed == item.feed or abs(other.published - item.published) > WINDOW:
+                found.discard(other_id)
                 continue
-            merged = members.pop(story) | members.pop(story_of[item.id])
-            head = min(merged)
-            members[head] = merged
-            for member in merged:
-                story_of[member] = head
-    changed: dict[int, int | None] = {}
-    for article_id, story in story_of.items():
-        now = story if len(members[story]) > 1 else None
-        if now != by_id[article_id].story:
-            changed[article_id] = now
-    return changed
+            theirs = code(other)
+            if theirs.roundup or (mine.days and theirs.days and not mine.days & theirs.days):
+                found.discard(other_id)
+        return found
+
+    def _code(self, item: Item) -> _Coded:
+        """The article's features, its terms numbered."""
+        coded = self._coded.get(item.id)
+        if coded is None:
+            if item.features is None and item.kept is not None:
+                terms, title, names, days, roundup = parts(item.kept)
+            else:
+                found = item.described()
+                terms, title, names = list(found.terms), list(found.title_terms), list(found.names)
+                days, roundup = list(found.days), found.roundup
+            number = self._numbers.__getitem__
+            coded = self._coded[item.id] = _Coded(
+                tuple(map(number, terms)),
+                tuple(map(number, title)),
+                tuple(map(number, names)),
+                tuple(names),
+                frozenset(days) if days else _NONE,
+                roundup,
+            )
+        return coded
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _fits(members: dict[int, set[int]], one: int, other: int, by_id: dict[int, Item]) -> bool:
@@ -118,101 +227,62 @@ def _fits(members: dict[int, set[int]], one: int, other: int, by_id: dict[int, I
     return max(times) - min(times) <= WINDOW
 
 
-def _similar(
-    item: Item,
-    by_id: dict[int, Item],
-    vectors: _Vectors,
-    postings: dict[str, list[int]],
-    names: float,
-) -> Iterable[tuple[int, float]]:
-    """The articles that may tell the same story as ``item`` with the similarity of their
-    terms: those with a similarity of the names and numbers they give of at least ``names``."""
-    described = item.described()
-    if described.roundup:
-        return
-    mine = vectors.weights(item)
-    norm, name_norm = vectors.norms(item)
-    seen: set[int] = set()
-    for term in described.names:
-        for other_id in postings.get(term, ()):
-            if other_id in seen or other_id == item.id:
-                continue
-            seen.add(other_id)
-            other = by_id[other_id]
-            if other.feed == item.feed or abs(other.published - item.published) > WINDOW:
-                continue
-            told = other.described()
-            if told.roundup or (described.days and told.days and not described.days & told.days):
-                continue
-            theirs = vectors.weights(other)
-            their_norm, their_name_norm = vectors.norms(other)
-            shared = described.names & told.names
-            named = sum(mine.get(t, 1.0) * theirs.get(t, 1.0) for t in shared)
-            if named < names * name_norm * their_name_norm:
-                continue
-            both = mine.keys() & theirs.keys()
-            dot = sum(map(mul, map(mine.__getitem__, both), map(theirs.__getitem__, both)))
-            yield other_id, dot / (norm * their_norm)
+class _Weights:
+    """The similarity of two articles: a cosine of their terms weighted by rarity (IDF over
+    the window), a headline's counting :data:`TITLE_WEIGHT` times, gated by that of the names
+    and numbers they give. Sums run over squared IDFs by term number (a term's depends on its
+    count alone); an article's norms are worked out once, when it is first compared."""
 
-
-class _Vectors:
-    """Each article's terms weighted by rarity (IDF over the articles grouped), a headline's
-    counting more, and their norms: worked out only for the articles compared."""
-
-    def __init__(self, items: Sequence[Item]) -> None:
-        kept = " ".join(kept_terms(i.kept) for i in items if i.features is None and i.kept)
-        self.df = Counter(kept.split())  # each article's terms are kept once
-        self.df.update(chain.from_iterable(i.features.terms for i in items if i.features))
-        self.n = max(len(items), BACKGROUND)
-        self._idf = _Rarity(self.df, self.n)
-        self._weights: dict[int, dict[str, float]] = {}
+    def __init__(self, df: Counter[str], numbers: dict[str, int], n: int) -> None:
+        by_count: dict[int, float] = {}
+        counts = list(map(df.__getitem__, numbers))  # in the terms' numbers' order
+        for count in set(counts):
+            by_count[count] = math.log(1 + n / max(count, 1)) ** 2
+        self._squared = list(map(by_count.__getitem__, counts))
         self._norms: dict[int, tuple[float, float]] = {}
+        self._sets: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
 
-    def weights(self, item: Item) -> dict[str, float]:
-        """The article's terms with their weights."""
-        found = self._weights.get(item.id)
-        if found is None:
-            described = item.described()
-            terms = described.terms
-            found = self._weights[item.id] = dict(
-                zip(terms, map(self._idf.__getitem__, terms), strict=True)
-            )
-            for term in described.title_terms:
-                found[term] *= TITLE_WEIGHT
-        return found
+    def similarity(
+        self, article_id: int, mine: _Coded, other_id: int, theirs: _Coded, names: float
+    ) -> float:
+        """Their cosine, or 0.0 when the names they share weigh less than ``names`` of theirs."""
+        norm, name_norm = self._norm(article_id, mine)
+        their_norm, their_name_norm = self._norm(other_id, theirs)
+        terms, named = self._set(article_id, mine)
+        shared = named.intersection(theirs.names)
+        if self._dot(shared, mine, theirs) < names * name_norm * their_name_norm:
+            return 0.0
+        return self._dot(terms.intersection(theirs.terms), mine, theirs) / (norm * their_norm)
 
-    def norms(self, item: Item) -> tuple[float, float]:
+    def _dot(self, shared: frozenset[int], mine: _Coded, theirs: _Coded) -> float:
+        """The dot product of two articles' weights over the terms they share: each product
+        is a squared IDF times 1, TITLE_WEIGHT (a headline's term in one) or its square."""
+        total = self._sum(shared)
+        mine_title, their_title = shared.intersection(mine.title), shared.intersection(theirs.title)
+        if mine_title or their_title:
+            total += (TITLE_WEIGHT - 1) * (self._sum(mine_title) + self._sum(their_title))
+            total += (TITLE_WEIGHT - 1) ** 2 * self._sum(mine_title & their_title)
+        return total
+
+    def _norm(self, article_id: int, coded: _Coded) -> tuple[float, float]:
         """The norm of the article's weights, and that of its names' alone."""
-        found = self._norms.get(item.id)
+        found = self._norms.get(article_id)
         if found is None:
-            weights = self.weights(item)
-            found = self._norms[item.id] = (
-                math.sqrt(sum(map(mul, weights.values(), weights.values()))) or 1.0,
-                math.sqrt(sum(weights.get(t, 1.0) ** 2 for t in item.described().names)) or 1.0,
+            extra = TITLE_WEIGHT**2 - 1
+            titled = frozenset(coded.title).intersection(coded.names)
+            found = self._norms[article_id] = (
+                math.sqrt(self._sum(coded.terms) + extra * self._sum(coded.title)) or 1.0,
+                math.sqrt(self._sum(coded.names) + extra * self._sum(titled)) or 1.0,
             )
         return found
 
-
-class _Rarity(dict[str, float]):
-    """Each term's IDF, worked out when first asked for."""
-
-    def __init__(self, df: Counter[str], n: int) -> None:
-        super().__init__()
-        self.df, self.n = df, n
-
-    def __missing__(self, term: str) -> float:
-        found = self[term] = math.log(1 + self.n / self.df[term])
+    def _set(self, article_id: int, coded: _Coded) -> tuple[frozenset[int], frozenset[int]]:
+        """Its terms and its names as sets (those of the new articles, compared with many)."""
+        found = self._sets.get(article_id)
+        if found is None:
+            found = self._sets[article_id] = (frozenset(coded.terms), frozenset(coded.names))
         return found
 
-
-def _postings(items: Sequence[Item], new: Sequence[Item]) -> dict[str, list[int]]:
-    """The articles giving each rare name or number that a new article gives: the
-    candidates of an article are those sharing one with it (the names gate wants one)."""
-    wanted = frozenset().union(*(item.described().names for item in new))
-    postings: dict[str, list[int]] = defaultdict(list)
-    for item in items:
-        names = item.features.names if item.features else kept_names(item.kept or "")
-        for term in wanted.intersection(names):
-            postings[term].append(item.id)
-    limit = max(50, int(len(items) * RARE))
-    return {t: ids for t, ids in postings.items() if len(ids) <= limit}
+    def _sum(self, terms: Iterable[int]) -> float:
+        """The sum of the terms' squared IDFs."""
+        return sum(map(self._squared.__getitem__, terms))

@@ -72,13 +72,13 @@ def encode(found: Features) -> str:
 
 def decode(line: str) -> Features:
     """The features :func:`encode` wrote (its terms never hold a space or a tab)."""
-    terms, title, names, days, roundup = line.split("\t")
+    terms, title, names, days, roundup = parts(line)
     return Features(
-        title_terms=frozenset(title.split()),
-        terms=frozenset(terms.split()),
-        names=frozenset(names.split()),
-        days=frozenset(days.split()),
-        roundup=roundup == "1",
+        title_terms=frozenset(title),
+        terms=frozenset(terms),
+        names=frozenset(names),
+        days=frozenset(days),
+        roundup=roundup,
     )
 
 
@@ -90,6 +90,13 @@ def kept_terms(line: str) -> str:
 def kept_names(line: str) -> list[str]:
     """The names of a line :func:`encode` wrote."""
     return line.split("\t", 3)[2].split()
+
+
+def parts(line: str) -> tuple[list[str], list[str], list[str], list[str], bool]:
+    """What a line :func:`encode` wrote holds: its terms, its headline's terms, its names,
+    the weekdays it names, and whether it is a roundup's."""
+    terms, title, names, days, roundup = line.split("\t")
+    return terms.split(), title.split(), names.split(), days.split(), roundup == "1"
 
 
 Tokens = list[tuple[str, str]]  # (word, the sentence end after it or "")
