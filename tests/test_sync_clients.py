@@ -1,6 +1,7 @@
 """The greader, miniflux and nextcloud sync clients against stand-ins written from each API's
 documentation and source (tests/servers/): login, first sync through the server's paging,
-marks both ways, repeat syncs without duplicates, busy servers and expired sessions."""
+attached files, marks both ways, repeat syncs without duplicates, busy servers and expired
+sessions."""
 
 from __future__ import annotations
 
@@ -194,6 +195,23 @@ def test_the_first_sync_brings_feeds_categories_articles_and_marks(setup: Setup)
     assert client.unread_ids() == {str(e.id) for e in server.values() if not e.read}
     assert client.starred_ids() == {str(e.id) for e in server.values() if e.starred}
     client.close()
+
+
+def test_attached_files_come_with_their_articles(setup: Setup) -> None:
+    entries = sorted((e for e in setup.entries().values() if not e.read), key=lambda e: e.id)
+    picture = ("https://cdn.example.org/harbour.jpg", "image/jpeg", None)
+    episode = ("https://cdn.example.org/episode.mp3", "audio/mpeg", 24_986_239)
+    entries[-1].enclosures = [picture, episode]
+    entries[-2].enclosures = [episode]
+    client = logged_in(setup)
+    by_id = {int(a.id): a for a in pull(client, None)[0]}
+    client.close()
+    # Nextcloud News keeps one file an item and not its size
+    one = setup.kind.name == "nextcloud"
+    assert by_id[entries[-1].id].enclosures == ((picture,) if one else (picture, episode))
+    sizeless = ("https://cdn.example.org/episode.mp3", "audio/mpeg", None)
+    assert by_id[entries[-2].id].enclosures == ((sizeless,) if one else (episode,))
+    assert by_id[entries[0].id].enclosures == ()
 
 
 def test_marks_go_both_ways(setup: Setup) -> None:

@@ -218,6 +218,8 @@ class Entry:
     starred: bool = False
     created: float = field(default_factory=time.time)
     changed: float = field(default_factory=time.time)
+    # attached files: (address, type, size in bytes or None)
+    enclosures: list[tuple[str, str, int | None]] = field(default_factory=list)
 
     def mark(self, *, read: bool | None = None, starred: bool | None = None) -> None:
         """Change a mark; ``changed`` moves only when a mark really changes."""

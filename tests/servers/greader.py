@@ -361,7 +361,10 @@ class GReader(ApiServer):
             "summary": {"direction": "ltr", "content": entry.content},
             "content": {"direction": "ltr", "content": entry.content},
             "origin": {"streamId": f"feed/{feed.id}", "title": feed.title, "htmlUrl": feed.site},
-            "enclosure": [],
+            "enclosure": [
+                {"href": url, "type": kind, **({"length": size} if size else {})}
+                for url, kind, size in entry.enclosures
+            ],
         }
 
     # Writes.

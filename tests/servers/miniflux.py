@@ -165,7 +165,19 @@ class Miniflux(ApiServer):
             "share_code": "",
             "starred": entry.starred,
             "reading_time": 1,
-            "enclosures": [],
+            "enclosures": [
+                {
+                    "id": entry.id * 100 + n,
+                    "user_id": account.id,
+                    "entry_id": entry.id,
+                    "url": url,
+                    "mime_type": kind,
+                    "size": size or 0,
+                    "media_progression": 0,
+                }
+                for n, (url, kind, size) in enumerate(entry.enclosures)
+            ]
+            or None,
             "feed": self.feed_json(account, account.feeds[entry.feed_id]),
             "tags": [],
         }

@@ -122,6 +122,7 @@ class Nextcloud(ApiServer):
         return known
 
     def item_json(self, entry: Entry) -> dict[str, Any]:
+        attached = entry.enclosures[0] if entry.enclosures else (None, None, None)
         return {
             "id": entry.id,
             "guid": entry.guid,
@@ -132,8 +133,8 @@ class Nextcloud(ApiServer):
             "pubDate": int(entry.published),
             "updatedDate": None,
             "body": entry.content,
-            "enclosureMime": None,
-            "enclosureLink": None,
+            "enclosureMime": attached[1],  # one file an item: the first
+            "enclosureLink": attached[0],
             "mediaThumbnail": None,
             "mediaDescription": None,
             "feedId": entry.feed_id,

@@ -28,6 +28,7 @@ from tui_news.core.sync.remote import (
     ServerUnreachable,
     SessionExpired,
     as_text,
+    attached,
     fresh,
 )
 from tui_news.core.sync.web import Web, chunks
@@ -201,4 +202,5 @@ def article(item: dict[str, Any]) -> RemoteArticle:
         content=as_text(body.get("content")) or "",
         read="read" in tags,
         starred="starred" in tags,
+        enclosures=attached(item.get("enclosure"), "href", "type", "length"),
     )

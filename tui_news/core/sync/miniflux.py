@@ -17,6 +17,7 @@ from tui_news.core.sync.remote import (
     RemoteFeed,
     as_int,
     as_text,
+    attached,
     fresh,
 )
 from tui_news.core.sync.web import BasicAuthClient, Refused, chunks, rfc3339
@@ -150,4 +151,5 @@ def article(entry: dict[str, Any]) -> RemoteArticle:
         content=as_text(entry.get("content")) or "",
         read=entry.get("status") == "read",
         starred=bool(entry.get("starred")),
+        enclosures=attached(entry.get("enclosures"), "url", "mime_type", "size"),
     )

@@ -18,6 +18,7 @@ from tui_news.core.sync.remote import (
     RemoteFeed,
     as_int,
     as_text,
+    attached,
     fresh,
 )
 from tui_news.core.sync.web import BasicAuthClient, chunks
@@ -132,4 +133,5 @@ def article(item: dict[str, Any]) -> RemoteArticle:
         content=as_text(item.get("body")) or "",
         read=not item.get("unread", False),
         starred=bool(item.get("starred")),
+        enclosures=attached([item], "enclosureLink", "enclosureMime"),  # one file an item
     )

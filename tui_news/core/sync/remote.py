@@ -182,6 +182,21 @@ class Listed:
         self.seen |= found
 
 
+def attached(
+    files: Any, url: str, kind: str, size: str | None = None
+) -> tuple[tuple[str, str, int | None], ...]:
+    """:attr:`RemoteArticle.enclosures` from the files a server lists for an article: a list
+    of tables holding the address under ``url``, the type under ``kind`` and the size in bytes
+    under ``size`` (none, or not above 0: unknown). Tables without an address are left out."""
+    found = []
+    for file in files if isinstance(files, list) else ():
+        address = as_text(file.get(url)) if isinstance(file, dict) else None
+        if address:
+            length = as_int(file.get(size)) if size else 0
+            found.append((address, as_text(file.get(kind)) or "", length if length > 0 else None))
+    return tuple(found)
+
+
 def fresh(
     pages: Iterable[T], ids: Callable[[T], Iterable[object]], *, listing: bool = True
 ) -> Iterator[T]:

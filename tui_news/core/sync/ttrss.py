@@ -40,6 +40,7 @@ from tui_news.core.sync.remote import (
     SyncError,
     as_int,
     as_text,
+    attached,
 )
 from tui_news.core.text import without_password
 
@@ -308,9 +309,5 @@ def _article(row: dict[str, Any]) -> RemoteArticle:
         content=str(row.get("content") or ""),
         read=not row.get("unread"),
         starred=bool(row.get("marked")),
-        enclosures=tuple(
-            (str(a.get("content_url") or ""), str(a.get("content_type") or ""), None)
-            for a in row.get("attachments") or ()
-            if isinstance(a, dict)
-        ),
+        enclosures=attached(row.get("attachments"), "content_url", "content_type"),
     )
