@@ -642,6 +642,34 @@ async def test_a_view_chosen_before_the_last_ones_rest_is_read_is_listed_whole(
         assert len(app.headlines.ids) == 4 and app.headline_pane.border_title == "Unread · 4"
 
 
+async def test_a_slow_filter_shows_its_first_rows_then_all(
+    reader: Reader, news: Path, monkeypatch
+) -> None:
+    """A filter too slow to list at once ("searching…") is listed from a thread: its first
+    FIRST_ROWS rows (read in the list's order), then all of them, in the same order."""
+    monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
+    shown: list[tuple[int, bool]] = []
+
+    class Watching(NewsApp):
+        @on(HeadlinePane.Listed)
+        def record(self, message: HeadlinePane.Listed) -> None:
+            shown.append((message.count, message.whole))
+
+    app = Watching(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(reader, "quick_view_ids", lambda *args, **kwargs: None)  # too slow
+        await pilot.press("slash")
+        await settle(app, pilot)
+        shown.clear()
+        await pilot.press("s")
+        await settle(app, pilot)
+        every = list(reader.view_ids(app.view))
+        assert len(every) > 2 and shown == [(2, False), (len(every), True)]
+        assert list(app.headlines.ids) == every
+        assert app.search_bar.note.text.startswith(f"{len(every)} matches")
+
+
 async def test_a_whole_library_search_shows_its_best_rows_first(
     reader: Reader, news: Path, monkeypatch
 ) -> None:

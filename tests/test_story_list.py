@@ -4,6 +4,7 @@ the row of its first teller among the view's articles; the others stay in the li
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from tui_news.core.library import Store
@@ -100,6 +101,15 @@ def test_the_first_rows_agree_with_the_whole_list(tmp_path: Path) -> None:
     assert len(whole) == stories + alone == 200 + 400
     for limit in (1, 10, 100, 500):
         assert store.view_ids(View(), limit, stories=True).tolist() == whole[:limit].tolist()
+    # a filter's first rows read in the list's order (each article checked against it)
+    for stories in (True, False):
+        for view in (View(), View(unread=True), View(section="Articles")):
+            titles = replace(view, query=parse("event 1", live=True), titles=True)
+            matching = store.view_ids(titles, stories=stories).tolist()
+            assert 0 < len(matching) < len(store.view_ids(view, stories=stories))
+            for limit in (1, 10, 100, 500):
+                first = store.view_ids(titles, limit, stories=stories, in_order=True)
+                assert first.tolist() == matching[:limit]
 
 
 def test_an_article_stored_later_that_told_the_story_first_takes_its_row(

@@ -211,12 +211,23 @@ class Reader:
     # --- articles and their marks ---------------------------------------------------------
 
     def view_ids(
-        self, view: View, limit: int | None = None, *, interruptible: bool = False
+        self,
+        view: View,
+        limit: int | None = None,
+        *,
+        interruptible: bool = False,
+        in_order: bool = False,
     ) -> array[int]:
         """Ids of a view's articles in its order, a story once (``group_stories``); with
-        ``interruptible``, :meth:`interrupt_reads` stops it with ``QueryInterrupted``."""
-        stories = self.config.group_stories
-        return self.store.view_ids(view, limit, interruptible=interruptible, stories=stories)
+        ``interruptible``, :meth:`interrupt_reads` stops it with ``QueryInterrupted``;
+        ``in_order``: see :meth:`Store.view_ids`."""
+        return self.store.view_ids(
+            view,
+            limit,
+            interruptible=interruptible,
+            stories=self.config.group_stories,
+            in_order=in_order,
+        )
 
     def quick_view_ids(
         self, view: View, seconds: float, limit: int | None = None

@@ -113,6 +113,7 @@ class HeadlinePane(Vertical):
         self._listed: View | None = None  # the view whose articles the list holds
         self._whole = True  # False while a large view shows only its first rows
         self._search: Searching | None = None
+        self._searched: View | None = None  # the view of the last query typed
         self._sections: list[SectionCount] = []
 
     def compose(self) -> ComposeResult:
@@ -335,9 +336,10 @@ class HeadlinePane(Vertical):
         try:
             query = parse(text, live=True)
         except QueryError as error:
+            self._searched = None
             self.on_search_done(SearchDone(text, None, array("q"), str(error)))
             return
-        view = search.base if query.empty else search.view(query)
+        view = self._searched = search.base if query.empty else search.view(query)
         # A ranked search scores all its candidates whatever it lists: its best rows first,
         # then all of them from the thread.
         first, seconds = (FIRST_ROWS, QUICK_RANKED_SECONDS) if view.ranked else (None, None)
@@ -345,20 +347,23 @@ class HeadlinePane(Vertical):
         if ids is not None:  # drawn in the same frame as the typed key
             whole = first is None or len(ids) < first
             self.on_search_done(SearchDone(text, view, ids, whole=whole))
-            if not whole:  # the rest once these are drawn (the thread would slow the frame)
-                self.call_after_refresh(self._run_search, text, view)
             return
         self.search_bar.show_scope(search.scope(-1))
-        self._run_search(text, view)
+        self._run_search(text, view, first=not view.ranked)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, text: str, view: View) -> None:
-        """Read a slow query's results in a thread; a newer keystroke interrupts it."""
+    def _run_search(self, text: str, view: View, first: bool = False) -> None:
+        """Read a slow query's results in a thread (with ``first``, its first rows, read
+        in the list's order: a query slow to list whole matches many); a newer keystroke
+        interrupts it."""
         try:
-            ids = self.reader.view_ids(view, interruptible=True)
+            if first:
+                ids = self.reader.view_ids(view, FIRST_ROWS, interruptible=True, in_order=True)
+            else:
+                ids = self.reader.view_ids(view, interruptible=True)
         except QueryInterrupted:
             return
-        self.post_message(SearchDone(text, view, ids))
+        self.post_message(SearchDone(text, view, ids, whole=not first or len(ids) < FIRST_ROWS))
 
     @unless_late
     def on_search_done(self, message: SearchDone) -> None:
@@ -372,6 +377,14 @@ class HeadlinePane(Vertical):
             keep = self.headlines.current_id  # the rest of these results, or the reader went
             # to the results before they came: the cursor stays on the article they chose
         self._list(message.view, message.ids, keep, message.whole)
+        if not message.whole:  # the rest once these are drawn (the thread would slow the frame)
+            self.call_after_refresh(self._search_rest, message.text, message.view)
+
+    def _search_rest(self, text: str, view: View) -> None:
+        """Read all the results of a search listed from its first rows, unless another
+        search began since (its own thread is under way then)."""
+        if self._search is not None and self._searched == view:
+            self._run_search(text, view)
 
     @on(Input.Submitted, "#query")
     def _go_to_results(self) -> None:

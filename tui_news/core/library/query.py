@@ -28,19 +28,20 @@ def match(query: Query) -> str | None:
 
 
 def where(
-    query: Query, table: str, now: float | None = None, alias: str = "a"
+    query: Query, table: str, now: float | None = None, alias: str = "a", scan: bool = False
 ) -> tuple[str, tuple[object, ...]]:
     """Conditions on articles (as ``alias``) for ``query`` against FTS5 table ``table``, with
     parameters.
 
     The include terms are part of it; a ranked search that joins ``table`` itself uses
-    :func:`filters_where` and :func:`match` instead.
+    :func:`filters_where` and :func:`match` instead. With ``scan``, the articles are not
+    found from the matches (by id): each one read is checked against them.
     """
     sql, params = filters_where(query, table, now, alias)
     expression = match(query)
     if expression is None:
         return sql, params
-    found = f"{alias}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+    found = f"{'+' if scan else ''}{alias}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
     return f"{found} AND {sql}", (expression, *params)
 
 

@@ -53,19 +53,27 @@ UNCOUNTED_SOURCE = f"SELECT {_SOURCE}, 0, 0, s.etag, s.last_modified, s.site FRO
 
 
 def view_where(
-    view: View, *, ranked: bool = False, alias: str = "a", now: float | None = None
+    view: View,
+    *,
+    ranked: bool = False,
+    alias: str = "a",
+    now: float | None = None,
+    scan: bool = False,
 ) -> tuple[str, tuple[object, ...]]:
     """The SQL condition (on articles as ``alias``) and parameters that select a view's
     articles (for Top stories, those of the :data:`TOP_SECONDS` before ``now``).
 
     With ``ranked``, the query's own terms are left out: the ranked search matches them.
+    With ``scan``, its terms are checked on each article read (see :func:`query.where`).
     """
     terms: list[str] = []
     params: list[object] = []
     if view.query is not None:
         table = "titles_fts" if view.titles else "articles_fts"
-        pick = query.filters_where if ranked else query.where
-        sql, values = pick(view.query, table, now, alias=alias)
+        if ranked:
+            sql, values = query.filters_where(view.query, table, now, alias=alias)
+        else:
+            sql, values = query.where(view.query, table, now, alias=alias, scan=scan)
         terms.append(sql)
         params.extend(values)
     if view.section is not None:
@@ -90,20 +98,28 @@ def collapses(view: View) -> bool:
     return view.source_id is None and not (view.ranked and view.query is not None)
 
 
-def select_ids(view: View, *, stories: bool = False) -> tuple[str, tuple[object, ...]]:
+def select_ids(
+    view: View, *, stories: bool = False, in_order: bool = False
+) -> tuple[str, tuple[object, ...]]:
     """The SQL that lists a view's ids in its order, with its parameters; with ``stories``, a
-    view that :func:`collapses` lists a story once (see :func:`later_teller`)."""
+    view that :func:`collapses` lists a story once (see :func:`later_teller`).
+
+    With ``in_order``, a query's titles are not found first and sorted: the view's index is
+    read in the list's order and each article checked against them, so that the first rows
+    of a query that matches much of the view come at once (one that matches few of a large
+    view reads all its index).
+    """
     match = query.match(view.query) if view.query is not None else None
     if not (view.ranked and match):
         now = time.time()  # the same moment for a relative date in the view and its stories
-        where, params = view_where(view, now=now)
+        where, params = view_where(view, now=now, scan=in_order)
         if stories and collapses(view):
             later, values = later_teller(view, now)
             where, params = f"{where} AND NOT {later}", (*params, *values)
         # Titles matching a query: their filters and order read from a covering index (the
         # rows themselves are 2-3 times slower to reach); a feed: its own articles by date.
         index = ""
-        if match:
+        if match and not in_order:
             index = "INDEXED BY articles_rank"
         elif view.source_id is not None:
             index = "INDEXED BY articles_by_source"

@@ -337,9 +337,11 @@ class Store(Connections):
         *,
         interruptible: bool = False,
         stories: bool = False,
+        in_order: bool = False,
     ) -> array[int]:
         """Ids of a view's articles: newest first, or best first for a ranked search; with
-        ``stories``, a story once (see :func:`sql.later_teller`).
+        ``stories``, a story once (see :func:`sql.later_teller`); ``in_order``: see
+        :func:`sql.select_ids` (for the first rows of a query that matches many).
 
         With ``interruptible``, :meth:`interrupt` (from any thread) stops it with
         :class:`QueryInterrupted`.
@@ -347,7 +349,7 @@ class Store(Connections):
         with self._interruptible(interruptible):
             if view.top:
                 return top_ids(self.conn, view, time.time())[:limit]
-            return self._ids(*sql.select_ids(view, stories=stories), limit)
+            return self._ids(*sql.select_ids(view, stories=stories, in_order=in_order), limit)
 
     def _ids(self, query: str, params: tuple[object, ...], limit: int | None) -> array[int]:
         cursor = self.conn.cursor()
