@@ -642,20 +642,26 @@ async def test_a_view_chosen_before_the_last_ones_rest_is_read_is_listed_whole(
         assert len(app.headlines.ids) == 4 and app.headline_pane.border_title == "Unread · 4"
 
 
+class ListingApp(NewsApp):
+    """Records each listing of the headline list: (rows, whether all of the view)."""
+
+    def __init__(self, reader: Reader) -> None:
+        super().__init__(reader)
+        self.listings: list[tuple[int, bool]] = []
+
+    @on(HeadlinePane.Listed)
+    def record(self, message: HeadlinePane.Listed) -> None:
+        self.listings.append((message.count, message.whole))
+
+
 async def test_a_slow_filter_shows_its_first_rows_then_all(
     reader: Reader, news: Path, monkeypatch
 ) -> None:
     """A filter too slow to list at once ("searching…") is listed from a thread: its first
     FIRST_ROWS rows (read in the list's order), then all of them, in the same order."""
     monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
-    shown: list[tuple[int, bool]] = []
-
-    class Watching(NewsApp):
-        @on(HeadlinePane.Listed)
-        def record(self, message: HeadlinePane.Listed) -> None:
-            shown.append((message.count, message.whole))
-
-    app = Watching(library(reader, news))
+    app = ListingApp(library(reader, news))
+    shown = app.listings
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         monkeypatch.setattr(reader, "quick_view_ids", lambda *args, **kwargs: None)  # too slow
@@ -676,14 +682,8 @@ async def test_a_whole_library_search_shows_its_best_rows_first(
     """ctrl+l draws the best FIRST_ROWS results at once ("searching…" beside the field), then
     all of them from the thread, in the same order."""
     monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)
-    shown: list[tuple[int, bool]] = []
-
-    class Watching(NewsApp):
-        @on(HeadlinePane.Listed)
-        def record(self, message: HeadlinePane.Listed) -> None:
-            shown.append((message.count, message.whole))
-
-    app = Watching(library(reader, news))
+    app = ListingApp(library(reader, news))
+    shown = app.listings
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", "s")  # s*: four titles, and more in the text
