@@ -196,6 +196,11 @@ def test_a_picture_too_large_to_decode_within_the_memory_budget_is_refused(serve
     big_jpeg = serve(server, "/big.jpg", picture("JPEG", (4000, 3000), BLUE), "image/jpeg")
     loaded = load_picture(big_jpeg, BOX)  # as large, but a JPEG: decoded scaled down
     assert (loaded.width, loaded.height) == (4000, 3000) and loaded.image.size == (267, 200)
+    # a tall one in a wide box (as a box of cells in the article is): scaled down as it is
+    # shown, not by the box's width alone (by that, whole: 69 MB, refused)
+    tall = serve(server, "/tall.jpg", picture("JPEG", (639, 27000), BLUE), "image/jpeg")
+    loaded = load_picture(tall, BOX)
+    assert (loaded.width, loaded.height) == (639, 27000) and loaded.image.size == (5, 200)
 
 
 def test_decodes_at_once_wait_for_the_memory_budget() -> None:

@@ -9,6 +9,7 @@ not wanted), and no script in it may ever run.
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 import warnings
@@ -84,8 +85,8 @@ def decode(data: bytes, box: tuple[int, int]) -> Picture:
             raise ImageFailed(f"too large ({width}x{height})" if width and height else "no pixels")
         turned = _orientation(image) in (5, 6, 7, 8)
         fit = (max(1, box[0]), max(1, box[1]))
-        if kind == "JPEG":
-            image.draft("RGB", fit)  # decoded at 1/2, 1/4 or 1/8 of its size if that still fits
+        if kind == "JPEG":  # decoded at 1/2, 1/4 or 1/8 of its size if still as large as
+            image.draft("RGB", _fitted(image.size, fit))  # it is shown: less work and memory
         with _BUDGET.hold(_cost(image)):
             try:
                 image.load()  # the first frame only, however many an animation has
@@ -104,6 +105,14 @@ def _cost(image: Image.Image) -> int:
     if cost > DECODE_BYTES:
         raise ImageFailed(f"too large to decode ({image.size[0]}x{image.size[1]})")
     return cost
+
+
+def _fitted(size: tuple[int, int], fit: tuple[int, int]) -> tuple[int, int]:
+    """The size a picture of ``size`` is scaled down to, to fit in ``fit`` (as ``thumbnail``
+    does): the smallest a JPEG may be decoded at. (``draft`` with the box itself keeps a
+    picture whole whenever the box is wider or taller than the picture's proportions.)"""
+    scale = min(1.0, fit[0] / size[0], fit[1] / size[1])
+    return max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale))
 
 
 def _scaled(image: Image.Image, fit: tuple[int, int]) -> Image.Image:
