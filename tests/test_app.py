@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import tomllib
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.fixtures import (
     settle,
     sidebar_labels,
 )
+from tui_news.core.errors import QueryInterrupted
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader
 from tui_news.ui import headline_pane
@@ -674,6 +676,36 @@ async def test_a_slow_filter_shows_its_first_rows_then_all(
         assert len(every) > 2 and shown == [(2, False), (len(every), True)]
         assert list(app.headlines.ids) == every
         assert app.search_bar.note.text.startswith(f"{len(every)} matches")
+
+
+async def test_escape_stops_the_read_of_a_slow_search(
+    reader: Reader, news: Path, monkeypatch
+) -> None:
+    """A filter still read in its thread when the search is closed is interrupted (it would
+    go on taking the CPU from the keys that follow)."""
+    app = NewsApp(library(reader, news))
+    reading, stopped = threading.Event(), threading.Event()
+    listed = reader.view_ids
+
+    def slow(view: View, *args: object, **kwargs: object) -> object:
+        if view.query is None:
+            return listed(view, *args, **kwargs)  # type: ignore[arg-type]
+        reading.set()
+        if not stopped.wait(5):
+            raise AssertionError("the search's read was never interrupted")
+        raise QueryInterrupted("interrupted")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(reader, "quick_view_ids", lambda *args, **kwargs: None)  # too slow
+        monkeypatch.setattr(reader, "view_ids", slow)
+        monkeypatch.setattr(reader, "interrupt_reads", lambda: reading.is_set() and stopped.set())
+        await pilot.press("slash", "s")
+        while not reading.is_set():
+            await asyncio.sleep(0.01)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert stopped.is_set() and app.headline_pane.listed == View("All")
 
 
 async def test_a_whole_library_search_shows_its_best_rows_first(

@@ -412,9 +412,12 @@ class HeadlinePane(Vertical):
         self.headlines.focus()
 
     def close_search(self) -> Searching | None:
-        """Close the search field, leaving the list as it is; the search it ended."""
+        """Close the search field, leaving the list as it is; the search it ended. A query
+        still being read is stopped (its results are moot)."""
         search, self._search = self._search, None
         if search is not None:
+            self.workers.cancel_group(self, "search")
+            self.reader.interrupt_reads()
             self.search_bar.remove_class("-active")
             self.search_bar.input.value = ""
             self.refresh_bindings()
