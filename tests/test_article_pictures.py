@@ -379,3 +379,24 @@ async def test_the_keys_thread_reads_no_cached_picture_and_its_box_is_exact(
         before, after = find(lines, "Before the picture."), find(lines, "After it.")
         assert after == before + 2 + 8 + 2  # its exact box: 8 rows, its caption, a blank
         assert readers and threading.main_thread().name not in readers
+
+
+async def test_a_feed_cannot_open_the_private_network_to_its_pictures_by_its_links(
+    reader: Reader, server: FeedServer, monkeypatch
+) -> None:
+    from tui_news.core.sources import network
+
+    # 127.0.0.2 stands in for a feed on the internet: its address is taken for a public one.
+    private = network.on_private_network
+    monkeypatch.setattr(network, "on_private_network", lambda a: a != "127.0.0.2" and private(a))
+    server.routes["/lan.png"] = Route(striped_png(), content_type="image/png")
+    picture = f'<img src="{server.url("/lan.png")}" alt="A router page">'
+    lan_link = {**item(server, f"<p>Read this.</p>{picture}"), "link": server.url("/admin")}
+    with FeedServer("127.0.0.2") as public:
+        app, _ = await feed_app(reader, public, rss("Public", [lan_link]))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_article(app, pilot)
+            await pictures_in(app, pilot)
+            [(_, _, image, error)] = app.article_view.pictures
+            assert image is None and error is not None and "private network" in error
+    assert server.paths() == []  # the article's own link on the LAN opened nothing

@@ -259,6 +259,36 @@ def test_a_public_server_cannot_send_a_picture_on_to_a_private_one(server, monke
     assert server.paths() == []  # never asked
 
 
+@pytest.mark.parametrize(
+    ("address", "private"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("100.100.100.100", True),  # shared address space (carrier NAT, Tailscale)
+        ("169.254.169.254", True),
+        ("224.0.0.251", True),  # multicast
+        ("::1", True),
+        ("fe80::1%eth0", True),
+        ("::ffff:192.168.1.1", True),  # IPv4 written as IPv6
+        ("2002:7f00:1::1", True),  # 6to4 around 127.0.0.1
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", True),  # Teredo to 10.0.0.1
+        ("93.184.215.14", False),
+        ("2606:4700::1111", False),
+    ],
+)
+def test_which_addresses_are_on_a_private_network(address: str, private: bool) -> None:
+    from tui_news.core.sources.network import on_private_network
+
+    assert on_private_network(address) is private
+
+
+def test_a_broken_subscription_address_only_refuses_the_private_picture(server) -> None:
+    url = serve(server, "/lan.png", picture("PNG", (10, 10)))
+    with pytest.raises(ImageFailed, match="is on a private network"):
+        images.load_picture(url, BOX, origin="http://[oops/")
+    assert server.paths() == []
+
+
 def test_pictures_on_private_hosts_only_for_articles_from_them(server) -> None:
     url = serve(server, "/lan.png", picture("PNG", (10, 10)))
     for origin in (None, "https://news.example/story"):

@@ -111,6 +111,7 @@ class Article:
     enclosures: tuple[Enclosure, ...] = ()
     story: int | None = None  # shared by the articles telling one story (None: alone)
     pictures: tuple[str, ...] = ()  # the feed's pictures of it (Media RSS, JSON Feed image)
+    origin: str | None = None  # the address subscribed to: its feed's, or its account's server
 
     def readable(self, images: bool = False) -> str:
         """The article's text for reading: its HTML converted, links numbered at the end

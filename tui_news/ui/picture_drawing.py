@@ -160,7 +160,7 @@ def load(
     local_base = str(Path(article.path).parent) if article.path else None
     pixels = (box[0] * cell[0], box[1] * cell[1])
     return load_picture(
-        url, pixels, local_base=local_base, settings=settings, origin=article.link
+        url, pixels, local_base=local_base, settings=settings, origin=article.origin
     ).image
 
 

@@ -131,6 +131,8 @@ class PictureScreen(Screen[None]):
                 drawing = with_art(drawing, self.graphics)
         except UserError as why:
             self.post_message(self.Loaded(None, str(why)))
+        except Exception as why:  # a decoder's bug: the screen says so and goes back
+            self.post_message(self.Loaded(None, f"{type(why).__name__}: {why}"))
         else:
             self.post_message(self.Loaded(drawing, None))
 

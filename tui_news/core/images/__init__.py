@@ -61,8 +61,9 @@ def load_picture(
     there), or, for an article from a local source only (``local_base``, its folder), a path
     or ``file:`` address, relative ones resolved against ``local_base``. ``settings`` (the
     Config) gives the fetch's timeout. A picture on this machine or a private network
-    (loopback, 10.x, 192.168.x, link-local 169.254.x, ...) is fetched only for an article
-    whose ``origin`` (its address) is on such a host too, or a local one. Raises
+    (loopback, 10.x, 192.168.x, link-local 169.254.x, ...), or redirected there, is fetched
+    only for a local article or one whose ``origin`` (the address the user subscribed to,
+    never one the feed gives) is on such a network too. Raises
     :class:`ImageFailed` with a one-line reason.
     """
     refused = _refused.get(url)
@@ -139,8 +140,7 @@ def _bytes(
         data = kept.read(url) if kept is not None else None
         if data is not None:
             return data, False
-        public_only = local_base is None and not (origin and _private(urlsplit(origin).hostname))
-        return _fetch(url, settings, public_only), True
+        return _fetch(url, settings, local_base is None, origin), True
     if local_base is None or scheme not in ("", "file"):
         raise ImageFailed(f"not a web address: {_shown(url)}")
     return _local(url, local_base), False
@@ -153,14 +153,17 @@ def _shown(text: str) -> str:
     return one_line(text)[:200]
 
 
-@functools.lru_cache(maxsize=64)
-def _private(host: str | None) -> bool:
-    """True when an article's host is on this machine or a private network (by its IP, or by
-    any address its name resolves to); its pictures may be there too."""
+def _private(address: str | None) -> bool:
+    """True when ``address`` is on this machine or a private network (by its IP, or by any
+    address its host name resolves to now)."""
     import socket
 
     from tui_news.core.sources.network import on_private_network
 
+    try:
+        host = urlsplit(address or "").hostname
+    except ValueError:  # http://[oops/
+        return False
     if not host:
         return False
     try:
@@ -193,21 +196,30 @@ def _local(url: str, local_base: str) -> bytes:
         raise ImageFailed(f"{_shown(path.name)}: {error.strerror or error}") from None
 
 
-def _fetch(url: str, settings: Any, public_only: bool) -> bytes:
-    """GET ``url`` through the project's fetcher: http(s) only, redirects, size cap, timeout;
-    ``public_only``: no server on this machine or a private network, redirects included."""
+def _fetch(url: str, settings: Any, public_only: bool, origin: str | None) -> bytes:
+    """GET ``url`` through the project's fetcher: http(s) only, redirects, size cap, timeout.
+
+    With ``public_only``, a server on this machine or a private network is refused, redirects
+    included, unless the subscription the article came from (``origin``) is on one too.
+    """
     from tui_news.core.sources.fetch import Fetcher, FetchError, Timeout
+    from tui_news.core.sources.network import PrivateAddress
 
     seconds = float(getattr(settings, "timeout_seconds", 20))
     timeout = Timeout(seconds, connect=min(10.0, seconds))
 
-    async def get() -> bytes:
+    async def get(public_only: bool) -> bytes:
         async with Fetcher(2, timeout, public_only) as fetcher:
             fetcher.contexts["https"] = _https_context()  # loaded once, not per picture
             return (await fetcher.fetch(url, max_bytes=MAX_IMAGE_BYTES)).body
 
     try:
-        return asyncio.run(get())
+        try:
+            return asyncio.run(get(public_only))
+        except PrivateAddress as refused:
+            if not _private(origin):  # looked up only now: a rare case
+                raise ImageFailed(str(refused)) from None
+        return asyncio.run(get(False))
     except FetchError as error:
         raise ImageFailed(str(error)) from None
 

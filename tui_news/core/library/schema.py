@@ -183,14 +183,15 @@ MIGRATIONS: list[str] = [
     # The keys of the articles a feed held when last fetched, out of the sources rows: a few
     # KB each, they made every source's row span overflow pages, so that a refresh recording
     # 500 unchanged feeds wrote ~2 MB (each UPDATE rewrites its whole row) and listing the
-    # sources read it all.
+    # sources read it all. The old column stays, empty: DROP COLUMN needs SQLite 3.35 (3.35.5
+    # to be safe), and Python 3.11 may be built on an older one.
     """
     CREATE TABLE feed_keys (
         source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
         keys TEXT NOT NULL
     );
     INSERT INTO feed_keys SELECT id, feed_keys FROM sources WHERE feed_keys IS NOT NULL;
-    ALTER TABLE sources DROP COLUMN feed_keys;
+    UPDATE sources SET feed_keys = NULL WHERE feed_keys IS NOT NULL;
     """,
 ]
 

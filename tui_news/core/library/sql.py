@@ -41,7 +41,7 @@ HEADLINE = headline_select()
 ARTICLE = (
     f"SELECT a.id, a.title, a.section, {NAME}, a.source_id, a.author, a.link, a.published, "
     "a.body, a.read, a.starred, s.kind, s.location, a.key, a.content, a.full_text_at, "
-    "a.enclosures, a.story "
+    "a.enclosures, a.story, (SELECT url FROM accounts WHERE id = s.account_id) "
     "FROM articles a JOIN sources s ON s.id = a.source_id"
 )
 _SOURCE = f"s.id, s.kind, s.location, {NAME}, s.section, s.added, s.last_ok, s.last_error"

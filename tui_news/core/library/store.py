@@ -560,4 +560,5 @@ def _article(row: tuple[Any, ...]) -> Article:
         enclosures=enclosures,
         pictures=pictures,
         story=row[17],
+        origin=row[18] or (None if kind in ("folder", "file") else location),
     )

@@ -23,6 +23,7 @@ from tui_news.core.sources.network import (
     NetworkError,
     NoAnswer,
     Pool,
+    PrivateAddress,
 )
 from tui_news.core.text import one_line, without_password
 
@@ -171,6 +172,8 @@ class Fetcher:
             raise FetchError(f"timed out (no complete answer within {deadline:g} s)") from None
         except UnicodeError:  # a host IDNA cannot encode (news..example), met at connect
             raise FetchError(f"not a web address: {without_password(one_line(url))}") from None
+        except PrivateAddress:
+            raise  # as it is: the caller may ask again where such servers are allowed
         except NetworkError as error:  # its message is the reason
             raise FetchError(str(error)) from None
         except OSError as error:

@@ -72,14 +72,14 @@ class PrivateAddress(NetworkError):
 
 
 def on_private_network(address: str) -> bool:
-    """True for an IP address on this machine or a private, link-local or reserved network
-    (an IPv4 address written as IPv6 is judged as itself)."""
+    """True for an IP address that is not on the public internet: this machine, a private,
+    shared (100.64/10), link-local, multicast or reserved network, or an IPv6 address that
+    carries such an IPv4 address (mapped, 6to4, Teredo)."""
     ip = ipaddress.ip_address(address.partition("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
-    )
+    inner: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner += [a for a in (ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())) if a is not None]
+    return any(not a.is_global or a.is_multicast for a in inner)
 
 
 def connect_reason(error: OSError) -> str:
