@@ -1,7 +1,7 @@
 """A first sync from a real Tiny Tiny RSS, which reads category by category, and a big category
 feed by feed (core/sync/ttrss.py): articles tt-rss keeps of feeds gone (its archive) come too,
 an article that arrives in a category already read while the sync goes on comes in the same
-sync, with none lost after it, and a category split into its feeds brings each article once."""
+sync, with none lost after it, and a big category is read feed by feed, a small one whole."""
 
 from __future__ import annotations
 
@@ -88,39 +88,35 @@ def test_an_article_arriving_during_the_first_sync_is_not_lost(
     assert set(titles(reader)) == {*found, "Later story"}
 
 
-def test_a_big_category_goes_on_feed_by_feed_and_brings_each_article_once(
+def test_a_big_category_is_read_feed_by_feed_a_small_one_whole(
     reader: Reader, ttrss: TtRss, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     feeds = ["Alpha", "Beta", "Gamma"]
     ttrss.seed(
-        feeds=[Feed(title, category="Big") for title in feeds] + [Feed("Small", category="S")],
-        articles=[
-            Article(title, f"{title} {n}", published=1_700_000_000 + n * 60)
-            for n in range(5)
-            for title in [*feeds, "Small"]
-            if title != "Small" or n < 3
-        ],
+        feeds=[Feed(title, category="Big") for title in feeds]
+        + [Feed(title, category="Small") for title in ("Left", "Right")],
+        articles=[Article(title, f"{title} {n}") for n in range(5) for title in feeds]
+        + [Article("Left", "Left 0"), Article("Right", "Right 0")],
     )
-    asked: list[tuple[client.Listing, int]] = []
+    asked: list[tuple[client.Listing, int, int]] = []
     page = client.TtRss._page
 
     def noted(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
-        asked.append((listing, skip))
+        asked.append((listing, skip, params.get("limit", client.PAGE)))
         return page(self, listing, skip, params)
 
-    # pages of 2 rows; "Big" (15 rows) is split after 4, "S" (3) is read whole
+    # pages of 2 rows; a category of 3 feeds is read whole up to 4 rows, of 2 up to 2
     monkeypatch.setattr(client, "PAGE", 2)
-    monkeypatch.setattr(client, "SPLIT_AT", 4)
+    monkeypatch.setattr(client, "SORTS_PER_REQUEST", 4)
+    assert (client.whole_most(3), client.whole_most(2), client.whole_most(1)) == (4, 2, -1)
     monkeypatch.setattr(client.TtRss, "_page", noted)
     add(reader, ttrss, tmp_path)
-    found = titles(reader)  # no article twice
-    assert len(found) == 18
-    # each category from skip 0 and 2; then Big's feeds, each from where Big left it: its
-    # top 4 rows are the newest of each feed and one more
-    assert sorted(skip for listing, skip in asked if listing.category) == [0, 0, 2, 2]
-    starts: dict[int, int] = {}
-    for listing, skip in asked:
-        if not listing.category and listing.id > 0:  # not the archive or all articles
-            starts.setdefault(listing.id, skip)
-    assert set(starts) == {ttrss.seeded.feeds[title] for title in feeds}
-    assert sorted(starts.values()) == [1, 1, 2]
+    assert len(titles(reader)) == 17  # each once
+    probes = sorted(skip for listing, skip, limit in asked if limit == 1)
+    assert probes == [2, 4]  # one row at the most each category is read whole with
+    read = [(listing, skip) for listing, skip, limit in asked if limit != 1 and listing.id > 0]
+    ids = ttrss.seeded.feeds
+    assert {listing.id for listing, _ in read if not listing.category} == {
+        ids[title] for title in feeds
+    }  # Big (15 rows) feed by feed, Small (2) whole
+    assert sorted(skip for listing, skip in read if listing.category) == [0, 2]

@@ -8,22 +8,22 @@ cursor is an id every article up to which is stored, and ``since_id`` asks for w
 it. Content comes unsanitised (``sanitize: false``, a third faster): tui-news never shows HTML,
 it converts it.
 
-A first sync asks category by category: every page of a listing makes tt-rss's database sort
-the whole listing again (with its content; the virtual feed of all articles would cost the
-square of the history), and every request costs tt-rss about as much as sorting a few thousand
-rows (a PHP start and a new database connection), so a category read whole saves the requests
-of its feeds one by one. A category that holds more than :data:`SPLIT_AT` rows goes on feed by
-feed, each from where the category's pages left it: tt-rss orders a category and its feeds
-alike (score, arrival, date, then id), so the rows of a feed read in its category are the top
-of the feed's own order. It ends with what came above the newest id seen before any listing
-was read, newest first, which gives the cursor. Later syncs page through all articles above
-the cursor, which the database finds by their id.
+A first sync asks category by category, or a big category feed by feed. Every request costs
+tt-rss about as much as sorting :data:`SORTS_PER_REQUEST` rows (a PHP start, a new database
+connection), and every page of a listing makes its database sort the whole listing again, with
+its content (the virtual feed of all articles would cost the square of the history). A
+category read whole saves the requests of its feeds one by one while it is small against them:
+it is read whole when it holds at most :func:`whole_most` rows, which one request of a single
+row at that offset tells beforehand. It ends with what came above the newest id seen before any
+listing was read, newest first, which gives the cursor. Later syncs page through all articles
+above the cursor, which the database finds by their id.
 """
 
 from __future__ import annotations
 
 import html
-from collections import Counter, deque
+import math
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, NamedTuple
@@ -48,9 +48,9 @@ PAGE = 200  # getHeadlines returns at most this many rows
 AT_ONCE = 4  # requests at once (Debian's tt-rss under php-fpm or Apache serves many)
 WAITING = 4 * AT_ONCE  # pages asked for and not yet taken, at most (bounds what is held)
 ALL_ARTICLES = -4  # the virtual feed of every article
-# Rows of a category read as one listing, at most, before its feeds are read one by one (see the
-# module's docstring): its pages then sort ~6 µs a row more, about a request's cost per page.
-SPLIT_AT = 2000
+# Rows tt-rss sorts in the time a request costs it (measured: ~22 ms of CPU a request, ~6 µs a
+# row sorted a page; bench/README.md)
+SORTS_PER_REQUEST = 3700
 # getHeadlines of articles: with their content and attached files (which tt-rss reads anyway)
 CONTENT = {"view_mode": "all_articles", "show_content": True, "include_attachments": True}
 ARCHIVED = 0  # the virtual feed of articles whose feed is gone (kept, starred, by tt-rss)
@@ -117,13 +117,26 @@ class TtRss:
         for feed in self._list("getFeeds", cat_id=ALL_FEEDS):
             category = Listing(as_int(feed.get("cat_id")), category=True)
             categories.setdefault(category, []).append(Listing(as_int(feed.get("id"))))
-        listings = [Listing(ARCHIVED), *categories]
+        listings = [Listing(ARCHIVED)]
+        for category, big in zip(categories, self._big(categories), strict=True):
+            listings.extend(categories[category] if big else [category])
         seen: set[str] = set()
         # many listings at once keep the server busy: a big one goes a page at a time
-        for rows in self._headlines(listings, 1, {**CONTENT, "since_id": 0}, categories):
+        for rows in self._headlines(listings, 1, {**CONTENT, "since_id": 0}):
             if items := _new(rows, seen):
                 yield Page(items)
         yield from self._after(newest, seen)  # what came meanwhile, and the cursor
+
+    def _big(self, categories: Mapping[Listing, list[Listing]]) -> list[bool]:
+        """Whether each category (with its feeds) holds more than :func:`whole_most` rows:
+        one request each for the row at that offset, :data:`AT_ONCE` at a time."""
+
+        def big(category: Listing) -> bool:
+            most = whole_most(len(categories[category]))
+            return most >= 0 and bool(self._page(category, most, {"limit": 1}))
+
+        with ThreadPoolExecutor(AT_ONCE) as pool:
+            return list(pool.map(big, categories))
 
     def _after(self, since: int, seen: set[str]) -> Iterator[Page]:
         """The articles above ``since`` not in ``seen``; the last page, empty, carries the
@@ -192,25 +205,17 @@ class TtRss:
         return as_int(top[0].get("id")) if top else 0
 
     def _headlines(
-        self,
-        listings: Iterable[Listing],
-        ahead: int,
-        params: dict[str, Any],
-        split: Mapping[Listing, list[Listing]] | None = None,
+        self, listings: Iterable[Listing], ahead: int, params: dict[str, Any]
     ) -> Iterator[list[dict[str, Any]]]:
         """getHeadlines of each listing, page by page, each page as it comes: :data:`AT_ONCE`
         requests at a time (tt-rss spends its time on each row and answers requests side by
         side), at most :data:`WAITING` pages asked for and not taken. A full page has its
-        listing's next ``ahead`` pages asked for; a short one ends it. A listing in ``split``
-        that reaches :data:`SPLIT_AT` rows goes on as the listings it maps to, each from the
-        rows of it already read. Each listing's pages are checked as
-        :class:`~tui_news.core.sync.remote.Listed`."""
-        split = split or {}
+        listing's next ``ahead`` pages asked for; a short one ends it. Each listing's pages
+        are checked as :class:`~tui_news.core.sync.remote.Listed`."""
         waiting = deque((listing, 0) for listing in listings)
         asked: dict[Future[list[dict[str, Any]]], tuple[Listing, int]] = {}
         furthest: dict[Listing, int] = {}  # listing -> the largest skip asked for
         listed: dict[Listing, Listed] = {}
-        read: Counter[int] = Counter()  # feed -> its rows read in listings to be split
         with ThreadPoolExecutor(AT_ONCE) as pool:
             try:
                 while waiting or asked:
@@ -223,11 +228,7 @@ class TtRss:
                         listing, skip = asked.pop(future)
                         rows = future.result()
                         listed.setdefault(listing, Listed()).add(_row_ids(rows))
-                        if listing in split:
-                            read.update(as_int(row.get("feed_id")) for row in rows)
-                        if len(rows) >= PAGE and listing in split and skip + PAGE >= SPLIT_AT:
-                            waiting.extend((feed, read[feed.id]) for feed in split[listing])
-                        elif len(rows) >= PAGE:  # more to come: next in line
+                        if len(rows) >= PAGE:  # more to come: next in line
                             last = skip + ahead * PAGE
                             more = range(furthest[listing] + PAGE, last + 1, PAGE)
                             waiting.extendleft((listing, s) for s in reversed(more))
@@ -238,14 +239,9 @@ class TtRss:
                     future.cancel()
 
     def _page(self, listing: Listing, skip: int, params: dict[str, Any]) -> list[dict[str, Any]]:
+        options = {"limit": PAGE, "sanitize": False, **params}
         return self._list(
-            "getHeadlines",
-            feed_id=listing.id,
-            is_cat=listing.category,
-            limit=PAGE,
-            skip=skip,
-            sanitize=False,
-            **params,
+            "getHeadlines", feed_id=listing.id, is_cat=listing.category, skip=skip, **options
         )
 
     def _list(self, op: str, **params: Any) -> list[dict[str, Any]]:
@@ -288,6 +284,14 @@ class TtRss:
 def _row_ids(rows: list[dict[str, Any]]) -> list[int]:
     """The article ids of a page of headlines (what :class:`Listed` compares pages by)."""
     return [as_int(row.get("id")) for row in rows]
+
+
+def whole_most(feeds: int) -> int:
+    """The most rows a category of ``feeds`` feeds is read whole with (-1: any, one feed's
+    category is that feed): up to there its pages, each sorting all its rows, cost less than the
+    requests of its feeds one by one. Read whole, ``n`` rows take ``n / PAGE`` requests sorting
+    ``n`` rows each; apart, about ``feeds - 1`` more requests (each feed's last, short page)."""
+    return int(math.sqrt((feeds - 1) * PAGE * SORTS_PER_REQUEST)) if feeds > 1 else -1
 
 
 def _new(rows: list[dict[str, Any]], seen: set[str]) -> list[RemoteArticle]:
