@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -159,3 +160,43 @@ def test_a_picture_the_process_cannot_make_fails_alone_with_a_one_line_reason(
     assert pid is not None and not gone(pid)  # the process goes on
     encoder.encode("sixel", picture(), (3, 2), CELL, 1)
     assert encoder.pid == pid
+
+
+def test_a_request_waiting_its_turn_when_the_encoder_closes_starts_no_process(
+    encoder: EncoderProcess,
+) -> None:
+    encoder.encode("sixel", picture(), (3, 2), CELL, 1)
+    first = encoder.pid
+    assert first is not None
+    os.kill(first, signal.SIGSTOP)
+    under_way, outcome = encode_in_thread(encoder)
+    wait_until(lambda: encoder.busy)
+    waiting, later = encode_in_thread(encoder)  # its turn comes after the close
+
+    encoder.close()
+    under_way.join(30)
+    waiting.join(30)
+    assert "stopped by signal 9" in str(outcome[0])
+    (failure,) = later
+    assert str(failure) == "the picture encoder was stopped (the app is ending)"
+    assert encoder.pid is None and gone(first)
+
+
+@pytest.mark.parametrize(
+    ("python", "reason"),
+    [
+        ("/bin/false", "the picture encoder did not start (status 1)"),
+        ("/no/python", "the picture encoder did not start: [Errno 2] No such file or directory"),
+    ],
+)
+def test_an_encoder_that_cannot_start_is_not_started_for_every_picture(
+    encoder: EncoderProcess, monkeypatch: pytest.MonkeyPatch, python: str, reason: str
+) -> None:
+    monkeypatch.setattr(sys, "executable", python)
+    with pytest.raises(EncoderFailed) as failure:
+        encoder.encode("sixel", picture(), (3, 2), CELL, 1)
+    assert str(failure.value).startswith(reason) and "\n" not in str(failure.value)
+    monkeypatch.undo()  # (a Python that would start now is not tried: the reason stands)
+    with pytest.raises(EncoderFailed) as again:
+        encoder.encode("sixel", picture(), (3, 2), CELL, 1)
+    assert str(again.value) == str(failure.value) and encoder.pid is None

@@ -18,7 +18,7 @@ from PIL import Image
 from tests.feedserver import FeedServer, Route, rss
 from tests.fixtures import line_text, notices, settle
 from tui_news.core.images import kitty
-from tui_news.core.images.encoder_process import encoder
+from tui_news.core.images.encoder_process import EncoderFailed, encoder
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.graphics_detect import Graphics
@@ -358,22 +358,26 @@ async def test_pictures_are_made_in_the_encoder_process_which_stops_when_the_app
     async with app.run_test(size=(160, 40)) as pilot:
         await open_first(app, pilot)
         (art,) = app.article_view.arts()
-        pid = encoder().pid
+        used = encoder()
+        pid = used.pid
         assert art.sixel_rows and pid is not None and pid != os.getpid()
         assert Path(f"/proc/{pid}").exists()
-    assert encoder().pid is None  # stopped and reaped: no process outlives the app
+    assert used.pid is None  # stopped and reaped: no process outlives the app
     assert not Path(f"/proc/{pid}").exists()
+    with pytest.raises(EncoderFailed, match="the app is ending"):  # nor starts after it
+        used.encode("sixel", Image.new("RGB", (10, 20)), (1, 1), CELL, 1)
+    assert used.pid is None
 
 
 async def test_a_picture_the_encoder_process_fails_reads_as_its_alt_text_with_the_reason(
     reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    encoder().encode("sixel", Image.new("RGB", (10, 20)), (1, 1), CELL, 1)
+    app, written = await picture_app(reader, server, "sixel")
+    encoder().encode("sixel", Image.new("RGB", (10, 20)), (1, 1), CELL, 1)  # the app's
     stuck = encoder().pid
     assert stuck is not None
     os.kill(stuck, signal.SIGSTOP)  # it will never answer
     monkeypatch.setattr(encoder(), "timeout", 0.5)
-    app, written = await picture_app(reader, server, "sixel")
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await open_first(app, pilot)
         lines = [line_text(app.article_view, n) for n in range(20)]

@@ -282,6 +282,9 @@ class PictureDrawer:
     with Sixel, not while frames keep moving them (see the module's doc)."""
 
     def __init__(self, graphics: Graphics, write: Callable[[str], None]) -> None:
+        from tui_news.core.images.encoder_process import open_encoder
+
+        open_encoder()  # this app's (started by its first picture, stopped by close)
         self.graphics = graphics
         self.write = write
         self.painter: Painter = KittyPainter() if graphics.protocol == "kitty" else SixelPainter()

@@ -6,15 +6,18 @@ Why. Sixel encoding is Python work (some 200-500 ms a picture); in a thread of t
 the GIL against the keys' thread, and keys pressed while pictures loaded took longer than the
 50 ms budget. In its own process it only shares the CPU, at a lower priority than the app.
 
-How. One long-lived process (``python -m tui_news.core.images.encoder_process``), started by
-the first request, not forked from the threaded app, in its own session (the terminal's
-signals are not for it). It imports only what encoding needs. Requests go one at a time: a
+How. One long-lived process (``python -c`` with the app's ``sys.path``, so it imports the
+same tui_news and Pillow as the app, whatever the current folder holds), started by the
+first request, not forked from the threaded app, in its own session (the terminal's signals
+are not for it). It imports only what encoding needs. Requests go one at a time: a
 pickled request on its stdin, a pickled answer on its stdout, each after its length in 8
 bytes. A process that died while idle is started again at the next request; one that dies
 during a request, or takes longer than ``timeout``, is killed and the request fails with
 :class:`EncoderFailed` saying why in one line (the picture shows ``[image: alt]``), never a
-hang. It ends when its stdin closes: at :meth:`EncoderProcess.close` (the app's exit), or
-when the app's process ends however it ends.
+hang. A process that could not start (or ended with a status before its first answer) is
+not started again: every later picture fails with the same reason at once. It ends when its
+stdin closes: at :meth:`EncoderProcess.close` (the app's exit; no request starts one after
+it), or when the app's process ends however it ends.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_news.core.errors import UserError
@@ -41,7 +43,6 @@ TIMEOUT = 30.0  # seconds a request may take (a full-screen Sixel picture on a s
 NICENESS = 10  # the encoder's priority below the app's: the keys come first
 _HEADER = 8  # bytes of a message's length
 _CHUNK = 1 << 16
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])  # holds the tui_news package
 
 
 class EncoderFailed(UserError):
@@ -57,6 +58,9 @@ class EncoderProcess:
         self._lock = threading.Lock()  # one request at a time
         self._process: subprocess.Popen[bytes] | None = None
         self._sent = False  # a request is out to a process checked alive
+        self._answered = False  # the running process has answered a request
+        self._closed = False
+        self._broken: str | None = None  # why a process could not start: not tried again
 
     @property
     def pid(self) -> int | None:
@@ -81,6 +85,10 @@ class EncoderProcess:
         Blocking: call it from a thread."""
         request = pickle.dumps((protocol, image, cells, cell, image_id), pickle.HIGHEST_PROTOCOL)
         with self._lock:
+            if self._closed:
+                raise EncoderFailed("the picture encoder was stopped (the app is ending)")
+            if self._broken is not None:
+                raise EncoderFailed(self._broken)
             process = self._process
             if process is None or process.poll() is not None:
                 process = self._process = self._start()
@@ -96,9 +104,14 @@ class EncoderProcess:
                 ) from None
             except (OSError, EOFError):  # it died, or was stopped by close()
                 self._stop(process)
+                status = process.returncode or 0
+                if not self._answered and status > 0:  # never answered: it cannot start
+                    self._broken = f"the picture encoder did not start (status {status})"
+                    raise EncoderFailed(self._broken) from None
                 raise EncoderFailed(f"the picture encoder {_ended(process)}") from None
             finally:
                 self._sent = False
+            self._answered = True
         ok, value = pickle.loads(answer)
         if not ok:
             raise EncoderFailed(value)
@@ -106,8 +119,9 @@ class EncoderProcess:
         return encoded
 
     def close(self) -> None:
-        """Stop the process (a request under way fails at once); the next request starts
-        another."""
+        """Stop the process for good: a request under way fails at once, and so does every
+        later one (none starts another process)."""
+        self._closed = True
         process = self._process
         if process is None:
             return
@@ -121,18 +135,21 @@ class EncoderProcess:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if not sys.executable:
-            raise EncoderFailed("no Python interpreter to start the picture encoder")
+            self._broken = "no Python interpreter to start the picture encoder"
+            raise EncoderFailed(self._broken)
+        code = f"import sys; sys.path[:] = {sys.path!r}; from {__name__} import serve; serve()"
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", __name__],
+                [sys.executable, "-c", code],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # not the app's screen
-                cwd=_PACKAGE_ROOT,  # ``-m`` finds the same tui_news as the app
                 start_new_session=True,
             )
         except OSError as why:
-            raise EncoderFailed(f"the picture encoder did not start: {why}") from None
+            self._broken = f"the picture encoder did not start: {' '.join(str(why).split())}"
+            raise EncoderFailed(self._broken) from None
+        self._answered = False
         assert process.stdin is not None
         os.set_blocking(process.stdin.fileno(), False)
         return process
@@ -196,21 +213,35 @@ def _wait(fd: int, event: int, deadline: float) -> None:
         raise TimeoutError
 
 
-_shared: list[EncoderProcess] = []
+_shared: list[EncoderProcess] = []  # the app's (at most one)
+_SHARED = threading.Lock()
 
 
 def encoder() -> EncoderProcess:
-    """The app's encoder process (one for the whole app; stopped at exit)."""
-    if not _shared:
+    """The app's encoder process: the one :func:`open_encoder` made (or one made now)."""
+    with _SHARED:
+        if not _shared:
+            _shared.append(EncoderProcess())
+        return _shared[0]
+
+
+def open_encoder() -> EncoderProcess:
+    """A new encoder for an app that starts (the one before, if any, stopped)."""
+    with _SHARED:
+        if _shared:
+            _shared.pop().close()
         _shared.append(EncoderProcess())
-        atexit.register(_shared[0].close)
-    return _shared[0]
+        return _shared[0]
 
 
 def close_encoder() -> None:
-    """Stop the app's encoder process, if it was started (the app is ending)."""
-    if _shared:
-        _shared[0].close()
+    """Stop the app's encoder process for good (the app is ending)."""
+    with _SHARED:
+        if _shared:
+            _shared[0].close()
+
+
+atexit.register(close_encoder)  # an app that did not end cleanly
 
 
 def serve() -> None:
