@@ -1,10 +1,13 @@
 """A first sync from a real Tiny Tiny RSS, which reads category by category, and a big category
 feed by feed (core/sync/ttrss.py): articles tt-rss keeps of feeds gone (its archive) come too,
 an article that arrives in a category already read while the sync goes on comes in the same
-sync, with none lost after it, and a big category is read feed by feed, a small one whole."""
+sync, with none lost after it, and a big category is read feed by feed, a small one whole, each
+article sent once, none lost or repeated when a category orders its feeds' articles otherwise
+than they do (tt-rss's preference VFEED_GROUP_BY_FEED, scores)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ import pytest
 from tests.servers.ttrss import Article, Feed, TtRss
 from tui_news.core.reader import Reader, make_reader
 from tui_news.core.sync import ttrss as client
+from tui_news.core.sync.remote import Page
 
 
 @pytest.fixture
@@ -95,15 +99,26 @@ def test_a_big_category_is_read_feed_by_feed_a_small_one_whole(
     ttrss.seed(
         feeds=[Feed(title, category="Big") for title in feeds]
         + [Feed(title, category="Small") for title in ("Left", "Right")],
-        articles=[Article(title, f"{title} {n}") for n in range(5) for title in feeds]
-        + [Article("Left", "Left 0"), Article("Right", "Right 0")],
+        articles=[
+            Article(title, f"{title} {n}", published=1_700_000_000 + n * 60 + i)
+            for n in range(5)
+            for i, title in enumerate(feeds)
+        ]
+        + [
+            Article(t, f"{t} 0", published=1_700_001_000 + i)
+            for i, t in enumerate(("Left", "Right"))
+        ],
     )
     asked: list[tuple[client.Listing, int, int]] = []
+    sent: Counter[int] = Counter()  # article id -> the rows of it sent, probes aside
     page = client.TtRss._page
 
     def noted(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
         asked.append((listing, skip, params.get("limit", client.PAGE)))
-        return page(self, listing, skip, params)
+        rows = page(self, listing, skip, params)
+        if "limit" not in params:
+            sent.update(row["id"] for row in rows)
+        return rows
 
     # pages of 2 rows; a category of 3 feeds is read whole up to 4 rows, of 2 up to 2
     monkeypatch.setattr(client, "PAGE", 2)
@@ -111,7 +126,8 @@ def test_a_big_category_is_read_feed_by_feed_a_small_one_whole(
     assert (client.whole_most(3), client.whole_most(2), client.whole_most(1)) == (4, 2, -1)
     monkeypatch.setattr(client.TtRss, "_page", noted)
     add(reader, ttrss, tmp_path)
-    assert len(titles(reader)) == 17  # each once
+    assert len(titles(reader)) == 17
+    assert len(sent) == 17 and set(sent.values()) == {1}  # the server sent each article once
     probes = sorted(skip for listing, skip, limit in asked if limit == 1)
     assert probes == [2, 4]  # one row at the most each category is read whole with
     read = [(listing, skip) for listing, skip, limit in asked if limit != 1 and listing.id > 0]
@@ -120,3 +136,46 @@ def test_a_big_category_is_read_feed_by_feed_a_small_one_whole(
         ids[title] for title in feeds
     }  # Big (15 rows) feed by feed, Small (2) whole
     assert sorted(skip for listing, skip in read if listing.category) == [0, 2]
+
+
+def test_a_category_ordered_otherwise_than_its_feeds_loses_and_repeats_nothing(
+    reader: Reader, ttrss: TtRss, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    week = 7 * 24 * 3600
+    later = 1_700_000_000 + 2 * week
+    seeded = ttrss.seed(
+        feeds=[Feed(title, category="Big") for title in ("Alpha", "Beta")]
+        + [Feed(title, category="Whole") for title in ("Left", "Right")],
+        articles=[
+            Article("Alpha", "Alpha old", published=1_700_000_000),
+            Article("Left", "Left old", published=1_700_000_001),
+            *(
+                Article(title, f"{title} {n}", published=later + n * 60 + i)
+                for n in range(3)
+                for i, title in enumerate(("Alpha", "Beta", "Left", "Right"))
+                if title != "Left" or n < 1
+            ),
+        ],
+    )
+    # a filter scored the old articles up: first in their feeds' own order; with the preference
+    # a category lists week by week, then feed by feed, so there they come last
+    ttrss.sql("UPDATE ttrss_user_entries SET score = 50 FROM ttrss_entries e"
+              " WHERE e.id = ref_id AND e.title LIKE '% old'")  # fmt: skip
+    ttrss.set_pref("VFEED_GROUP_BY_FEED", True)
+    yielded: Counter[str] = Counter()
+    articles = client.TtRss.articles
+
+    def noted(self: client.TtRss, cursor: str | None) -> Iterator[Page]:
+        for page in articles(self, cursor):
+            yielded.update(item.id for item in page.articles)
+            yield page
+
+    # pages of 2 rows; a category of 2 feeds is read whole up to 5 rows: Whole (5) in 3 pages,
+    # Big (7) feed by feed
+    monkeypatch.setattr(client, "PAGE", 2)
+    monkeypatch.setattr(client, "SORTS_PER_REQUEST", 16)
+    assert client.whole_most(2) == 5
+    monkeypatch.setattr(client.TtRss, "articles", noted)
+    add(reader, ttrss, tmp_path)
+    assert yielded == Counter({str(i): 1 for i in seeded.articles})
+    assert len(titles(reader)) == len(seeded.articles) == 12

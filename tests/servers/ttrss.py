@@ -227,6 +227,7 @@ class TtRss(WebProcess):
             "DELETE FROM ttrss_user_entries; DELETE FROM ttrss_entries; DELETE FROM ttrss_feeds;"
             " DELETE FROM ttrss_feed_categories; DELETE FROM ttrss_sessions;"
             " DELETE FROM ttrss_counters_cache; DELETE FROM ttrss_cat_counters_cache;"
+            " DELETE FROM ttrss_user_prefs WHERE owner_uid = 1;"
             " UPDATE ttrss_users SET pwd_hash = "
             + quote("SHA1:" + hashlib.sha1(PASSWORD.encode()).hexdigest())
             + ", salt = '' WHERE id = 1;"
@@ -237,10 +238,14 @@ class TtRss(WebProcess):
 
     def enable_api(self, enabled: bool) -> None:
         """Turn the user's "Enable API" preference on or off (tt-rss ships it off)."""
+        self.set_pref("ENABLE_API_ACCESS", enabled)
+
+    def set_pref(self, name: str, on: bool) -> None:
+        """Turn one of the user's yes-or-no preferences on or off (until the next test)."""
         self.sql(
-            "DELETE FROM ttrss_user_prefs WHERE owner_uid = 1 AND pref_name = 'ENABLE_API_ACCESS';"
+            f"DELETE FROM ttrss_user_prefs WHERE owner_uid = 1 AND pref_name = {quote(name)};"
             "INSERT INTO ttrss_user_prefs (owner_uid, pref_name, profile, value)"
-            f" VALUES (1, 'ENABLE_API_ACCESS', NULL, '{str(enabled).lower()}')"
+            f" VALUES (1, {quote(name)}, NULL, '{str(on).lower()}')"
         )
 
     def expire_sessions(self) -> None:
