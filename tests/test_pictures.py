@@ -3,7 +3,6 @@ disk cache and its bound, local articles' pictures, and hostile pictures refused
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Iterator
@@ -18,9 +17,12 @@ from tui_news.core.config import Config
 from tui_news.core.images import ImageFailed, PictureCache, cached_size
 from tui_news.core.images.decoding import MAX_PIXELS, _pillow
 
-# The pictures come from 127.0.0.1, so the articles do too: loopback pictures are fetched only
-# for an article whose own address is on such a host.
-load_picture = functools.partial(images.load_picture, origin="http://127.0.0.1:1/feed")
+
+def load_picture(url: str, box: tuple[int, int], **kwargs) -> images.Picture:
+    """:func:`images.load_picture` for an article whose feed is on the pictures' server (the
+    test's, on 127.0.0.1): pictures on a private network are fetched only from there."""
+    return images.load_picture(url, box, **{"origin": url, **kwargs})
+
 
 BOX = (320, 200)
 
@@ -289,6 +291,33 @@ def test_a_broken_subscription_address_only_refuses_the_private_picture(server) 
     assert server.paths() == []
 
 
+def test_a_private_picture_only_from_the_local_server_the_feed_is_on(server, monkeypatch) -> None:
+    import socket
+
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):  # these names point at the test's server
+        named = host in ("evil.example", "nas.local", "nas")
+        return real("127.0.0.1" if named else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    serve(server, "/p.png", picture("PNG", (10, 10)))
+    on = f":{server.port}"
+    for host in ("nas.local", "nas"):  # names only a local network resolves
+        url = f"http://{host}{on}/p.png"
+        assert images.load_picture(url, BOX, origin=f"http://{host}{on}/feed").width == 10
+    refused = [
+        ("http://evil.example" + on, "http://evil.example" + on),  # its own DNS says private
+        ("http://127.0.0.1:1", "http://127.0.0.1" + on),  # another server on that host
+        ("http://nas.local" + on, "http://evil.example" + on),  # another host
+    ]
+    asked = len(server.paths())
+    for feed, pictures in refused:
+        with pytest.raises(ImageFailed, match="is on a private network"):
+            images.load_picture(pictures + "/p.png", BOX, origin=feed + "/feed")
+    assert len(server.paths()) == asked  # none of them asked
+
+
 def test_pictures_on_private_hosts_only_for_articles_from_them(server) -> None:
     url = serve(server, "/lan.png", picture("PNG", (10, 10)))
     for origin in (None, "https://news.example/story"):
@@ -301,3 +330,28 @@ def test_pictures_on_private_hosts_only_for_articles_from_them(server) -> None:
     assert len([p for p in server.paths() if p == "/lan.png"]) == 0  # never asked
     assert images.load_picture(url, BOX, origin=server.url("/feed")).width == 10
     assert images.load_picture(url, BOX, local_base=".").width == 10  # the user's own file's
+
+
+def test_pictures_fetched_together_are_decoded_one_at_a_time(server, monkeypatch) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    decode, lock = images.decode, threading.Lock()
+    running, most = [0], [0]
+
+    def counted(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)  # long enough for the others to come
+        try:
+            return decode(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(images, "decode", counted)
+    urls = [serve(server, f"/{n}.png", picture("PNG", (20, 10))) for n in range(4)]
+    with ThreadPoolExecutor(4) as pool:  # as the article view's loaders fetch them
+        assert [p.width for p in pool.map(lambda u: load_picture(u, BOX), urls)] == [20] * 4
+    assert most == [1]  # a core left for the keys

@@ -39,6 +39,10 @@ _state: dict[str, PictureCache | None] = {"cache": None}
 _sizes: dict[str, tuple[int, int]] = {}
 _refused: dict[str, str] = {}
 _lock = threading.Lock()
+# One picture decoded at a time, however many are fetched at once: decoding and scaling take a
+# core each (Pillow lets go of the interpreter lock), and on two cores four at once left the
+# keys' thread waiting for a core when cached pictures all came together.
+_decoding = threading.Semaphore(1)
 
 
 def configure(directory: Path | None, max_bytes: int) -> None:
@@ -62,8 +66,8 @@ def load_picture(
     or ``file:`` address, relative ones resolved against ``local_base``. ``settings`` (the
     Config) gives the fetch's timeout. A picture on this machine or a private network
     (loopback, 10.x, 192.168.x, link-local 169.254.x, ...), or redirected there, is fetched
-    only for a local article or one whose ``origin`` (the address the user subscribed to,
-    never one the feed gives) is on such a network too. Raises
+    only for a local article, or from the local server that the article's ``origin`` (the
+    address the user subscribed to, never one the feed gives) names. Raises
     :class:`ImageFailed` with a one-line reason.
     """
     refused = _refused.get(url)
@@ -72,7 +76,8 @@ def load_picture(
     kept = cache or _state["cache"]
     try:
         data, fetched = _bytes(url, local_base, settings, kept, origin)
-        picture = decode(data, box)
+        with _decoding:
+            picture = decode(data, box)
     except ImageFailed as error:
         with _lock:
             if len(_refused) >= _FAILED_KEPT:
@@ -153,28 +158,35 @@ def _shown(text: str) -> str:
     return one_line(text)[:200]
 
 
-def _private(address: str | None) -> bool:
-    """True when ``address`` is on this machine or a private network (by its IP, or by any
-    address its host name resolves to now)."""
-    import socket
+_LOCAL_SUFFIXES = (".local", ".lan", ".home.arpa", ".internal", ".localhost")
 
+
+def _server(address: str | None) -> tuple[str, int] | None:
+    """An address's server: host (lower case) and port; None if it has none or is broken."""
+    try:
+        parts = urlsplit(address or "")
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:  # http://[oops/, a port out of range
+        return None
+    return (parts.hostname, port) if parts.hostname and port else None
+
+
+def _on_local_server(url: str, origin: str | None) -> bool:
+    """True when a picture on this machine or a private network may be fetched: it is on the
+    very server (host and port) the article's subscription is on, and that server is named as
+    local: an IP address on such a network, ``localhost``, or a name only a local network
+    resolves (no dot, ``.local``, ``.lan``, ``.home.arpa``, ``.internal``). Decided by names, no
+    DNS: what a feed's own domain resolves to is the feed's to choose."""
     from tui_news.core.sources.network import on_private_network
 
-    try:
-        host = urlsplit(address or "").hostname
-    except ValueError:  # http://[oops/
+    server = _server(origin)
+    if server is None or server != _server(url):
         return False
-    if not host:
-        return False
+    host = server[0].rstrip(".")
     try:
         return on_private_network(host)
-    except ValueError:
-        pass
-    try:
-        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return False
-    return any(on_private_network(str(info[4][0])) for info in found)
+    except ValueError:  # a name
+        return host == "localhost" or "." not in host or host.endswith(_LOCAL_SUFFIXES)
 
 
 def _local(url: str, local_base: str) -> bytes:
@@ -200,7 +212,8 @@ def _fetch(url: str, settings: Any, public_only: bool, origin: str | None) -> by
     """GET ``url`` through the project's fetcher: http(s) only, redirects, size cap, timeout.
 
     With ``public_only``, a server on this machine or a private network is refused, redirects
-    included, unless the subscription the article came from (``origin``) is on one too.
+    included, unless the picture is on the local server the article's subscription
+    (``origin``) is on (see :func:`_on_local_server`).
     """
     from tui_news.core.sources.fetch import Fetcher, FetchError, Timeout
     from tui_news.core.sources.network import PrivateAddress
@@ -217,7 +230,7 @@ def _fetch(url: str, settings: Any, public_only: bool, origin: str | None) -> by
         try:
             return asyncio.run(get(public_only))
         except PrivateAddress as refused:
-            if not _private(origin):  # looked up only now: a rare case
+            if not _on_local_server(url, origin):
                 raise ImageFailed(str(refused)) from None
         return asyncio.run(get(False))
     except FetchError as error:
