@@ -200,3 +200,30 @@ def test_an_encoder_that_cannot_start_is_not_started_for_every_picture(
     with pytest.raises(EncoderFailed) as again:
         encoder.encode("sixel", picture(), (3, 2), CELL, 1)
     assert str(again.value) == str(failure.value) and encoder.pid is None
+
+
+def test_closing_while_the_process_starts_leaves_none_running(
+    encoder: EncoderProcess, monkeypatch
+) -> None:
+    started, closed = threading.Event(), threading.Event()
+    real_start = EncoderProcess._start
+    pids: list[int] = []
+
+    def start_then_wait(self: EncoderProcess):
+        process = real_start(self)
+        pids.append(process.pid)
+        started.set()
+        closed.wait(10)  # the app closes the encoder just now
+        return process
+
+    monkeypatch.setattr(EncoderProcess, "_start", start_then_wait)
+    thread, outcome = encode_in_thread(encoder)
+    assert started.wait(10)
+    encoder.close()  # no process to stop yet, as it sees it
+    closed.set()
+    thread.join(30)
+
+    (failure,) = outcome
+    assert isinstance(failure, EncoderFailed) and "the app is ending" in str(failure)
+    wait_until(lambda: gone(pids[0]))
+    assert encoder.pid is None

@@ -92,6 +92,9 @@ class EncoderProcess:
             process = self._process
             if process is None or process.poll() is not None:
                 process = self._process = self._start()
+                if self._closed:  # close() ran while it started, and saw no process to stop
+                    self._stop(process)
+                    raise EncoderFailed("the picture encoder was stopped (the app is ending)")
             deadline = time.monotonic() + self.timeout
             self._sent = True
             try:
