@@ -346,6 +346,19 @@ def test_quick_view_ids_gives_up_past_its_time(reader: Reader, tmp_path: Path) -
     assert len(reader.store.view_ids(view)) == 300  # the connection works as before
 
 
+def test_a_read_asked_for_before_an_interrupt_stops_before_it_begins(
+    reader: Reader, library: Path
+) -> None:
+    from tui_news.core.errors import QueryInterrupted
+
+    view = View(query=parse("section:sci"))
+    asked = reader.interruptions  # the search's thread is asked for...
+    reader.interrupt_reads()  # ...and escape comes before its read has begun
+    with pytest.raises(QueryInterrupted):
+        reader.view_ids(view, interruptible=True, asked=asked)
+    assert len(reader.view_ids(view, interruptible=True, asked=reader.interruptions)) == 1
+
+
 def test_a_newer_query_interrupts_a_running_one_with_its_own_error(
     reader: Reader, library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

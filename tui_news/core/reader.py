@@ -216,15 +216,18 @@ class Reader:
         limit: int | None = None,
         *,
         interruptible: bool = False,
+        asked: int | None = None,
         in_order: bool = False,
     ) -> array[int]:
         """Ids of a view's articles in its order, a story once (``group_stories``); with
-        ``interruptible``, :meth:`interrupt_reads` stops it with ``QueryInterrupted``;
-        ``in_order``: see :meth:`Store.view_ids`."""
+        ``interruptible``, :meth:`interrupt_reads` stops it with ``QueryInterrupted``, also
+        before it begins when one came after ``asked`` (:attr:`interruptions` when the read
+        was asked for); ``in_order``: see :meth:`Store.view_ids`."""
         return self.store.view_ids(
             view,
             limit,
             interruptible=interruptible,
+            asked=asked,
             stories=self.config.group_stories,
             in_order=in_order,
         )
@@ -234,6 +237,11 @@ class Reader:
     ) -> array[int] | None:
         """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds``."""
         return self.store.quick_view_ids(view, seconds, limit, stories=self.config.group_stories)
+
+    @property
+    def interruptions(self) -> int:
+        """How many times :meth:`interrupt_reads` ran (for ``view_ids``'s ``asked``)."""
+        return self.store.interruptions
 
     def interrupt_reads(self) -> None:
         """Stop the interruptible reads running now (a newer query makes them moot)."""

@@ -349,18 +349,20 @@ class HeadlinePane(Vertical):
             self.on_search_done(SearchDone(text, view, ids, whole=whole))
             return
         self.search_bar.show_scope(search.scope(-1))
-        self._run_search(text, view, first=not view.ranked)
+        self._run_search(text, view, self.reader.interruptions, first=not view.ranked)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, text: str, view: View, first: bool = False) -> None:
+    def _run_search(self, text: str, view: View, asked: int, first: bool = False) -> None:
         """Read a slow query's results in a thread (with ``first``, its first rows, read
         in the list's order: a query slow to list whole matches many); a newer keystroke
-        interrupts it."""
+        or escape interrupts it, even before it begins (``asked``)."""
         try:
             if first:
-                ids = self.reader.view_ids(view, FIRST_ROWS, interruptible=True, in_order=True)
+                ids = self.reader.view_ids(
+                    view, FIRST_ROWS, interruptible=True, asked=asked, in_order=True
+                )
             else:
-                ids = self.reader.view_ids(view, interruptible=True)
+                ids = self.reader.view_ids(view, interruptible=True, asked=asked)
         except QueryInterrupted:
             return
         self.post_message(SearchDone(text, view, ids, whole=not first or len(ids) < FIRST_ROWS))
@@ -384,7 +386,7 @@ class HeadlinePane(Vertical):
         """Read all the results of a search listed from its first rows, unless another
         search began since (its own thread is under way then)."""
         if self._search is not None and self._searched == view:
-            self._run_search(text, view)
+            self._run_search(text, view, self.reader.interruptions)
 
     @on(Input.Submitted, "#query")
     def _go_to_results(self) -> None:

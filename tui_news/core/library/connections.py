@@ -28,6 +28,7 @@ class Connections:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._reading: set[sqlite3.Connection] = set()  # running interruptible reads
+        self.interruptions = 0  # how many times interrupt() ran (see _interruptible's asked)
         self._connect()
 
     # --- connections and schema ------------------------------------------------------------
@@ -132,19 +133,26 @@ class Connections:
             )
 
     def interrupt(self) -> None:
-        """Stop every interruptible read running now, in whatever thread."""
+        """Stop every interruptible read running now, in whatever thread (and one asked for
+        before this that has not begun yet: see ``asked``)."""
         with self._lock:
+            self.interruptions += 1
             for conn in self._reading:
                 conn.interrupt()
 
     @contextmanager
-    def _interruptible(self, interruptible: bool) -> Iterator[None]:
+    def _interruptible(self, interruptible: bool, asked: int | None = None) -> Iterator[None]:
         """Reads in it raise :class:`QueryInterrupted` when stopped; with ``interruptible``,
-        :meth:`interrupt` can stop them."""
+        :meth:`interrupt` can stop them. ``asked``: :attr:`interruptions` when the read was
+        asked for (in another thread, say): an interrupt since then stops it before it
+        begins, as it could not reach a read not yet registered."""
         conn = self.conn
         if interruptible:
             with self._lock:
                 self._reading.add(conn)
+                if asked is not None and asked != self.interruptions:
+                    self._reading.discard(conn)
+                    raise QueryInterrupted("interrupted before it began")
         try:
             yield
         except sqlite3.OperationalError as error:

@@ -336,6 +336,7 @@ class Store(Connections):
         limit: int | None = None,
         *,
         interruptible: bool = False,
+        asked: int | None = None,
         stories: bool = False,
         in_order: bool = False,
     ) -> array[int]:
@@ -344,9 +345,10 @@ class Store(Connections):
         :func:`sql.select_ids` (for the first rows of a query that matches many).
 
         With ``interruptible``, :meth:`interrupt` (from any thread) stops it with
-        :class:`QueryInterrupted`.
+        :class:`QueryInterrupted`; also before it begins, if it came after ``asked`` (the
+        :attr:`interruptions` when the read was asked for).
         """
-        with self._interruptible(interruptible):
+        with self._interruptible(interruptible, asked):
             if view.top:
                 return top_ids(self.conn, view, time.time())[:limit]
             return self._ids(*sql.select_ids(view, stories=stories, in_order=in_order), limit)
