@@ -8,6 +8,7 @@ colour. That works in every terminal with colour, in tmux and over ssh, and in s
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 
+from tui_news.core.errors import UserError
 from tui_news.core.models import Article
 from tui_news.ui.graphics_draw import (
     HALF_BLOCK_CELL,
@@ -139,6 +141,18 @@ def draw(
         return Drawing(image, cells, [])
     scaled = image.convert("RGBA").resize((cells[0], 2 * cells[1]))
     return Drawing(image, cells, half_block_rows(scaled))
+
+
+def made(make: Callable[[], Drawing]) -> tuple[Drawing | None, str | None]:
+    """``make()``'s drawing, or None and why not in one line: a :class:`UserError`'s reason,
+    or any other error's type and message (a decoder's or encoder's bug loses one picture,
+    never the article or the screen)."""
+    try:
+        return make(), None
+    except UserError as why:
+        return None, str(why)
+    except Exception as why:
+        return None, f"{type(why).__name__}: {why}"
 
 
 def with_art(drawing: Drawing, graphics: Graphics) -> Drawing:

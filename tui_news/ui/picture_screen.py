@@ -15,7 +15,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Label
 
-from tui_news.core.errors import UserError
 from tui_news.core.models import Article
 from tui_news.ui.graphics_draw import (
     Art,
@@ -26,7 +25,7 @@ from tui_news.ui.graphics_draw import (
     place,
 )
 from tui_news.ui.messages import WorkResult, failed, unless_late
-from tui_news.ui.picture_drawing import HALF_BLOCKS, Drawing, draw, load, with_art
+from tui_news.ui.picture_drawing import HALF_BLOCKS, Drawing, draw, load, made, with_art
 
 
 class FullPicture(Widget):
@@ -123,18 +122,14 @@ class PictureScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, box: tuple[int, int]) -> None:
-        cell = cell_pixels(self.graphics)
-        try:
+        cell, graphics = cell_pixels(self.graphics), self.graphics
+
+        def make() -> Drawing:
             image = load(self.url, box, self.article, self.settings, cell)
-            drawing = draw(image, *box, enlarge=True, graphics=self.graphics)
-            if drawn_with_protocol(self.graphics):
-                drawing = with_art(drawing, self.graphics)
-        except UserError as why:
-            self.post_message(self.Loaded(None, str(why)))
-        except Exception as why:  # a decoder's bug: the screen says so and goes back
-            self.post_message(self.Loaded(None, f"{type(why).__name__}: {why}"))
-        else:
-            self.post_message(self.Loaded(drawing, None))
+            drawing = draw(image, *box, enlarge=True, graphics=graphics)
+            return with_art(drawing, graphics) if drawn_with_protocol(graphics) else drawing
+
+        self.post_message(self.Loaded(*made(make)))
 
     @unless_late
     def on_picture_screen_loaded(self, message: Loaded) -> None:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
@@ -34,7 +35,6 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from tui_news.core.errors import UserError
 from tui_news.core.image_refs import IMAGE, image_line
 from tui_news.core.models import Article, Problem
 from tui_news.ui.graphics_draw import (
@@ -54,6 +54,7 @@ from tui_news.ui.picture_drawing import (
     fit,
     known_size,
     load,
+    made,
     read_sizes,
     with_art,
 )
@@ -278,12 +279,7 @@ class PictureView(LineView):
         """A picture made for the terminal's protocol to fit ``box`` (as it comes near the
         screen, or the width changed)."""
         graphics = self.graphics
-        try:
-            drawing, error = with_art(draw(image, *box, graphics=graphics), graphics), None
-        except UserError as why:  # not made (the encoder process failed): it says why
-            drawing, error = None, str(why)
-        except Exception as why:  # an encoder's bug must not lose the article
-            drawing, error = None, f"{type(why).__name__}: {why}"
+        drawing, error = made(lambda: with_art(draw(image, *box, graphics=graphics), graphics))
         self.post_message(PictureLoaded(generation, index, drawing, error))
 
     def placements(self) -> list[Placement]:
@@ -342,13 +338,7 @@ class PictureView(LineView):
                     return
                 for future in done:
                     index = pending.pop(future)
-                    try:
-                        drawing = draw(future.result(), *box, graphics=graphics)
-                        error = None
-                    except UserError as why:
-                        drawing, error = None, str(why)
-                    except Exception as why:  # a decoder's bug must not lose the article
-                        drawing, error = None, f"{type(why).__name__}: {why}"
+                    drawing, error = made(partial(_drawn, future, box, graphics))
                     self.post_message(PictureLoaded(generation, index, drawing, error))
                     time.sleep(YIELD_SECONDS)  # the keys go first
 
@@ -435,3 +425,8 @@ class PictureView(LineView):
             return
         screen = PictureScreen(slot.url, slot.alt, article, self.picture_settings, self.graphics)
         self.app.push_screen(screen)
+
+
+def _drawn(loaded: Future[Image], box: tuple[int, int], graphics: Graphics) -> Drawing:
+    """A loader's picture drawn for ``box`` (its error raised)."""
+    return draw(loaded.result(), *box, graphics=graphics)
