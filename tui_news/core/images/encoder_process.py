@@ -43,6 +43,7 @@ TIMEOUT = 30.0  # seconds a request may take (a full-screen Sixel picture on a s
 NICENESS = 10  # the encoder's priority below the app's: the keys come first
 _HEADER = 8  # bytes of a message's length
 _CHUNK = 1 << 16
+STOPPED = "the picture encoder was stopped (the app is ending)"  # a request after close()
 
 
 class EncoderFailed(UserError):
@@ -86,7 +87,7 @@ class EncoderProcess:
         request = pickle.dumps((protocol, image, cells, cell, image_id), pickle.HIGHEST_PROTOCOL)
         with self._lock:
             if self._closed:
-                raise EncoderFailed("the picture encoder was stopped (the app is ending)")
+                raise EncoderFailed(STOPPED)
             if self._broken is not None:
                 raise EncoderFailed(self._broken)
             process = self._process
@@ -94,7 +95,7 @@ class EncoderProcess:
                 process = self._process = self._start()
                 if self._closed:  # close() ran while it started, and saw no process to stop
                     self._stop(process)
-                    raise EncoderFailed("the picture encoder was stopped (the app is ending)")
+                    raise EncoderFailed(STOPPED)
             deadline = time.monotonic() + self.timeout
             self._sent = True
             try:
