@@ -179,3 +179,39 @@ def test_a_category_ordered_otherwise_than_its_feeds_loses_and_repeats_nothing(
     add(reader, ttrss, tmp_path)
     assert yielded == Counter({str(i): 1 for i in seeded.articles})
     assert len(titles(reader)) == len(seeded.articles) == 12
+
+
+def test_an_old_article_a_filter_scored_first_makes_nothing_read_twice(
+    reader: Reader, ttrss: TtRss, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = ttrss.seed(
+        feeds=[Feed("Wire", category="News"), Feed("Post", category="News")],
+        articles=[
+            Article(feed, f"{feed} {n}", published=1_700_000_000 + n * 60)
+            for n in range(4)
+            for feed in ("Wire", "Post")
+        ],
+    )
+    oldest = min(seeded.articles)
+    # tt-rss lists by score first: the oldest article tops the list of all articles
+    ttrss.sql(f"UPDATE ttrss_user_entries SET score = 50 WHERE ref_id = {oldest}")
+    remote = client.TtRss(ttrss.url, ttrss.user, ttrss.password, None)
+    try:
+        remote.login()
+        assert remote._newest_id() == max(seeded.articles)
+    finally:
+        remote.close()
+    sent: Counter[int] = Counter()  # article id -> the rows of it sent, probes aside
+    page = client.TtRss._page
+
+    def noted(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
+        rows = page(self, listing, skip, params)
+        if "limit" not in params:
+            sent.update(row["id"] for row in rows)
+        return rows
+
+    monkeypatch.setattr(client, "PAGE", 3)
+    monkeypatch.setattr(client.TtRss, "_page", noted)
+    add(reader, ttrss, tmp_path)
+    assert sent == Counter(seeded.articles)  # each sent once: none again at the end
+    assert len(titles(reader)) == 8

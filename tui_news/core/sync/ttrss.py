@@ -14,8 +14,10 @@ connection), and every page of a listing makes its database sort the whole listi
 its content (the virtual feed of all articles would cost the square of the history). A
 category read whole saves the requests of its feeds one by one while it is small against them:
 it is read whole when it holds at most :func:`whole_most` rows, which one request of a single
-row at that offset tells beforehand. It ends with what came above the newest id seen before any
-listing was read, newest first, which gives the cursor. Later syncs page through all articles
+row at that offset tells beforehand. The newest id is asked for alongside those probes, before
+any listing is read; the sync ends with what came above it, newest first, which gives the
+cursor. The categories and feeds come at once too, and the feeds are listed once a sync: the
+requests before the first page are tt-rss's idle time. Later syncs page through all articles
 above the cursor, which the database finds by their id.
 """
 
@@ -26,6 +28,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from functools import partial
 from typing import Any, NamedTuple
 
 from tui_news.core.sync.http import make_client, request
@@ -75,6 +78,8 @@ class TtRss:
         self.password = password
         self.token = token
         self.http = make_client()
+        # getFeeds as feeds() read it, for the first sync's articles() right after (once)
+        self._feed_rows: list[dict[str, Any]] | None = None
 
     def login(self) -> None:
         """Open a session; its id is the token to keep."""
@@ -86,13 +91,14 @@ class TtRss:
         self.token = session
 
     def feeds(self) -> list[RemoteFeed]:
-        """Every feed, with its category's title (none for "Uncategorized")."""
-        categories = {
-            as_int(c.get("id")): str(c.get("title") or "")
-            for c in self._list("getCategories", include_empty=True)
-        }
+        """Every feed, with its category's title (none for "Uncategorized"): the categories
+        and the feeds asked for at once."""
+        with ThreadPoolExecutor(1) as pool:
+            asked = pool.submit(self._list, "getCategories", include_empty=True)
+            self._feed_rows = self._list("getFeeds", cat_id=ALL_FEEDS)
+            categories = {as_int(c.get("id")): str(c.get("title") or "") for c in asked.result()}
         found = []
-        for feed in self._list("getFeeds", cat_id=ALL_FEEDS):
+        for feed in self._feed_rows:
             category = as_int(feed.get("cat_id"))
             found.append(
                 RemoteFeed(
@@ -109,34 +115,34 @@ class TtRss:
         as pages come; the last page, empty, carries the next cursor (see the module's
         docstring)."""
         since = int(cursor) if cursor and cursor.isdigit() else 0
+        rows, self._feed_rows = self._feed_rows, None
         if since:
             yield from self._after(since, set())
             return
-        newest = self._newest_id()  # first: every article up to it exists by now
         categories: dict[Listing, list[Listing]] = {}
-        for feed in self._list("getFeeds", cat_id=ALL_FEEDS):
+        for feed in rows if rows is not None else self._list("getFeeds", cat_id=ALL_FEEDS):
             category = Listing(as_int(feed.get("cat_id")), category=True)
             categories.setdefault(category, []).append(Listing(as_int(feed.get("id"))))
+        with ThreadPoolExecutor(AT_ONCE) as pool:
+            # before any listing is read: every article up to it exists by now
+            newest = pool.submit(self._newest_id)
+            bigs = list(pool.map(partial(self._big, categories), categories))
+            newest_id = newest.result()
         listings = [Listing(ARCHIVED)]
-        for category, big in zip(categories, self._big(categories), strict=True):
+        for category, big in zip(categories, bigs, strict=True):
             listings.extend(categories[category] if big else [category])
         seen: set[str] = set()
         # many listings at once keep the server busy: a big one goes a page at a time
         for rows in self._headlines(listings, 1, {**CONTENT, "since_id": 0}):
             if items := _new(rows, seen):
                 yield Page(items)
-        yield from self._after(newest, seen)  # what came meanwhile, and the cursor
+        yield from self._after(newest_id, seen)  # what came meanwhile, and the cursor
 
-    def _big(self, categories: Mapping[Listing, list[Listing]]) -> list[bool]:
-        """Whether each category (with its feeds) holds more than :func:`whole_most` rows:
-        one request each for the row at that offset, :data:`AT_ONCE` at a time."""
-
-        def big(category: Listing) -> bool:
-            most = whole_most(len(categories[category]))
-            return most >= 0 and bool(self._page(category, most, {"limit": 1}))
-
-        with ThreadPoolExecutor(AT_ONCE) as pool:
-            return list(pool.map(big, categories))
+    def _big(self, categories: Mapping[Listing, list[Listing]], category: Listing) -> bool:
+        """Whether a category (with its feeds) holds more than :func:`whole_most` rows: one
+        request for the row at that offset."""
+        most = whole_most(len(categories[category]))
+        return most >= 0 and bool(self._page(category, most, {"limit": 1}))
 
     def _after(self, since: int, seen: set[str]) -> Iterator[Page]:
         """The articles above ``since`` not in ``seen``; the last page, empty, carries the
@@ -198,11 +204,20 @@ class TtRss:
         }
 
     def _newest_id(self) -> int:
-        """The id of an article among the newest (0: none), from the top of the list of all
-        articles (newest first; articles that came together, or that a filter scored higher,
-        may put an older id there: then the first sync reads those again at its end)."""
-        top = self._list("getHeadlines", feed_id=ALL_ARTICLES, limit=1, show_content=False)
-        return as_int(top[0].get("id")) if top else 0
+        """The newest article's id (0: none). tt-rss lists by score first (a filter may put
+        an old article on top of the list), never by id: from the top of the list of all
+        articles, the ids above the newest one so far are asked for until none is (usually
+        once: the top is the newest)."""
+        newest, limit = 0, 1
+        while True:
+            rows = self._list(
+                "getHeadlines", feed_id=ALL_ARTICLES, limit=limit, since_id=newest,
+                view_mode="all_articles", show_content=False,
+            )  # fmt: skip
+            above = max(_row_ids(rows), default=0)
+            if above <= newest:  # none (or a server that ignores since_id)
+                return newest
+            newest, limit = above, PAGE
 
     def _headlines(
         self, listings: Iterable[Listing], ahead: int, params: dict[str, Any]
