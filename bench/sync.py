@@ -2,6 +2,7 @@
 backend, side by side on the same server.
 
     python bench/sync.py [--articles 5000] [--feeds 50] [--runs 3] [--threads 10] [--no-newsboat]
+                         [--against DIR]
 
 Starts the real tt-rss of the tests (``tests/servers/ttrss.py``: Debian's tt-rss, a private
 PostgreSQL, ``php -S`` with 4 workers on 127.0.0.1; needs the packages ``.ci/run`` installs) and
@@ -14,6 +15,9 @@ a third read, one in twenty starred). Then per run, on fresh data dirs:
 - newsboat: ``newsboat -u URLS -c CACHE -C CONFIG -x reload`` with ``urls-source "ttrss"``,
   ``ttrss-url``, ``ttrss-login``, ``ttrss-password`` and ``reload-threads --threads`` on a fresh
   cache, then again (nothing new).
+
+With ``--against DIR`` (another checkout, e.g. ``git archive main | tar -x -C DIR``), that
+tui-news is timed too, the same way, taking turns with the others: an A/B in the same minutes.
 
 Before timing, every article is read once through the API (untimed; see :func:`warm`), and the
 two readers take turns going first. Times are wall times of the whole command (spawn to exit, as
@@ -125,7 +129,8 @@ def server_cpu(server: TtRss) -> float:
 
 
 def tui(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tui_news", *args]
+    # -P: the tui-news of PYTHONPATH (--against) over the working folder's
+    return [sys.executable, "-P", "-m", "tui_news", *args]
 
 
 def checked(run: Run, what: str) -> Run:
@@ -180,6 +185,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=10, help="newsboat reload-threads")
     parser.add_argument("--no-newsboat", action="store_true")
+    parser.add_argument("--against", type=Path, help="another checkout's tui-news, timed too")
     args = parser.parse_args()
     binary = None if args.no_newsboat else shutil.which("newsboat")
     if not args.no_newsboat and not binary:
@@ -202,17 +208,25 @@ def main() -> None:
 
     secret = work / "password"
     secret.write_text(server.password + "\n", encoding="utf-8")
-    env = installed_env()
+    env = {**installed_env(), "PYTHONPATH": str(ROOT)}
+    other = {**env, "PYTHONPATH": str(args.against.resolve())} if args.against else env
 
-    def measure_tui(number: int) -> None:
-        data = work / f"tui{number}"
+    def measure(key: str, env: dict[str, str], number: int) -> None:
+        data = work / f"{key}{number}"
         add = tui(
             "--data-dir", str(data), "account", "add", "ttrss", server.url,
             "--user", server.user, "--password-file", str(secret), "--name", "bench",
         )  # fmt: skip
-        note("tui_first", "tui-news account add", lambda: spawn(add, env))
-        counts["tui-news"] = tui_articles(data)
-        note("tui_repeat", "sync", lambda: spawn(tui("--data-dir", str(data), "sync"), env))
+        note(f"{key}_first", "tui-news account add", lambda: spawn(add, env))
+        counts["tui-news" if key == "tui" else "--against"] = tui_articles(data)
+        sync = tui("--data-dir", str(data), "sync")
+        note(f"{key}_repeat", "sync", lambda: spawn(sync, env))
+
+    def measure_tui(number: int) -> None:
+        measure("tui", env, number)
+
+    def measure_against(number: int) -> None:
+        measure("against", other, number)
 
     def measure_newsboat(number: int) -> None:
         assert binary
@@ -224,12 +238,14 @@ def main() -> None:
     try:
         seed(server, args.articles, args.feeds)
         # An untimed warm-up compiles tui-news's bytecode, as an installed copy has it.
-        checked(spawn(tui("--data-dir", str(work / "warm"), "accounts"), env), "warm-up")
+        for environ in (env, other):
+            checked(spawn(tui("--data-dir", str(work / "warm"), "accounts"), environ), "warm-up")
         warm(server)
         for number in range(args.runs):
             sides = [measure_tui, measure_newsboat] if binary else [measure_tui]
-            for measure in sides if number % 2 == 0 else sides[::-1]:  # alternate who goes first
-                measure(number)
+            sides += [measure_against] if args.against else []
+            for side in sides if number % 2 == 0 else sides[::-1]:  # alternate who goes first
+                side(number)
             print(f"run {number + 1}/{args.runs} done", flush=True)
     finally:
         server.close()
@@ -251,6 +267,8 @@ def main() -> None:
         ("tui-news repeat sync", "tui_repeat"),
         ("newsboat first reload", "nb_first"),
         ("newsboat repeat reload", "nb_repeat"),
+        ("--against first sync", "against_first"),
+        ("--against repeat sync", "against_repeat"),
     ]
     for label, key in rows:
         if times.get(key):
@@ -261,6 +279,8 @@ def main() -> None:
             )
     print(f"  first sync ratio:  {ratio('tui_first', 'nb_first', TARGET_FIRST)}")
     print(f"  repeat sync ratio: {ratio('tui_repeat', 'nb_repeat', TARGET_REPEAT)}")
+    if times.get("against_first") and times.get("nb_first"):
+        print(f"  --against first sync ratio: {ratio('against_first', 'nb_first', TARGET_FIRST)}")
     if cpu.get("nb_first"):
         used = {k: statistics.median(sum(c) for c in v) for k, v in cpu.items()}
         share = used["tui_first"] / used["nb_first"]
