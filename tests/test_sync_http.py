@@ -5,9 +5,12 @@ refused connection become one sentence."""
 from __future__ import annotations
 
 import json
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +90,40 @@ def test_api_errors_and_strange_answers(answering: tuple[str, type[Answer]]) -> 
     with pytest.raises(ServerUnreachable, match=r"^cannot reach http://127.0.0.1:9/api/"):
         gone.login()
     gone.close()
+
+
+def test_an_https_server_is_still_checked_for_its_certificate(tmp_path: Path) -> None:
+    # (a plain http address loads no certificate store: the client never leaves its origin)
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = api(0, {"session_id": "s"})
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    client = TtRss(f"https://127.0.0.1:{server.server_port}/", "me", "pw", None)
+    try:
+        with pytest.raises(ServerUnreachable, match="CERTIFICATE_VERIFY_FAILED"):
+            client.login()  # a self-signed certificate: refused
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()

@@ -43,7 +43,7 @@ class Fever:
         self.user = user
         self.password = password
         self.token: str | None = None  # Fever has no sessions
-        self.http = make_client()
+        self.http = make_client(url)
 
     def login(self) -> None:
         """Check the key: the server answers ``auth: 1`` for a known one."""

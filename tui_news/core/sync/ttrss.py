@@ -77,7 +77,7 @@ class TtRss:
         self.user = user
         self.password = password
         self.token = token
-        self.http = make_client()
+        self.http = make_client(self.endpoint)
         # getFeeds as feeds() read it, for the first sync's articles() right after (once)
         self._feed_rows: list[dict[str, Any]] | None = None
 

@@ -52,6 +52,7 @@ class Web:
         self.base = base.rstrip("/")
         self.where = without_password(self.base)
         self.http = make_client(
+            self.base,
             auth=auth,
             headers={"Accept": "application/json"},
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
