@@ -606,7 +606,6 @@ def breakdown(work: Path, urls: list[str]) -> None:
         row(f"fetch all bodies ({r['connections']} at once)", "fetch", None),
         row("well-formedness check (lxml)", "xml_check"),
         row("parse_feed (all of parsing)", "parse_feed"),
-        row("  fastfeedparser.parse alone", "fastfeedparser"),
         row("  strip_tags alone (body text for search)", "strip_tags", r["html_items"] or 1),
         row(f"store_feed ({r['store_batches']} transactions), checkpoint", "store"),
         row("refresh_feeds, all stages together (CPU: this process only)", "refresh_feeds"),

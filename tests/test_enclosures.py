@@ -47,9 +47,9 @@ def test_enclosures_from_every_feed_format() -> None:
     assert item.enclosures == (
         Enclosure("https://pod.example/media/ep1.mp3", "audio/mpeg", 24512000),
     )  # resolved against the feed; the javascript: one dropped
-    [item] = parse_feed(ATOM, "https://pics.example/feed").items
-    # fastfeedparser (used for well-formed feeds) does not pass on an Atom link's length.
-    assert item.enclosures == (Enclosure("https://pics.example/a.jpg", "image/jpeg", None),)
+    for careful in (False, True):  # both parser paths pass on an Atom link's length
+        [item] = parse_feed(ATOM, "https://pics.example/feed", careful=careful).items
+        assert item.enclosures == (Enclosure("https://pics.example/a.jpg", "image/jpeg", 2048),)
     [item] = parse_feed(JSON_FEED, "https://j.example/feed.json").items
     assert item.enclosures == (Enclosure("https://j.example/a.m4a", "audio/x-m4a", None),)
     assert Enclosure("u", "audio/mpeg", 24512000).describe() == "audio/mpeg, 23.4 MB"

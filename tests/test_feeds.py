@@ -46,7 +46,7 @@ def test_rss2_items_links_dates_and_html() -> None:
     assert (feed.title, feed.link, feed.parser) == (
         "Example News",
         "https://site.example/",
-        "fastfeedparser",
+        "lxml",
     )
     first, second, third = feed.items
     assert first.key == "id-1" and first.title == "First & Best"
@@ -219,8 +219,8 @@ def test_odd_dates_become_no_date_or_epoch_seconds() -> None:
 
 
 def test_an_undated_item_is_not_dated_by_its_guid() -> None:
-    """fastfeedparser reads a guid like "3" or "11-28" as a date; a feed without dates has
-    none (the reader then shows when each item was first seen)."""
+    """A guid like "3" or "11-28" is no date (a parser may read it as one): a feed without
+    dates has none (the reader then shows when each item was first seen)."""
     undated = rss("Undated", [{"title": t, "guid": t} for t in ("3", "11-28", "12345")])
     assert [item.published for item in parse_feed(undated, URL).items] == [None, None, None]
     dated = rss("Dated", [{"title": "a", "guid": "3", "pubDate": "Mon, 02 Nov 2026 10:00:00 GMT"}])

@@ -59,7 +59,7 @@ def test_a_refresh_imports_no_parser_until_a_document_comes() -> None:
     code = (
         "import sys, tui_news.cli, tui_news.core.feed_refresh\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('lxml', 'fastfeedparser', 'feedparser')))\n"
+        "('lxml', 'feedparser')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -19,7 +19,7 @@ def to_timestamp(value: object) -> float | None:
     elif isinstance(value, date):
         moment = datetime.combine(value, midnight())
     elif isinstance(value, str) and value.strip().isdigit() and value.isascii():  # not "²"
-        return _plausible(float(value.strip()))  # seconds since 1970
+        return plausible(float(value.strip()))  # seconds since 1970
     elif isinstance(value, str) and value.strip():
         moment = _parse_string(value.strip())
         if moment is None:
@@ -29,12 +29,12 @@ def to_timestamp(value: object) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return _plausible(moment.timestamp())
+        return plausible(moment.timestamp())
     except (OverflowError, OSError, ValueError):
         return None
 
 
-def _plausible(timestamp: float) -> float | None:
+def plausible(timestamp: float) -> float | None:
     """A timestamp, unless it is more than a day in the future (a broken clock or feed)."""
     return timestamp if timestamp <= time.time() + 86400 else None
 

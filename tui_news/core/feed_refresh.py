@@ -401,7 +401,7 @@ class _Parsers:
         if "forkserver" in multiprocessing.get_all_start_methods():
             server = multiprocessing.get_context("forkserver")
             parser = "tui_news.core.sources.feeds"  # parse_feed's module
-            server.set_forkserver_preload([parser, "lxml.etree", "fastfeedparser"])
+            server.set_forkserver_preload([parser, "lxml.etree"])
             from multiprocessing import forkserver
 
             forkserver.ensure_running()  # the server's imports overlap what comes next

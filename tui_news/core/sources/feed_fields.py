@@ -1,10 +1,10 @@
-"""Reading a feed's titles, links and authors as the specs say, from either parser's result.
+"""Reading a feed's fields as the specs say: from the lxml tree of a well-formed document (the
+fast path reads every field here), and titles and authors of feedparser's result alike.
 
-Both parser paths end here, so they read fields alike: a text construct by its declared type
-(Atom's ``text``/``html``/``xhtml``, Atom 0.3's ``mode``, and RSS's unspoken rule that a title
-is HTML only when it looks like HTML), links preferring http(s), authors without markup. For
-well-formed XML the fields are read from the lxml tree (:func:`tree_items`), which fastfeedparser
-gives no access to.
+A text construct is read by its declared type (Atom's ``text``/``html``/``xhtml``, Atom 0.3's
+MIME types and ``mode``, and RSS's unspoken rule that a title is HTML only when it looks like
+HTML); links prefer http(s); authors lose their markup; an item's id, body, dates and attached
+files follow feedparser's choices, so that either path gives an item the same key and text.
 """
 
 from __future__ import annotations
@@ -315,3 +315,92 @@ def _width(media: dict[str, Any]) -> int:
         return max(0, int(str(media.get("width") or 0)))
     except ValueError:
         return 0
+
+
+# --- an item's other fields, for the fast path (feeds.py reads every field from the tree) ---
+
+_PUBLISHED = ("pubDate", "published", "issued")  # feedparser's "published" (dcterms:issued too)
+_UPDATED = ("updated", "modified", "date", "lastBuildDate")  # its "updated" (dc:date too)
+_RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+
+
+def item_id(item: Children, atom: bool) -> str | None:
+    """An item's id: Atom's ``<id>``; an RSS item's ``atom:id``, ``<guid>`` or ``rdf:about``."""
+    for element in item.all("id", _ATOM_NS):
+        if element.text and element.text.strip():
+            return element.text.strip()
+    if atom:
+        return None
+    for element in item.all("guid", _RSS_NS):
+        if element.text and element.text.strip():
+            return element.text.strip()
+    about = item.element.get(_RDF_ABOUT)
+    return about.strip() if about and about.strip() else None
+
+
+def date_texts(item: Children) -> list[str]:
+    """The texts that may date an item, best first: its published dates, then its updated
+    ones (feedparser's ``published_parsed``, else ``updated_parsed``)."""
+    found = []
+    for names in (_PUBLISHED, _UPDATED):
+        for name in names:
+            for element in item.named.get(name, ()):
+                text = element.text
+                if text and text.strip():
+                    found.append(text.strip())
+    return found
+
+
+def item_body(item: Children, atom: bool) -> tuple[str, bool]:
+    """An item's body and whether it is plain text (else HTML): Atom's ``<content>`` else its
+    ``<summary>``, each by its type; RSS's ``content:encoded``, else ``<description>``, else an
+    Atom element among its children."""
+    if not atom:
+        for name, namespaces in (("encoded", (CONTENT,)), ("description", _RSS_NS)):
+            for element in item.all(name, namespaces):
+                body = markup(element)
+                if body.strip():
+                    return body, False
+    for name in ("content", "summary"):
+        for element in item.all(name, _ATOM_NS):
+            body, plain = _atom_text(element)
+            if body.strip():
+                return body, plain
+    return "", False
+
+
+def _atom_text(element: etree._Element) -> tuple[str, bool]:
+    """An Atom text or content construct by its type (RFC 4287 3.1, 4.1.3; Atom 0.3's MIME
+    types and ``mode``): its markup and whether it is plain text. Content elsewhere (``src``)
+    or in base64 gives nothing."""
+    if element.get("src") is not None or (element.get("mode") or "").lower() == "base64":
+        return "", False
+    declared = (element.get("type") or "text").strip().lower()
+    if len(element):  # child elements: xhtml, an XML type, Atom 0.3 mode="xml", or stray tags
+        return markup(element), False
+    plain = declared in ("text", "text/plain")
+    if not (plain or declared in ("html", "xhtml", "text/html") or declared.endswith("xml")):
+        plain = declared.startswith("text/")  # other text types are text; the rest unknown
+        if not plain:
+            return "", False
+    return element.text or "", plain
+
+
+def item_enclosures(item: Children) -> list[tuple[Any, Any, Any]]:
+    """An item's attached files as (address, type, length): RSS ``<enclosure>`` elements, then
+    Atom ``rel="enclosure"`` links (made absolute later)."""
+    found: list[tuple[Any, Any, Any]] = [
+        (e.get("url"), e.get("type"), e.get("length")) for e in item.all("enclosure", _RSS_NS)
+    ]
+    for link in item.all("link", _ATOM_NS):
+        if (link.get("rel") or "").strip().lower() == "enclosure":
+            href = (link.get("href") or "").strip()
+            found.append((_join(link.base or "", href) if href else None,
+                          link.get("type"), link.get("length")))  # fmt: skip
+    return found
+
+
+def site_link(channel: Children, base: str, atom: bool) -> str | None:
+    """A feed's web site: Atom's alternate link; RSS's ``<link>`` (or an ``atom:link``)."""
+    return atom_link(channel, base) if atom else rss_link(channel, base)

@@ -1,7 +1,7 @@
 """Parsing feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed) into articles.
 
-Well-formed XML goes through fastfeedparser (fast, lxml); anything else falls back to
-feedparser's forgiving parser. Documents that declare XML entities are refused outright.
+Well-formed XML is read from its lxml tree (fast: core/sources/feed_fields.py); anything else
+goes to feedparser's forgiving parser. Documents that declare XML entities are refused outright.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from tui_news.core.dates import to_timestamp
+from tui_news.core.dates import plausible, to_timestamp
 from tui_news.core.errors import UserError
 from tui_news.core.models import Enclosure, Parsed
 from tui_news.core.sources.feed_fields import (
@@ -23,15 +23,19 @@ from tui_news.core.sources.feed_fields import (
     atom_link,
     children,
     construct,
+    date_texts,
     detail_kind,
     is_web,
+    item_body,
+    item_enclosures,
+    item_id,
     local_name,
-    markup,
     media_picture,
     person,
     read_text,
     rss_author,
     rss_link,
+    site_link,
     tree_items,
     tree_media,
 )
@@ -70,8 +74,8 @@ NO_CHANNEL = "not a feed: an <rss> document without a <channel>"
 def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
     """Parse a feed document fetched from ``url`` (used to resolve relative links).
 
-    Well-formed XML takes the fast path unless the fast parser's answer cannot be trusted
-    (see :func:`_parse_fast`); entity declarations are refused wherever they stand.
+    Well-formed XML of a known kind takes the fast path (:func:`_parse_fast`), unless it uses
+    ``xml:base``; entity declarations are refused wherever they stand.
     ``careful`` sends every XML document through feedparser (the tests compare the paths).
     """
     if "@" in url:  # items link to pages, never with the feed's user:password@ in them
@@ -100,51 +104,46 @@ def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
     kind, channel, elements = tree_items(root)
     if kind == "rss" and channel is None:
         raise FeedError(NO_CHANNEL)
-    if (
-        careful or not kind or b"xml:base" in data
-    ):  # fastfeedparser ignores xml:base; feedparser uses it
+    if careful or not kind or b"xml:base" in data:  # feedparser resolves links in content by it
         return _parse_loose(data, url)
     return _parse_fast(data, url, kind, channel, elements)
 
 
 def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[Any]) -> Feed:
-    """fastfeedparser's entries, their titles, links, authors (and lost bodies) read from the
-    tree; feedparser instead when fastfeedparser fails or does not find every item."""
-    fastfeedparser = _fastfeedparser()
-    try:
-        # categories and Media RSS are not read here: asking for neither saves a tenth of its time
-        result = fastfeedparser.parse(data, include_tags=False, include_media=False)
-    except Exception:  # any failure of the fast path means: try the careful one
-        return _parse_loose(data, url)
-    entries = result.get("entries", [])
-    if len(entries) != len(elements):  # an item lost (RSS 0.90, say): the careful path
-        return _parse_loose(data, url)
+    """Every field of every item read from the lxml tree, by the specs' rules (feed_fields.py).
+
+    Dates that :func:`to_timestamp` cannot read are read by feedparser's date parser.
+    """
     atom = kind == "atom"
-    inherited = atom_author(children(channel)) if atom else None
+    head = children(channel)
+    inherited = atom_author(head) if atom else None
     media = _may_hold(data, b"search.yahoo.com/mrss")  # most feeds hold no Media RSS
-    for entry, element in zip(entries, elements, strict=True):
-        kids = children(element)
-        if media:
-            entry["media_content"], entry["media_thumbnail"] = tree_media(element)
-        if kids.date is None:
-            # fastfeedparser dates an undated RSS item by its guid: "3" would become the 3rd
-            # of this month. An item without a date element has no date.
-            entry.pop("published", None)
-            entry.pop("updated", None)
-        elif not (entry.get("published") or entry.get("updated")):
-            entry["published_parsed"] = _feedparser_date(kids.date)  # a rarer way to write it
-        title = kids.first("title")
-        entry["title"] = None if title is None else construct(title, kind)
-        entry["link"] = (atom_link if atom else rss_link)(kids, url)
-        entry["author"] = (atom_author(kids) or inherited) if atom else rss_author(kids)
-        if not (entry.get("content") or entry.get("description") or entry.get("summary")):
-            body = next((e for e in element if local_name(e) in ("content", "summary")), None)
-            if body is not None:
-                entry["content"] = [{"value": markup(body), "type": "text/html"}]
-    info = result.get("feed", {})
     title = next((e for e in channel if local_name(e) == "title"), None)
-    info["title"] = "" if title is None else construct(title, kind)
-    return _from_entries(info, entries, url, "fastfeedparser", titled=True)
+    site = _absolute(url, site_link(head, url, atom))
+    feed = Feed(
+        one_line("" if title is None else construct(title, kind)), safe_link(site), parser="lxml"
+    )
+    for element in elements:
+        kids = children(element)
+        title = kids.first("title")
+        body, plain = item_body(kids, atom)
+        picture = media_picture(*tree_media(element)) if media else None
+        feed.items.append(
+            _item(
+                url,
+                entry_id=item_id(kids, atom),
+                title=None if title is None else construct(title, kind),
+                link=(atom_link if atom else rss_link)(kids, url),
+                body=body,
+                plain=plain,
+                published=_tree_date(date_texts(kids)),
+                author=(atom_author(kids) or inherited) if atom else rss_author(kids),
+                enclosures=checked_enclosures(url, item_enclosures(kids)),
+                picture=picture,
+            )
+        )
+    feed.items = distinct(feed.items)
+    return feed
 
 
 def _may_hold(data: bytes, namespace: bytes) -> bool:
@@ -153,24 +152,16 @@ def _may_hold(data: bytes, namespace: bytes) -> bool:
     return namespace in data or b"\x00" in data[:4] or data.lstrip()[:1] != b"<"
 
 
-def _no_date(text: str) -> None:
+def _tree_date(texts: list[str]) -> float | None:
+    """The first of an item's date texts that reads as a date (ISO 8601 and RFC 822 quickly,
+    anything else as feedparser reads it)."""
+    for text in texts:
+        moment = to_timestamp(text)
+        if moment is None and (parsed := _feedparser_date(text)):
+            moment = plausible(float(calendar.timegm(parsed)))
+        if moment is not None:
+            return moment
     return None
-
-
-def _fastfeedparser() -> Any:
-    """fastfeedparser, without its last resorts for dates (``dateutil``, ``dateparser``).
-
-    Those cost up to half a millisecond a string and are tried on every undated item's guid
-    (51 s for a 1.9 MB feed with numeric guids); :func:`_parse_fast` reads the dates that
-    fastfeedparser's quick checks miss with feedparser's date parser instead.
-    """
-    import fastfeedparser
-    from fastfeedparser import main as internals
-
-    for name in ("_slow_dateparser", "_slow_dateutil_parse"):
-        if getattr(internals, name, None) not in (None, _no_date):
-            setattr(internals, name, _no_date)
-    return fastfeedparser
 
 
 def _feedparser_date(text: str) -> Any:
