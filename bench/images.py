@@ -16,7 +16,9 @@ costs is paid there), then presses enter on the one with pictures and times:
   the frame that shows it scrolled, pressed while pictures are still loading (the first key,
   and the worst of the first four, are shown apart); with each, the CPU time of the app's
   main thread and of its other threads meanwhile (the loaders, the drawing: Python work in
-  them holds the interpreter lock the keys need; the encoder process is not counted);
+  them holds the interpreter lock the keys need; the encoder process is not counted), and
+  the longest pause of Python's cyclic garbage collector in the first four (it holds the
+  lock, whichever thread it runs in);
 - **all pictures in**: from enter to the frame after the last picture is drawn;
 - **peak memory**: the process's peak RSS (``wait4``), the whole run; with kitty or Sixel,
   the encoder process's apart (its VmHWM in ``/proc`` before the app ends it).
@@ -130,6 +132,8 @@ def serve(delay: float) -> tuple[ThreadingHTTPServer, str]:
 
 
 def child(data_dir: str, images: str) -> None:
+    import gc
+
     from _child import bench_app_class, key_event, maxrss_mb
 
     from tui_news.core.reader import make_reader
@@ -143,6 +147,17 @@ def child(data_dir: str, images: str) -> None:
         app.picture_drawer.write = lambda data: result.update(written=result["written"] + len(data))
     else:
         app = bench_app_class()(reader)
+
+    collections: list[tuple[float, float]] = []  # the collector's pauses: start, end
+    started = [0.0]
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = perf()
+        else:
+            collections.append((started[0], perf()))
+
+    gc.callbacks.append(collected)
 
     async def session() -> None:
         async with app.run_test(size=SIZE) as pilot:
@@ -176,11 +191,17 @@ def child(data_dir: str, images: str) -> None:
                 end = await asyncio.wait_for(future, 30)
                 cpu.setdefault(key, []).append(drawn[0] - start_cpu)
                 all_threads = drawn[1] - start_all
+                windows.append((start, end))
+                main_cpu.append(drawn[0] - start_cpu)
+                other_cpu.append(all_threads - (drawn[0] - start_cpu))
                 others.setdefault(key, []).append(all_threads - (drawn[0] - start_cpu))
                 return end - start
 
             cpu: dict[str, list[float]] = {}
             others: dict[str, list[float]] = {}
+            windows: list[tuple[float, float]] = []  # each key's, from sending it to its frame
+            main_cpu: list[float] = []  # each key's main thread's CPU seconds
+            other_cpu: list[float] = []  # and the other threads'
 
             result["text_drawn"] = await press("enter", lambda: view.lines_built > 0)
             opened = perf() - result["text_drawn"]
@@ -213,6 +234,13 @@ def child(data_dir: str, images: str) -> None:
             result["cpu_keys"] = cpu["j"][: len(keys) // 2] + cpu["k"]
             result["others_keys"] = others["j"][: len(keys) // 2] + others["k"]
             result["cpu_after"] = cpu["j"][len(keys) // 2 :]
+            first = windows[1 : 1 + min(4, len(keys))]  # (the first window is enter's)
+            result["cpu_first4"] = max(main_cpu[1 : 1 + len(first)])
+            result["others_first4"] = max(other_cpu[1 : 1 + len(first)])
+            result["gc_first4"] = max(
+                [min(b, end) - max(a, start) for a, b in collections for start, end in first]
+                + [0.0]
+            )
             result["failed"] = [error for *_, error in view.pictures if error]
             result["encoder_mb"] = encoder_peak_mb()
 
@@ -301,6 +329,9 @@ def main() -> None:
         ("  worst key, ms", lambda r: [max(r["keys"], default=0) * 1000], None),
         ("  first key (j), ms", lambda r: [r["keys"][0] * 1000], None),
         ("  worst of the first 4 keys, ms", lambda r: [max(r["keys"][:4]) * 1000], None),
+        ("    main thread's CPU, worst of them, ms", lambda r: [r["cpu_first4"] * 1000], None),
+        ("    other threads' CPU, worst of them, ms", lambda r: [r["others_first4"] * 1000], None),
+        ("    longest collector pause in them, ms", lambda r: [r["gc_first4"] * 1000], None),
         ("  keys pressed", lambda r: [len(r["keys"])], None),
         ("all pictures in (from enter), ms", lambda r: [r["all_in"] * 1000], None),
         ("j through drawn pictures, ms", lambda r: [k * 1000 for k in r["keys_after"]], 50),

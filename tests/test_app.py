@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import tomllib
@@ -746,3 +747,18 @@ async def test_n_while_a_large_view_is_still_listing_sees_every_row(
         assert len(app.headlines.ids) == 5 and app.headline_pane.border_title == "All · 5"
         opened = app.article_view.article
         assert opened is not None and opened.id == app.headlines.ids[2]
+
+
+async def test_what_the_app_is_made_of_is_frozen_out_of_the_collector_while_it_runs(
+    reader: Reader, news: Path
+) -> None:
+    """Its full collections then go through what came since, not all of Textual again."""
+    gc.unfreeze()
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.article_view
+        assert gc.get_freeze_count() > 10_000
+        assert not any(kept is view for kept in gc.get_objects())  # frozen
+    assert gc.get_freeze_count() == 0  # what it left may be collected
+    assert any(kept is view for kept in gc.get_objects())
