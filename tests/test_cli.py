@@ -256,3 +256,38 @@ def test_one_article_is_said_in_the_singular(cli: CliRun, tmp_path: Path) -> Non
     assert "    1 article, 1 unread, refreshed" in sources
     removed = cli("remove", str(tmp_path / "one.txt"), check_exit=0).stdout
     assert removed.endswith("and its 1 article\n")
+
+
+def test_a_library_from_an_older_version_is_said_to_be_updated_once(
+    cli: CliRun, news: Path, data_dir: Path
+) -> None:
+    from tui_news.core.library.schema import MIGRATIONS
+
+    first = cli("add", str(news), check_exit=0)
+    assert "updating the library" not in first.stderr  # a new library is no upgrade
+    library = data_dir / "library.sqlite"
+    older = data_dir / "older.sqlite"
+    conn = sqlite3.connect(older, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:12]):  # as tui-news wrote it before stories
+        conn.executescript(f"{script}; PRAGMA user_version = {number + 1};")
+    conn.execute(
+        "INSERT INTO sources (id, kind, location, name, added) VALUES (1, 'folder', ?, 'x', 0)",
+        (str(news),),
+    )
+    conn.execute(
+        "INSERT INTO articles (source_id, key, section, title, published, body, first_seen) "
+        "VALUES (1, 'k', 'World', 'Kept From Before', 0, 'Old text.', 0)"
+    )
+    conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{library}{suffix}").unlink(missing_ok=True)
+    older.rename(library)
+    upgraded = cli("list", check_exit=0)
+    assert upgraded.stderr.splitlines() == [
+        "tui-news: updating the library for this version (once; a large one takes a while)"
+    ]
+    assert "Kept From Before" in upgraded.stdout
+    assert cli("list", check_exit=0).stderr == ""  # once
+    conn = sqlite3.connect(library)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    conn.close()

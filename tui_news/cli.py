@@ -514,7 +514,7 @@ def run(argv: list[str]) -> int:
     if command == "search":
         rest = _query_last(rest)
     args = _command_parser(command).parse_args(rest)
-    reader = make_reader(args.data_dir)
+    reader = make_reader(args.data_dir, _upgrading)
     for problem in reader.config.problems:
         say(f"tui-news: {problem}", err=True)
     try:
@@ -523,12 +523,19 @@ def run(argv: list[str]) -> int:
         reader.close()
 
 
+def _upgrading() -> None:
+    say(
+        "tui-news: updating the library for this version (once; a large one takes a while)",
+        err=True,
+    )
+
+
 def open_reader(paths: list[str], data_dir: str | None) -> int:
     """Open the app on the library, or on a throwaway library of ``paths``."""
     if paths:
         reader = make_session_reader(paths, data_dir)
     else:
-        reader = make_reader(data_dir)
+        reader = make_reader(data_dir, _upgrading)
         if reader.offer_sample():
             reader.refresh()  # 16 small files: read now, whatever refresh_on_start says
     from rich.console import Console

@@ -525,8 +525,11 @@ def saved_view(search_id: int, name: str, text: str) -> View:
     return View(name, query=parse(text), search_id=search_id)
 
 
-def make_reader(data_dir: str | os.PathLike[str] | None = None) -> Reader:
-    """Open (creating if needed) the library in ``data_dir`` or the default folders."""
+def make_reader(
+    data_dir: str | os.PathLike[str] | None = None, upgrading: Callable[[], object] | None = None
+) -> Reader:
+    """Open (creating if needed) the library in ``data_dir`` or the default folders;
+    ``upgrading`` is told when a library from an older tui-news is brought up to date."""
     paths = Paths.resolve(data_dir)
     folder = paths.library.parent
     try:
@@ -536,7 +539,7 @@ def make_reader(data_dir: str | os.PathLike[str] | None = None) -> Reader:
     if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
         raise LibraryError(f"the data folder {folder} is not readable and writable")
     config = Config.load(paths.config)
-    return Reader(Store(paths.library), config, paths)
+    return Reader(Store(paths.library, upgrading), config, paths)
 
 
 def make_session_reader(locations: Sequence[str], data_dir: str | None = None) -> Reader:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -23,8 +23,9 @@ class Connections:
     """This thread's connection to one library file, its transactions and its stoppable reads
     (the ground :class:`~tui_news.core.library.store.Store` stands on)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, upgrading: Callable[[], object] | None = None) -> None:
         self.path = path
+        self._upgrading = upgrading  # told before an older library is brought up to date
         self._local = threading.local()
         self._lock = threading.Lock()
         self._reading: set[sqlite3.Connection] = set()  # running interruptible reads
@@ -54,7 +55,7 @@ class Connections:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(conn)
+            migrate(conn, self._upgrading)
         except sqlite3.DatabaseError as error:
             conn.close()
             raise LibraryError(

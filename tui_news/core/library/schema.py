@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 # Case and accents are ignored by both search indexes.
@@ -196,18 +196,25 @@ MIGRATIONS: list[str] = [
 ]
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: sqlite3.Connection, upgrading: Callable[[], object] | None = None) -> None:
     """Bring the schema up to date, one migration per transaction.
 
     The version is read again under the write lock: another tui-news opening the same
-    library at the same moment may have migrated it meanwhile.
+    library at the same moment may have migrated it meanwhile. ``upgrading`` is called once
+    before a library written by an older tui-news is brought up to date (a large one takes a
+    while: its indexes may be built again), not for a new one.
     """
+    new = None  # whether the file held no library yet
     while True:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise sqlite3.DatabaseError(f"it was written by a newer tui-news (schema {version})")
         if version == len(MIGRATIONS):
             return
+        if new is None:
+            new = version == 0
+            if not new and upgrading is not None:
+                upgrading()
         with transaction(conn):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
