@@ -2,7 +2,7 @@
 backend, side by side on the same server.
 
     python bench/sync.py [--articles 5000] [--feeds 50] [--runs 3] [--threads 10] [--no-newsboat]
-                         [--against DIR]
+                         [--against DIR] [--recent]
 
 Starts the real tt-rss of the tests (``tests/servers/ttrss.py``: Debian's tt-rss, a private
 PostgreSQL, ``php -S`` with 4 workers on 127.0.0.1; needs the packages ``.ci/run`` installs) and
@@ -15,6 +15,11 @@ a third read, one in twenty starred). Then per run, on fresh data dirs:
 - newsboat: ``newsboat -u URLS -c CACHE -C CONFIG -x reload`` with ``urls-source "ttrss"``,
   ``ttrss-url``, ``ttrss-login``, ``ttrss-password`` and ``reload-threads --threads`` on a fresh
   cache, then again (nothing new).
+
+The articles are a minute apart, from October 2025 on: older than the week story grouping looks
+at, so a sync groups none of them. ``--recent`` dates them up to now instead (5,000 articles:
+the last 3.5 days), and the first sync then groups them into stories after storing them, as a
+sync of recent articles does (newsboat has no such step).
 
 With ``--against DIR`` (another checkout, e.g. ``git archive main | tar -x -C DIR``), that
 tui-news is timed too, the same way, taking turns with the others: an A/B in the same minutes.
@@ -37,6 +42,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,8 +67,10 @@ PARAGRAPH = (
 )
 
 
-def seed(server: TtRss, articles: int, feeds: int) -> None:
-    """``articles`` articles spread evenly over ``feeds`` feeds, oldest first."""
+def seed(server: TtRss, articles: int, feeds: int, recent: bool = False) -> None:
+    """``articles`` articles spread evenly over ``feeds`` feeds, oldest first, a minute apart
+    from October 2025 on (``recent``: up to now)."""
+    start = int(time.time()) - articles * 60 if recent else 1_760_000_000
     titles = [f"Bench feed {n:03}" for n in range(feeds)]
     server.seed(
         feeds=[
@@ -76,7 +84,7 @@ def seed(server: TtRss, articles: int, feeds: int) -> None:
                 content="".join(PARAGRAPH.format(day=n % 28 + 1, n=n + k) for k in range(5)),
                 link=f"https://site{n % feeds}.example/story/{n}",
                 author=f"Reporter {n % 13}",
-                published=1_760_000_000 + n * 60,
+                published=start + n * 60,
                 read=n % 3 == 0,
                 starred=n % 20 == 0,
             )
@@ -186,6 +194,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=10, help="newsboat reload-threads")
     parser.add_argument("--no-newsboat", action="store_true")
     parser.add_argument("--against", type=Path, help="another checkout's tui-news, timed too")
+    parser.add_argument("--recent", action="store_true", help="articles dated up to now")
     args = parser.parse_args()
     binary = None if args.no_newsboat else shutil.which("newsboat")
     if not args.no_newsboat and not binary:
@@ -236,7 +245,7 @@ def main() -> None:
         note("nb_repeat", "newsboat", lambda: newsboat(binary, folder, server, args.threads))
 
     try:
-        seed(server, args.articles, args.feeds)
+        seed(server, args.articles, args.feeds, args.recent)
         # An untimed warm-up compiles tui-news's bytecode, as an installed copy has it.
         for environ in (env, other):
             checked(spawn(tui("--data-dir", str(work / "warm"), "accounts"), environ), "warm-up")

@@ -7,6 +7,8 @@ than they do (tt-rss's preference VFEED_GROUP_BY_FEED, scores)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,11 @@ from typing import Any
 import pytest
 
 from tests.servers.ttrss import Article, Feed, TtRss
+from tui_news.core import story_reader
+from tui_news.core.library import Store
+from tui_news.core.library.stories import group_new, keep_terms
 from tui_news.core.reader import Reader, make_reader
+from tui_news.core.sync import engine
 from tui_news.core.sync import ttrss as client
 from tui_news.core.sync.remote import Page
 
@@ -215,3 +221,56 @@ def test_an_old_article_a_filter_scored_first_makes_nothing_read_twice(
     add(reader, ttrss, tmp_path)
     assert sent == Counter(seeded.articles)  # each sent once: none again at the end
     assert len(titles(reader)) == 8
+
+
+def test_a_first_sync_works_on_stories_while_it_downloads_then_groups_them(
+    reader: Reader, ttrss: TtRss, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = time.time()
+    quake = "<p>A magnitude 7.1 earthquake struck eastern Turkey, killing 58 people in Malatya.</p>"
+    ttrss.seed(
+        feeds=[Feed(title, category="News") for title in ("Wire", "Times", "Digest")],
+        articles=[
+            Article("Wire", "Magnitude 7.1 earthquake strikes Turkey", quake,
+                    published=now - 3 * 3600),
+            Article("Times", "Turkey quake: at least 58 dead after 7.1 tremor",
+                    "<p>At least 58 people died when a quake hit near Malatya in Turkey.</p>",
+                    published=now - 2 * 3600),
+            *(Article("Digest", f"Market note {n}", f"<p>Shares of firm {n} moved.</p>",
+                      published=now - 3600 - n) for n in range(6)),
+        ],
+    )  # fmt: skip
+    runs: list[tuple[str, str]] = []  # (thread, which) of each run of the grouping's parts
+    worked = threading.Event()
+
+    def ahead(store: Store) -> int:
+        runs.append((threading.current_thread().name, "ahead"))
+        worked.set()
+        return keep_terms(store)
+
+    page = client.TtRss._page
+
+    def later(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
+        if skip >= 4:  # the third page comes once the first ones' stories were worked on
+            worked.wait(10)
+        return page(self, listing, skip, params)
+
+    def grouping(store: Store) -> int:
+        runs.append((threading.current_thread().name, "group"))
+        return group_new(store)
+
+    monkeypatch.setattr(story_reader, "keep_terms", ahead)
+    monkeypatch.setattr(story_reader, "group_new", grouping)
+    monkeypatch.setattr(client, "PAGE", 2)  # pages of 2 rows, each stored on its own
+    monkeypatch.setattr(engine, "STORE_BATCH", 2)
+    monkeypatch.setattr(client.TtRss, "_page", later)
+    add(reader, ttrss, tmp_path)
+    assert ("tui-news-stories", "ahead") in runs  # while the rest downloaded
+    assert runs[-1] == ("MainThread", "group")  # then grouped, once
+    assert [which for _, which in runs].count("group") == 1
+    stories = dict(reader.store.conn.execute("SELECT title, story FROM articles"))
+    assert len(stories) == 8
+    quakes = {stories["Magnitude 7.1 earthquake strikes Turkey"],
+              stories["Turkey quake: at least 58 dead after 7.1 tremor"]}  # fmt: skip
+    assert len(quakes) == 1 and None not in quakes  # one story
+    assert {stories[f"Market note {n}"] for n in range(6)} == {None}  # each alone

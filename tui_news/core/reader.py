@@ -61,7 +61,7 @@ class Reader:
         from tui_news.core.sync.accounts import Accounts
 
         data_dir = self.paths.library.parent
-        return Accounts(self.store, self.paths.config, data_dir, self.stories.group_new)
+        return Accounts(self.store, self.paths.config, data_dir, self.stories.alongside)
 
     @property
     def temporary(self) -> bool:
@@ -431,7 +431,10 @@ class Reader:
             if accounts or (
                 source_ids is None and not self.temporary and self.store.has_accounts()
             ):
-                report.merge(self.accounts.sync_sources(accounts, source_ids is None, done))
+                synced = self.accounts.sync_sources(
+                    accounts, source_ids is None, done, grouping.stored
+                )
+                report.merge(synced)
             grouping.finish()  # what is left joins the stories it tells
         report.repeated |= {  # nothing new to tell about these
             s.name

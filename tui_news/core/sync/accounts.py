@@ -21,6 +21,7 @@ from tui_news.core.errors import LibraryError
 from tui_news.core.library import Store
 from tui_news.core.library.accounts import Account, AccountRows
 from tui_news.core.models import RefreshReport, Source
+from tui_news.core.story_grouping import Alongside
 from tui_news.core.sync.engine import Credentials, Engine, answered
 from tui_news.core.sync.kinds import KINDS, client_class
 from tui_news.core.sync.remote import Remote, SyncError, WrongAnswer
@@ -39,12 +40,13 @@ class Accounts:
         store: Store,
         config_path: Path,
         data_dir: Path,
-        group_new: Callable[[], int] = lambda: 0,
+        grouping: Callable[[], Alongside] | None = None,
     ) -> None:
         self.rows = AccountRows(store)
-        # Groups the articles stored since the last grouping into stories, as a refresh does
-        # (the reader's, which does nothing while the config keeps stories apart).
-        self.group_new = group_new
+        # Groups the articles a sync stores into stories, as a refresh does: each stored batch's
+        # share of the work in a thread while the rest downloads, the grouping at the end (the
+        # reader's, which does nothing while the config keeps stories apart; by default none).
+        self.grouping = grouping or (lambda: Alongside(store, lambda _: None, None))
         self.config_path = config_path
         self.sessions = data_dir / "sessions"
         # Asks the user for an account's password (given the account's name); None: nobody
@@ -115,16 +117,17 @@ class Accounts:
             password_file = str(Path(password_file).expanduser().absolute())
         password = self._password(name, password_file)
         remote = client_class(kind)(url, user, password, None)
-        try:
-            answered(kind, remote.login)
-            account_id = self.rows.add(name, kind, url, user, password_file)
-            self._save_token(account_id, remote.token)
-            account = self.rows.account(account_id)
-            assert account is not None
-            report = self._sync(account, remote, first=True)
-        finally:
-            remote.close()
-        self.group_new()  # as a refresh does: new articles join their stories
+        with self.grouping() as grouping:
+            try:
+                answered(kind, remote.login)
+                account_id = self.rows.add(name, kind, url, user, password_file)
+                self._save_token(account_id, remote.token)
+                account = self.rows.account(account_id)
+                assert account is not None
+                report = self._sync(account, remote, first=True, stored=grouping.stored)
+            finally:
+                remote.close()
+            grouping.finish()  # as a refresh does: new articles join their stories
         return self.rows.account(account_id) or account, report
 
     def remove(self, name: str) -> tuple[Account, int]:
@@ -146,23 +149,28 @@ class Accounts:
         account name."""
         accounts = [self.find(name)] if name is not None else self.rows.accounts()
         report = RefreshReport()
-        for account in accounts:
-            report.merge(self._sync(account))
-        self.group_new()
+        with self.grouping() as grouping:
+            for account in accounts:
+                report.merge(self._sync(account, stored=grouping.stored))
+            grouping.finish()
         return report
 
     def sync_sources(
-        self, sources: Iterable[Source], every: bool, done: Callable[[Source], None]
+        self,
+        sources: Iterable[Source],
+        every: bool,
+        done: Callable[[Source], None],
+        stored: Callable[[], None] = lambda: None,
     ) -> RefreshReport:
         """For a refresh: sync the accounts that ``sources`` come from (with ``every``, all
-        accounts), then call ``done`` for each of those sources (the refresh groups stories
-        once everything is in)."""
+        accounts), calling ``stored`` after each batch of articles stored, then call ``done``
+        for each of those sources (the refresh groups stories once everything is in)."""
         sources = list(sources)
         wanted = self.rows.source_accounts(s.id for s in sources)
         report = RefreshReport()
         for account in self.rows.accounts():
             if every or account.id in wanted:
-                report.merge(self._sync(account))
+                report.merge(self._sync(account, stored=stored))
         for source in sources:
             done(source)
         return report
@@ -170,10 +178,15 @@ class Accounts:
     # --- one sync -------------------------------------------------------------------------
 
     def _sync(
-        self, account: Account, remote: Remote | None = None, first: bool = False
+        self,
+        account: Account,
+        remote: Remote | None = None,
+        first: bool = False,
+        stored: Callable[[], None] = lambda: None,
     ) -> RefreshReport:
         """Sync one account, its failure in the report (``first``: the sync of ``account
-        add``, which removes the account again and raises when the answers are wrong)."""
+        add``, which removes the account again and raises when the answers are wrong;
+        ``stored``: called after each batch of articles stored)."""
         report = RefreshReport()
         own = remote is None
         try:
@@ -184,7 +197,7 @@ class Accounts:
                 password=lambda: self._password(account.name, account.password_file),
                 save_token=lambda token: self._save_token(account.id, token),
             )
-            report.merge(Engine(self.rows, account, remote, credentials).sync())
+            report.merge(Engine(self.rows, account, remote, credentials, stored=stored).sync())
         except (SyncError, LibraryError, OSError, ValueError) as error:
             if first and isinstance(error, WrongAnswer):
                 self._forget(account.id)

@@ -71,12 +71,14 @@ class Engine:
         remote: Remote,
         credentials: Credentials,
         sleep: Callable[[float], None] = time.sleep,
+        stored: Callable[[], None] = lambda: None,
     ) -> None:
         self.rows = rows
         self.account = account
         self.remote = remote
         self.credentials = credentials
         self.sleep = sleep
+        self.stored = stored  # called after each batch of articles is stored (stories)
         self._logged_in = False
 
     def sync(self) -> RefreshReport:
@@ -167,6 +169,7 @@ class Engine:
                     newest = page.cursor or newest
                     if held >= STORE_BATCH or (held >= IDLE_BATCH and not ahead.ready()):
                         report.merge(self.rows.store_page(self.account.id, batch, newest))
+                        self.stored()
                         batch, held, newest = {}, 0, None
         except SyncError:
             if batch:
@@ -174,6 +177,7 @@ class Engine:
             raise
         if batch or newest:
             report.merge(self.rows.store_page(self.account.id, batch, newest))
+            self.stored()
         return report
 
     def _answer(self, step: Callable[[], T]) -> T:
