@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.feedserver import FeedServer, Route, rss
@@ -18,6 +19,7 @@ from tui_news.core.images import PictureCache
 from tui_news.core.reader import Reader
 from tui_news.ui import pictures
 from tui_news.ui.app import NewsApp
+from tui_news.ui.graphics_draw import Graphics
 from tui_news.ui.picture_screen import FullPicture, PictureScreen
 from tui_news.ui.screens import ProblemsScreen
 
@@ -201,12 +203,20 @@ async def test_a_picture_that_fails_reads_as_its_alt_text_and_says_why(
         assert problem.source == app.article_view.article.title
 
 
-async def test_images_off_draws_none_and_fetches_none(reader: Reader, server: FeedServer) -> None:
+@pytest.mark.parametrize("off_by", ["config", "terminal"])
+async def test_images_off_draws_none_and_fetches_none(
+    reader: Reader, server: FeedServer, off_by: str
+) -> None:
+    # off in config.toml, or found by auto (a terminal of 16 colours and no graphics protocol)
     server.routes["/flag.png"] = Route(striped_png(), content_type="image/png")
     picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
     body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
     app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
-    reader.config.images = "off"
+    if off_by == "config":
+        reader.config.images = "off"
+    else:
+        assert reader.config.images == "auto"
+        app.graphics = Graphics("off")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_article(app, pilot)
         await settle(app, pilot)

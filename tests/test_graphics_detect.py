@@ -88,16 +88,52 @@ def test_the_cell_size_from_the_ttys_pixels_when_the_terminal_does_not_say():
     [
         {"TERM": "screen-256color", "TMUX": "/tmp/tmux-0/default,1,0"},
         {"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"},
+        {"TERM": "screen-256color", "STY": "1234.pts-0.host"},
+        {"TERM": "tmux", "TMUX": "/tmp/tmux-0/default,1,0", "COLORTERM": "truecolor"},
+    ],
+)
+def test_half_blocks_without_asking_in_tmux_and_screen(env):
+    terminal = FakeTerminal(KITTY_OK + VT340_DA1)
+    assert detect("auto", env, terminal).protocol == "halfblocks"
+    assert terminal.queries == []
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
         {"TERM": "screen", "STY": "1234.pts-0.host"},
         {"TERM": "dumb"},
         {"TERM": "linux"},
         {},
     ],
 )
-def test_half_blocks_without_asking_in_tmux_screen_dumb_and_the_console(env):
+def test_no_pictures_without_asking_where_the_app_has_16_colours_or_none(env):
+    # half blocks in 16 colours are noise: auto shows the alt text; asked for, they are drawn
     terminal = FakeTerminal(KITTY_OK + VT340_DA1)
-    assert detect("auto", env, terminal).protocol == "halfblocks"
+    assert detect("auto", env, terminal).protocol == "off"
     assert terminal.queries == []
+    assert detect("halfblocks", env, terminal).protocol == "halfblocks"
+
+
+@pytest.mark.parametrize(
+    ("env", "protocol"),
+    [
+        ({"TERM": "xterm"}, "off"),
+        ({"TERM": "xterm-16color"}, "off"),
+        ({"TERM": "xterm", "COLORTERM": "truecolor"}, "halfblocks"),
+        ({"TERM": "xterm", "COLORTERM": "24bit"}, "halfblocks"),
+        ({"TERM": "xterm-256color"}, "halfblocks"),
+        ({"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "256"}, "halfblocks"),
+        ({"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "standard"}, "off"),
+        ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "off"),
+    ],
+)
+def test_a_terminal_without_graphics_gets_half_blocks_only_with_256_colours(env, protocol):
+    assert detect("auto", env, FakeTerminal(PLAIN_DA1)).protocol == protocol
+    # a graphics protocol does not depend on the colours
+    assert (
+        detect("auto", env, FakeTerminal(PLAIN_DA1.replace(b"?64;", b"?64;4;"))).protocol == "sixel"
+    )
 
 
 def test_half_blocks_without_asking_when_there_is_no_terminal():
@@ -109,6 +145,9 @@ def test_a_process_without_stdin_or_stdout_gets_half_blocks(monkeypatch, stream)
     import sys
 
     monkeypatch.setattr(sys, stream, None)  # as under pythonw, or with the stream closed
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
     assert detect_terminal("auto") == Graphics("halfblocks")
 
 

@@ -12,8 +12,10 @@ every terminal sends, and sends last, as it answers in order) or a short timeout
 
 Neither: half blocks. In tmux or GNU screen (whose pictures would not stay where the app
 puts them), on the Linux console, a dumb terminal or no terminal at all: half blocks without
-asking. ``kitty``/``sixel`` force that protocol (the cell size still asked); ``halfblocks``
-and ``off`` ask nothing.
+asking. Half blocks only in a terminal of 256 colours or more, as the app's colours are chosen
+(Rich reads ``COLORTERM`` and ``TERM``): in 16 colours a picture is noise, and ``auto`` shows
+its alt text instead. ``kitty``/``sixel`` force that protocol (the cell size still asked);
+``halfblocks`` and ``off`` ask nothing.
 """
 
 from __future__ import annotations
@@ -67,10 +69,31 @@ def detect(
     if chosen in ("halfblocks", "off"):
         return Graphics(chosen)
     if ask is None or (chosen is None and not _may_ask(env)):
-        return Graphics(chosen or "halfblocks", _cell(b"", winsize))
+        return Graphics(chosen or _blocks(env), _cell(b"", winsize))
     query = (b"" if chosen else KITTY_QUERY) + SIZE_QUERY + DA1_QUERY
     replies = ask(query, TIMEOUT)
-    return Graphics(chosen or _protocol(replies), _cell(replies, winsize))
+    found = _protocol(replies)
+    return Graphics(
+        chosen or (_blocks(env) if found == "halfblocks" else found), _cell(replies, winsize)
+    )
+
+
+def _blocks(env: Mapping[str, str]) -> Protocol:
+    """Half blocks where the app draws in 256 colours or more, else no pictures (``off``).
+
+    The colours are Rich's reading of the environment, as Textual draws by it: ``NO_COLOR``
+    none, ``TEXTUAL_COLOR_SYSTEM`` as it says, ``COLORTERM=truecolor`` (or ``24bit``) millions,
+    a ``TERM`` ending in ``-256color`` or ``-kitty`` 256, any other 16.
+    """
+    if env.get("NO_COLOR"):
+        return "off"
+    chosen = env.get("TEXTUAL_COLOR_SYSTEM", "auto")
+    if chosen != "auto":
+        return "halfblocks" if chosen in ("256", "truecolor") else "off"
+    if env.get("COLORTERM", "").strip().lower() in ("truecolor", "24bit"):
+        return "halfblocks"
+    many = env.get("TERM", "").rpartition("-")[2] in ("256color", "kitty")
+    return "halfblocks" if many else "off"
 
 
 def _may_ask(env: Mapping[str, str]) -> bool:

@@ -129,7 +129,9 @@ class PictureView(LineView):
 
     @property
     def pictures_on(self) -> bool:
-        return self.picture_mode != "off"
+        """Whether pictures are fetched and drawn: not when the config says ``off``, nor when
+        ``auto`` found the terminal can draw none (see graphics_detect)."""
+        return self.picture_mode != "off" and self.graphics.protocol != "off"
 
     @property
     def pictures(self) -> list[tuple[str, str, Image | None, str | None]]:
