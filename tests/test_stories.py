@@ -233,6 +233,21 @@ def test_refresh_stores_each_articles_story(reader: Reader, tmp_path: Path, cli:
     assert [(s["outlets"], s["unread"]) for s in told] == [(["wire", "daily", "times"], 3)]
 
 
+def test_a_source_added_joins_the_stories_it_tells_at_once(
+    reader: Reader, tmp_path: Path, cli: CliRun
+) -> None:
+    # as `tui-news add` (and the app's add) store a new source's articles, not at a refresh
+    write(tmp_path / "wire", "quake", "Magnitude 7.1 earthquake strikes Turkey", QUAKE, 5)
+    daily = "Turkey quake: at least 58 dead after 7.1 tremor"
+    text = "At least 58 people died when a powerful quake hit near Malatya in Turkey."
+    write(tmp_path / "daily", "quake", daily, text, 3)
+    reader.add(str(tmp_path / "wire"))
+    reader.add(str(tmp_path / "daily"))
+    found = by_title(cli)
+    wire, told = found["Magnitude 7.1 earthquake strikes Turkey"], found[daily]
+    assert wire["story"] == told["story"] == min(wire["id"], told["id"])  # type: ignore[type-var]
+
+
 def test_refresh_groups_nothing_while_stories_are_kept_apart(
     reader: Reader, tmp_path: Path, cli: CliRun
 ) -> None:

@@ -72,11 +72,15 @@ class Reader:
 
     def add(self, location: str, section: str | None = None) -> tuple[Source, RefreshReport]:
         """Subscribe to a feed address, a feed file, a local folder or an article file, read at
-        once (``core/subscribe.py``); :class:`LibraryError` when there is nothing to subscribe to.
+        once (``core/subscribe.py``), its articles joining the stories they tell as a refresh's
+        do; :class:`LibraryError` when there is nothing to subscribe to.
         """
         from tui_news.core.subscribe import subscribe
 
-        return subscribe(self, location, section)
+        added = subscribe(self, location, section)
+        if added[1].added:
+            self.stories.group_new()
+        return added
 
     def import_list(self, data: bytes) -> tuple[list[Source], list[tuple[str, str]]]:
         """Subscribe to the feeds of an OPML or newsboat ``urls`` file (not yet fetched).
