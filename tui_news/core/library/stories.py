@@ -10,7 +10,7 @@ from tui_news.core.library.guard import damaged
 from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.models import Version
-from tui_news.core.stories import WINDOW, Item, group
+from tui_news.core.stories import WINDOW, Item, group, uncollected
 from tui_news.core.story_text import LEAD_CHARS, encode
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
@@ -62,14 +62,15 @@ def _group_new(store: Store, now: float) -> int:
             "ON t.id = a.id WHERE a.published BETWEEN ? AND ? AND a.id <= ?",
             (start, end, newest),
         )
-        items = []
-        for article_id, feed, published, title, lead, story, terms in rows:
-            item = Item(article_id, feed, published, title, lead or "", story, kept=terms)
-            if terms is None:
-                terms = encode(item.described())
-                worked.append((article_id, published, terms, title, lead or ""))
-            items.append(item)
-        changes = group(items, {i for i, _ in new})
+        with uncollected():  # over the 20,000 articles read
+            items = []
+            for article_id, feed, published, title, lead, story, terms in rows:
+                item = Item(article_id, feed, published, title, lead or "", story, kept=terms)
+                if terms is None:
+                    terms = encode(item.described())
+                    worked.append((article_id, published, terms, title, lead or ""))
+                items.append(item)
+            changes = group(items, {i for i, _ in new})
     with store.transaction() as write:
         write.executemany(
             "UPDATE articles SET story = ? WHERE id = ?", ((s, i) for i, s in changes.items())
