@@ -410,3 +410,32 @@ async def test_a_feed_cannot_open_the_private_network_to_its_pictures_by_its_lin
             [(_, _, image, error)] = app.article_view.pictures
             assert image is None and error is not None and "private network" in error
     assert server.paths() == []  # the article's own link on the LAN opened nothing
+
+
+async def test_the_decoder_is_imported_while_the_pictures_are_on_their_way(
+    reader: Reader, server: FeedServer, monkeypatch
+) -> None:
+    """Its first import (Pillow: 20-50 ms holding the interpreter lock) is not paid when the
+    first picture comes, among the reader's first keys, but while it is fetched."""
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png", delay=0.3)
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
+    steps: list[tuple[str, str]] = []
+    prepare, decode = pictures.prepare, images.decode
+
+    def preparing() -> None:
+        steps.append(("prepared", threading.current_thread().name))
+        prepare()
+
+    def decoding(*args: object) -> object:
+        steps.append(("decoded", threading.current_thread().name))
+        return decode(*args)
+
+    monkeypatch.setattr(pictures, "prepare", preparing)
+    monkeypatch.setattr(images, "decode", decoding)
+    async with app.run_test(size=(120, 64)) as pilot:
+        await open_article(app, pilot)
+        await pictures_in(app, pilot)
+    assert [step for step, _ in steps] == ["prepared", "decoded"]
+    assert threading.main_thread().name not in {thread for _, thread in steps}

@@ -4,6 +4,8 @@ disk cache and its bound, local articles' pictures, and hostile pictures refused
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -355,3 +357,16 @@ def test_pictures_fetched_together_are_decoded_one_at_a_time(server, monkeypatch
     with ThreadPoolExecutor(4) as pool:  # as the article view's loaders fetch them
         assert [p.width for p in pool.map(lambda u: load_picture(u, BOX), urls)] == [20] * 4
     assert most == [1]  # a core left for the keys
+
+
+def test_prepare_imports_what_decoding_a_common_picture_needs() -> None:
+    """Paid before the first picture comes (from the loader's thread), not when it comes."""
+    check = (
+        "import sys; from tui_news.core.images import prepare; prepare(); "
+        "wanted = ['PIL.Image', 'PIL.ImageOps', 'PIL.JpegImagePlugin', 'PIL.PngImagePlugin', "
+        "'PIL.GifImagePlugin', 'PIL.BmpImagePlugin']; "
+        "print([name for name in wanted if name not in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -178,6 +178,13 @@ def load(
     ).image
 
 
+def prepare() -> None:
+    """Pay the decoder's first import now (see ``core.images.prepare``): from a thread."""
+    from tui_news.core.images import prepare
+
+    prepare()
+
+
 def known_size(url: str) -> tuple[int, int] | None:
     """A picture's size if known in memory (loaded before, or its header read by
     :func:`read_sizes`): no file is read, nothing imported, so the keys' thread may ask."""

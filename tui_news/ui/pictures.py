@@ -55,6 +55,7 @@ from tui_news.ui.picture_drawing import (
     known_size,
     load,
     made,
+    prepare,
     read_sizes,
     with_art,
 )
@@ -333,6 +334,7 @@ class PictureView(LineView):
                 pool.submit(load, url, box, article, settings, cell): i
                 for i, url in enumerate(urls)
             }
+            prepare()  # while the first pictures are fetched, not when they come
             while pending:
                 done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
                 if worker.is_cancelled:

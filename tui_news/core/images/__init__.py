@@ -20,6 +20,7 @@ from tui_news.core.images.decoding import (
     Picture,
     decode,
     header_size,
+    prepare,
 )
 from tui_news.core.images.disk_cache import PictureCache
 
@@ -30,6 +31,7 @@ __all__ = [
     "cached_size",
     "configure",
     "load_picture",
+    "prepare",
     "remembered_size",
 ]
 

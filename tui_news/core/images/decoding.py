@@ -190,6 +190,16 @@ _BUDGET = _Budget(BUDGET_BYTES)
 _SET_UP = threading.Lock()
 
 
+def prepare() -> None:
+    """Import what decoding needs (Pillow and its common formats' plugins: 20-50 ms of CPU,
+    holding the interpreter lock), so that the first picture to arrive, often while the
+    reader's keys come, does not pay for it. Blocking: call it from a thread."""
+    from PIL import ImageOps
+
+    assert ImageOps
+    _pillow().preinit()
+
+
 def _pillow() -> ModuleType:
     """Pillow's Image module, its own bomb check set to our cap (first use only)."""
     from PIL import Image
