@@ -168,6 +168,21 @@ def test_a_later_article_joins_and_bridges_stored_stories() -> None:
     assert group([*joined, fourth], [4]) == {4: 1}
 
 
+def test_a_story_whose_first_teller_is_older_than_the_window_stays_whole() -> None:
+    """The window around new articles may hold only some of a stored story: its first teller
+    (whose id it has) published more than 36 hours before them. The rest stay in it, and an
+    outlet joining it joins that story."""
+    daily = Item(2, 2, T0 + 30 * HOUR, "Turkey quake: at least 58 dead after 7.1 tremor",
+                 "At least 58 people died when a powerful quake hit near Malatya early Monday.",
+                 story=1)  # fmt: skip
+    floods = item(3, 3, 40, "Floods in Valencia", "Rain flooded streets in Valencia, Spain.")
+    assert group([daily, floods], [3]) == {}  # the daily is not alone: the wire (1) told it
+    rescue = item(4, 4, 31, "Rescuers search rubble in Malatya after deadly Turkey earthquake",
+                  "Rescue teams in Turkey dug through collapsed homes after Monday's 7.1 "
+                  "earthquake, which left 58 people dead around Malatya.")  # fmt: skip
+    assert group([daily, rescue], [4]) == {4: 1}
+
+
 def write(folder: Path, name: str, title: str, text: str, hours_ago: float) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     when = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()

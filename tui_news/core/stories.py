@@ -149,6 +149,7 @@ class Window:
             self._code(by_id[other_id])
         weights = _Weights(self._df, self._numbers, max(len(by_id), BACKGROUND))
         members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
+        joined: set[int] = set()  # the stories that new articles joined (or made)
         story_of: dict[int, int] = {}
         for item in by_id.values():
             story_of[item.id] = item.story if item.story is not None else item.id
@@ -167,15 +168,20 @@ class Window:
                     members, story, story_of[item.id], by_id
                 ):
                     continue
+                # a story's id is its first article's, which may be older than the window
+                head = min(story, story_of[item.id])
                 merged = members.pop(story) | members.pop(story_of[item.id])
-                head = min(merged)
                 members[head] = merged
+                joined.add(head)
                 for member in merged:
                     story_of[member] = head
+        # A stored story stays as it is unless it joined another: the window may hold only
+        # some of its articles (its first teller older than it), which are not alone then.
         changed: dict[int, int | None] = {}
         for article_id, story in story_of.items():
-            now = story if len(members[story]) > 1 else None
-            if now != by_id[article_id].story:
+            stored = by_id[article_id].story
+            now = story if stored is not None or story in joined else None
+            if now != stored:
                 changed[article_id] = now
         return changed
 
