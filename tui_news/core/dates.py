@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from datetime import UTC, date, datetime
 from datetime import time as midnight
@@ -19,7 +20,15 @@ def to_timestamp(value: object) -> float | None:
     elif isinstance(value, date):
         moment = datetime.combine(value, midnight())
     elif isinstance(value, str) and value.strip().isdigit() and value.isascii():  # not "²"
-        return plausible(float(value.strip()))  # seconds since 1970
+        digits = value.strip()
+        if len(digits) >= 9:  # seconds since 1970 (fewer would be before 1973)
+            return plausible(float(digits))
+        if len(digits) == 4:  # a year
+            moment = datetime(int(digits), 1, 1) if digits > "0000" else None
+        else:  # 20240501, say
+            moment = _parse_string(digits)
+        if moment is None:
+            return None
     elif isinstance(value, str) and value.strip():
         moment = _parse_string(value.strip())
         if moment is None:
@@ -41,6 +50,8 @@ def plausible(timestamp: float) -> float | None:
 
 def _parse_string(text: str) -> datetime | None:
     candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    if candidate[-4:] in (" UTC", " GMT"):  # 2026-11-02 10:00:00 UTC (Ruby's way)
+        candidate = candidate[:-4] + "+00:00"
     try:
         return datetime.fromisoformat(candidate)
     except ValueError:
@@ -48,9 +59,39 @@ def _parse_string(text: str) -> datetime | None:
     from email.utils import parsedate_to_datetime  # RFC 2822 (the email package: ~5 ms to load)
 
     try:
-        return parsedate_to_datetime(text)
+        moment = parsedate_to_datetime(_numeric_zone(text))
     except (TypeError, ValueError, IndexError):
         return None
+    year = _YEAR.search(text)
+    if year and int(year[1]) != moment.year:  # 0001, .NET's "no date", is not 2001
+        return None
+    return moment
+
+
+# Zones RFC 2822 does not name (the email package reads them as UTC), by their usual offsets;
+# IST as India's.
+_ZONES = {
+    "CET": "+0100", "CEST": "+0200", "MET": "+0100", "MEST": "+0200", "WET": "+0000",
+    "WEST": "+0100", "BST": "+0100", "IST": "+0530", "EET": "+0200", "EEST": "+0300",
+    "MSK": "+0300", "JST": "+0900", "KST": "+0900", "HKT": "+0800", "SGT": "+0800",
+    "AWST": "+0800", "ACST": "+0930", "ACDT": "+1030", "AEST": "+1000", "AEDT": "+1100",
+    "NZST": "+1200", "NZDT": "+1300", "HST": "-1000", "AKST": "-0900", "AKDT": "-0800",
+    "NST": "-0330", "NDT": "-0230",
+}  # fmt: skip
+_OFFSET = re.compile(r"(?:GMT|UTC)?([+-]\d\d):?(\d\d)", re.I)
+_YEAR = re.compile(r"(?<![+\-\d:])(\d{4})(?![\d:])")
+
+
+def _numeric_zone(text: str) -> str:
+    """An RFC 2822 date with its zone as the email package reads it: a zone name it does not
+    know, ``+01:00`` or ``GMT+0100`` as ``+0100``."""
+    head, _, zone = text.rpartition(" ")
+    if not head:
+        return text
+    if zone.upper() in _ZONES:
+        return f"{head} {_ZONES[zone.upper()]}"
+    offset = _OFFSET.fullmatch(zone)
+    return f"{head} {offset[1]}{offset[2]}" if offset else text
 
 
 EARLIEST = -2208988800.0  # 1900-01-01 UTC: older dates are placeholders ("0001-01-01")

@@ -201,17 +201,25 @@ def construct(element: etree._Element, kind: str) -> str:
     return read_text(text, "rss")
 
 
-def markup(element: etree._Element) -> str:
-    """An element's content as a string of markup (inline XHTML serialised, text as is)."""
+def markup(element: etree._Element, html_text: bool = False) -> str:
+    """An element's content as a string of markup: inline XHTML serialised, comments and
+    processing instructions left out. Its text is text (escaped), or with ``html_text`` already
+    HTML (RSS's escaped markup beside stray elements, kept as it is)."""
     if not len(element):
         return element.text or ""
     inner: Any = element
     if len(element) == 1 and local_name(element[0]) == "div" and not (element.text or "").strip():
         inner = element[0]  # Atom's xhtml wrapper
-    parts = [html.escape(inner.text or "", quote=False)]
     from lxml import etree
 
-    parts += [etree.tostring(child, encoding=str, with_tail=True) for child in inner]
+    def text(value: str | None) -> str:
+        return (value or "") if html_text else html.escape(value or "", quote=False)
+
+    parts = [text(inner.text)]
+    for child in inner:
+        if isinstance(child.tag, str):
+            parts.append(etree.tostring(child, encoding=str, with_tail=False))
+        parts.append(text(child.tail))
     return "".join(parts)
 
 
@@ -319,8 +327,13 @@ def _width(media: dict[str, Any]) -> int:
 
 # --- an item's other fields, for the fast path (feeds.py reads every field from the tree) ---
 
-_PUBLISHED = ("pubDate", "published", "issued")  # feedparser's "published" (dcterms:issued too)
-_UPDATED = ("updated", "modified", "date", "lastBuildDate")  # its "updated" (dc:date too)
+DCTERMS = "http://purl.org/dc/terms/"
+# An item's dates, best first: when it was published (dc:date too: Dublin Core's date of an
+# item is its publication), then when it was updated; at most a few of each are tried.
+# Read by their names in any namespace, but for ``date`` (Dublin Core's alone).
+_PUBLISHED = ("pubDate", "published", "issued", "date")
+_UPDATED = ("updated", "modified", "lastBuildDate")
+_TRIED = 3
 _RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 
@@ -345,46 +358,52 @@ def date_texts(item: Children) -> list[str]:
     found = []
     for names in (_PUBLISHED, _UPDATED):
         for name in names:
-            for element in item.named.get(name, ()):
+            found_named = item.named.get(name, ())
+            if name == "date":
+                found_named = [e for e in found_named if _namespace(e) in (DC, DCTERMS)]
+            for element in found_named[:_TRIED]:
                 text = element.text
                 if text and text.strip():
                     found.append(text.strip())
     return found
 
 
-def item_body(item: Children, atom: bool) -> tuple[str, bool]:
+def item_body(item: Children, atom: bool) -> tuple[str, bool] | None:
     """An item's body and whether it is plain text (else HTML): Atom's ``<content>`` else its
     ``<summary>``, each by its type; RSS's ``content:encoded``, else ``<description>``, else an
-    Atom element among its children."""
+    Atom element among its children. ``None`` where feedparser reads it otherwise (content in
+    base64 or in several parts)."""
     if not atom:
         for name, namespaces in (("encoded", (CONTENT,)), ("description", _RSS_NS)):
             for element in item.all(name, namespaces):
-                body = markup(element)
+                body = markup(element, html_text=True)
                 if body.strip():
                     return body, False
     for name in ("content", "summary"):
         for element in item.all(name, _ATOM_NS):
-            body, plain = _atom_text(element)
-            if body.strip():
-                return body, plain
+            found = _atom_text(element)
+            if found is None or found[0].strip():
+                return found
     return "", False
 
 
-def _atom_text(element: etree._Element) -> tuple[str, bool]:
+def _atom_text(element: etree._Element) -> tuple[str, bool] | None:
     """An Atom text or content construct by its type (RFC 4287 3.1, 4.1.3; Atom 0.3's MIME
-    types and ``mode``): its markup and whether it is plain text. Content elsewhere (``src``)
-    or in base64 gives nothing."""
-    if element.get("src") is not None or (element.get("mode") or "").lower() == "base64":
+    types and ``mode``): its markup and whether it is plain text; content elsewhere (``src``)
+    or of no text type gives nothing, base64 and multipart content ``None``."""
+    declared = (element.get("type") or "text").split(";")[0].strip().lower()
+    if (element.get("mode") or "").lower() == "base64" or declared.startswith("multipart/"):
+        return None
+    if element.get("src") is not None:
         return "", False
-    declared = (element.get("type") or "text").strip().lower()
-    if len(element):  # child elements: xhtml, an XML type, Atom 0.3 mode="xml", or stray tags
-        return markup(element), False
+    if any(isinstance(child.tag, str) for child in element):  # xhtml, XML, or stray tags
+        return markup(element, html_text=declared in ("html", "text/html")), False
     plain = declared in ("text", "text/plain")
     if not (plain or declared in ("html", "xhtml", "text/html") or declared.endswith("xml")):
         plain = declared.startswith("text/")  # other text types are text; the rest unknown
         if not plain:
             return "", False
-    return element.text or "", plain
+    return "".join([element.text or "", *(c.tail or "" for c in element)]), plain  # no comments
 
 
 def item_enclosures(item: Children) -> list[tuple[Any, Any, Any]]:
@@ -404,3 +423,36 @@ def item_enclosures(item: Children) -> list[tuple[Any, Any, Any]]:
 def site_link(channel: Children, base: str, atom: bool) -> str | None:
     """A feed's web site: Atom's alternate link; RSS's ``<link>`` (or an ``atom:link``)."""
     return atom_link(channel, base) if atom else rss_link(channel, base)
+
+
+# What the fast path leaves to feedparser: shapes it does not read as feedparser does.
+_READ = frozenset(
+    ("title", "link", "description", "guid", "pubDate", "author", "enclosure", "encoded",
+     "creator", "date", "summary", "content", "id", "updated", "published", "issued",
+     "modified", "lastBuildDate")
+)  # fmt: skip
+_FOLDED = frozenset(name.lower() for name in _READ)
+_BODIES = frozenset(("description", "summary", "content", "encoded", "group"))  # any namespace
+
+
+def tree_readable(root: etree._Element, kind: str, elements: list[etree._Element]) -> bool:
+    """Whether the fast path may read a document: RSS elements in a namespace it knows (not
+    a default namespace of a publisher's choosing, or RSS 1.0's without its slash)."""
+    return kind != "rss" or all(_namespace(e) in _RSS_NS for e in elements)
+
+
+def read_alike(item: Children, body: str) -> bool:
+    """Whether the fast path read an item as feedparser would: no element it reads written
+    in another case (``<PubDate>``, ``<GUID>``), and a body unless the item holds none where
+    feedparser finds one (``itunes:summary``, ``dc:description``, ``media:group``)."""
+    for name, elements in item.named.items():
+        if name not in _READ and name.lower() in _FOLDED:
+            return False
+        # a picture's media:content is no body; a media:group may hold its description
+        if (
+            not body
+            and name.lower() in _BODIES
+            and (name != "content" or any(_namespace(e) not in MEDIA for e in elements))
+        ):
+            return False
+    return True

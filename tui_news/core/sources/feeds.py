@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -32,12 +33,14 @@ from tui_news.core.sources.feed_fields import (
     local_name,
     media_picture,
     person,
+    read_alike,
     read_text,
     rss_author,
     rss_link,
     site_link,
     tree_items,
     tree_media,
+    tree_readable,
 )
 from tui_news.core.text import (
     clean,
@@ -98,19 +101,41 @@ def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
         if _ENTITY_DECL.search(data):  # never let a forgiving parser expand them
             raise FeedError(ENTITY_BOMB) from None
         return _parse_loose(data, url, malformed=True)
-    dtd = root.getroottree().docinfo.internalDTD
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
     if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
         raise FeedError(ENTITY_BOMB)
+    if (docinfo.system_url or docinfo.public_id) and _NAMED_REFERENCE.search(data):
+        # an external DTD (RSS 0.91's) stands for HTML's entities, which are never loaded:
+        # written as numbers, they are read, not left as nodes that cut the text
+        root = etree.fromstring(_NAMED_REFERENCE.sub(_numbered, data), strict, base_url=url)
     kind, channel, elements = tree_items(root)
     if kind == "rss" and channel is None:
         raise FeedError(NO_CHANNEL)
     if careful or not kind or b"xml:base" in data:  # feedparser resolves links in content by it
         return _parse_loose(data, url)
-    return _parse_fast(data, url, kind, channel, elements)
+    if not tree_readable(root, kind, elements):
+        return _parse_loose(data, url)
+    return _parse_fast(data, url, kind, channel, elements) or _parse_loose(data, url)
 
 
-def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[Any]) -> Feed:
-    """Every field of every item read from the lxml tree, by the specs' rules (feed_fields.py).
+_NAMED_REFERENCE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_NAMED = frozenset((b"amp", b"lt", b"gt", b"quot", b"apos"))
+
+
+def _numbered(reference: re.Match[bytes]) -> bytes:
+    """An HTML named character reference as a numeric one (XML's own five, and unknown
+    names, as they are)."""
+    from html.entities import name2codepoint
+
+    name = reference[1]
+    point = None if name in _XML_NAMED else name2codepoint.get(name.decode("ascii"))
+    return reference[0] if point is None else b"&#%d;" % point
+
+
+def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[Any]) -> Feed | None:
+    """Every field of every item read from the lxml tree, by the specs' rules (feed_fields.py);
+    ``None`` for an item this path would not read as feedparser does (see ``read_alike``).
 
     Dates that :func:`to_timestamp` cannot read are read by feedparser's date parser.
     """
@@ -126,7 +151,10 @@ def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[A
     for element in elements:
         kids = children(element)
         title = kids.first("title")
-        body, plain = item_body(kids, atom)
+        found = item_body(kids, atom)
+        if found is None or not read_alike(kids, found[0]):
+            return None
+        body, plain = found
         picture = media_picture(*tree_media(element)) if media else None
         feed.items.append(
             _item(
@@ -158,10 +186,19 @@ def _tree_date(texts: list[str]) -> float | None:
     for text in texts:
         moment = to_timestamp(text)
         if moment is None and (parsed := _feedparser_date(text)):
-            moment = plausible(float(calendar.timegm(parsed)))
+            stamp = _timegm(parsed)
+            moment = None if stamp is None else plausible(stamp)
         if moment is not None:
             return moment
     return None
+
+
+def _timegm(moment: Any) -> float | None:
+    """A parsed date's timestamp; ``None`` for a year out of range (``0000-00-00``)."""
+    try:
+        return float(calendar.timegm(moment))
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 def _feedparser_date(text: str) -> Any:
@@ -223,7 +260,7 @@ def _from_entries(
             body = entry.get("description") or entry.get("summary") or ""
             kind = (entry.get("summary_detail") or {}).get("type") or kind
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = float(calendar.timegm(moment)) if moment else None
+        published = _timegm(moment) if moment else None
         title = entry.get("title")
         if not titled:
             title = read_text(title, detail_kind(entry.get("title_detail")))
@@ -287,12 +324,15 @@ def _entry_enclosures(base: str, entry: Any) -> tuple[Enclosure, ...]:
 
 
 def checked_enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tuple[Enclosure, ...]:
-    """Checked enclosures: http(s) addresses only, each once; sizes as whole bytes."""
+    """Checked enclosures: http(s) addresses only, each once, the first 20 of at most 1,000
+    listed; sizes as whole bytes."""
     result: list[Enclosure] = []
-    for url, kind, size in found:
+    seen: set[str] = set()
+    for url, kind, size in itertools.islice(found, 1000):
         link = safe_link(_absolute(base, _text(url)))
-        if link is None or any(e.url == link for e in result):
+        if link is None or link in seen:
             continue
+        seen.add(link)
         try:
             length = int(size) if size not in (None, "") else None
         except (TypeError, ValueError, OverflowError):
@@ -300,7 +340,9 @@ def checked_enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tupl
         if length is not None and not 0 < length < 2**50:  # unknown rather than absurd
             length = None
         result.append(Enclosure(link, one_line(_text(kind))[:100], length))
-    return tuple(result[:20])
+        if len(result) == 20:
+            break
+    return tuple(result)
 
 
 def _parse_json_feed(data: bytes, url: str) -> Feed:
