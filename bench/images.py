@@ -18,7 +18,7 @@ costs is paid there), then presses enter on the one with pictures and times:
   main thread and of its other threads meanwhile (the loaders, the drawing: Python work in
   them holds the interpreter lock the keys need; the encoder process is not counted), and
   the longest pause of Python's cyclic garbage collector in the first four (it holds the
-  lock, whichever thread it runs in);
+  lock, whichever thread it runs in); the same three for the worst key of all;
 - **all pictures in**: from enter to the frame after the last picture is drawn;
 - **peak memory**: the process's peak RSS (``wait4``), the whole run; with kitty or Sixel,
   the encoder process's apart (its VmHWM in ``/proc`` before the app ends it).
@@ -241,6 +241,12 @@ def child(data_dir: str, images: str) -> None:
                 [min(b, end) - max(a, start) for a, b in collections for start, end in first]
                 + [0.0]
             )
+            worst = 1 + max(range(len(keys)), key=keys.__getitem__)  # its window's index
+            start, end = windows[worst]
+            result["cpu_worst"], result["others_worst"] = main_cpu[worst], other_cpu[worst]
+            result["gc_worst"] = max(
+                [min(b, end) - max(a, start) for a, b in collections] + [0.0]
+            )
             result["failed"] = [error for *_, error in view.pictures if error]
             result["encoder_mb"] = encoder_peak_mb()
 
@@ -327,6 +333,9 @@ def main() -> None:
         ("  main thread's CPU a key, ms", lambda r: [k * 1000 for k in r["cpu_keys"]], None),
         ("  other threads' CPU a key, ms", lambda r: [k * 1000 for k in r["others_keys"]], None),
         ("  worst key, ms", lambda r: [max(r["keys"], default=0) * 1000], None),
+        ("    main thread's CPU in it, ms", lambda r: [r["cpu_worst"] * 1000], None),
+        ("    other threads' CPU in it, ms", lambda r: [r["others_worst"] * 1000], None),
+        ("    longest collector pause in it, ms", lambda r: [r["gc_worst"] * 1000], None),
         ("  first key (j), ms", lambda r: [r["keys"][0] * 1000], None),
         ("  worst of the first 4 keys, ms", lambda r: [max(r["keys"][:4]) * 1000], None),
         ("    main thread's CPU, worst of them, ms", lambda r: [r["cpu_first4"] * 1000], None),
