@@ -244,9 +244,7 @@ def child(data_dir: str, images: str) -> None:
             worst = 1 + max(range(len(keys)), key=keys.__getitem__)  # its window's index
             start, end = windows[worst]
             result["cpu_worst"], result["others_worst"] = main_cpu[worst], other_cpu[worst]
-            result["gc_worst"] = max(
-                [min(b, end) - max(a, start) for a, b in collections] + [0.0]
-            )
+            result["gc_worst"] = max([min(b, end) - max(a, start) for a, b in collections] + [0.0])
             result["failed"] = [error for *_, error in view.pictures if error]
             result["encoder_mb"] = encoder_peak_mb()
 
