@@ -248,14 +248,21 @@ def test_refresh_stores_each_articles_story(reader: Reader, tmp_path: Path, cli:
     assert [(s["outlets"], s["unread"]) for s in told] == [(["wire", "daily", "times"], 3)]
 
 
+def two_outlets(folder: Path) -> str:
+    """One earthquake told in the folders ``wire`` and ``daily`` of ``folder``; the daily's
+    headline."""
+    write(folder / "wire", "quake", "Magnitude 7.1 earthquake strikes Turkey", QUAKE, 5)
+    daily = "Turkey quake: at least 58 dead after 7.1 tremor"
+    text = "At least 58 people died when a powerful quake hit near Malatya in Turkey."
+    write(folder / "daily", "quake", daily, text, 3)
+    return daily
+
+
 def test_a_source_added_joins_the_stories_it_tells_at_once(
     reader: Reader, tmp_path: Path, cli: CliRun
 ) -> None:
     # as `tui-news add` (and the app's add) store a new source's articles, not at a refresh
-    write(tmp_path / "wire", "quake", "Magnitude 7.1 earthquake strikes Turkey", QUAKE, 5)
-    daily = "Turkey quake: at least 58 dead after 7.1 tremor"
-    text = "At least 58 people died when a powerful quake hit near Malatya in Turkey."
-    write(tmp_path / "daily", "quake", daily, text, 3)
+    daily = two_outlets(tmp_path)
     reader.add(str(tmp_path / "wire"))
     reader.add(str(tmp_path / "daily"))
     found = by_title(cli)
@@ -266,10 +273,7 @@ def test_a_source_added_joins_the_stories_it_tells_at_once(
 def test_refresh_groups_nothing_while_stories_are_kept_apart(
     reader: Reader, tmp_path: Path, cli: CliRun
 ) -> None:
-    write(tmp_path / "wire", "quake", "Magnitude 7.1 earthquake strikes Turkey", QUAKE, 5)
-    daily = "Turkey quake: at least 58 dead after 7.1 tremor"
-    text = "At least 58 people died when a powerful quake hit near Malatya in Turkey."
-    write(tmp_path / "daily", "quake", daily, text, 3)
+    daily = two_outlets(tmp_path)
     for name in ("wire", "daily"):
         reader.store.add_source("folder", str(tmp_path / name), name, None)
     reader.config.group_stories = False
