@@ -435,7 +435,7 @@ _FOLDED = frozenset(name.lower() for name in _READ)
 _BODIES = frozenset(("description", "summary", "content", "encoded", "group"))  # any namespace
 
 
-def tree_readable(root: etree._Element, kind: str, elements: list[etree._Element]) -> bool:
+def tree_readable(kind: str, elements: list[etree._Element]) -> bool:
     """Whether the fast path may read a document: RSS elements in a namespace it knows (not
     a default namespace of a publisher's choosing, or RSS 1.0's without its slash)."""
     return kind != "rss" or all(_namespace(e) in _RSS_NS for e in elements)

@@ -114,7 +114,7 @@ def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
         raise FeedError(NO_CHANNEL)
     if careful or not kind or b"xml:base" in data:  # feedparser resolves links in content by it
         return _parse_loose(data, url)
-    if not tree_readable(root, kind, elements):
+    if not tree_readable(kind, elements):
         return _parse_loose(data, url)
     return _parse_fast(data, url, kind, channel, elements) or _parse_loose(data, url)
 
