@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import CliRun
 from tests.stories.scoring import grouped, pair_scores
 from tui_news.core.library import Store
-from tui_news.core.library.stories import group_new
+from tui_news.core.library.stories import TermsAhead, group_new
 from tui_news.core.models import Parsed
 from tui_news.core.reader import Reader
 from tui_news.core.stories import Item, group
@@ -317,3 +317,36 @@ def test_grouping_keeps_terms_and_drops_them_when_stale_or_too_old(tmp_path: Pat
 def test_roundup_titles_are_recognised(title: str) -> None:
     assert features(title, "").roundup
     assert not features("Live music returns to Glasgow", "").roundup
+
+
+def test_terms_ahead_look_only_at_what_was_stored_since_their_last_run(tmp_path: Path) -> None:
+    # a first sync of many old articles (too old to compare: none kept) read them all again
+    # at every stored batch; counted here in SQLite's steps, which do not depend on the clock
+    store = Store(tmp_path / "library.sqlite")
+    source = store.add_source("folder", str(tmp_path / "old"), "old", None)
+    old = datetime.now(UTC).timestamp() - 60 * 86400
+    articles = [Parsed(f"k{n}", f"Old story {n}", "Text.", published=old) for n in range(3000)]
+    store.apply(source.id, articles, None, None)
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    def run(ahead: TermsAhead) -> tuple[int, int]:
+        steps[0] = 0
+        store.conn.set_progress_handler(count, 100)
+        try:
+            return ahead(store), steps[0]
+        finally:
+            store.conn.set_progress_handler(None, 100)
+
+    ahead = TermsAhead()
+    assert run(ahead)[0] == 0  # all too old to keep terms for
+    new = Parsed("new", "Floods in Valencia", "Rain fell all night.")
+    store.apply(source.id, [new], None, None)
+    kept, second = run(ahead)
+    assert kept == 1
+    assert store.conn.execute("SELECT count(*) FROM story_terms").fetchone() == (1,)
+    fresh, again = run(TermsAhead())  # a new refresh's: from the last grouping
+    assert fresh == 0 and second * 20 < again  # the 3,000 old ones were not read again

@@ -68,11 +68,11 @@ def spied(monkeypatch: pytest.MonkeyPatch, fail_ahead: bool = False) -> list[tup
     optionally make the work ahead fail as a full disk would."""
     runs: list[tuple[str, str, int]] = []
 
-    def ahead(store: Store) -> int:
+    def ahead(store: Store, after: int = 0) -> int:
         if fail_ahead:
             runs.append((threading.current_thread().name, "ahead", -1))
             raise LibraryError("the library could not be saved (disk full); what was saved is kept")
-        runs.append((threading.current_thread().name, "ahead", keep_terms(store)))
+        runs.append((threading.current_thread().name, "ahead", keep_terms(store, after=after)))
         return runs[-1][2]
 
     def grouping(store: Store) -> int:

@@ -243,10 +243,10 @@ def test_a_first_sync_works_on_stories_while_it_downloads_then_groups_them(
     runs: list[tuple[str, str]] = []  # (thread, which) of each run of the grouping's parts
     worked = threading.Event()
 
-    def ahead(store: Store) -> int:
+    def ahead(store: Store, after: int = 0) -> int:
         runs.append((threading.current_thread().name, "ahead"))
         worked.set()
-        return keep_terms(store)
+        return keep_terms(store, after=after)
 
     page = client.TtRss._page
 

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from tui_news.core.config import Config
 from tui_news.core.library import Store
-from tui_news.core.library.stories import group_new, keep_terms, versions
+from tui_news.core.library.stories import TermsAhead, group_new, keep_terms, versions
 from tui_news.core.library.story_views import count_rows, count_stories, mark_stories_read
 from tui_news.core.models import SectionCount, Version, View
 from tui_news.core.story_grouping import Alongside
@@ -50,7 +50,8 @@ class Stories:
         """A thread working on a refresh's articles' stories as its batches are stored (call
         its ``stored`` after each, its ``finish`` to group them at the end; nothing while
         stories are kept apart). Use it in a ``with``: a failing refresh stops it."""
-        return Alongside(self._reader.store, keep_terms, group_new if self.grouped else None)
+        ahead = TermsAhead(keep_terms)  # each run: what was stored since the last
+        return Alongside(self._reader.store, ahead, group_new if self.grouped else None)
 
     def count(self, view: View) -> int:
         """How many rows a view lists: its articles, a story once when grouped."""

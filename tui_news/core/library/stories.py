@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 
 from tui_news.core.library.guard import damaged
 from tui_news.core.library.sql import NAME
@@ -82,13 +83,14 @@ def _group_new(store: Store, now: float) -> int:
     return len(changes)
 
 
-def keep_terms(store: Store, now: float | None = None) -> int:
+def keep_terms(store: Store, now: float | None = None, after: int = 0) -> int:
     """Work out and keep the terms of the articles not grouped yet that grouping will compare
     (those of the last :data:`MAX_AGE`), ahead of grouping them: a refresh does it while it
-    is still fetching (core/story_grouping.py). Return how many were kept."""
+    is still fetching (core/story_grouping.py). Only articles above id ``after`` are looked
+    at. Return how many were kept."""
     now = time.time() if now is None else now
     conn = store.conn
-    after = int(store.get_meta(GROUPED) or 0)
+    after = max(after, int(store.get_meta(GROUPED) or 0))
     rows = conn.execute(
         f"SELECT a.id, a.source_id, a.published, a.title, substr(a.body, 1, {LEAD_CHARS}) "
         "FROM articles a WHERE a.id > ? AND a.published >= ? "
@@ -128,3 +130,20 @@ def versions(store: Store, article_id: int) -> list[Version]:
         (article_id,),
     )
     return [Version(*row) for row in rows]
+
+
+class TermsAhead:
+    """:func:`keep_terms` (or ``keep``, its stand-in) for one refresh's thread: each run
+    looks only at the articles stored since its last. Otherwise each stored batch read every
+    article stored since the last grouping again: a first sync of 50,000 old articles (too
+    old to compare, so none kept) read them all at every batch, seconds of CPU."""
+
+    def __init__(self, keep: Callable[..., int] = keep_terms) -> None:
+        self.keep = keep
+        self.looked = 0  # the highest article id looked at
+
+    def __call__(self, store: Store) -> int:
+        top = store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        kept = self.keep(store, after=self.looked)
+        self.looked = top  # what a writer commits later has higher ids
+        return kept
