@@ -100,9 +100,6 @@ def person(author: str | None) -> str | None:
     return name or None
 
 
-DATES = frozenset(("pubDate", "date", "published", "updated", "modified", "issued", "created"))
-
-
 @dataclass(slots=True)
 class Children:
     """An element's child elements by local name (document order kept within a name), read
@@ -110,7 +107,6 @@ class Children:
 
     element: etree._Element
     named: dict[str, list[etree._Element]]
-    date: str | None  # the text of the first child that dates the item (see DATES)
 
     def all(self, name: str, namespaces: tuple[str, ...]) -> list[etree._Element]:
         """The children called ``name`` in one of ``namespaces``, in document order."""
@@ -125,7 +121,6 @@ class Children:
 def children(element: etree._Element) -> Children:
     """An element's children, read once (see :class:`Children`)."""
     named: dict[str, list[etree._Element]] = {}
-    date = None
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
@@ -136,11 +131,7 @@ def children(element: etree._Element) -> Children:
             named[name] = [child]
         else:
             found.append(child)
-        if date is None and name in DATES:
-            text = child.text
-            if text and text.strip():
-                date = text.strip()
-    return Children(element, named, date)
+    return Children(element, named)
 
 
 def is_web(link: str | None) -> bool:

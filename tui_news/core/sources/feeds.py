@@ -234,23 +234,14 @@ def _parse_loose(data: bytes, url: str, malformed: bool = False) -> Feed:
             entry.setdefault("author", info["author"])  # Atom: the feed's author is theirs
         if entry.get("guidislink") and not is_web(entry.get("link")):
             entry["link"] = None  # an id that is no web address is not a page to open
-    return _from_entries(info, result.entries, url, "feedparser")
+    return _from_entries(info, result.entries, url)
 
 
-def _from_entries(
-    info: dict[str, Any], entries: list[dict[str, Any]], url: str, parser: str, titled: bool = False
-) -> Feed:
-    """Articles from feedparser-shaped entries (both parsers give this shape).
-
-    ``titled``: titles are already plain text; else each is read by its ``title_detail``.
-    """
+def _from_entries(info: dict[str, Any], entries: list[dict[str, Any]], url: str) -> Feed:
+    """Articles from feedparser's entries, each title read by its ``title_detail``."""
     site = _absolute(url, info.get("link"))
-    feed_title = (
-        info.get("title")
-        if titled
-        else read_text(info.get("title"), detail_kind(info.get("title_detail")))
-    )
-    feed = Feed(one_line(feed_title), safe_link(site), parser=parser)
+    feed_title = read_text(info.get("title"), detail_kind(info.get("title_detail")))
+    feed = Feed(one_line(feed_title), safe_link(site), parser="feedparser")
     for entry in entries:
         content = entry.get("content") or []
         body, kind = "", "text/html"
@@ -261,9 +252,7 @@ def _from_entries(
             kind = (entry.get("summary_detail") or {}).get("type") or kind
         moment = entry.get("published_parsed") or entry.get("updated_parsed")
         published = _timegm(moment) if moment else None
-        title = entry.get("title")
-        if not titled:
-            title = read_text(title, detail_kind(entry.get("title_detail")))
+        title = read_text(entry.get("title"), detail_kind(entry.get("title_detail")))
         feed.items.append(
             _item(
                 url,
