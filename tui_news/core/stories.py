@@ -136,11 +136,8 @@ class Window:
     def group(
         self, new: Collection[int], threshold: float = THRESHOLD, names: float = NAMES
     ) -> dict[int, int | None]:
-        """Group the ``new`` articles among the window's (see :func:`group`)."""
-        with uncollected():
-            return self._group(new, threshold, names)
-
-    def _group(self, new: Collection[int], threshold: float, names: float) -> dict[int, int | None]:
+        """Group the ``new`` articles among the window's (see :func:`group`, which keeps the
+        collector off meanwhile)."""
         by_id = self.items
         fresh = sorted((by_id[i] for i in new if i in by_id), key=lambda i: (i.published, i.id))
         limit = self._limit()
