@@ -102,6 +102,13 @@ def server():
 
 
 @pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app draws as in a terminal of millions of colours, whatever ``TERM`` runs the tests: its
+    theme follows the terminal's colours (16 get their own), and the snapshots are drawn in one."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
+@pytest.fixture(autouse=True)
 def no_system_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test opens a real browser, whatever this machine has: no $BROWSER, no display, and no
     browser program found, so links go to the app's (recorded) open_url unless a test says."""

@@ -9,6 +9,7 @@ import threading
 import tomllib
 from pathlib import Path
 
+import pytest
 from rich.style import Style
 from textual import on
 
@@ -202,6 +203,30 @@ async def test_theme_is_remembered_and_keys_rebound(data_dir: Path, news: Path) 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.theme == "nord"
+
+
+async def test_a_16_colour_terminal_gets_its_own_palette_unless_a_theme_is_chosen(
+    data_dir: Path, news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    app = NewsApp(library(make_reader(data_dir), news))
+    assert app.console.color_system == "standard"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "tui-news-16"
+    assert not (data_dir / "config.toml").exists()  # chosen for the terminal, not saved
+    (data_dir / "config.toml").write_text('theme = "nord"\n')
+    app = NewsApp(make_reader(data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "nord"
+    monkeypatch.setenv("TERM", "xterm-256color")
+    (data_dir / "config.toml").unlink()
+    app = NewsApp(make_reader(data_dir))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "textual-dark"
 
 
 async def test_empty_library_says_how_to_start(reader: Reader) -> None:

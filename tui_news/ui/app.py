@@ -16,7 +16,7 @@ from textual.containers import Container, Horizontal
 from textual.markup import escape
 from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
 from textual.widgets import Tree
 from textual.worker import Worker
@@ -65,6 +65,16 @@ from tui_news.ui.typeahead import TypeAhead
 
 ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
+FEW_COLOURS = ("standard", "windows")  # Rich's colour systems of 16 colours or fewer
+# The theme there unless the config names one: the terminal's own palette (Textual's ansi-dark),
+# with the cursor in cyan and the cursor of an unfocused list in grey, where ansi-dark hides it
+_ANSI = BUILTIN_THEMES["ansi-dark"]
+FEW_COLOURS_THEME = replace(
+    _ANSI,
+    name="tui-news-16",
+    accent="ansi_cyan",
+    variables={**_ANSI.variables, "panel": "ansi_bright_black", "text-muted": "ansi_default"},
+)
 
 
 class MainScreen(Screen[None]):
@@ -100,6 +110,7 @@ class NewsApp(SourceActions, TypeAhead):
             else None
         )
         self._saved_theme = reader.config.theme
+        self.register_theme(FEW_COLOURS_THEME)
         self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
 
     def _display(self, screen: Screen[object], renderable: object) -> None:
@@ -193,6 +204,10 @@ class NewsApp(SourceActions, TypeAhead):
                     severity="warning",
                     markup=False,
                 )
+        elif self.console.color_system in FEW_COLOURS:
+            # Textual's own themes, brought down to 16 colours, draw focus and the cursor in red;
+            # the terminal's own palette is what its user chose (and not saved as a choice)
+            self.theme = self._saved_theme = FEW_COLOURS_THEME.name
         known = binding_ids()
         unknown = sorted(set(config.keys) - known)
         if unknown:
