@@ -7,6 +7,7 @@ import gc
 import os
 import threading
 import tomllib
+import weakref
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from tests.fixtures import (
 from tui_news.core.errors import QueryInterrupted
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader
-from tui_news.ui import headline_pane
+from tui_news.ui import collector, headline_pane
 from tui_news.ui.app import NewsApp
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.screens import HelpScreen, ProblemsScreen
@@ -779,11 +780,54 @@ async def test_what_the_app_is_made_of_is_frozen_out_of_the_collector_while_it_r
 ) -> None:
     """Its full collections then go through what came since, not all of Textual again."""
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         view = app.article_view
         assert gc.get_freeze_count() > 10_000
         assert not any(kept is view for kept in gc.get_objects())  # frozen
+        assert gc.get_threshold()[2] == collector.NEVER  # full collections are the app's
     assert gc.get_freeze_count() == 0  # what it left may be collected
     assert any(kept is view for kept in gc.get_objects())
+    assert gc.get_threshold() == thresholds  # and Python's own rule is back
+
+
+def test_the_apps_full_collections_wait_for_a_still_screen() -> None:
+    """Garbage that reached the oldest generation is collected when no frame has been drawn
+    for a while, or when the last full collection is long past; not while frames come."""
+
+    class Node:
+        other: object = None
+
+    policy = collector.Collector()
+    policy.start()
+    try:
+        node = Node()
+        node.other = node  # a cycle: only the cyclic collector frees it
+        gone = weakref.ref(node)
+        gc.collect(1)  # it outlives the younger collections: in the oldest generation now
+        del node
+        policy.frame()
+        drawn = policy.frame_at
+        assert not policy.check(drawn + collector.IDLE_SECONDS / 2)
+        assert gone() is not None  # Python made no full collection either
+        assert policy.check(drawn + collector.IDLE_SECONDS)
+        assert gone() is None
+        assert not policy.check(drawn + 2 * collector.IDLE_SECONDS)  # nothing got old since
+
+        node = Node()
+        node.other = node
+        gone = weakref.ref(node)
+        gc.collect(1)
+        del node
+        policy.frame()  # frames keep coming: at the latest, a while after the last one
+        soon = policy.frame_at + collector.IDLE_SECONDS / 2
+        policy.collected_at = soon - collector.LATEST_SECONDS / 2
+        assert not policy.check(soon)
+        assert gone() is not None
+        policy.collected_at = soon - collector.LATEST_SECONDS
+        assert policy.check(soon)
+        assert gone() is None
+    finally:
+        policy.stop()

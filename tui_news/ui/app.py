@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from tui_news.core.text import counted, safe_link
 from tui_news.ui import story_versions
 from tui_news.ui.article import ArticleView
 from tui_news.ui.browser import open_in_browser
+from tui_news.ui.collector import CHECK_SECONDS, Collector
 from tui_news.ui.commands import (
     EVERYWHERE,
     GROUPS,
@@ -112,10 +112,12 @@ class NewsApp(SourceActions, TypeAhead):
         self._saved_theme = reader.config.theme
         self.register_theme(FEW_COLOURS_THEME)
         self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
+        self.collector = Collector()
 
     def _display(self, screen: Screen[object], renderable: object) -> None:
         """Textual writes a frame; then the pictures drawn by a protocol are written over it."""
         super()._display(screen, renderable)  # type: ignore[arg-type]
+        self.collector.frame()
         drawer = self.picture_drawer
         if drawer is not None and renderable is not None and not self._batch_count:
             drawer.after_frame(screen, renderable)
@@ -125,7 +127,7 @@ class NewsApp(SourceActions, TypeAhead):
             self._driver.write(data)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # what the app left may be collected (another app may start)
+        self.collector.stop()  # what the app left may be collected (another app may start)
         if self.picture_drawer is not None:
             self.picture_drawer.close()  # kitty: the pictures' images freed
 
@@ -174,12 +176,10 @@ class NewsApp(SourceActions, TypeAhead):
         self.show_view(ALL)
         self.headlines.focus()
         self.load_counts()
-        # What is alive once the app is up (Textual, the widgets, the styles: ~65,000 objects)
-        # is frozen out of the cyclic collector's reach: a full collection went through it
-        # again and again (each frame leaves cyclic garbage, Textual's strips cache
-        # themselves), 50-80 ms of CPU each, every second or so while pictures loaded, and
-        # one falling on a key made it miss the 50 ms budget; with it frozen, 10-30 ms.
-        self.call_after_refresh(gc.freeze)
+        # What is alive once the app is up is frozen out of the cyclic collector's reach, and
+        # its full collections are made when the screen is still (see ui/collector.py)
+        self.call_after_refresh(self.collector.start)
+        self.set_interval(CHECK_SECONDS, self.collector.check, name="collector")
         if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
         every = self.reader.check_seconds()
