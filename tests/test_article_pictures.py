@@ -134,6 +134,36 @@ async def test_a_picture_below_the_screen_takes_its_own_height(
         assert "After it." in lines[rows[-1] + 3]  # no space left reserved
 
 
+async def test_a_picture_below_the_screen_changes_the_scroll_height_not_the_screens_layout(
+    reader: Reader, server: FeedServer
+) -> None:
+    """Its box shrinks to the picture: the view's scrollable height and scrollbar follow, and
+    the screen is not laid out again for it (a whole screen's layout, ~30 ms, on a key)."""
+    server.routes["/flag.png"] = Route(striped_png(), content_type="image/png", delay=0.5)
+    words = "".join(f"<p>Paragraph {n} of the story.</p>" for n in range(40))
+    picture = f'<img src="{server.url("/flag.png")}" alt="A striped flag">'
+    app, _ = await feed_app(reader, server, rss("Photos", [item(server, words + picture)]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_article(app, pilot)
+        await pilot.pause()
+        view = app.article_view
+        reserved = view.virtual_size.height
+        assert reserved == view.lines_built and view.pictures[0][2] is None  # on its way
+        layouts = []
+        refresh = view.refresh
+
+        def counted(*regions, layout=False, **kwargs):  # type: ignore[no-untyped-def]
+            layouts.append(layout)
+            return refresh(*regions, layout=layout, **kwargs)
+
+        view.refresh = counted  # type: ignore[method-assign]
+        await pictures_in(app, pilot)
+        assert view.virtual_size.height == view.lines_built == reserved - (20 - 8)
+        assert view.vertical_scrollbar.window_virtual_size == view.lines_built
+        assert view.max_scroll_y == view.lines_built - view.scrollable_content_region.height
+        assert layouts and not any(layouts)  # redrawn, not laid out
+
+
 def solid(kind: str, colour: tuple[int, int, int], size: tuple[int, int] = (24, 8)) -> bytes:
     """A picture of one colour in the format ``kind`` (a GIF of two frames: the second red)."""
     out = io.BytesIO()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.style import Style
 from rich.text import Span, Text
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 # A wrapped line, kept light (a 10 MB article has over 100,000): its text, style spans and style.
 Line = tuple[str, tuple[Span, ...], Style | str]
@@ -45,3 +46,19 @@ class LineView(ScrollView):
     def component_style(self, name: str) -> Style:
         """The style of one of this widget's component classes, on its own."""
         return self.get_component_rich_style(name, partial=True)
+
+    def set_virtual_size(self, size: Size) -> None:
+        """The scrollable size becomes ``size``. Textual lays the whole screen out again
+        when a widget's virtual size changes (~30 ms with an article open, each time a
+        picture below the screen arrives at another height than the space kept for it);
+        a line view has no children to place, so when only its height changes, only its
+        scrollbar is updated and its lines redrawn (the screen is laid out again only if
+        the scrollbar comes or goes, as Textual does when it lays the view out)."""
+        if size == self.virtual_size:
+            return
+        if size.width != self.virtual_size.width or not self.is_mounted:
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
