@@ -31,7 +31,7 @@ from typing import Any
 import generate
 import run
 
-from tui_news.core.models import Parsed
+from tui_news.core.models import Fetched, Parsed
 from tui_news.core.reader import make_reader
 from tui_news.core.text import strip_tags
 
@@ -136,9 +136,10 @@ def round_rows(job: tuple[Feed, int, int, int, int]) -> list[Row]:
             rng, pool, long=global_number % long_every == long_every - 1
         )
         link = f"{HOST}/articles/{feed.index:04d}/{position}.html"
+        content: str | None
         if feed.html:
-            content: str | None = _html(rng, paragraphs, link)
-            body = strip_tags(content)
+            html = _html(rng, paragraphs, link)
+            content, body = html, strip_tags(html)
         else:
             content, body = None, "\n\n".join(paragraphs)
         author = rng.choice(AUTHORS) if rng.random() < 0.6 else None
@@ -238,7 +239,7 @@ def build(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
                     flush=True,
                 )
     for feed, source_id in zip(feeds, ids, strict=True):
-        store.set_fetched(source_id, etag=f'"{feed.index}"', last_modified=None, title=feed.name)
+        store.set_fetched([Fetched(source_id, f'"{feed.index}"', None, title=feed.name)])
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     build_s = perf() - started
     count = run.article_count(library_dir / "library.sqlite")
