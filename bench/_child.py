@@ -23,6 +23,7 @@ import resource
 import statistics
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 perf = time.perf_counter
@@ -278,21 +279,24 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
             )
 
         # j / k: the first screenful moves the cursor, the rest scroll the list.
+        def at(row: int) -> Callable[[], bool]:
+            return lambda: headlines.cursor == row
+
         height = headlines.scrollable_content_region.height
         for _ in range(max(reps * 4, height + 10)):
             target = headlines.cursor + 1
             await s.timed(
                 "key_j" if target < height else "key_j_scroll",
                 "j",
-                lambda t=target: headlines.cursor == t,
+                at(target),
             )
         for _ in range(reps * 4):
             target = headlines.cursor - 1
-            await s.timed("key_k", "k", lambda t=target: headlines.cursor == t)
+            await s.timed("key_k", "k", at(target))
         page = max(1, height - 1)
         for _ in range(reps):
             target = min(headlines.cursor + page, last)
-            await s.timed("key_pagedown", "pagedown", lambda t=target: headlines.cursor == t)
+            await s.timed("key_pagedown", "pagedown", at(target))
 
         # Open ~20 KB articles (unread, so opening also marks them read) and a short one.
         long_ids = long_unread(reader, reps)
@@ -317,19 +321,19 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
                 sizes.append(len(article_view.article.body.encode()))
                 # The parts: reading the row, and building the view's lines.
                 s.record(
-                    "open_long_store_article", direct(lambda i=article_id: reader.article(i), 1)[0]
+                    "open_long_store_article", direct(partial(reader.article, article_id), 1)[0]
                 )
                 article = reader.article(article_id)
-                s.record(
-                    "open_long_build_lines", direct(lambda a=article: article_view.show(a), 1)[0]
-                )
+                s.record("open_long_build_lines", direct(partial(article_view.show, article), 1)[0])
         reader.set_read(opened, False)  # leave the library as we found it
 
         # A 200 KB HTML article (headings, emphasis, lists, quotes, code, tables, links):
         # converting and wrapping it is what opening it costs beyond the 20 KB case.
         from dataclasses import replace as dc_replace
 
-        big = dc_replace(reader.article(long_ids[0]), content=_big_html(200_000))
+        first_long = reader.article(long_ids[0])
+        assert first_long is not None
+        big = dc_replace(first_long, content=_big_html(200_000))
         for seconds in direct(lambda: article_view.show(big), reps):
             s.record("open_200kb_html", seconds)
         await s.settle()
@@ -339,7 +343,13 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
         app.sidebar.focus()
         app.sidebar.select_view(app.view, quiet=True)
         await s.settle()
-        views = [node.data for node in app.sidebar.root.children]
+        from tui_news.core.models import View
+
+        views = [node.data for node in app.sidebar.root.children if node.data is not None]
+
+        def showing(view: View) -> Callable[[], bool]:
+            return lambda: app.shown == view
+
         for _ in range(max(1, reps // 2)):
             app.sidebar.action_first()
             await s.settle()
@@ -347,31 +357,34 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
                 app.show_view(views[0])
             for view in views[1:]:
                 name = "view_" + ("section" if view.section else view.label.lower())
-                await s.timed(name, "j", lambda v=view: app.shown == v)
+                await s.timed(name, "j", showing(view))
                 if view == UNREAD:
                     s.record("rows_unread", len(headlines.ids))
-            await s.timed("view_all", "g", lambda v=views[0]: app.shown == v)
+            await s.timed("view_all", "g", showing(views[0]))
 
         # A section's sources (a library of feeds): expand the section, j onto its first two.
         parent = next((n for n in app.sidebar.root.children if len(n.children) > 1), None)
         for _ in range(max(1, reps // 2) if parent is not None else 0):
+            assert parent is not None and parent.data is not None
             app.go_to(parent.data)
             app.sidebar.focus()
             parent.expand()
             await s.settle()
             for child in parent.children[:2]:
-                await s.timed("view_source", "j", lambda v=child.data: app.shown == v)
+                await s.timed("view_source", "j", showing(child.data))
                 s.record("rows_source", len(headlines.ids))
             parent.collapse()
 
         # Filtering as you type: "/" in the headline list, then a query key by key. Each key
         # is timed until the frame that shows that text's results.
-        from tui_news.core.models import View
         from tui_news.core.reader import search_view
         from tui_news.core.search import parse
 
         def filtered(text: str) -> Callable[[], bool]:
             return lambda: app.view.query is not None and app.view.query.text == text
+
+        def filtering_off(view: View) -> Callable[[], bool]:
+            return lambda: app.view == view
 
         typing = [  # (scope, view, text typed key by key): words from generate.py
             ("all", View("All"), "water officials"),
@@ -388,12 +401,12 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
                 await s.timed(name, char, filtered(typed))
                 s.record(f"filter_rows_{scope}", len(headlines.ids))
             await s.timed("search_widen", "ctrl+l", lambda: app.view.ranked)
-            await s.timed("filter_escape", "escape", lambda v=view: app.view == v)
+            await s.timed("filter_escape", "escape", filtering_off(view))
 
         # Full-text queries, as `tui-news search` and the widened field run them.
         for name, text in FULL_TEXT:
             view = search_view(parse(text))
-            for seconds in direct(lambda v=view: reader.view_ids(v, 50), reps):
+            for seconds in direct(partial(reader.view_ids, view, 50), reps):
                 s.record(f"fts_{name}", seconds)
             s.record(f"fts_matches_{name}", reader.count(view))
         for seconds in direct(lambda: reader.search("officials", 20), reps):
@@ -402,7 +415,7 @@ async def run_session(data_dir: str, size: tuple[int, int], reps: int) -> dict[s
         # SQL alone: the ids of each view, the sidebar counts.
         for view in views:
             kind = "section" if view.section else view.label.lower()
-            for seconds in direct(lambda v=view: reader.view_ids(v), reps):
+            for seconds in direct(partial(reader.view_ids, view), reps):
                 s.record(f"sql_view_ids_{kind}", seconds)
         if parent is not None:
             source_view = parent.children[0].data

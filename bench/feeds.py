@@ -48,7 +48,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
@@ -224,7 +224,8 @@ def nginx_server(binary: str, root: Path, gz: bool, hosts: int) -> Iterator[Serv
             wait_for_port(port, process)
         except RuntimeError as error:
             log = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
-            stderr = process.stderr.read().decode() if process.poll() is not None else ""
+            done = process.poll() is not None and process.stderr is not None
+            stderr = process.stderr.read().decode() if done and process.stderr else ""
             raise RuntimeError(f"nginx did not start: {error}\n{stderr}{log}") from None
         yield Nginx(tmp, port, hosts)
     finally:
@@ -637,7 +638,7 @@ def spread(values: list[float] | None, unit: str = "s") -> str:
     return f"{med(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
-def table(rows: list[tuple[str, ...]]) -> list[str]:
+def table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []
     for number, row in enumerate(rows):

@@ -19,12 +19,18 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+Result = TypeVar("Result")
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def photo(size: tuple[int, int]):  # type: ignore[no-untyped-def]
+def photo(size: tuple[int, int]) -> Image.Image:
     from PIL import Image, ImageFilter
 
     noise = Image.effect_noise((size[0] // 4, size[1] // 4), 60).resize(size)
@@ -33,9 +39,8 @@ def photo(size: tuple[int, int]):  # type: ignore[no-untyped-def]
     return Image.merge("RGB", channels)
 
 
-def measure(label: str, runs: int, work: Callable[[], object]) -> object:
+def measure(label: str, runs: int, work: Callable[[], Result]) -> Result:
     cpu, wall = [], []
-    result = None
     for _ in range(runs):
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         result = work()

@@ -48,7 +48,7 @@ import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -137,13 +137,13 @@ def child(data_dir: str, images: str) -> None:
     from _child import bench_app_class, key_event, maxrss_mb
 
     from tui_news.core.reader import make_reader
-    from tui_news.ui.graphics_detect import Graphics
+    from tui_news.ui.graphics_detect import Graphics, Protocol
     from tui_news.ui.graphics_draw import PROTOCOLS
 
     reader = make_reader(data_dir)
     result: dict[str, Any] = {"written": 0}
     if images in PROTOCOLS:  # as a terminal with 10x20-pixel cells that has the protocol
-        app = bench_app_class()(reader, graphics=Graphics(images, CELL))
+        app = bench_app_class()(reader, graphics=Graphics(cast(Protocol, images), CELL))
         app.picture_drawer.write = lambda data: result.update(written=result["written"] + len(data))
     else:
         app = bench_app_class()(reader)
@@ -214,7 +214,7 @@ def child(data_dir: str, images: str) -> None:
             view.focus()
             result["focus"] = await asyncio.wait_for(focused, 30) - start
             await asyncio.sleep(0.2)
-            keys = []
+            keys: list[float] = []
             while len(keys) < 40 and (not keys or not all_in(view)):
                 y = view.scroll_offset.y
                 keys.append(await press("j", lambda y=y: view.scroll_offset.y == y + 1))

@@ -29,6 +29,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,11 +124,11 @@ def one_hostile(url: str, warm_up: str) -> None:
     print(json.dumps({"took": took, "added_mb": rss_mb() - before, "answer": answer}))
 
 
-def run(*args: str) -> dict[str, object]:
+def run(*args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=True
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -154,14 +155,14 @@ def main() -> None:
         ]
         for label in ("cold", "warm"):
             parts = [r[label] for r in results]
-            each = statistics.median(p["each"] for p in parts) * 1000  # type: ignore[index]
-            whole = statistics.median(p["all"] for p in parts) * 1000  # type: ignore[index]
-            failed = sum(len(p["failures"]) for p in parts)  # type: ignore[index]
+            each = statistics.median(p["each"] for p in parts) * 1000
+            whole = statistics.median(p["all"] for p in parts) * 1000
+            failed = sum(len(p["failures"]) for p in parts)
             print(
                 f"  {label:5} per picture {each:7.1f} ms   all 20 {whole:7.1f} ms   failed {failed}"
             )
-        before = statistics.median(float(r["before_mb"]) for r in results)  # type: ignore[arg-type]
-        peak = statistics.median(float(r["peak_mb"]) for r in results)  # type: ignore[arg-type]
+        before = statistics.median(float(r["before_mb"]) for r in results)
+        peak = statistics.median(float(r["peak_mb"]) for r in results)
         added = peak - before
         print(f"  peak RSS {peak:.0f} MB ({added:+.0f} MB over {before:.0f} MB before loading)")
         server.routes["/warm"] = Route(photo(0, "PNG", (16, 16)), content_type="image/png")
@@ -170,8 +171,8 @@ def main() -> None:
             server.routes[f"/h{n}"] = Route(body, content_type="image/png")
             hostile_url, warm_up = server.url(f"/h{n}"), server.url("/warm")
             answers = [run("hostile", hostile_url, warm_up) for _ in range(options.runs)]
-            took = statistics.median(float(a["took"]) for a in answers) * 1000  # type: ignore[arg-type]
-            added = statistics.median(float(a["added_mb"]) for a in answers)  # type: ignore[arg-type]
+            took = statistics.median(float(a["took"]) for a in answers) * 1000
+            added = statistics.median(float(a["added_mb"]) for a in answers)
             print(f"  {name:24} {took:7.1f} ms  {added:+6.1f} MB  {answers[0]['answer']}")
 
 

@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,10 @@ async def session(data_dir: str, reps: int) -> dict[str, list[float]]:
         await s.settle()
         headlines = app.headlines
         last = len(headlines.ids) - 1
+
+        def at(row: int) -> Callable[[], bool]:
+            return lambda: headlines.cursor == row
+
         s.record("rows", float(len(headlines.ids)))
         for _ in range(reps):
             await s.timed("G (end)", "G", lambda: headlines.cursor == last)
@@ -57,13 +62,13 @@ async def session(data_dir: str, reps: int) -> dict[str, list[float]]:
         for _ in range(height + reps * 4):
             target = headlines.cursor + 1
             name = "j" if target < height else "j (scrolling)"
-            await s.timed(name, "j", lambda t=target: headlines.cursor == t)
+            await s.timed(name, "j", at(target))
         for _ in range(reps * 4):
             target = headlines.cursor - 1
-            await s.timed("k", "k", lambda t=target: headlines.cursor == t)
+            await s.timed("k", "k", at(target))
         for _ in range(reps):
             target = min(headlines.cursor + height - 1, last)
-            await s.timed("page down", "pagedown", lambda t=target: headlines.cursor == t)
+            await s.timed("page down", "pagedown", at(target))
         told = [i for i, row in reader.headlines(headlines.ids[:400]).items() if row.others]
         for article_id in told[:reps]:
             headlines.focus()
@@ -75,7 +80,7 @@ async def session(data_dir: str, reps: int) -> dict[str, list[float]]:
                 return article is not None and article.id == i
 
             await s.timed("enter (open a story)", "enter", shown)
-            await s.timed("v (next version)", "v", lambda i=article_id: not shown(i))
+            await s.timed("v (next version)", "v", lambda: not shown())
             headlines.focus()
         for word in ("tao", "nba", "fgk")[:reps]:
             headlines.focus()

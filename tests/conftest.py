@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,7 @@ def news(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def reader(data_dir: Path) -> Reader:
+def reader(data_dir: Path) -> Iterator[Reader]:
     """A reader on the empty data dir."""
     opened = make_reader(data_dir)
     yield opened

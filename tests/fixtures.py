@@ -13,6 +13,7 @@ from rich.style import Style
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from tui_news.core.models import Article
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
 
@@ -88,6 +89,20 @@ def pinned_library(reader: Reader, folder: Path) -> Reader:
     return reader
 
 
+def showing(app: NewsApp) -> Article:
+    """The article open in the app; the test fails here when none is."""
+    article = app.article_view.article
+    assert article is not None, "no article is open"
+    return article
+
+
+def stored(reader: Reader, article_id: int | None) -> Article:
+    """Article ``article_id`` as the library holds it; the test fails here when it is not there."""
+    article = reader.article(article_id) if article_id is not None else None
+    assert article is not None, f"article {article_id} is not in the library"
+    return article
+
+
 def line_text(widget: Widget, y: int) -> str:
     """Line ``y`` of a widget that draws its own lines, as plain text."""
     return "".join(segment.text for segment in widget.render_line(y))
@@ -98,6 +113,7 @@ def sidebar_labels(app: NewsApp) -> dict[str, list[str]]:
     return {
         node.data.label: app.sidebar.render_label(node, Style(), Style()).plain.split()
         for node in app.sidebar.root.children
+        if node.data is not None
     }
 
 
@@ -119,7 +135,11 @@ async def feed_app(reader: Reader, server: Any, feed: bytes) -> tuple[NewsApp, l
     reader.config.refresh_on_start = False
     app = NewsApp(reader)
     opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)
+
+    def record(url: str, new_tab: bool = True) -> None:
+        opened.append(url)
+
+    app.open_url = record  # type: ignore[method-assign]
     return app, opened
 
 

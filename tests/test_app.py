@@ -22,7 +22,9 @@ from tests.fixtures import (
     match_segments,
     notices,
     settle,
+    showing,
     sidebar_labels,
+    stored,
 )
 from tui_news.core.errors import QueryInterrupted
 from tui_news.core.models import View
@@ -42,11 +44,11 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.focused is app.headlines  # reading keeps the headlines at hand
-        seen = [app.article_view.article.title]
+        seen = [showing(app).title]
         for _ in range(4):
             await pilot.press("space")  # short articles: space at the end opens the next unread
             await settle(app, pilot)
-            seen.append(app.article_view.article.title)
+            seen.append(showing(app).title)
         assert seen == [
             "Forest Loss Slows",
             "Ports Reopen After Strike",
@@ -56,7 +58,7 @@ async def test_read_through_unread_articles_with_the_keyboard(reader: Reader, ne
         ]
         await pilot.press("space")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Comet Spotted"
+        assert showing(app).title == "Comet Spotted"
         assert reader.articles(View(unread=True)) == []
         assert "No unread articles left in All." in notices(app)
         labels = sidebar_labels(app)
@@ -71,16 +73,16 @@ async def test_n_and_p_move_between_unread_and_sidebar_counts_follow(
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Forest Loss Slows"
+        assert showing(app).title == "Forest Loss Slows"
         assert app.focused is app.headlines  # n reads without leaving the list
         await pilot.press("n", "n")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Water Deal Signed"
+        assert showing(app).title == "Water Deal Signed"
         assert app.headlines.cursor == 2
         await pilot.press("p")
         await settle(app, pilot)
         # Both earlier ones are read now: p wraps round to the oldest unread.
-        assert app.article_view.article.title == "Comet Spotted"
+        assert showing(app).title == "Comet Spotted"
         labels = sidebar_labels(app)
         assert labels["Unread"] == ["Unread", "1"]
         assert labels["World"] == ["World"]
@@ -93,10 +95,10 @@ async def test_toggle_read_star_and_mark_all(reader: Reader, news: Path) -> None
         await settle(app, pilot)
         first = app.headlines.current_id
         await pilot.press("m")
-        assert reader.article(first).read
+        assert stored(reader, first).read
         assert line_text(app.headlines, 0).startswith(" ")
         await pilot.press("m", "s")
-        article = reader.article(first)
+        article = stored(reader, first)
         assert not article.read and article.starred
         assert line_text(app.headlines, 0).startswith("●★")
         await settle(app, pilot)
@@ -121,7 +123,7 @@ async def test_sidebar_chooses_the_view(reader: Reader, news: Path) -> None:
         assert app.focused is app.headlines
         await pilot.press("G", "enter")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Rail Line Opens"
+        assert showing(app).title == "Rail Line Opens"
         await pilot.press("tab")
         assert app.focused is app.article_view
         await pilot.press("tab")
@@ -142,8 +144,8 @@ async def test_mouse_click_opens_a_headline(reader: Reader, news: Path) -> None:
         await settle(app, pilot)
         await pilot.click("#headlines", offset=(10, 2))  # the third headline
         await settle(app, pilot)
-        assert app.article_view.article.title == "Water Deal Signed"
-        assert reader.article(app.article_view.article.id).read
+        assert showing(app).title == "Water Deal Signed"
+        assert stored(reader, showing(app).id).read
 
 
 async def test_hostile_title_is_shown_literally(reader: Reader, tmp_path: Path) -> None:
@@ -194,7 +196,7 @@ async def test_theme_is_remembered_and_keys_rebound(data_dir: Path, news: Path) 
         await settle(app, pilot)
         await pilot.press("x")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Forest Loss Slows"
+        assert showing(app).title == "Forest Loss Slows"
         app.theme = "nord"
         await pilot.pause()
     config = (data_dir / "config.toml").read_text()
@@ -250,14 +252,14 @@ async def test_space_pages_a_long_article_then_moves_on(reader: Reader, tmp_path
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Long Read"
-        offsets = []
-        while app.article_view.article.title == "Long Read" and len(offsets) < 40:
+        assert showing(app).title == "Long Read"
+        offsets: list[float] = []
+        while showing(app).title == "Long Read" and len(offsets) < 40:
             offsets.append(app.article_view.scroll_offset.y)
             await pilot.press("space")
             await settle(app, pilot)
         assert len(offsets) > 3 and offsets == sorted(offsets) and offsets[-1] > 0
-        assert app.article_view.article.title == "Short One"
+        assert showing(app).title == "Short One"
         await pilot.press("tab")
         assert app.focused is app.article_view
         await pilot.press("p")
@@ -286,7 +288,9 @@ async def test_add_and_remove_a_feed_in_the_app(reader: Reader, server) -> None:
         await pilot.press("shift+tab", "j", "j", "j", "j")
         await settle(app, pilot)
         assert app.view.section == "Space"
-        app.open_article(app.headlines.current_id)
+        current = app.headlines.current_id
+        assert current is not None
+        app.open_article(current)
         await settle(app, pilot)
         assert str(app.article_view.border_title) == "Space"
         await pilot.press("d")
@@ -422,8 +426,8 @@ async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, new
         assert app.focused is app.headlines
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.article_view.article.title == "Rail Line Opens"
-        assert reader.article(app.article_view.article.id).read
+        assert showing(app).title == "Rail Line Opens"
+        assert stored(reader, showing(app).id).read
         await pilot.press("escape")  # back to the whole list, where it was
         await settle(app, pilot)
         assert len(app.headlines.ids) == 5 and app.headlines.current_id == before
@@ -457,7 +461,7 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         assert app.headlines.ids.tolist() == []
         await pilot.press("ctrl+l")  # the whole library, titles and text
         await settle(app, pilot)
-        assert [reader.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        assert [stored(reader, i).title for i in app.headlines.ids] == ["Rail Line Opens"]
         assert app.headline_pane.border_title == "Whole library · search"
         assert app.search_bar.note.text.startswith("1 match · whole library, best first")
         app.search_bar.input.insert_text_at_cursor(" is:maybe")  # pasted in one go
@@ -476,10 +480,12 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         assert labels["port*"] == ["⌕", "port*", "1"]
         await pilot.press("escape")
         await settle(app, pilot)
-        trains = next(n.data for n in app.sidebar.root.children if n.data.label == "Trains")
+        trains = next(
+            n.data for n in app.sidebar.root.children if n.data and n.data.label == "Trains"
+        )
         app.sidebar.select_view(trains)
         await settle(app, pilot)
-        assert [reader.article(i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        assert [stored(reader, i).title for i in app.headlines.ids] == ["Rail Line Opens"]
         await pilot.press("d", "y")
         await settle(app, pilot)
         assert [search.name for search in reader.saved_searches()] == ["port*"]
@@ -487,14 +493,16 @@ async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> No
         assert app.view.label == "All"
 
 
-async def test_a_slow_search_finishes_in_a_thread(reader: Reader, news: Path) -> None:
+async def test_a_slow_search_finishes_in_a_thread(
+    reader: Reader, news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = NewsApp(library(reader, news))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        app.reader.quick_view_ids = lambda view, seconds, limit=None: None  # all slow
+        monkeypatch.setattr(app.reader, "quick_view_ids", lambda *args, **kwargs: None)  # all slow
         await pilot.press("slash", *"water")
         await settle(app, pilot)
-        assert [reader.article(i).title for i in app.headlines.ids] == ["Water Deal Signed"]
+        assert [stored(reader, i).title for i in app.headlines.ids] == ["Water Deal Signed"]
         assert app.search_bar.note.text.startswith("1 match")
         assert match_segments(app, 0) == ["Water"]
 
@@ -515,7 +523,7 @@ async def test_config_problems_are_shown_and_dates_follow_the_format(
         assert any("refresh_minutes must be a number 0 or more" in m for m in messages)
         await pilot.press("enter")
         await settle(app, pilot)
-        article = app.article_view.article
+        article = showing(app)
         day = datetime.fromtimestamp(article.published).strftime("%Y/%m/%d")
         lines = [line_text(app.article_view, y) for y in range(6)]
         assert any(f"· {day}" in line for line in lines), lines
@@ -535,7 +543,7 @@ async def test_f_fetches_the_full_article(reader: Reader, server) -> None:
         shown = "\n".join(line_text(app.article_view, y) for y in range(30))
         assert "lighthouse that was rebuilt" in shown
         assert "full article" in shown  # marked in the header
-        assert reader.article(app.article_view.article.id).full_text_at is not None
+        assert stored(reader, showing(app).id).full_text_at is not None
 
 
 async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: Path) -> None:
@@ -562,7 +570,7 @@ async def test_the_article_view_renders_html_elements(reader: Reader, tmp_path: 
 
         def segments(text: str) -> dict[str, Style]:
             line = app.article_view.render_line(rows[next(r for r in rows if text in r)])
-            return {s.text: s.style for s in line if s.text.strip()}
+            return {s.text: s.style for s in line if s.text.strip() and s.style}
 
         for expected in [
             "A heading",
@@ -614,7 +622,9 @@ async def test_a_huge_article_opens_at_once_and_builds_the_rest(
     async with app.run_test(size=(200, 50)) as pilot:  # the article pane is always there
         await settle(app, pilot)
         view = app.article_view
-        app.open_article(app.headlines.current_id)  # as enter does, without yielding
+        current = app.headlines.current_id
+        assert current is not None
+        app.open_article(current)  # as enter does, without yielding
         assert view.building and view.lines_built < 1000  # not all at once
         assert "A Huge Story" in line_text(view, 1)
         await pilot.press("tab", "G")
@@ -726,7 +736,12 @@ async def test_escape_stops_the_read_of_a_slow_search(
         await settle(app, pilot)
         monkeypatch.setattr(reader, "quick_view_ids", lambda *args, **kwargs: None)  # too slow
         monkeypatch.setattr(reader, "view_ids", slow)
-        monkeypatch.setattr(reader, "interrupt_reads", lambda: reading.is_set() and stopped.set())
+
+        def interrupt_reads() -> None:
+            if reading.is_set():
+                stopped.set()
+
+        monkeypatch.setattr(reader, "interrupt_reads", interrupt_reads)
         await pilot.press("slash", "s")
         while not reading.is_set():
             await asyncio.sleep(0.01)

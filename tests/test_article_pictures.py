@@ -8,14 +8,16 @@ import io
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
 from tests.feedserver import FeedServer, Route, rss
-from tests.fixtures import feed_app, line_text, notices, settle
+from tests.fixtures import feed_app, line_text, notices, settle, showing, stored
 from tui_news.core import images
 from tui_news.core.images import PictureCache
+from tui_news.core.images import decoding as decoded_by
 from tui_news.core.reader import Reader
 from tui_news.ui import pictures
 from tui_news.ui.app import NewsApp
@@ -71,9 +73,12 @@ def screen_lines(app: NewsApp, count: int = 60) -> list[str]:
     return [line_text(view, y) for y in range(min(count, view.size.height))]
 
 
-def picture_cells(app: NewsApp, y: int) -> list[tuple[str, object, object]]:
+Cell = tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]
+
+
+def picture_cells(app: NewsApp, y: int) -> list[Cell]:
     """The half-block cells of line ``y`` of the article view: character, colour, background."""
-    cells = []
+    cells: list[Cell] = []
     for segment in app.article_view.render_line(y):
         if segment.style is not None and segment.text.strip() and segment.text[0] in "▀▄":
             color = segment.style.color.triplet if segment.style.color else None
@@ -200,6 +205,7 @@ async def test_png_jpeg_gif_and_webp_pictures_are_drawn_in_their_colours(
             cells = [c for y in range(top, top + 4) for c in picture_cells(app, y)]
             assert len(cells) == 4 * 24, kind  # 24x8 pixels: 4 rows of 24 cells
             for _, fg, bg in cells:  # near the colour (JPEG and WebP are lossy; 5 bits)
+                assert fg is not None and bg is not None
                 assert all(abs(a - b) <= 16 for a, b in zip(fg + bg, colour * 2, strict=True))
             assert lines[top + 4].strip() == kind  # the caption under it
 
@@ -230,7 +236,7 @@ async def test_a_picture_that_fails_reads_as_its_alt_text_and_says_why(
         (problem,) = app.picture_problems
         assert problem.location == server.url("/broken.png")
         assert problem.reason == f"picture not shown: {reason}"
-        assert problem.source == app.article_view.article.title
+        assert problem.source == showing(app).title
 
 
 @pytest.mark.parametrize("off_by", ["config", "terminal"])
@@ -273,8 +279,10 @@ async def test_i_shows_the_picture_on_the_whole_screen_and_escape_goes_back(
         rows = [list(shown.render_line(y)) for y in range(shown.size.height)]
         drawn = [s for row in rows for s in row if s.text.strip() and s.text[0] in "▀▄"]
         assert sum(any(s in drawn for s in row) for row in rows) == shown.size.height  # fills it
-        colours = {s.style.color.triplet for s in drawn} | {s.style.bgcolor.triplet for s in drawn}
-        assert all(abs(c.green - 160) < 12 and c.red < 12 and c.blue < 12 for c in colours)
+        pairs = [(s.style.color, s.style.bgcolor) for s in drawn if s.style]
+        triplets = [c.triplet if c else None for pair in pairs for c in pair]
+        assert len(pairs) == len(drawn) and triplets and None not in triplets
+        assert all(c and abs(c.green - 160) < 12 and c.red < 12 and c.blue < 12 for c in triplets)
         assert "A green field" in str(app.screen.query_one("#picture-caption").render())
         await pilot.press("escape")
         await pilot.pause()
@@ -366,7 +374,7 @@ async def test_a_picture_seen_before_gets_its_exact_box_at_once(
     app, _ = await feed_app(reader, server, rss("Photos", [item(server, body), other]))
     async with app.run_test(size=(120, 64)) as pilot:
         await settle(app, pilot)
-        ids = {reader.article(i).title: i for i in app.headlines.ids}
+        ids = {stored(reader, i).title: i for i in app.headlines.ids}
         app.open_article(ids["Pictures"])
         await pictures_in(app, pilot)  # loaded once: its size is known from now on
         app.open_article(ids["Other"])
@@ -399,14 +407,14 @@ async def test_the_keys_thread_reads_no_cached_picture_and_its_box_is_exact(
     monkeypatch.setattr(PictureCache, "path", path)
     load = pictures.load
 
-    def slow_load(*args: object, **kwargs: object) -> object:
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.3)  # a large picture's decode: its size is read before it comes
         return load(*args, **kwargs)
 
     monkeypatch.setattr(pictures, "load", slow_load)
     async with app.run_test(size=(120, 64)) as pilot:
         await settle(app, pilot)
-        ids = {reader.article(i).title: i for i in app.headlines.ids}
+        ids = {stored(reader, i).title: i for i in app.headlines.ids}
         app.open_article(ids["Pictures"])
         await pictures_in(app, pilot)  # fetched and kept in the disk cache
         images._sizes.clear()  # as in a new session: only the disk cache knows it
@@ -452,15 +460,15 @@ async def test_the_decoder_is_imported_while_the_pictures_are_on_their_way(
     body = f"<p>Before the picture.</p>{picture}<p>After it.</p>"
     app, _ = await feed_app(reader, server, rss("Photos", [item(server, body)]))
     steps: list[tuple[str, str]] = []
-    prepare, decode = pictures.prepare, images.decode
+    prepare, decode = pictures.prepare, decoded_by.decode  # as tui_news.core.images calls it
 
     def preparing() -> None:
         steps.append(("prepared", threading.current_thread().name))
         prepare()
 
-    def decoding(*args: object) -> object:
+    def decoding(data: bytes, box: tuple[int, int]) -> decoded_by.Picture:
         steps.append(("decoded", threading.current_thread().name))
-        return decode(*args)
+        return decode(data, box)
 
     monkeypatch.setattr(pictures, "prepare", preparing)
     monkeypatch.setattr(images, "decode", decoding)

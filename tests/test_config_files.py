@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,7 +89,12 @@ async def test_browsing_themes_with_an_invalid_config_warns_and_keeps_it(
     app = NewsApp(reader)
     warnings: list[str] = []
     notify = app.notify
-    app.notify = lambda text, **options: warnings.append(str(text)) or notify(text, **options)  # type: ignore[method-assign]
+
+    def recorded(text: str, **options: Any) -> None:
+        warnings.append(str(text))
+        notify(text, **options)
+
+    app.notify = recorded  # type: ignore[method-assign,assignment]
     async with app.run_test(size=(100, 30)) as pilot:
         for theme in ("nord", "gruvbox", "nord"):
             app.theme = theme

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from functools import partialmethod
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -84,7 +85,7 @@ def test_the_app_on_a_damaged_library_says_so_in_one_line(
     notices: list[str] = []
     notify = NewsApp.notify
 
-    def noted(self: NewsApp, text: str, **options: object) -> None:
+    def noted(self: NewsApp, text: str, **options: Any) -> None:
         notices.append(str(text))
         notify(self, text, **options)
 

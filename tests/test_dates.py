@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,7 +32,7 @@ numbers = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
     reader = make_reader(tmp_path_factory.mktemp("data"))
     yield reader
     reader.close()

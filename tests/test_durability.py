@@ -25,6 +25,7 @@ import pytest
 
 from tests.conftest import seed_article
 from tests.feedserver import FeedServer, Route, rss
+from tests.fixtures import showing
 
 ROOT = Path(__file__).resolve().parents[1]
 Preexec = Callable[[], None] | None
@@ -143,7 +144,11 @@ def test_kill_during_refresh_loses_nothing_committed(tmp_path: Path, feeds) -> N
         if wait is None:
             time.sleep(random.uniform(0.05, 0.3))
         else:
-            wait_for(lambda before=before: committed(library, stored) > before)
+
+            def grew(before: int = before) -> bool:
+                return committed(library, stored) > before
+
+            wait_for(grew)
             time.sleep(wait)
         seen = committed(library, stored)
         kill(refresh)
@@ -336,7 +341,7 @@ async def test_the_app_keeps_working_while_another_tui_news_refreshes(
             await pilot.press("n")
             await pilot.pause()
             if app.article_view.article is not None:
-                opened.append(app.article_view.article.id)
+                opened.append(showing(app).id)
         await pilot.press("s")  # star the last one
         await pilot.pause()
     reader.close()
@@ -455,7 +460,7 @@ async def test_the_app_says_when_the_library_cannot_be_saved(reader, news: Path)
         first = app.headlines.current_id
         await pilot.press("enter", "s", "M")
         await settle(app, pilot)
-        assert app.article_view.article.id == first  # it still opens, unmarked
+        assert showing(app).id == first  # it still opens, unmarked
         errors = notices(app, "error")
         reason = (
             f"The library {reader.store.path} could not be saved (another program kept it "

@@ -87,7 +87,7 @@ def test_absurd_enclosure_sizes_are_unknown() -> None:
     parsed = parse_feed(feed.encode(), "https://x.example/feed")
     assert [item.enclosures[0].size for item in parsed.items] == [None] * len(sizes)
     attachment = {"url": "https://x.example/a.mp3", "size_in_bytes": 1e400}
-    document = {"version": "https://jsonfeed.org/version/1.1", "title": "J"}
+    document: dict[str, object] = {"version": "https://jsonfeed.org/version/1.1", "title": "J"}
     document["items"] = [{"id": "1", "content_text": "x", "attachments": [attachment]}]
     [item] = parse_feed(json.dumps(document).encode(), "https://x.example/f.json").items
     assert item.enclosures == (Enclosure("https://x.example/a.mp3", "", None),)

@@ -89,7 +89,7 @@ def servers(count: int) -> Iterator[tuple[list[str], list[set[int]]]]:
             httpd.daemon_threads = True
             threading.Thread(target=httpd.serve_forever, daemon=True).start()
             running.append(httpd)
-        yield [f"http://{h.server_address[0]}:{h.server_address[1]}" for h in running], seen
+        yield [f"http://127.0.0.{n + 1}:{h.server_port}" for n, h in enumerate(running)], seen
     finally:
         for httpd in running:
             httpd.shutdown()

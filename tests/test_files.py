@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
+from tui_news.core.disk import Skip
 from tui_news.core.models import Parsed
-from tui_news.core.sources.files import Skip, read_article
+from tui_news.core.sources.files import read_article
 from tui_news.core.text import plain, readable
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from rich.table import Table
 
 from tests.conftest import seed_article
 from tests.test_durability import finish, tui_news, unable_to_write
@@ -275,6 +276,7 @@ async def test_the_problems_screen_lists_the_first_problems_and_counts_the_rest(
         screen = app.screen
         assert isinstance(screen, ProblemsScreen)
         assert screen.sheet_title == "Problems (650)"
+        assert isinstance(screen.body, Table)
         rows = [[str(cell) for cell in column.cells] for column in screen.body.columns]
     reader.close()
     assert len(rows[0]) == ProblemsScreen.SHOWN + 3  # each shown, a heading, two reasons

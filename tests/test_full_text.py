@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.feedserver import FeedServer, Route, rss
+from tests.fixtures import stored
 from tui_news.core.config import Config
 from tui_news.core.library import LibraryError
 from tui_news.core.models import View
@@ -54,7 +55,7 @@ def test_full_text_is_fetched_kept_and_searchable(reader: Reader, server: FeedSe
     assert [a.title for a in reader.search("lighthouse")] == ["The Harbour Reopens"]
     # Kept: reading it again needs no server.
     server.routes.clear()
-    assert "lighthouse" in reader.store.article(article.id).readable()
+    assert "lighthouse" in stored(reader, article.id).readable()
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ def test_a_page_without_an_article_is_a_clear_error(
     with pytest.raises(LibraryError, match=reason) as caught:
         reader.full_text(article.id)
     assert "\n" not in str(caught.value)
-    kept = reader.store.article(article.id)
+    kept = stored(reader, article.id)
     assert (kept.body, kept.full_text_at) == (article.body, None)  # nothing lost
 
 

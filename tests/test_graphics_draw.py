@@ -21,7 +21,7 @@ from tui_news.core.images import kitty
 from tui_news.core.images.encoder_process import EncoderFailed, encoder
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
-from tui_news.ui.graphics_detect import Graphics
+from tui_news.ui.graphics_detect import Graphics, Protocol
 from tui_news.ui.graphics_draw import RESTORE, SAVE, SIXEL_PAUSE
 from tui_news.ui.picture_screen import PictureScreen
 
@@ -42,7 +42,7 @@ def article(server: FeedServer, guid: str, body: str) -> dict[str, str]:
 
 
 async def picture_app(
-    reader: Reader, server: FeedServer, protocol: str, width: int = 100
+    reader: Reader, server: FeedServer, protocol: Protocol, width: int = 100
 ) -> tuple[NewsApp, list[str]]:
     """An app drawing with ``protocol`` on a feed of two articles, the newest with a ``width``
     by 100 red picture (5 rows of cells), then 40 paragraphs; and what it writes for pictures."""

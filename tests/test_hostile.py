@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from tests.conftest import CliRun, seed_article
 from tests.feedserver import Route
-from tests.fixtures import notices, settle
+from tests.fixtures import notices, settle, showing, stored
 from tui_news.core.config import MB
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
@@ -56,11 +56,12 @@ def invisible_run(text: str) -> int:
     return longest
 
 
-def assert_inert(text: str) -> None:
-    """``text`` (as shown or printed) carries no controls and no piles of invisible marks."""
+def assert_inert(text: str, where: object = "") -> None:
+    """``text`` (as shown or printed) carries no controls and no piles of invisible marks;
+    ``where`` names what printed it in the failure."""
     found = FORBIDDEN.search(text)
-    assert found is None, f"{found.group()!r} reached the output"
-    assert invisible_run(text) <= MAX_MARKS
+    assert found is None, f"{found.group()!r} reached the output {where}"
+    assert invisible_run(text) <= MAX_MARKS, where
 
 
 def screen_lines(app: NewsApp) -> list[str]:
@@ -88,6 +89,7 @@ def press_now(app: NewsApp, key: str) -> None:
     article is wrapped between frames the CPU is busy, and the key must get through anyway."""
     event = events.Key(key, key if len(key) == 1 else None)
     event.set_sender(app)
+    assert app._driver is not None
     app._driver.send_message(event)
 
 
@@ -217,7 +219,7 @@ async def test_hostile_feed_and_files_reach_the_screen_inert(
             app.headlines.cursor = row
             await pilot.press("enter")
             await pilot.pause()
-            article = app.article_view.article
+            article = showing(app)
             shown = "\n".join(screen_lines(app))
             kind = article.title.split(" ")[0]
             assert article.title[:20] in shown
@@ -256,7 +258,7 @@ async def test_a_hostile_error_and_source_name_in_titles_stay_literal(
         assert app.view.section == one_line(name)
         shown = "\n".join(screen_lines(app))
         assert "[@click=app.quit]Q[/] [/]" in shown
-        assert "⚠" in app.headline_pane.border_subtitle
+        assert "⚠" in (app.headline_pane.border_subtitle or "")
         await pilot.press("n")
         await settle(app, pilot)
         await pilot.press("M")  # "No unread articles left in <section>" would be markup
@@ -287,7 +289,8 @@ async def test_a_ten_thousand_character_title_section_and_source(reader: Reader,
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        app.headlines.cursor = [h.title for h in map(reader.article, app.headlines.ids)].index(long)
+        titles = [stored(reader, i).title for i in app.headlines.ids]
+        app.headlines.cursor = titles.index(long)
         await pilot.press("enter")
         await settle(app, pilot)
         lines = screen_lines(app)
@@ -323,14 +326,14 @@ async def test_a_ten_megabyte_feed_item_opens_at_once(reader: Reader, server) ->
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        huge = next(i for i in app.headlines.ids if reader.article(i).title == "Huge")
+        huge = next(i for i in app.headlines.ids if stored(reader, i).title == "Huge")
         app.headlines.move_to(huge)
         start = app.headlines.cursor
         press_now(app, "enter")
         await until(lambda: any("The first words." in line for line in screen_lines(app)))
         press_now(app, "j" if start == 0 else "k")
         await until(lambda: app.headlines.cursor != start)  # the next key is handled
-        assert app.article_view.article.title == "Huge"
+        assert showing(app).title == "Huge"
         converting = [w for w in app.workers if w.group == "article-text"]
         await until(lambda: all(w.is_finished for w in converting), 30)
         await until(lambda: "The very last words." in app.article_view.readable_text)
@@ -371,7 +374,7 @@ def test_an_oversized_file_is_skipped_in_one_line_and_loses_nothing(
     assert all("too large" in r and "\n" not in r for r in reasons.values())
     article = reader.store.articles(View())[0]
     assert [a.title for a in reader.store.articles(View())] == ["Kept"]
-    assert "Was small once." in reader.store.article(article.id).body
+    assert "Was small once." in stored(reader, article.id).body
 
 
 async def test_a_ten_megabyte_file_within_the_limit_opens_at_once(
@@ -459,7 +462,7 @@ async def test_only_web_and_mail_links_ever_reach_the_browser(
     app = NewsApp(reader)
     async with app.run_test(size=(170, 45)) as pilot:
         await settle(app, pilot)
-        titles = [reader.article(i).title for i in app.headlines.ids]
+        titles = [stored(reader, i).title for i in app.headlines.ids]
         for title in titles:
             if title == "Good":
                 continue
@@ -518,8 +521,8 @@ def test_the_cli_prints_hostile_content_inert(cli: CliRun, server, tmp_path: Pat
         cli("export", check_exit=0),
     ]
     for result in outputs:
-        assert_inert(result.stdout.replace("\t", " ")), result.args
-        assert_inert(result.stderr)
+        assert_inert(result.stdout.replace("\t", " "), result.args)
+        assert_inert(result.stderr, result.args)
     listed = outputs[0].stdout
     assert "[bold red]M[/]" in listed and "zalgo title Z\u0300\u0301\u0302\u0303A end" in listed
     titles = {a["title"] for a in json.loads(outputs[1].stdout)}

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui_news.core.image_refs import IMAGE, IMAGE_ALT, without_images
 from tui_news.core.reader import Reader
-from tui_news.core.text import (
-    IMAGE,
-    IMAGE_ALT,
-    html_to_text,
-    image_line,
-    plain,
-    readable,
-    without_images,
-)
+from tui_news.core.text import html_to_text, image_line, plain, readable
 
 BASE = "https://news.example/2026/story.html"
 

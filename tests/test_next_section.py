@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures import library, settle
+from tests.fixtures import library, settle, showing
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
@@ -22,16 +22,16 @@ async def test_n_goes_on_to_the_next_section_with_unread_articles(
         await settle(app, pilot)
         await pilot.press("n", "n")
         await settle(app, pilot)
-        assert app.article_view.article.section == "Middle East"
+        assert showing(app).section == "Middle East"
         assert reader.count(View(section="Middle East", unread=True)) == 0
         await pilot.press("n")
         await settle(app, pilot)
-        assert (app.view.section, app.article_view.article.title) == ("Science", "Comet Spotted")
+        assert (app.view.section, showing(app).title) == ("Science", "Comet Spotted")
         notices = [n.message for n in app._notifications]
         assert "No unread articles left in Middle East: on to Science." in notices
         await pilot.press("n")  # Science is done; World is next
         await settle(app, pilot)
-        assert app.view.section == "World" and app.article_view.article.section == "World"
+        assert app.view.section == "World" and showing(app).section == "World"
         await pilot.press("p")  # back the other way: World still has one unread
         await settle(app, pilot)
         assert app.view.section == "World"
@@ -48,7 +48,7 @@ async def test_space_at_the_end_of_the_last_unread_goes_on_too(reader: Reader, n
         await settle(app, pilot)
         await pilot.press("space")
         await settle(app, pilot)
-        assert app.view.section == "World" and app.article_view.article.section == "World"
+        assert app.view.section == "World" and showing(app).section == "World"
 
 
 async def test_with_nothing_unread_anywhere_n_stays_and_says_so(reader: Reader, news: Path) -> None:

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui_news.core.disk import Skip
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import QueryError, highlight_spans, parse
 from tui_news.core.sources.feeds import FeedError, parse_feed
-from tui_news.core.sources.files import Skip, read_article
+from tui_news.core.sources.files import read_article
 from tui_news.core.sources.opml import ListError, read_list
 from tui_news.core.text import clean, html_to_text, plain
 

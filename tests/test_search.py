@@ -160,15 +160,16 @@ def test_words_in_any_script_are_found(reader: Reader, tmp_path: Path) -> None:
     for number, title in enumerate(names):
         write(folder, f"{number}.txt", seed_article("Économie", title, "Text."), 1)
     reader.add(str(folder))
-    for word, title in [
+    expected: list[tuple[str, str | None]] = [
         ("straße", "Straße closed"),
         ("STRASSE", None),  # the index keeps ß: no match, and no error
         ("київ", "Київ talks"),
         ("КИЇВ", "Київ talks"),
         ("データ", "データ center"),
         ("한국어", "한국어 lessons"),
-    ]:
-        assert found(reader, word) == ([title] if title else []), word
+    ]
+    for word, match in expected:
+        assert found(reader, word) == ([match] if match else []), word
     assert len(found(reader, "section:économie")) == 5  # filters ignore case beyond ASCII
     assert len(found(reader, "section:ECONOMIE")) == 5
     view = View(query=parse("дан", live=True), titles=True)
@@ -342,7 +343,8 @@ def test_quick_view_ids_gives_up_past_its_time(reader: Reader, tmp_path: Path) -
     reader.add(str(folder))
     view = View(query=parse("tide", live=True), titles=True)
     assert reader.store.quick_view_ids(view, 0.0) is None  # stopped, not an error
-    assert len(reader.store.quick_view_ids(view, 5.0)) == 300
+    found = reader.store.quick_view_ids(view, 5.0)
+    assert found is not None and len(found) == 300
     assert len(reader.store.view_ids(view)) == 300  # the connection works as before
 
 

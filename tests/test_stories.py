@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ T0 = datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp()
 HOUR = 3600.0
 
 
-def labelled() -> list[dict[str, object]]:
+def labelled() -> list[dict[str, Any]]:  # JSON
     return json.loads(LABELLED.read_text(encoding="utf-8"))
 
 
@@ -45,7 +46,7 @@ def test_the_labelled_set_is_grouped_with_high_precision_and_recall() -> None:
     precision, recall = pair_scores({int(a["id"]): a["story"] for a in data}, found)
     assert precision >= 0.95
     assert recall >= 0.85
-    members: dict[int, list[dict[str, object]]] = defaultdict(list)
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for a in data:
         members[found[int(a["id"])]].append(a)
     for story in members.values():
@@ -190,7 +191,7 @@ def write(folder: Path, name: str, title: str, text: str, hours_ago: float) -> N
     (folder / f"{name}.md").write_text(body, encoding="utf-8")
 
 
-def by_title(cli: CliRun) -> dict[str, dict[str, object]]:
+def by_title(cli: CliRun) -> dict[str, dict[str, Any]]:  # JSON
     listed = json.loads(cli("list", "--json", check_exit=0).stdout)
     return {str(a["title"]): a for a in listed}
 
@@ -219,7 +220,7 @@ def test_refresh_stores_each_articles_story(reader: Reader, tmp_path: Path, cli:
         found["Magnitude 7.1 earthquake strikes Turkey"],
         found["Turkey quake: at least 58 dead after 7.1 tremor"],
     )
-    assert wire["story"] == daily["story"] == min(wire["id"], daily["id"])  # type: ignore[type-var]
+    assert wire["story"] == daily["story"] == min(wire["id"], daily["id"])
     fed = found["Federal Reserve holds rates at 4.25%"]
     assert fed["story"] == fed["id"]  # alone: its own
 
@@ -267,7 +268,7 @@ def test_a_source_added_joins_the_stories_it_tells_at_once(
     reader.add(str(tmp_path / "daily"))
     found = by_title(cli)
     wire, told = found["Magnitude 7.1 earthquake strikes Turkey"], found[daily]
-    assert wire["story"] == told["story"] == min(wire["id"], told["id"])  # type: ignore[type-var]
+    assert wire["story"] == told["story"] == min(wire["id"], told["id"])
 
 
 def test_refresh_groups_nothing_while_stories_are_kept_apart(
@@ -286,7 +287,7 @@ def test_refresh_groups_nothing_while_stories_are_kept_apart(
     reader.refresh()
     found = by_title(cli)
     wire, told = found["Magnitude 7.1 earthquake strikes Turkey"], found[daily]
-    assert wire["story"] == told["story"] == min(wire["id"], told["id"])  # type: ignore[type-var]
+    assert wire["story"] == told["story"] == min(wire["id"], told["id"])
 
 
 def test_grouping_keeps_terms_and_drops_them_when_stale_or_too_old(tmp_path: Path) -> None:

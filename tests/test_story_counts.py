@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures import settle, sidebar_labels
+from tests.fixtures import settle, sidebar_labels, stored
 from tests.test_story_rows import FED, QUAKE_DAILY, QUAKE_WIRE, ids_by_title, two_outlets
 from tui_news.core.models import Parsed, View
 from tui_news.core.reader import Reader, search_view
@@ -20,7 +20,7 @@ def library(reader: Reader, path: Path) -> dict[str, int]:
     """The wire and the daily (section News) and the times (section Science) tell the quake;
     the wire alone tells the Fed, the times alone the comet."""
     store = reader.store
-    told = [
+    told: list[tuple[str, str, list[tuple[str, float]]]] = [
         ("wire", "News", [("quake-wire", 0), ("fed", 0.5)]),
         ("daily", "News", [("quake-daily", 1)]),
         ("times", "Science", [("quake-times", 2), ("comet", 3)]),
@@ -97,7 +97,7 @@ def test_marking_a_view_read_reads_the_whole_stories_it_lists(
 ) -> None:
     ids = library(reader, tmp_path)
     assert reader.mark_view_read(View(section="Science")) == 4  # its two, the quake's others
-    unread = {k for k, i in ids.items() if not reader.article(i).read}  # type: ignore[union-attr]
+    unread = {k for k, i in ids.items() if not stored(reader, i).read}
     assert unread == {"fed"}
     assert counts(reader)["totals"] == (3, 1)
 
@@ -108,7 +108,7 @@ def test_marking_a_view_read_keeps_other_outlets_unread_when_kept_apart(
     ids = library(reader, tmp_path)
     reader.config.group_stories = False
     assert reader.mark_view_read(View(section="Science")) == 2
-    unread = {k for k, i in ids.items() if not reader.article(i).read}  # type: ignore[union-attr]
+    unread = {k for k, i in ids.items() if not stored(reader, i).read}
     assert unread == {"fed", "quake-wire", "quake-daily"}
 
 
@@ -127,7 +127,7 @@ async def test_M_reads_the_stories_shown_and_the_sidebar_counts_rows(
         await settle(app, pilot)
         await pilot.press("M")  # the daily's one row: the quake, told by the wire too
         await settle(app, pilot)
-        assert reader.article(ids[QUAKE_WIRE]).read  # type: ignore[union-attr]
-        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
-        assert not reader.article(ids[FED]).read  # type: ignore[union-attr]
+        assert stored(reader, ids[QUAKE_WIRE]).read
+        assert stored(reader, ids[QUAKE_DAILY]).read
+        assert not stored(reader, ids[FED]).read
         assert sidebar_labels(app)["Unread"] == ["Unread", "1"]

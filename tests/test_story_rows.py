@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures import line_text, settle
+from tests.fixtures import line_text, settle, showing, stored
 from tests.test_stories import QUAKE, write
 from tui_news.core.config import Config
 from tui_news.core.models import View
@@ -67,14 +67,14 @@ async def test_reading_a_storys_row_reads_the_other_outlets(reader: Reader, tmp_
         app.headlines.move_to(ids[QUAKE_WIRE])
         await pilot.press("enter")
         await settle(app, pilot)
-        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
-        assert not reader.article(ids[FED]).read  # type: ignore[union-attr]
+        assert stored(reader, ids[QUAKE_DAILY]).read
+        assert not stored(reader, ids[FED]).read
         drawn = rows(app)
         assert drawn[QUAKE_WIRE].startswith(" ") and drawn[FED].startswith("●")
         await pilot.press("m")  # unread again: the story, as its one row shows it
         await settle(app, pilot)
-        assert not reader.article(ids[QUAKE_WIRE]).read  # type: ignore[union-attr]
-        assert not reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        assert not stored(reader, ids[QUAKE_WIRE]).read
+        assert not stored(reader, ids[QUAKE_DAILY]).read
         assert rows(app)[QUAKE_WIRE].startswith("●")
 
 
@@ -90,8 +90,8 @@ async def test_group_stories_false_keeps_every_article_apart(
         assert drawn[QUAKE_WIRE].endswith(QUAKE_WIRE) and drawn[QUAKE_DAILY].endswith(QUAKE_DAILY)
         app.open_article(ids[QUAKE_WIRE])
         await settle(app, pilot)
-        assert reader.article(ids[QUAKE_WIRE]).read  # type: ignore[union-attr]
-        assert not reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        assert stored(reader, ids[QUAKE_WIRE]).read
+        assert not stored(reader, ids[QUAKE_DAILY]).read
 
 
 def write_config(path: Path, text: str) -> Path:
@@ -136,14 +136,14 @@ async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_pa
         assert app.headlines.current_id == ids[QUAKE_WIRE]  # the list stays on the story
         await pilot.press("v")  # wraps round to the first teller
         await settle(app, pilot)
-        assert app.article_view.article.title == QUAKE_WIRE  # type: ignore[union-attr]
+        assert showing(app).title == QUAKE_WIRE
         await pilot.press("V")
         await settle(app, pilot)
-        assert app.article_view.article.title == QUAKE_DAILY  # type: ignore[union-attr]
+        assert showing(app).title == QUAKE_DAILY
         app.headlines.move_to(ids[FED])
         await pilot.press("enter", "v")  # told by one outlet: v says so, the article stays
         await settle(app, pilot)
-        assert app.article_view.article.title == FED  # type: ignore[union-attr]
+        assert showing(app).title == FED
 
 
 async def test_unread_lists_a_story_once_and_keeps_the_row_being_read(
@@ -161,7 +161,7 @@ async def test_unread_lists_a_story_once_and_keeps_the_row_being_read(
         app.headlines.move_to(ids[QUAKE_WIRE])
         await pilot.press("enter")  # reads the story: the daily's copy too, never listed here
         await settle(app, pilot)
-        assert reader.article(ids[QUAKE_DAILY]).read  # type: ignore[union-attr]
+        assert stored(reader, ids[QUAKE_DAILY]).read
         # the row being read stays under the cursor, marked read, until the list is read again
         assert list(app.headlines.ids) == [ids[FED], ids[QUAKE_WIRE]]
         assert app.headlines.current_id == ids[QUAKE_WIRE]

@@ -94,7 +94,12 @@ def test_an_unchanged_document_is_not_parsed_again(
     reader.add(server.url("/feed"))
     parsed: list[str] = []
     real = feeds.parse_feed
-    monkeypatch.setattr(feeds, "parse_feed", lambda b, u: parsed.append(u) or real(b, u))
+
+    def counted(data: bytes, url: str, careful: bool = False) -> feeds.Feed:
+        parsed.append(url)
+        return real(data, url, careful)
+
+    monkeypatch.setattr(feeds, "parse_feed", counted)
     report = reader.refresh()
     assert (report.added, report.updated, report.failed, parsed) == (0, 0, {}, [])
     assert "If-None-Match" not in server.requests[-1][1]  # the whole document came again
@@ -238,7 +243,8 @@ def test_unknown_host_is_a_dns_failure(reader: Reader) -> None:
     )
     report = reader.refresh()
     assert report.failed == {"Nowhere": "host not found (DNS lookup failed)"}
-    assert reader.store.source(source.id).last_error == "host not found (DNS lookup failed)"
+    failed = reader.store.source(source.id)
+    assert failed is not None and failed.last_error == "host not found (DNS lookup failed)"
     with pytest.raises(LibraryError, match=r"cannot subscribe to .*: host not found"):
         reader.add("https://other.nonexistent.invalid/")
 

@@ -84,7 +84,7 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 def started(kind: Kind) -> Iterator[Setup]:
     """A running stand-in of ``kind`` holding the two seeded users."""
     server = kind.make()
-    accounts: Accounts = server.accounts  # type: ignore[attr-defined]
+    accounts: Accounts = server.accounts
     seed(accounts)
     server.start()
     try:
@@ -268,6 +268,7 @@ def test_a_repeat_sync_brings_only_what_is_new(setup: Setup) -> None:
     repeats = {a.id for a in again}
     if setup.kind.name == "nextcloud":
         stamp = int(same or 0)
+        assert isinstance(setup.server, Nextcloud)
         assert all(setup.server.stamp(setup.entries()[int(i)]) // 10**6 == stamp for i in repeats)
         assert len(repeats) < 8
     else:

@@ -113,7 +113,7 @@ def engine(rows: AccountRows, server: Memory, sleeps: list[float] | None = None)
     account = rows.accounts()[0]
     credentials = Credentials(password=lambda: "secret", save_token=lambda token: None)
     waits = sleeps if sleeps is not None else []
-    return Engine(rows, account, server, credentials, sleep=waits.append)  # type: ignore[arg-type]
+    return Engine(rows, account, server, credentials, sleep=waits.append)
 
 
 def marks(rows: AccountRows) -> dict[str, tuple[bool, bool]]:

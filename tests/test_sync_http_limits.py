@@ -28,7 +28,7 @@ def serve(server: ApiServer, method: str, pattern: str, reply: Any) -> None:
 
 def test_a_login_is_not_sent_on_to_another_server() -> None:
     with running(ApiServer()) as elsewhere, running(GReader("miniflux")) as server:
-        server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+        server.accounts.add_user(USER, PASSWORD)
         moved = Reply(307, b"", "text/plain", {"Location": elsewhere.url + "/steal"})
         serve(server, "POST", "/accounts/ClientLogin", moved)
         client = GReaderClient(server.url, USER, PASSWORD)
@@ -40,7 +40,7 @@ def test_a_login_is_not_sent_on_to_another_server() -> None:
 
 def test_a_redirect_within_the_server_is_followed() -> None:
     with running(Miniflux()) as server:
-        server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+        server.accounts.add_user(USER, PASSWORD)
         serve(server, "GET", "/old/v1/me", Reply(308, b"", "text/plain", {"Location": "/v1/me"}))
         client = MinifluxClient(server.url + "/old", USER, PASSWORD)
         client.login()  # no error: it reached /v1/me through the redirect
@@ -51,7 +51,7 @@ def test_a_redirect_within_the_server_is_followed() -> None:
 def test_an_answer_over_the_cap_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http, "MAX_ANSWER_BYTES", 10_000)
     with running(Miniflux()) as server:
-        server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+        server.accounts.add_user(USER, PASSWORD)
         serve(server, "GET", "/v1/feeds", json_reply([{"id": 1, "title": "x" * 20_000}]))
         client = MinifluxClient(server.url, USER, PASSWORD)
         client.login()

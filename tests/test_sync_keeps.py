@@ -85,7 +85,7 @@ def test_a_password_file_gone_gives_way_to_the_environment(
     store = Store(tmp_path / "library.sqlite")
     accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
     with running(Miniflux()) as server:
-        server.accounts.add_user("me", "s3cret")  # type: ignore[attr-defined]
+        server.accounts.add_user("me", "s3cret")
         accounts.rows.add("home", "miniflux", server.url, "me", str(tmp_path / "gone"))
         monkeypatch.setenv("TUI_NEWS_PASSWORD", "s3cret")
         report = accounts.sync()

@@ -4,7 +4,7 @@ user runs it, against the stand-ins of tests/servers/ (written from each API's d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from tests.servers.miniflux import Miniflux
 from tests.servers.nextcloud import Nextcloud
 
 USER, PASSWORD = "reader", "correct horse"
-STAND_INS = {
+STAND_INS: dict[str, tuple[str, Callable[[], ApiServer], str]] = {
     "greader-miniflux": ("greader", lambda: GReader("miniflux"), ""),
     "greader-freshrss": ("greader", lambda: GReader("freshrss"), "/api/greader.php"),
     "miniflux": ("miniflux", Miniflux, ""),
@@ -31,7 +31,7 @@ class Server:
     def __init__(self, name: str) -> None:
         self.kind, make, path = STAND_INS[name]
         self.api: ApiServer = make()
-        self.accounts: Accounts = self.api.accounts  # type: ignore[attr-defined]
+        self.accounts: Accounts = self.api.accounts
         self.api.start()
         self.url = self.api.url + path
 

@@ -145,7 +145,7 @@ def test_a_client_listing_stops_at_a_page_sent_again(
 ) -> None:
     monkeypatch.setattr(nextcloud, "PAGE", 2)
     server: ApiServer = make()
-    server.accounts.add_user(USER, PASSWORD)  # type: ignore[attr-defined]
+    server.accounts.add_user(USER, PASSWORD)
     serve(server, "GET", path, value)
     server.start()
     client = client_class(kind)(server.url, USER, PASSWORD, None)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.servers.apiserver import ApiServer, running
+from tests.servers.apiserver import Served, running
 from tests.servers.greader import GReader
 from tests.servers.miniflux import Miniflux
 from tests.servers.nextcloud import BASE, Nextcloud
@@ -17,8 +17,8 @@ from tests.servers.nextcloud import BASE, Nextcloud
 USER, PASSWORD = "reader", "secret"
 
 
-def seeded(server: ApiServer) -> ApiServer:
-    accounts = server.accounts  # type: ignore[attr-defined]
+def seeded(server: Served) -> Served:
+    accounts = server.accounts
     accounts.add_user(USER, PASSWORD)
     feed = accounts.add_feed(USER, "Feed", "Tech")
     accounts.add_entries(USER, feed, 3)
@@ -70,7 +70,8 @@ def test_old_miniflux_has_no_id_listing_and_no_starred_field() -> None:
 
 
 def test_nextcloud_refuses_bad_credentials_and_pages_by_id(nextcloud: httpx.Client) -> None:
-    for auth in [httpx.Auth(), (USER, "wrong")]:
+    wrong: list[httpx.Auth | tuple[str, str]] = [httpx.Auth(), (USER, "wrong")]
+    for auth in wrong:
         answer = nextcloud.get("/feeds", auth=auth)
         assert answer.status_code == 401
         assert answer.json() == {"message": "Current user is not logged in"}

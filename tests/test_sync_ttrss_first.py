@@ -76,7 +76,7 @@ def test_an_article_arriving_during_the_first_sync_is_not_lost(
     )
     first_id = ttrss.seeded.feeds["First"]
     page = client.TtRss._page
-    arrived = []
+    arrived: list[int] = []
 
     def page_then_news(self: client.TtRss, listing: client.Listing, skip: int, params: Any) -> Any:
         rows = page(self, listing, skip, params)

@@ -29,7 +29,7 @@ def serve(server: ApiServer, method: str, pattern: str, value: Any) -> None:
 @pytest.fixture
 def miniflux() -> Iterator[ApiServer]:
     server = Miniflux()
-    accounts = server.accounts  # type: ignore[attr-defined]
+    accounts = server.accounts
     accounts.add_user(USER, PASSWORD)
     accounts.add_entries(USER, accounts.add_feed(USER, "Feed", "Tech"), 3)
     server.start()
@@ -97,7 +97,7 @@ def test_each_client_turns_a_wrong_answer_into_one_line(
     value: Any,
 ) -> None:  # fmt: skip
     server: ApiServer = make()
-    accounts = server.accounts  # type: ignore[attr-defined]
+    accounts = server.accounts
     accounts.add_user(USER, PASSWORD)
     accounts.add_entries(USER, accounts.add_feed(USER, "Feed", "Tech"), 2)
     serve(server, method, pattern, value)

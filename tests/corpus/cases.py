@@ -36,7 +36,7 @@ def case(name: str, data: bytes, *items: Expected, error: str | None = None, **k
     CASES.append(Case(name, data, list(items), error, **kw))
 
 
-def rss_item(title: str = "T", link: str = L, extra: str = "", date: str = D) -> str:
+def rss_item(title: str | None = "T", link: str = L, extra: str = "", date: str = D) -> str:
     parts = f"<title>{title}</title>" if title is not None else ""
     parts += f"<link>{link}</link>" if link else ""
     parts += f"<pubDate>{date}</pubDate>" if date else ""
@@ -311,14 +311,17 @@ case("json-author-without-name", jsonfeed([{"id": "1", "title": "J", "url": L,
      "authors": [{"url": "https://x.example/"}, {"name": "Second"}]}]), ("J", L, "Second", None))  # fmt: skip
 
 # --- wrong JSON types: each field dropped on its own, the rest kept -------------------------------
-for key, bad in [("authors-number", {"authors": 5}), ("authors-object", {"authors": {"name": "X"}}),
-                 ("authors-true", {"authors": True}), ("author-string", {"author": "Plain"}),
-                 ("attachments-number", {"attachments": 5}), ("attachments-object", {"attachments": {}}),
-                 ("title-number", {"title": 7}), ("title-list", {"title": ["a"]}),
-                 ("url-object", {"url": {"x": 1}}), ("date-number", {"date_published": 5}),
-                 ("tags-string", {"tags": "x"}), ("content-html-list", {"content_html": [1]}),
-                 ("id-object", {"id": {"a": 1}})]:  # fmt: skip
-    item = {"id": "1", "title": "Kept", "url": L, **bad}
+WRONG_TYPES: list[tuple[str, dict[str, object]]] = [
+    ("authors-number", {"authors": 5}), ("authors-object", {"authors": {"name": "X"}}),
+    ("authors-true", {"authors": True}), ("author-string", {"author": "Plain"}),
+    ("attachments-number", {"attachments": 5}), ("attachments-object", {"attachments": {}}),
+    ("title-number", {"title": 7}), ("title-list", {"title": ["a"]}),
+    ("url-object", {"url": {"x": 1}}), ("date-number", {"date_published": 5}),
+    ("tags-string", {"tags": "x"}), ("content-html-list", {"content_html": [1]}),
+    ("id-object", {"id": {"a": 1}}),
+]  # fmt: skip
+for key, bad in WRONG_TYPES:
+    item: dict[str, object] = {"id": "1", "title": "Kept", "url": L, **bad}
     title = "7" if key == "title-number" else ("(untitled)" if key == "title-list" else "Kept")
     link = None if key == "url-object" else L
     case(f"json-wrong-{key}", jsonfeed([item, {"id": "2", "title": "Next", "url": L + "2"}]),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -84,6 +84,8 @@ Handler = Callable[..., Reply]
 class ApiServer:
     """Routes requests to handlers under one lock; ``requests`` logs (method, path, query)."""
 
+    accounts: Accounts  # what each stand-in serves, set by its own __init__
+
     def __init__(self) -> None:
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
@@ -126,6 +128,7 @@ class ApiServer:
     def url(self) -> str:
         assert self.httpd is not None
         host, port = self.httpd.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 server's address
         return f"http://{host}:{port}"
 
     def start(self) -> ApiServer:
@@ -177,8 +180,11 @@ class ApiServer:
             self.httpd = None
 
 
+Served = TypeVar("Served", bound=ApiServer)
+
+
 @contextmanager
-def running(server: ApiServer) -> Iterator[ApiServer]:
+def running(server: Served) -> Iterator[Served]:
     server.start()
     try:
         yield server

@@ -63,7 +63,7 @@ def installed() -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         try:
             subprocess.run([sys.executable, "-m", "venv", venv], check=True, capture_output=True)
-            pip = [venv / "bin" / "pip", "install", "-q", f"coldsweat=={VERSION}"]
+            pip: list[str | Path] = [venv / "bin" / "pip", "install", "-q", f"coldsweat=={VERSION}"]
             done = subprocess.run(pip, capture_output=True, text=True, check=False)
         except (OSError, subprocess.CalledProcessError) as error:
             done = subprocess.CompletedProcess([], 1, "", str(error))

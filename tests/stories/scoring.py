@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 from tui_news.core.stories import Item, group
 
@@ -13,7 +14,7 @@ def grouped(items: list[Item]) -> dict[int, int]:
     return {i.id: changes.get(i.id) or i.id for i in items}
 
 
-def pair_scores(truth: dict[int, object], found: dict[int, int]) -> tuple[float, float]:
+def pair_scores(truth: Mapping[int, object], found: Mapping[int, int]) -> tuple[float, float]:
     """Precision and recall over every pair of articles: is the pair one story?"""
     tp = fp = fn = 0
     for a, b in itertools.combinations(sorted(truth), 2):

@@ -549,7 +549,9 @@ def make_reader(
     return Reader(Store(paths.library, upgrading), config, paths)
 
 
-def make_session_reader(locations: Sequence[str], data_dir: str | None = None) -> Reader:
+def make_session_reader(
+    locations: Sequence[str], data_dir: str | os.PathLike[str] | None = None
+) -> Reader:
     """A throwaway library holding just ``locations`` (for ``tui-news PATH ...``).
 
     The config still comes from the data dir; nothing is written to the real library.
