@@ -154,10 +154,10 @@ async def test_a_picture_below_the_screen_changes_the_scroll_height_not_the_scre
         view = app.article_view
         reserved = view.virtual_size.height
         assert reserved == view.lines_built and view.pictures[0][2] is None  # on its way
-        layouts = []
+        layouts: list[bool] = []
         refresh = view.refresh
 
-        def counted(*regions, layout=False, **kwargs):  # type: ignore[no-untyped-def]
+        def counted(*regions: Any, layout: bool = False, **kwargs: Any) -> Any:
             layouts.append(layout)
             return refresh(*regions, layout=layout, **kwargs)
 
