@@ -9,6 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from tests.feedserver import FeedServer
+from tui_news.core.reader import Reader
+
 STARTER = """
 import asyncio
 from tui_news.core.feed_refresh import FetchSettings, _Parsers
@@ -64,3 +67,27 @@ def test_a_refresh_imports_no_parser_until_a_document_comes() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_documents_parsed_in_chunks_fail_one_by_one(reader: Reader, server: FeedServer) -> None:
+    # Bodies go to the parsing processes several at a time: a document that is not a feed
+    # fails alone, and every other feed of its chunk is stored.
+    import asyncio
+
+    from tests.feedserver import Route, rss
+    from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
+
+    for n in range(45):
+        items = [{"title": f"Story {n}.{i}", "guid": f"{n}-{i}"} for i in range(3)]
+        server.routes[f"/f{n}"] = Route(rss(f"Feed {n}", items))
+        reader.store.add_source("feed", server.url(f"/f{n}"), f"Feed {n}", None)
+    page = b"<html><body>No feed here</body></html>"
+    server.routes["/f7"] = Route(page, content_type="text/html")
+    sources = reader.store.sources(counted=False)
+    settings = FetchSettings(parallel_from=1, parse_workers=2)
+    report = asyncio.run(refresh_feeds(reader.store, sources, settings))
+    assert report.added == 44 * 3
+    assert list(report.failed) == ["Feed 7"]
+    assert "feed" in report.failed["Feed 7"]
+    stored = reader.store.conn.execute("SELECT count(DISTINCT source_id) FROM articles")
+    assert stored.fetchone()[0] == 44

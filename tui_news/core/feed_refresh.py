@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -241,6 +242,7 @@ async def refresh_feeds(
     def write(batch: list[Arrived]) -> None:
         """Store a batch in one transaction (in the writer thread)."""
         fetched: list[Fetched] = []
+        store.hold_batches()
         with store.transaction():
             for source, response, feed, error, digest in batch:
                 if error is not None or response is None:
@@ -373,6 +375,25 @@ def _start_resource_tracker() -> None:
         sys.stderr = replaced
 
 
+def _parse_many(documents: list[tuple[bytes, str]]) -> list[Feed | Exception]:
+    """Parse documents in a parsing process: each one's feed, or why it could not be read."""
+    import pickle
+
+    from tui_news.core.sources.feeds import parse_feed
+
+    parsed: list[Feed | Exception] = []
+    for body, url in documents:
+        try:
+            parsed.append(parse_feed(body, url))
+        except Exception as error:  # that document's failure, not its chunk's
+            try:  # one that cannot travel back would fail the chunk (and the pool)
+                pickle.loads(pickle.dumps(error))
+            except Exception:
+                error = RuntimeError(f"{type(error).__name__}: {error}")
+            parsed.append(error)
+    return parsed
+
+
 class _Parsers:
     """Parses feeds inline, or in other processes when a refresh is big enough to gain.
 
@@ -382,13 +403,22 @@ class _Parsers:
     refresh holds feeds never fetched (their bodies will need parsing), so its imports overlap
     the first fetches; otherwise with the first body to parse, so a refresh of unchanged
     feeds (all 304) never starts it.
+
+    Documents go to the processes in chunks: whatever has arrived while every process had
+    work goes as one task when one is free (at most :data:`CHUNK_BYTES`). Handing over one
+    document (a few ms of parsing) at a time left each process idle for about as long as it
+    parsed: each task waits for the pool's threads in this process, which wait for the GIL.
     """
+
+    CHUNK_BYTES = 2_000_000  # at most, of documents in one task
 
     def __init__(self, feeds: int, settings: FetchSettings, eager: bool = False) -> None:
         self.workers = min(settings.parse_workers, (os.cpu_count() or 1))
         if feeds < settings.parallel_from:
             self.workers = 0
         self.pool: ProcessPoolExecutor | None = None
+        self._waiting: list[tuple[bytes, str, asyncio.Future[Feed]]] = []
+        self._tasks = 0  # chunks handed over and not yet back
         if eager and self.workers:
             self._start()
 
@@ -416,8 +446,52 @@ class _Parsers:
 
         if self.workers < 1:
             return parse_feed(body, url)
-        pool = self.pool or self._start()
-        return await asyncio.get_running_loop().run_in_executor(pool, parse_feed, body, url)
+        parsed: asyncio.Future[Feed] = asyncio.get_running_loop().create_future()
+        self._waiting.append((body, url, parsed))
+        self._hand_over()
+        return await parsed
+
+    def _hand_over(self) -> None:
+        """Give what waits to the processes, one chunk per process that has no work queued
+        (each keeps one task running and one queued, so it never waits for this one)."""
+        while self._waiting and self._tasks < 2 * self.workers:
+            size, count = 0, 0
+            for body, _, _ in self._waiting:
+                if count and size + len(body) > self.CHUNK_BYTES:
+                    break
+                size, count = size + len(body), count + 1
+            chunk, self._waiting = self._waiting[:count], self._waiting[count:]
+            pool = self.pool or self._start()
+            try:
+                task = pool.submit(_parse_many, [(body, url) for body, url, _ in chunk])
+            except Exception as error:  # a broken pool: these fail, the refresh goes on
+                for _, _, parsed in chunk:
+                    if not parsed.done():
+                        parsed.set_exception(error)
+                continue
+            self._tasks += 1
+            asyncio.wrap_future(task).add_done_callback(partial(self._returned, chunk))
+
+    def _returned(
+        self,
+        chunk: list[tuple[bytes, str, asyncio.Future[Feed]]],
+        done: asyncio.Future[list[Feed | Exception]],
+    ) -> None:
+        """Hand a chunk's feeds (or failures) to those waiting for them, and more work out."""
+        self._tasks -= 1
+        failed: BaseException | None = asyncio.CancelledError()  # the whole chunk's
+        if not done.cancelled():
+            failed = done.exception()
+        results: list[Feed | Exception] = [] if failed else done.result()
+        for number, (_, _, parsed) in enumerate(chunk):
+            if parsed.done():  # its refresh was cancelled
+                continue
+            result = failed or results[number]
+            if isinstance(result, BaseException):
+                parsed.set_exception(result)
+            else:
+                parsed.set_result(result)
+        self._hand_over()
 
     def close(self) -> None:
         if self.pool is not None:
