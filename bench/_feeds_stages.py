@@ -114,6 +114,7 @@ def main(work: Path, urls: list[str]) -> dict[str, object]:
         batches[-1].append(number)
         held += len(feed.items)
     out["store_batches"] = len(batches)
+    store.hold_batches()  # as the refresh's writer connection
     with Stage(out, "store"):
         for batch in batches:
             with store.transaction():
