@@ -18,6 +18,7 @@ from tui_news.core import images
 from tui_news.core.config import Config
 from tui_news.core.images import ImageFailed, PictureCache, cached_size, decoding
 from tui_news.core.images.decoding import MAX_PIXELS, _pillow
+from tui_news.core.images.memory import return_large_blocks
 
 
 def load_picture(url: str, box: tuple[int, int], **kwargs) -> images.Picture:
@@ -373,3 +374,22 @@ def test_prepare_imports_what_decoding_a_common_picture_needs() -> None:
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def _rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc")
+def test_blocks_the_size_of_a_picture_go_back_to_the_system_when_freed() -> None:
+    """glibc raises its mapping threshold to the largest block freed (here 16 MB): blocks of
+    1 MB would then come from its heap and stay. Once fixed, they are unmapped when freed."""
+    if not return_large_blocks():
+        pytest.skip("no glibc mallopt")
+    large = bytes(range(256)) * (16 * 4096)
+    del large
+    before = _rss_mb()
+    blocks = [bytes([n]) * 2**20 for n in range(64)]
+    assert _rss_mb() > before + 48
+    del blocks
+    assert _rss_mb() < before + 8

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from tui_news.core.errors import UserError
+from tui_news.core.images.memory import return_large_blocks
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -201,9 +202,11 @@ def prepare() -> None:
 
 
 def _pillow() -> ModuleType:
-    """Pillow's Image module, its own bomb check set to our cap (first use only)."""
+    """Pillow's Image module, its own bomb check set to our cap (first use only); large
+    blocks given back to the system when freed (see :mod:`.memory`)."""
     from PIL import Image
 
+    return_large_blocks()
     with _SET_UP:
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # beyond twice this, open() refuses
         # Between one and two times it would warn on stderr, over the screen: the size check

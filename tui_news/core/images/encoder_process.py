@@ -34,6 +34,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from tui_news.core.errors import UserError
+from tui_news.core.images.memory import return_large_blocks
 from tui_news.core.images.protocol_art import Encoded, encode_art
 
 if TYPE_CHECKING:
@@ -253,6 +254,7 @@ def serve() -> None:
     encoding) or ("not ok", why in one line), until stdin ends."""
     if hasattr(os, "nice"):
         os.nice(NICENESS)
+    return_large_blocks()
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not break an answer
