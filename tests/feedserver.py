@@ -34,6 +34,7 @@ class FeedServer:
         self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.peers: list[tuple[str, int]] = []  # each request's client address (its connection)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,6 +45,7 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
+                server.peers.append(self.client_address)
                 route = server.routes.get(self.path)
                 if route is None:
                     self._send(404, b"not found", "text/plain")

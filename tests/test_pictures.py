@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,6 +168,21 @@ def test_a_loaded_picture_is_read_offline_from_the_cache(server) -> None:
     requests = len(server.requests)
     assert near(load_picture(url, (30, 20)).image.getpixel((15, 10)), BLUE)
     assert len(server.requests) == requests
+
+
+def test_pictures_from_one_server_come_over_one_kept_connection(server) -> None:
+    """The session's fetches share their connections (and event loop): the second picture
+    and the third, from threads of their own, come over the connection the first opened."""
+    urls = [
+        serve(server, f"/k{n}.png", picture("PNG", (40, 30), RED), "image/png") for n in range(3)
+    ]
+    load_picture(urls[0], BOX)
+    for url in urls[1:]:
+        thread = threading.Thread(target=load_picture, args=(url, BOX))
+        thread.start()
+        thread.join()
+    assert server.paths()[-3:] == ["/k0.png", "/k1.png", "/k2.png"]
+    assert len(set(server.peers[-3:])) == 1
 
 
 def test_the_cache_keeps_its_bound_dropping_the_least_recently_used(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import functools
 import ssl
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from tui_news.core.images.decoding import (
@@ -23,6 +23,9 @@ from tui_news.core.images.decoding import (
     prepare,
 )
 from tui_news.core.images.disk_cache import PictureCache
+
+if TYPE_CHECKING:
+    from tui_news.core.sources.fetch import Fetcher
 
 __all__ = [
     "ImageFailed",
@@ -36,6 +39,7 @@ __all__ = [
 ]
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # a larger picture is not fetched whole
+CONNECTIONS = 4  # to one server at once, as many as the article view fetches pictures
 _FAILED_KEPT = 500  # refusals remembered (a bomb is not fetched again in this session)
 _state: dict[str, PictureCache | None] = {"cache": None}
 _sizes: dict[str, tuple[int, int]] = {}
@@ -217,26 +221,57 @@ def _fetch(url: str, settings: Any, public_only: bool, origin: str | None) -> by
     included, unless the picture is on the local server the article's subscription
     (``origin``) is on (see :func:`_on_local_server`).
     """
-    from tui_news.core.sources.fetch import Fetcher, FetchError, Timeout
+    from tui_news.core.sources.fetch import FetchError
     from tui_news.core.sources.network import PrivateAddress
 
     seconds = float(getattr(settings, "timeout_seconds", 20))
-    timeout = Timeout(seconds, connect=min(10.0, seconds))
-
-    async def get(public_only: bool) -> bytes:
-        async with Fetcher(2, timeout, public_only) as fetcher:
-            fetcher.contexts["https"] = _https_context()  # loaded once, not per picture
-            return (await fetcher.fetch(url, max_bytes=MAX_IMAGE_BYTES)).body
-
     try:
         try:
-            return asyncio.run(get(public_only))
+            return _fetching.get(url, seconds, public_only)
         except PrivateAddress as refused:
             if not _on_local_server(url, origin):
                 raise ImageFailed(str(refused)) from None
-        return asyncio.run(get(False))
+        return _fetching.get(url, seconds, False)
     except FetchError as error:
         raise ImageFailed(str(error)) from None
+
+
+class _Fetching:
+    """The session's picture fetches: one event loop, in a thread of its own, and on it a
+    fetcher per kind (timeout, private servers refused or not) whose connections are kept
+    between pictures. A loader thread waits there for its picture. (An event loop and a
+    fetcher made for each picture cost ~3 ms of CPU, holding the interpreter lock the keys
+    need, a new connection each, and cyclic garbage.)"""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._fetchers: dict[tuple[float, bool], Fetcher] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str, seconds: float, public_only: bool) -> bytes:
+        """``url``'s body; raises :class:`FetchError` (or ``PrivateAddress``)."""
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                name = "picture-fetches"
+                threading.Thread(target=self._loop.run_forever, name=name, daemon=True).start()
+            loop = self._loop
+        return asyncio.run_coroutine_threadsafe(self._get(url, seconds, public_only), loop).result()
+
+    async def _get(self, url: str, seconds: float, public_only: bool) -> bytes:
+        from tui_news.core.sources.fetch import Fetcher, Timeout
+
+        fetcher = self._fetchers.get((seconds, public_only))
+        if fetcher is None:
+            timeout = Timeout(seconds, connect=min(10.0, seconds))
+            fetcher = self._fetchers[seconds, public_only] = Fetcher(
+                CONNECTIONS, timeout, public_only
+            )
+            fetcher.contexts["https"] = _https_context()  # loaded once
+        return (await fetcher.fetch(url, max_bytes=MAX_IMAGE_BYTES)).body
+
+
+_fetching = _Fetching()
 
 
 @functools.cache
