@@ -52,8 +52,9 @@ class LineView(ScrollView):
         when a widget's virtual size changes (~30 ms with an article open, each time a
         picture below the screen arrives at another height than the space kept for it);
         a line view has no children to place, so when only its height changes, only its
-        scrollbar is updated and its lines redrawn (the screen is laid out again only if
-        the scrollbar comes or goes, as Textual does when it lays the view out)."""
+        scrollbar is updated (the screen is laid out again only if the scrollbar comes or
+        goes, as Textual does when it lays the view out). The caller repaints the lines that
+        changed (a full repaint would also make a terminal's pictures be written again)."""
         if size == self.virtual_size:
             return
         if size.width != self.virtual_size.width or not self.is_mounted:
@@ -61,4 +62,3 @@ class LineView(ScrollView):
             return
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
-        self.refresh()

@@ -389,9 +389,13 @@ class PictureView(LineView):
             for later in self._slots[index + 1 :]:
                 if later.start >= 0:
                     later.start += delta
-            if not self._resizing:  # once for a burst of pictures: each lays the screen out
+            if not self._resizing:  # once for a burst of pictures
                 self._resizing = True
                 self.call_later(self._resize_to_lines)
+            # what moved: from the box to the screen's last line (nothing if it is below)
+            shown_end = self.scroll_offset.y + self.scrollable_content_region.height
+            if slot.start < shown_end:
+                self.refresh_lines(slot.start, shown_end - slot.start)
         else:
             self.refresh_lines(slot.start, slot.lines)
 
