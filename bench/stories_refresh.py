@@ -1,7 +1,7 @@
 """What story grouping adds to a refresh of 500 feeds into a library of 100,000 articles.
 
     python bench/stories_refresh.py [--n 100000] [--items 50] [--new 5] [--hours 72]
-                                    [--runs 3] [--no-newsboat]
+                                    [--runs 3] [--no-newsboat] [--against TREE]
 
 The library is ``bench/stories.py``'s (``--n`` articles from 500 feeds over 30 days, their
 stories grouped; built once, cached under bench/data/stories/). Its 500 feeds are pointed at
@@ -22,6 +22,11 @@ the template:
   a refresh's thread does while it fetches: core/story_grouping.py), on a copy;
 - newsboat's first reload of the same feeds on an empty cache (``-x reload``, 10 threads), the
   feeds bench's yardstick (``--no-newsboat`` skips it).
+
+``--against TREE`` also runs another tui-news source tree's refresh, grouping off and on, in
+each run, before or after this checkout's in turn (a change against main on one busy machine),
+on copies of a template of its own made the same way (its schema may be older); the grouping
+stage alone is timed for this checkout only.
 
 Printed: each run with the load average before it, then medians (min-max) and the ratios that
 issue 16 sets: grouping / refresh without it (at most 0.2) and refresh with grouping /
@@ -49,7 +54,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
-from feeds import feed_server, feed_urls  # noqa: E402
+from feeds import feed_server, feed_urls, python  # noqa: E402
 from run import installed_env  # noqa: E402
 from stories import FEEDS, Words, build, items_for  # noqa: E402
 
@@ -122,18 +127,23 @@ def rss(number: int, items: list[Parsed], filler: str) -> str:
     return "".join(parts)
 
 
-def template(folder: Path, library: Path, urls: list[str], hours: float) -> Path:
+def template(
+    folder: Path, library: Path, urls: list[str], hours: float, tree: Path | None = None
+) -> Path:
     """A data dir holding a copy of the library, dated to end ``hours`` ago, its feeds at
-    ``urls``, grouping stories."""
+    ``urls``, grouping stories; migrated by this checkout or by ``tree``."""
     folder.mkdir(parents=True)
     path = folder / "library.sqlite"
     shutil.copy(library, path)
-    Store(path).close()  # migrated
+    spawn([*python(tree), "--data-dir", str(folder), "sources"], installed_env())  # migrated
     with sqlite3.connect(path) as conn:
         newest = conn.execute("SELECT max(published) FROM articles").fetchone()[0]
         shift = time.time() - hours * 3600 - newest
         conn.execute("UPDATE articles SET published = published + ?", (shift,))
         conn.execute("UPDATE story_terms SET published = published + ?", (shift,))
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "story_counts" in tables:  # counted by time slices: not as they were any more
+            conn.execute("DELETE FROM story_counts")
         conn.executemany(
             "UPDATE sources SET location = ? WHERE location = ?",
             [(url, f"http://feeds.example/{n}") for n, url in enumerate(urls)],
@@ -189,6 +199,7 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=72.0, help="the items' time span")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-newsboat", action="store_true")
+    parser.add_argument("--against", type=Path, help="another tui-news source tree, timed too")
     args = parser.parse_args()
     library = build(args.n)
     per_feed = make_items(args.items, args.hours, 1)
@@ -197,9 +208,9 @@ def main() -> None:
         stale.unlink()
     known = write_feeds(SERVED, per_feed, args.new)
     binary = None if args.no_newsboat else shutil.which("newsboat")
-    tui = [sys.executable, "-m", "tui_news", "--data-dir"]
+    tui = [*python(None), "--data-dir"]  # this checkout's
     env = installed_env()
-    keys = ("off", "on", "alone", "left", "newsboat")
+    keys = ("off", "on", "alone", "left", "newsboat", "against off", "against on")
     found: dict[str, list[Timed]] = {k: [] for k in keys}
     work = Path(tempfile.mkdtemp(prefix="bench-stories-"))
     try:
@@ -209,6 +220,10 @@ def main() -> None:
             urls = feed_urls(server.bases, names)
             base = template(work / "template", library, urls, args.hours)
             spawn([*tui, str(base), "refresh"], env)  # the known items, grouped; untimed
+            other = None  # --against's own template: its schema may be older than this one's
+            if args.against:
+                other = template(work / "against", library, urls, args.hours, args.against)
+                spawn([*python(args.against), "--data-dir", str(other), "refresh"], env)
             count = write_feeds(SERVED, per_feed, 0)
             print(
                 f"{count:,} items in {FEEDS} feeds over {args.hours:g} h, {count - known:,} "
@@ -216,23 +231,32 @@ def main() -> None:
             )
             for run in range(args.runs):
                 line = []
-                for grouped in (False, True) if run % 2 == 0 else (True, False):
-                    key = "on" if grouped else "off"
-                    folder = copy(base, work / f"{key}{run}", grouped)
-                    timed = spawn([*tui, str(folder), "refresh"], env)
-                    found[key].append(timed)
-                    line.append(f"{key} {timed.wall:.2f} s (CPU {timed.cpu:.2f}, load "
-                                f"{timed.load:.1f})")  # fmt: skip
-                    if not grouped:
-                        timed, _ = alone(folder, ahead=True)
-                        found["left"].append(timed)
-                        line.append(f"left at the end {timed.wall:.2f} s (CPU {timed.cpu:.2f})")
-                        timed, changed = alone(folder)
-                        found["alone"].append(timed)
-                        line.append(f"grouping alone {timed.wall:.2f} s (CPU "
-                                    f"{timed.cpu:.2f}, {changed} stories changed, load "
+                trees: list[Path | None] = [None]
+                if args.against:
+                    trees = [None, args.against] if run % 2 == 0 else [args.against, None]
+                for tree in trees:
+                    for grouped in (False, True) if run % 2 == 0 else (True, False):
+                        key = ("on" if grouped else "off") if tree is None else (
+                            "against on" if grouped else "against off"
+                        )  # fmt: skip
+                        source = base if tree is None else (other or base)
+                        folder = copy(source, work / f"{key}{run}".replace(" ", "-"), grouped)
+                        command = [*python(tree), "--data-dir", str(folder), "refresh"]
+                        timed = spawn(command, env)
+                        found[key].append(timed)
+                        line.append(f"{key} {timed.wall:.2f} s (CPU {timed.cpu:.2f}, load "
                                     f"{timed.load:.1f})")  # fmt: skip
-                    shutil.rmtree(folder)
+                        if not grouped and tree is None:
+                            timed, _ = alone(folder, ahead=True)
+                            found["left"].append(timed)
+                            line.append(f"left at the end {timed.wall:.2f} s (CPU "
+                                        f"{timed.cpu:.2f})")  # fmt: skip
+                            timed, changed = alone(folder)
+                            found["alone"].append(timed)
+                            line.append(f"grouping alone {timed.wall:.2f} s (CPU "
+                                        f"{timed.cpu:.2f}, {changed} stories changed, load "
+                                        f"{timed.load:.1f})")  # fmt: skip
+                        shutil.rmtree(folder)
                 if binary:
                     timed = newsboat(binary, work / f"newsboat{run}", urls)
                     found["newsboat"].append(timed)
@@ -257,6 +281,8 @@ def report(found: dict[str, list[Timed]], args: argparse.Namespace) -> None:
         ("grouping alone (group_new)", "alone"),
         ("of it left once terms are kept ahead", "left"),
         ("newsboat first reload", "newsboat"),
+        ("--against: refresh, grouping off", "against off"),
+        ("--against: refresh, grouping on", "against on"),
     )
     for label, key in rows:
         if found[key]:
@@ -276,6 +302,11 @@ def report(found: dict[str, list[Timed]], args: argparse.Namespace) -> None:
             f"grouping / refresh without it ({kind}): {share:.2f} (target <= {TARGET_SHARE}); "
             f"refresh with / without, {kind}: {added:+.0%}"
         )
+    if found["against on"]:
+        for cpu in (False, True):
+            kind = "CPU" if cpu else "wall"
+            added = med("against on", cpu) / med("against off", cpu) - 1
+            print(f"--against: refresh with / without, {kind}: {added:+.0%}")
     if found["newsboat"]:
         ratio = med("on") / med("newsboat")
         print(f"refresh with grouping / newsboat: {ratio:.2f} (target <= {TARGET_RATIO}), "

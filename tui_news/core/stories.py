@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import gc
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 
 from tui_news.core.story_text import Features, decode, features, kept_names, kept_terms, parts
 
@@ -57,12 +58,14 @@ def group(
     new: Collection[int],
     threshold: float = THRESHOLD,
     names: float = NAMES,
+    counts: Counts | None = None,
 ) -> dict[int, int | None]:
     """Group the ``new`` articles among ``items`` (which holds them and the recent ones).
 
+    ``counts``: those of exactly ``items`` (see :class:`Counts`), if counted already.
     Returns the story of every article whose story changed (None: it is alone now).
     """
-    window = Window()
+    window = Window(counts)
     with uncollected():
         window.add(items)
         return window.group(new, threshold, names)
@@ -103,35 +106,107 @@ class _Terms(dict[str, int]):
         return found
 
 
-class Window:
-    """The recent articles that new ones are compared with, and what grouping counts of them:
-    how many give each term (its rarity) and which give each name or number (the candidates).
-    An article's terms are numbered (:class:`_Coded`) when it is first compared: the sums and
-    intersections of comparing take small numbers, which cost a fraction of words."""
+class Counts:
+    """What grouping counts of the articles it compares with: how many give each term (its
+    rarity) and which give each name or number (the candidates); ``articles`` and ``id_sum``
+    say which were counted. Counts of a few hours' articles are kept between groupings
+    (core/library/stories.py), so that a refresh counts only what changed in its window."""
+
+    __slots__ = ("articles", "id_sum", "named", "terms")
 
     def __init__(self) -> None:
-        self.items: dict[int, Item] = {}
-        self._df: Counter[str] = Counter()  # articles giving each term
-        self._named: dict[str, list[int]] = defaultdict(list)  # the articles giving each name
-        self._coded: dict[int, _Coded] = {}
-        self._marked: dict[int, tuple[frozenset[str], bool]] = {}  # see _marks
-        self._numbers = _Terms()
+        self.terms: Counter[str] = Counter()  # articles giving each term
+        self.named: dict[str, list[int]] = {}  # the articles giving each name
+        self.articles = 0
+        self.id_sum = 0
 
     def add(self, items: Iterable[Item]) -> None:
-        """Add articles (not in the window yet), as kept if kept."""
-        named, lines = self._named, []
+        """Count articles (not counted yet), from their kept lines if kept."""
+        named, lines = self.named, []
         for item in items:
-            self.items[item.id] = item
+            self.articles += 1
+            self.id_sum += item.id
             if item.features is None and item.kept is not None:
                 lines.append(kept_terms(item.kept))
                 names: Iterable[str] = kept_names(item.kept)
             else:
                 found = item.described()
-                self._df.update(found.terms)
+                self.terms.update(found.terms)
                 names = found.names
             for name in names:
-                named[name].append(item.id)
-        self._df.update(chain.from_iterable(map(str.split, lines)))  # each term kept once
+                ids = named.get(name)
+                if ids is None:
+                    named[name] = [item.id]
+                else:
+                    ids.append(item.id)
+        self.terms.update(chain.from_iterable(map(str.split, lines)))  # each term kept once
+
+    def merge(self, other: Counts) -> None:
+        """Count other articles (not counted here) as ``other`` counted them."""
+        self.terms.update(other.terms)
+        named = self.named
+        for name, ids in other.named.items():
+            mine = named.get(name)
+            if mine is None:
+                named[name] = list(ids)
+            else:
+                mine.extend(ids)
+        self.articles += other.articles
+        self.id_sum += other.id_sum
+
+    def packed(self) -> tuple[str, bytes, str, bytes, bytes]:
+        """The counts in a compact form (see :meth:`unpacked`): the terms space-separated
+        and their counts, the names and how many articles give each, then those articles."""
+        named = self.named
+        return (
+            " ".join(self.terms),
+            array("q", self.terms.values()).tobytes(),
+            " ".join(named),
+            array("q", map(len, named.values())).tobytes(),
+            array("q", chain.from_iterable(named.values())).tobytes(),
+        )
+
+    @classmethod
+    def unpacked(
+        cls, packed: tuple[str, bytes, str, bytes, bytes], articles: int, id_sum: int
+    ) -> Counts:
+        """The counts :meth:`packed` gave (ValueError if its parts do not fit together)."""
+        terms, counts, names, sizes, ids = packed
+        found = cls()
+        words, labels = terms.split(" ") if terms else [], names.split(" ") if names else []
+        dict.update(found.terms, zip(words, array("q", counts), strict=True))
+        flat, lengths = array("q", ids).tolist(), array("q", sizes)
+        if sum(lengths) != len(flat):
+            raise ValueError("kept story counts whose parts do not fit together")
+        rest = iter(flat)
+        found.named = {
+            name: list(islice(rest, size)) for name, size in zip(labels, lengths, strict=True)
+        }
+        found.articles, found.id_sum = articles, id_sum
+        return found
+
+
+class Window:
+    """The recent articles that new ones are compared with, and their :class:`Counts`
+    (counted as they are added, unless given).
+    An article's terms are numbered (:class:`_Coded`) when it is first compared: the sums and
+    intersections of comparing take small numbers, which cost a fraction of words."""
+
+    def __init__(self, counts: Counts | None = None) -> None:
+        self.items: dict[int, Item] = {}
+        self.counts = Counts() if counts is None else counts
+        self._counting = counts is None
+        self._coded: dict[int, _Coded] = {}
+        self._marked: dict[int, tuple[frozenset[str], bool]] = {}  # see _marks
+        self._numbers = _Terms()
+
+    def add(self, items: Iterable[Item]) -> None:
+        """Add articles (not in the window yet), as kept if kept; counted unless the
+        window's counts were given."""
+        items = list(items)
+        self.items.update((item.id, item) for item in items)
+        if self._counting:
+            self.counts.add(items)
 
     def group(
         self, new: Collection[int], threshold: float = THRESHOLD, names: float = NAMES
@@ -144,7 +219,7 @@ class Window:
         found = {item.id: self._candidates(item, self._code(item), limit) for item in fresh}
         for other_id in set().union(*found.values()):  # their terms numbered, as weighed below
             self._code(by_id[other_id])
-        weights = _Weights(self._df, self._numbers, max(len(by_id), BACKGROUND))
+        weights = _Weights(self.counts.terms, self._numbers, max(len(by_id), BACKGROUND))
         members: dict[int, set[int]] = defaultdict(set)  # story -> its articles
         joined: set[int] = set()  # the stories that new articles joined (or made)
         story_of: dict[int, int] = {}
@@ -193,9 +268,9 @@ class Window:
         found: set[int] = set()
         if mine.roundup:
             return found
-        named = self._named
+        named = self.counts.named
         for name in mine.words:
-            ids = named[name]
+            ids = named.get(name, ())
             if len(ids) <= limit:
                 found.update(ids)
         found.discard(item.id)

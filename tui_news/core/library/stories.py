@@ -11,11 +11,12 @@ from tui_news.core.library.guard import damaged
 from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.models import Version
-from tui_news.core.stories import WINDOW, Item, group, uncollected
+from tui_news.core.stories import WINDOW, Counts, Item, group, uncollected
 from tui_news.core.story_text import LEAD_CHARS, encode
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
 MAX_AGE = 7 * 86400.0  # seconds: older new articles (a feed's back catalogue) are left alone
+SLICE = 12 * 3600.0  # seconds: the window's counts are kept for each slice of this much time
 _ONE_AT_A_TIME = threading.Lock()  # a refresh's grouping and a sync's, say
 KEEP = (  # an article's terms, unless it changed or went meanwhile (in another thread)
     "INSERT OR REPLACE INTO story_terms SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles "
@@ -53,6 +54,7 @@ def _group_new(store: Store, now: float) -> int:
     ).fetchall()
     changes: dict[int, int | None] = {}
     worked: list[tuple[int, float, str, str, str]] = []  # features worked out now, to keep
+    slices: list[tuple[int, Counts]] = []  # the slices' counts to keep (see _counted)
     if new:
         start = min(p for _, p in new) - WINDOW
         end = max(p for _, p in new) + WINDOW
@@ -71,7 +73,8 @@ def _group_new(store: Store, now: float) -> int:
                     terms = encode(item.described())
                     worked.append((article_id, published, terms, title, lead or ""))
                 items.append(item)
-            changes = group(items, {i for i, _ in new})
+            counts, slices = _counted(conn, items, start, end, {w[0] for w in worked})
+            changes = group(items, {i for i, _ in new}, counts=counts)
     with store.transaction() as write:
         write.executemany(
             "UPDATE articles SET story = ? WHERE id = ?", ((s, i) for i, s in changes.items())
@@ -79,8 +82,72 @@ def _group_new(store: Store, now: float) -> int:
         write.executemany(KEEP, worked)
         # older articles are never compared again: no new one is older than MAX_AGE
         write.execute("DELETE FROM story_terms WHERE published < ?", (now - MAX_AGE - WINDOW,))
+        write.execute(
+            "DELETE FROM story_counts WHERE slice < ?", ((now - MAX_AGE - WINDOW) // SLICE,)
+        )
+        write.executemany(
+            "INSERT OR REPLACE INTO story_counts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (number, newest, counted.articles, counted.id_sum, *counted.packed())
+                for number, counted in slices
+            ),
+        )
         store.set_meta(GROUPED, str(newest))  # in the same transaction
     return len(changes)
+
+
+def _counted(
+    conn: sqlite3.Connection, items: list[Item], start: float, end: float, worked: set[int]
+) -> tuple[Counts, list[tuple[int, Counts]]]:
+    """The counts of the window's articles (``items``, published from ``start`` to ``end``),
+    and those of the slices of :data:`SLICE` within it that are to be kept (with what was
+    stored in them since they were kept, or counted anew).
+
+    A slice's kept counts are taken when they still hold: the slice's articles with ids up to
+    the highest it counted are as many, their ids sum to as much, and each had its terms kept
+    (``worked``: those whose terms were not, because they are new or changed). Then only its
+    articles stored since are counted. The slices at the window's edges are counted."""
+    first, last = int(start // SLICE), int(end // SLICE)
+    inside = range(first + (first * SLICE < start), last + ((last + 1) * SLICE <= end))
+    by_slice: dict[int, list[Item]] = {number: [] for number in inside}
+    edges: list[Item] = []
+    for item in items:
+        found = by_slice.get(int(item.published // SLICE))
+        (edges if found is None else found).append(item)
+    kept = conn.execute(
+        "SELECT slice, top, articles, id_sum, terms, counts, names, sizes, ids "
+        "FROM story_counts WHERE slice BETWEEN ? AND ?",
+        (inside.start, inside.stop - 1),
+    )
+    held: dict[int, tuple[Counts, int]] = {}  # a slice's kept counts, the highest id counted
+    for number, top, articles, id_sum, *packed in kept:
+        counted = [i for i in by_slice[number] if i.id <= top]
+        if (
+            len(counted) == articles
+            and sum(i.id for i in counted) == id_sum
+            and not any(i.id in worked for i in counted)
+        ):
+            try:
+                parts = (packed[0], packed[1], packed[2], packed[3], packed[4])
+                held[number] = Counts.unpacked(parts, articles, id_sum), top
+            except ValueError:  # counted anew
+                pass
+    changed, sliced = [], []
+    for number, members in by_slice.items():
+        slice_counts, top = held.get(number, (None, 0))
+        if slice_counts is None:
+            slice_counts = Counts()
+            slice_counts.add(members)
+            changed.append((number, slice_counts))
+        elif since := [i for i in members if i.id > top]:
+            slice_counts.add(since)
+            changed.append((number, slice_counts))
+        sliced.append(slice_counts)
+    counts = Counts()
+    for slice_counts in sorted(sliced, key=lambda c: -len(c.terms)):  # the first copied whole
+        counts.merge(slice_counts)
+    counts.add(edges)
+    return counts, changed
 
 
 def keep_terms(store: Store, now: float | None = None, after: int = 0) -> int:
