@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_news.core import stories as core_stories
 from tui_news.core.library import Store
 from tui_news.core.library import stories as library_stories
 from tui_news.core.library.stories import group_new
@@ -59,7 +60,7 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Counts, Counts]]:
     with, and those of its articles counted afresh."""
     seen: list[tuple[int, Counts, Counts]] = []
     added = [0]
-    add, group = Counts.add, library_stories.group
+    add, group = Counts.add, core_stories.group
 
     def counting(self: Counts, items: Collection[Item]) -> None:
         items = list(items)
