@@ -25,7 +25,7 @@ def return_large_blocks() -> bool:
     where the C library has no ``mallopt`` or refuses."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no such C library (TypeError: Windows)
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
