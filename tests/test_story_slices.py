@@ -136,8 +136,11 @@ def test_kept_counts_that_do_not_fit_together_are_counted_anew(
     store = Store(tmp_path / "library.sqlite")
     store_all(store, articles[:300])
     group_new(store)
-    with store.transaction() as conn:  # damaged rows: a term more than they have counts
-        conn.execute("UPDATE story_counts SET terms = terms || ' extra'")
+    with store.transaction() as conn:  # damaged rows: the largest's ids text, not numbers;
+        largest = "(SELECT slice FROM story_counts ORDER BY articles DESC LIMIT 1)"
+        conn.execute(f"UPDATE story_counts SET ids = 'x' WHERE slice = {largest}")
+        # the others with a term more than they have counts
+        conn.execute(f"UPDATE story_counts SET terms = terms || ' x' WHERE slice != {largest}")
     store_all(store, articles[300:])
     group_new(store)
     one_by_one, counts, fresh = spied[-1]

@@ -130,7 +130,7 @@ def _counted(
             try:
                 parts = (packed[0], packed[1], packed[2], packed[3], packed[4])
                 held[number] = Counts.unpacked(parts, articles, id_sum), top
-            except ValueError:  # counted anew
+            except (ValueError, TypeError):  # parts that do not fit together: counted anew
                 pass
     changed, sliced = [], []
     for number, members in by_slice.items():
