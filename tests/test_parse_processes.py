@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.feedserver import FeedServer
 from tui_news.core.reader import Reader
 
@@ -54,6 +56,44 @@ def test_parsing_processes_end_when_their_parent_is_killed() -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers)
+
+
+SCRIPT = """
+import asyncio, os
+from tui_news import cli
+from tui_news.core.feed_refresh import FetchSettings, _Parsers
+
+if __name__ == "__mp_main__":  # run again in a process multiprocessing started
+    with open(os.environ["AGAIN"], "a") as again:
+        again.write("again")
+
+FEED = b'<rss version="2.0"><channel><title>F</title><item><title>T</title></item></channel></rss>'
+
+async def parse() -> None:
+    parsers = _Parsers(100, FetchSettings(parallel_from=1, parse_workers=1))
+    assert (await parsers.parse(FEED, "https://news.example/feed")).items
+    assert parsers.pool is not None
+    parsers.pool.shutdown()
+
+if __name__ == "__main__":
+    if os.environ["AS_MODULE"]:
+        cli._main_as_module()  # as the tui-news script's entry() does first
+    asyncio.run(parse())
+"""
+
+
+@pytest.mark.parametrize("as_module", [True, False])
+def test_the_tui_news_script_is_not_run_again_by_each_parsing_process(
+    tmp_path: Path, as_module: bool
+) -> None:
+    # the tui-news command is a script that imports tui_news.cli: unless its __main__ says
+    # it is tui_news's, each parsing process runs the script again (~0.07 s of CPU)
+    script, again = tmp_path / "tui-news", tmp_path / "again"
+    script.write_text(SCRIPT)
+    env = {**os.environ, "AGAIN": str(again), "AS_MODULE": "1" if as_module else ""}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert again.exists() is not as_module
 
 
 def test_a_refresh_imports_no_parser_until_a_document_comes() -> None:
