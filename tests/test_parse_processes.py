@@ -131,3 +131,27 @@ def test_documents_parsed_in_chunks_fail_one_by_one(reader: Reader, server: Feed
     assert "feed" in report.failed["Feed 7"]
     stored = reader.store.conn.execute("SELECT count(DISTINCT source_id) FROM articles")
     assert stored.fetchone()[0] == 44
+
+
+def nice(pid: int) -> int:
+    """A process's nice value (``/proc/PID/stat``)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[16])
+
+
+def test_parsing_processes_yield_to_the_process_that_started_them() -> None:
+    # the main process (the writer, the app's keys) goes first on a busy machine
+    from tui_news.core.feed_refresh import PARSE_NICE
+
+    root = Path(__file__).resolve().parent.parent
+    parent = subprocess.Popen(
+        [sys.executable, "-c", STARTER], stdout=subprocess.PIPE, text=True, cwd=root
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers
+        for pid in workers:
+            assert nice(pid) == min(nice(parent.pid) + PARSE_NICE, 19)
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
