@@ -143,3 +143,57 @@ async def test_at_20_columns_the_headlines_show_and_keep_their_titles(
         assert app.sidebar.region.width == 0
         first = line_text(app.headlines, 0)
         assert first.startswith("●  Forest Loss") and len(first) == 18
+
+
+def screen_lines(app: NewsApp) -> list[str]:
+    """The screen as drawn, line by line."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+async def test_lists_of_other_lengths_and_typing_change_scroll_sizes_not_the_layout(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """A view's ids arriving and a query typed change the list's and the field's scroll sizes
+    and scrollbars; the screen is not laid out again for them (~10-20 ms each at 100,000
+    articles, on a key). When the list's scrollbar goes, it is (the rows get its column)."""
+    app = NewsApp(library(reader, many_articles(tmp_path / "news", count=81)))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(app, pilot)
+        headlines, screen = app.headlines, app.screen
+        height = headlines.scrollable_content_region.height
+        layouts: list[bool] = []
+        refresh_layout = screen._refresh_layout
+
+        def counted(size: object = None, scroll: bool = False) -> None:
+            layouts.append(scroll)
+            refresh_layout(size, scroll)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        app.sidebar.focus()
+        await pilot.press("j", "j", "j", "j")  # All to Unread, Starred, Top, Science (41 rows)
+        await settle(app, pilot)
+        assert app.view.section == "Science"
+        layouts.clear()
+        await pilot.press("j")  # World (40): its ids are read in a thread, then listed
+        await settle(app, pilot)
+        assert app.view.section == "World" and len(headlines.ids) == 40 > height
+        assert headlines.virtual_size.height == 40
+        assert headlines.vertical_scrollbar.window_virtual_size == 40
+        assert headlines.max_scroll_y == 40 - height
+        assert "Story number 79" in screen_lines(app)[1]  # its newest row, on the screen
+        assert layouts == []
+        layouts.clear()
+        await pilot.press("enter", "slash")
+        await settle(app, pilot)
+        layouts.clear()
+        await pilot.press("s", "t", "o")
+        await settle(app, pilot)
+        field = app.search_bar.input
+        assert field.value == "sto" and field.virtual_size.width == 4  # its text and cursor
+        assert len(headlines.ids) == 40 and layouts == []
+        await pilot.press("r", "y", "space", "n", "u", "m", "b", "e", "r", "space", "7")
+        await settle(app, pilot)
+        assert len(headlines.ids) == 6 < height  # stories 7, 71, 73, 75, 77 and 79
+        assert not headlines.show_vertical_scrollbar and layouts  # the rows take its column
+        assert headlines.scrollable_content_region.width == headlines.region.width

@@ -239,6 +239,7 @@ class ArticleView(PictureView, can_focus=True):
         self._drawn = {}
         self.begin_layout(self._text_width)
         self._build_more(lines=FIRST_LINES)
+        self.refresh()  # every line is new
         if self._pending is not None:
             self.set_timer(0.001, self._build_later)
 
@@ -262,7 +263,7 @@ class ArticleView(PictureView, can_focus=True):
                 break
         else:
             self._pending = None
-        # Growing the scroll height lays the screen out again: between frames, now and then.
+        # Growing the scroll height redraws the scrollbar: between frames, now and then.
         now = time.perf_counter()
         if self._pending is None or lines is not None or now - self._sized_at > RESIZE_SECONDS:
             self._sized_at = now

@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Span, Text
 from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
 # A wrapped line, kept light (a 10 MB article has over 100,000): its text, style spans and style.
 Line = tuple[str, tuple[Span, ...], Style | str]
@@ -26,7 +26,31 @@ def wrapped(block: Text, console: Console, width: int) -> list[Line]:
     return lines
 
 
-class LineView(ScrollView):
+class OwnScrollSize(ScrollView):
+    """A scroll view whose scrollable (virtual) size changes without laying out the screen.
+
+    Textual lays out the whole screen again when a widget's virtual size changes (~10-20 ms
+    with its frame at 100,000 articles: on a key, each time a view's ids arrive, a filter
+    key's results come, the query field's text grows, an article's lines are wrapped). A
+    scroll view that draws its own lines has no children to place, and the compositor gives
+    it the same region whatever its virtual size is: so here a change updates its scrollbars
+    only. The screen is laid out again only when a scrollbar comes or goes (Textual does that
+    when it updates them) or when the view's size follows its content (an ``auto`` width or
+    height). Nothing is repainted: the caller repaints the lines that changed (a full repaint
+    would also make a terminal's pictures be written again)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if not self.is_mounted:
+            return  # its first layout sizes its scrollbars
+        if self.styles.auto_dimensions:
+            self.refresh(layout=True)
+        else:
+            self._scroll_update(size)
+
+
+class LineView(OwnScrollSize):
     """Works out the widget's base style once per frame instead of once per line; scrolls
     up and down only, with a thin scrollbar."""
 
@@ -46,19 +70,3 @@ class LineView(ScrollView):
     def component_style(self, name: str) -> Style:
         """The style of one of this widget's component classes, on its own."""
         return self.get_component_rich_style(name, partial=True)
-
-    def set_virtual_size(self, size: Size) -> None:
-        """The scrollable size becomes ``size``. Textual lays the whole screen out again
-        when a widget's virtual size changes (~30 ms with an article open, each time a
-        picture below the screen arrives at another height than the space kept for it);
-        a line view has no children to place, so when only its height changes, only its
-        scrollbar is updated (the screen is laid out again only if the scrollbar comes or
-        goes, as Textual does when it lays the view out). The caller repaints the lines that
-        changed (a full repaint would also make a terminal's pictures be written again)."""
-        if size == self.virtual_size:
-            return
-        if size.width != self.virtual_size.width or not self.is_mounted:
-            self.virtual_size = size
-            return
-        self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)

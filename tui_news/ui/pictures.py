@@ -401,7 +401,7 @@ class PictureView(LineView):
 
     def _resize_to_lines(self) -> None:
         self._resizing = False
-        self.set_virtual_size(Size(self.virtual_size.width, len(self._lines)))
+        self.virtual_size = Size(self.virtual_size.width, len(self._lines))
 
     @property
     def _text_width(self) -> int:

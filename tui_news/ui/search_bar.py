@@ -9,6 +9,8 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from tui_news.ui.lineview import OwnScrollSize
+
 
 class Note(Widget):
     """One line of text beside the field. Its width is fixed by CSS, so a change of text
@@ -38,6 +40,11 @@ class Note(Widget):
         text = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis", end="")
         text.truncate(width, overflow="ellipsis")
         return text
+
+
+class QueryField(Input, OwnScrollSize):
+    """The query field. Input makes its text's width its virtual size at every key typed;
+    here that does not lay out the screen (see OwnScrollSize)."""
 
 
 class SearchBar(Horizontal):
@@ -72,7 +79,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("/", id="prompt")
-        yield Input(compact=True, id="query", select_on_focus=False)
+        yield QueryField(compact=True, id="query", select_on_focus=False)
         yield Note(id="scope")
 
     @property
