@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tui_news.core.text import (
     BOLD,
     CODE,
@@ -137,6 +139,25 @@ def test_strip_tags_gives_quick_plain_text() -> None:
     html = "<style>p{}</style><p>Caf&eacute; <b>bold</b></p><script>x()</script><ul><li>a</li></ul>"
     assert strip_tags(html) == "Café bold a"
     assert strip_tags("<p>\x1b[31mred</p>") == "red"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ('<p>See the <a href="/b">background</a>.</p>', "See the background."),
+        ("<p>₹<b>4,000</b> a month</p>", "₹4,000 a month"),
+        ("word<span>s</span> <EM>here</EM>", "words here"),
+        ("one<!-- a comment -->word", "oneword"),
+        ("<P>One</P><DIV>Two</DIV><h2>Three</h2>", "One Two Three"),
+        ("line<br>line<br/>end<hr>", "line line end"),
+        ("<ul><li>a</li><li>b</li></ul><table><tr><td>1</td><td>2</td></tr></table>", "a b 1 2"),
+        ('before<img src="x.png" alt="A">after', "before after"),
+    ],
+)
+def test_strip_tags_parts_words_only_where_a_tag_breaks_the_text(html: str, text: str) -> None:
+    # the search index and the lists read this text: an inline tag inside a word ("words",
+    # "₹4,000") or before punctuation must not add a space, as browsers add none
+    assert strip_tags(html) == text
 
 
 def test_readable_prefers_converted_content() -> None:

@@ -504,15 +504,27 @@ def pad_cells(text: str, width: int) -> str:
 
 
 _SCRIPTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
-_TAGS = re.compile(r"<[^>]*>")
+# Tags that part words where they stand (blocks, breaks, cells, list items, pictures); any
+# other tag (a link, emphasis, a span) sits inside a word as often as between two
+_PARTING = frozenset(
+    _BLOCK | _HEADINGS | _DROP | {"br", "hr", "li", "ul", "ol", "td", "th", "img", "blockquote",
+    "pre", "caption", "thead", "tbody", "tfoot", "picture", "video"}
+)  # fmt: skip
+_TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9]*))?[^>]*>")  # split: text, tag name, text, ...
 
 
 def strip_tags(markup: str) -> str:
-    """A quick one-paragraph text of some HTML, for lists and search (not for reading)."""
+    """A quick one-paragraph text of some HTML, for lists and search (not for reading):
+    ``See the <a>background</a>.`` is "See the background.", ``<p>One</p><p>Two</p>`` "One
+    Two"."""
     import html
 
-    text = _TAGS.sub(" ", _SCRIPTS.sub(" ", markup))
-    return " ".join(clean(html.unescape(text)).split())
+    pieces = _TAG.split(_SCRIPTS.sub(" ", markup))
+    pieces[1::2] = [
+        " " if name and (name in _PARTING or name.lower() in _PARTING) else ""
+        for name in pieces[1::2]
+    ]
+    return " ".join(clean(html.unescape("".join(pieces))).split())
 
 
 def readable(
