@@ -239,10 +239,11 @@ class Reader:
         )
 
     def quick_view_ids(
-        self, view: View, seconds: float, limit: int | None = None
+        self, view: View, seconds: float, limit: int | None = None, *, in_order: bool = False
     ) -> array[int] | None:
         """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds``."""
-        return self.store.quick_view_ids(view, seconds, limit, stories=self.config.group_stories)
+        stories = self.config.group_stories
+        return self.store.quick_view_ids(view, seconds, limit, stories=stories, in_order=in_order)
 
     @property
     def interruptions(self) -> int:

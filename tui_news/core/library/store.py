@@ -361,13 +361,19 @@ class Store(Connections):
         return array("q", cursor.execute(query, params).fetchall())
 
     def quick_view_ids(
-        self, view: View, seconds: float, limit: int | None = None, *, stories: bool = False
+        self,
+        view: View,
+        seconds: float,
+        limit: int | None = None,
+        *,
+        stories: bool = False,
+        in_order: bool = False,
     ) -> array[int] | None:
         """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds`` (then stopped)."""
         deadline = time.perf_counter() + seconds
         self.conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
         try:
-            return self.view_ids(view, limit, stories=stories)
+            return self.view_ids(view, limit, stories=stories, in_order=in_order)
         except QueryInterrupted:
             return None
         finally:
