@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,7 +42,10 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_parsing_processes_end_when_their_parent_is_killed() -> None:
+@contextmanager
+def started() -> Iterator[tuple[int, list[int]]]:
+    """A process that has started its parsing processes: its pid and theirs; killed at the
+    end (no chance to shut its workers down)."""
     root = Path(__file__).resolve().parent.parent
     parent = subprocess.Popen(
         [sys.executable, "-c", STARTER], stdout=subprocess.PIPE, text=True, cwd=root
@@ -48,10 +53,16 @@ def test_parsing_processes_end_when_their_parent_is_killed() -> None:
     try:
         assert parent.stdout is not None
         workers = [int(pid) for pid in parent.stdout.readline().split()]
-        assert workers and all(alive(pid) for pid in workers)
+        assert workers
+        yield parent.pid, workers
     finally:
-        os.kill(parent.pid, signal.SIGKILL)  # no chance to shut its workers down
+        os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
+
+
+def test_parsing_processes_end_when_their_parent_is_killed() -> None:
+    with started() as (_, workers):
+        assert all(alive(pid) for pid in workers)
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -142,16 +153,6 @@ def test_parsing_processes_yield_to_the_process_that_started_them() -> None:
     # the main process (the writer, the app's keys) goes first on a busy machine
     from tui_news.core.feed_refresh import PARSE_NICE
 
-    root = Path(__file__).resolve().parent.parent
-    parent = subprocess.Popen(
-        [sys.executable, "-c", STARTER], stdout=subprocess.PIPE, text=True, cwd=root
-    )
-    try:
-        assert parent.stdout is not None
-        workers = [int(pid) for pid in parent.stdout.readline().split()]
-        assert workers
+    with started() as (parent, workers):
         for pid in workers:
-            assert nice(pid) == min(nice(parent.pid) + PARSE_NICE, 19)
-    finally:
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
+            assert nice(pid) == min(nice(parent) + PARSE_NICE, 19)
