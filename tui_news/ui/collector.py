@@ -33,12 +33,7 @@ class Collector:
     def __init__(self) -> None:
         self.frame_at = 0.0  # when the last frame was drawn
         self.collected_at = 0.0  # when the app last made a full collection
-        self.collections = 0  # made by the app
         self._thresholds: tuple[int, int, int] | None = None
-
-    @property
-    def started(self) -> bool:
-        return self._thresholds is not None
 
     def start(self) -> None:
         """Freeze what is alive; Python starts no more full collections on its own."""
@@ -63,7 +58,6 @@ class Collector:
             return False
         gc.collect()
         self.collected_at = now
-        self.collections += 1
         return True
 
     def stop(self) -> None:
