@@ -22,11 +22,11 @@ from collections import Counter
 from pathlib import Path
 
 from tui_news.core.feed_refresh import FetchSettings, refresh_feeds, store_feed
+from tui_news.core.html_text import strip_tags
 from tui_news.core.library import Store
 from tui_news.core.reader import make_reader
 from tui_news.core.sources.feeds import parse_feed
 from tui_news.core.sources.fetch import Response
-from tui_news.core.text import strip_tags
 
 perf = time.perf_counter
 cpu = time.process_time

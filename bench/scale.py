@@ -31,9 +31,9 @@ from typing import Any
 import generate
 import run
 
+from tui_news.core.html_text import strip_tags
 from tui_news.core.models import Fetched, Parsed
 from tui_news.core.reader import make_reader
-from tui_news.core.text import strip_tags
 
 perf = time.perf_counter
 VERSION = 2  # of the generated library: a cached one of another version is built again

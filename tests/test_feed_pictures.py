@@ -7,11 +7,11 @@ import json
 
 from tests.corpus.cases import CASES
 from tests.feedserver import FeedServer, Route
+from tui_news.core.html_text import image_line
 from tui_news.core.image_refs import IMAGE, IMAGE_ALT
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.core.sources.feeds import parse_feed
-from tui_news.core.text import image_line
 
 URL = "https://pics.example/feed.xml"
 MRSS = 'xmlns:media="http://search.yahoo.com/mrss/"'

@@ -12,11 +12,11 @@ import pytest
 from tests.feedserver import rss
 from tui_news.core.dates import to_timestamp
 from tui_news.core.feed_refresh import store_feed
+from tui_news.core.html_text import plain, readable
 from tui_news.core.library import Store
 from tui_news.core.models import Parsed
 from tui_news.core.sources.feeds import FeedError, discover, parse_feed
 from tui_news.core.sources.fetch import Response
-from tui_news.core.text import plain, readable
 
 URL = "https://news.example/feed.xml"
 

@@ -8,9 +8,9 @@ import pytest
 
 from tests.conftest import SEED
 from tui_news.core.disk import Skip
+from tui_news.core.html_text import plain, readable
 from tui_news.core.models import Parsed
 from tui_news.core.sources.files import read_article
-from tui_news.core.text import plain, readable
 
 
 def shown(parsed: Parsed) -> str:

@@ -1,12 +1,12 @@
-"""Where pictures stand in an article's readable text (core/text.py, core/image_refs.py)."""
+"""Where pictures stand in an article's readable text (core/html_text.py, core/image_refs.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tui_news.core.html_text import html_to_text, image_line, plain, readable
 from tui_news.core.image_refs import IMAGE, IMAGE_ALT, without_images
 from tui_news.core.reader import Reader
-from tui_news.core.text import html_to_text, image_line, plain, readable
 
 BASE = "https://news.example/2026/story.html"
 

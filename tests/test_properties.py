@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui_news.core.disk import Skip
+from tui_news.core.html_text import html_to_text, plain
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import QueryError, highlight_spans, parse
 from tui_news.core.sources.feeds import FeedError, parse_feed
 from tui_news.core.sources.files import read_article
 from tui_news.core.sources.opml import ListError, read_list
-from tui_news.core.text import clean, html_to_text, plain
+from tui_news.core.text import clean
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SYNTAX = '"*-:() ^{}' + "section:source:is:before:after:unread AND OR NOT NEAR"

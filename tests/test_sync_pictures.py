@@ -1,6 +1,6 @@
 """Pictures of articles synced from a real Tiny Tiny RSS: an ``<img>`` in an article's HTML
 becomes a picture line when it is read, through the same HTML-to-text conversion as a local
-feed's article (core/text.py, core/image_refs.py), and so does a picture attached to it (which
+feed's article (core/html_text.py, core/image_refs.py), and so does a picture attached to it (which
 tt-rss keeps apart, from a feed's ``<enclosure>`` or Media RSS)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.servers.ttrss import Article, Feed, TtRss
+from tui_news.core.html_text import image_line
 from tui_news.core.reader import Reader, make_reader
-from tui_news.core.text import image_line
 
 
 @pytest.fixture

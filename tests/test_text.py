@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tui_news.core.text import (
+from tui_news.core.html_text import (
     BOLD,
     CODE,
     END,
     ITALIC,
-    clean,
-    decode,
     html_to_text,
-    looks_binary,
-    one_line,
     plain,
     readable,
-    safe_link,
     strip_tags,
 )
+from tui_news.core.text import clean, decode, looks_binary, one_line, safe_link
 
 
 def test_clean_strips_escapes_bell_and_osc52_but_keeps_newlines() -> None:

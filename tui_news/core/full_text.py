@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from tui_news.core.errors import UserError
 from tui_news.core.feed_refresh import FetchSettings, is_url
+from tui_news.core.html_text import html_to_text, parse_html
 from tui_news.core.library import Store
 from tui_news.core.sources.fetch import Fetcher, FetchError
-from tui_news.core.text import html_to_text, parse_html, safe_link
+from tui_news.core.text import safe_link
 
 
 class FullTextError(UserError):

@@ -118,7 +118,7 @@ class Article:
         (attached files among them, after the links of the text); pictures marked on lines of
         their own with ``images`` (see text.image_line; the feed's pictures and attached
         images first, unless the text shows them), else read ``[image: alt]``."""
-        from tui_news.core.text import readable
+        from tui_news.core.html_text import readable
 
         links = [e.url for e in self.enclosures]
         shown = [*self.pictures, *(e.url for e in self.enclosures if e.is_image())]

@@ -18,22 +18,21 @@ from textual.worker import Worker
 
 from tui_news.core.dates import local_time
 from tui_news.core.errors import LibraryError
-from tui_news.core.image_refs import IMAGE
-from tui_news.core.models import Article
-from tui_news.core.reader import Reader
-from tui_news.core.text import (
+from tui_news.core.html_text import (
     BOLD,
     CODE,
     END,
     ITALIC,
     LINKS,
     TABLE_ROW,
-    one_line,
     plain,
     readable,
-    safe_link,
     split_links,
 )
+from tui_news.core.image_refs import IMAGE
+from tui_news.core.models import Article
+from tui_news.core.reader import Reader
+from tui_news.core.text import one_line, safe_link
 from tui_news.ui.commands import ARTICLE
 from tui_news.ui.lineview import wrapped
 from tui_news.ui.messages import (

@@ -13,6 +13,7 @@ from typing import Any
 
 from tui_news.core.dates import storable
 from tui_news.core.errors import LibraryError, QueryInterrupted
+from tui_news.core.html_text import strip_tags
 from tui_news.core.library import fts, sql
 from tui_news.core.library.connections import Connections
 from tui_news.core.library.guard import library_errors
@@ -32,7 +33,7 @@ from tui_news.core.models import (
     SourceCount,
     View,
 )
-from tui_news.core.text import clean, one_line, strip_tags, without_password
+from tui_news.core.text import clean, one_line, without_password
 
 BODY = "feed-body:"  # meta keys: a feed's last parsed document's digest, by source id
 

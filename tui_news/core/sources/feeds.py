@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from tui_news.core.dates import plausible, to_timestamp
 from tui_news.core.errors import UserError
+from tui_news.core.html_text import strip_tags
 from tui_news.core.models import Enclosure, Parsed
 from tui_news.core.sources.feed_fields import (
     atom_author,
@@ -48,7 +49,6 @@ from tui_news.core.text import (
     one_line,
     paragraphs,
     safe_link,
-    strip_tags,
     without_userinfo,
 )
 
@@ -464,7 +464,7 @@ def _item(
 
 def discover(html: bytes, url: str) -> list[str]:
     """Feed addresses a web page announces with ``<link rel="alternate">``, in page order."""
-    from tui_news.core.text import parse_html
+    from tui_news.core.html_text import parse_html
 
     root = parse_html(html)
     if root is None:

@@ -18,16 +18,8 @@ if TYPE_CHECKING:
     from lxml import html as lxml_html
     from markdown_it import MarkdownIt
 
-from tui_news.core.text import (
-    clean,
-    decode,
-    looks_binary,
-    one_line,
-    paragraphs,
-    parse_html,
-    safe_link,
-    strip_tags,
-)
+from tui_news.core.html_text import parse_html, strip_tags
+from tui_news.core.text import clean, decode, looks_binary, one_line, paragraphs, safe_link
 
 TEXT_SUFFIXES = {"", ".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}

@@ -20,6 +20,7 @@ from functools import partial
 from typing import TypeVar
 
 from tui_news.core.errors import UserError
+from tui_news.core.html_text import strip_tags
 from tui_news.core.library.accounts import Account, AccountRows, Mark, fingerprint
 from tui_news.core.models import Parsed, RefreshReport
 from tui_news.core.sources.feeds import checked_enclosures
@@ -34,7 +35,7 @@ from tui_news.core.sync.remote import (
     WrongAnswer,
     fresh,
 )
-from tui_news.core.text import clean, one_line, safe_link, strip_tags
+from tui_news.core.text import clean, one_line, safe_link
 
 T = TypeVar("T")
 
