@@ -850,3 +850,26 @@ def test_the_apps_full_collections_wait_for_a_still_screen() -> None:
         assert gone() is None
     finally:
         policy.stop()
+
+
+async def test_a_long_address_stays_on_one_line_cut_in_its_middle(
+    reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "home" / "news" / ("a-folder-with-a-long-name-" * 3) / "World"
+    folder.mkdir(parents=True)
+    (folder / "harbour-reopens-after-the-storm.txt").write_text(
+        "Harbour Reopens\n\nThe harbour opened again this morning.\n"
+    )
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    reader.add(str(folder.parent))
+    app = NewsApp(reader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        rows = [line_text(app.article_view, y).strip() for y in range(8)]
+        shown = next(row for row in rows if row.startswith("~/"))
+        assert shown.startswith("~/news/a-folder-with") and "…" in shown
+        assert shown.endswith("/World/harbour-reopens-after-the-storm.txt")
+        assert not any("storm.txt" in row for row in rows if row != shown)  # not wrapped
+        assert showing(app).path == str(folder / "harbour-reopens-after-the-storm.txt")

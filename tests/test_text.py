@@ -170,3 +170,19 @@ def test_counted_says_one_and_many_with_thousands_separators() -> None:
     assert counted(0, "article") == "0 articles"
     assert counted(12345, "article") == "12,345 articles"
     assert counted(2, "match", "matches") == "2 matches"
+
+
+def test_an_address_too_wide_is_cut_in_its_middle_to_the_width() -> None:
+    from rich.cells import cell_len
+
+    from tui_news.ui.article import address_line
+
+    url = "https://news.example.org/2026/12/02/" + "long-slug-" * 10 + "end"
+    assert address_line(url, len(url)) == url  # fits: as it is
+    cut = address_line(url, 40)
+    assert cell_len(cut) == 40 and cut.startswith("https://news.ex") and cut.endswith("slug-end")
+    assert "…" in cut
+    wide = "/新聞/" + "記事" * 30 + ".txt"  # two cells a character
+    cut = address_line(wide, 31)
+    assert cell_len(cut) <= 31 and cut.endswith("記事.txt") and cut.startswith("/新聞")
+    assert address_line(url, 1) == "…" and address_line(url, 0) == ""

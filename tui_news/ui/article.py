@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import work
@@ -303,7 +305,8 @@ class ArticleView(PictureView, can_focus=True):
         ]
         blocks.append(Text(one_line(" · ".join(facts)), meta))
         if article.link or article.path:
-            blocks.append(Text(one_line(article.link or article.path), meta))
+            address = article.link or _home_relative(article.path or "")
+            blocks.append(Text(address_line(one_line(address), width), meta))
         blocks.extend(Text(one_line(line), meta) for line in self.told_by)
         numbers = {url: number for number, url in self.links.items()}
         for enclosure in article.enclosures:
@@ -412,6 +415,28 @@ class ArticleView(PictureView, can_focus=True):
             self.post_message(self.AtEnd())
         else:
             self.action_page(1)
+
+
+def address_line(address: str, width: int) -> str:
+    """An address (a link, a file's path) on one line of ``width`` cells: one that does not
+    fit is cut in its middle, so that its start (the site, the top folders) and its end (the
+    page, the file's name) both show. A link's full form is what ``o`` opens and ``y`` copies."""
+    if cell_len(address) <= width:
+        return address
+    if width < 2:
+        return "…"[:width]
+    start = (width - 1) * 2 // 5  # the end tells more: the page's or the file's name
+    end = width - 1 - start
+    tail = address[-end:]
+    while cell_len(tail) > end:  # wide characters take two cells
+        tail = tail[1:]
+    return set_cell_size(address, start) + "…" + tail
+
+
+def _home_relative(path: str) -> str:
+    """A file's path with the home folder as ``~``."""
+    home = os.path.expanduser("~").rstrip("/")
+    return "~" + path[len(home) :] if home and path.startswith(home + "/") else path
 
 
 def _numbered_links(text: str) -> dict[int, str]:
