@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.conftest import seed_article
 from tests.conftest import tui_news as run_tui_news
 from tui_news.cli import _date
-from tui_news.core.dates import EARLIEST
+from tui_news.core.dates import EARLIEST, to_timestamp
 from tui_news.core.models import View
 from tui_news.core.reader import Reader, make_reader
 from tui_news.ui.app import NewsApp
@@ -150,3 +150,32 @@ def test_a_date_of_exactly_1970_is_a_date_not_never() -> None:
     assert _date(0.0) == datetime.fromtimestamp(0).strftime("%Y-%m-%d %H:%M")
     assert _date(None) == "never"
     assert short_date(0.0, now=(datetime(2026, 1, 1) - timedelta(0)).timestamp()) == "Jan '70"
+
+
+def email_reading(text: str) -> float | None:
+    """What the email package makes of an RFC 822 date (naive as UTC), before plausibility."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def test_rfc822_dates_in_their_usual_form_read_as_the_email_package_reads_them() -> None:
+    """The usual form is read without the email package: to the same moment, or to none for
+    a day the month lacks; other forms (single-digit hours, named zones) still read."""
+    days = ["Thu, ", "Sun, ", ""]
+    dates = ["1 Jan 2026", "28 Feb 2026", "29 Feb 2024", "29 Feb 2026", "31 Apr 2025", "7 Dec 1969"]
+    times = ["00:00:00", "23:59:59", "12:30:05"]
+    zones = ["+0000", "-0000", "GMT", "UT", "UTC", "Z", "+0530", "-1130", "+1959"]
+    for day, when, clock, zone in itertools.product(days, dates, times, zones):
+        text = f"{day}{when} {clock} {zone}"
+        assert to_timestamp(text) == email_reading(text), text
+    assert to_timestamp(" Mon, 02 Nov 2026 10:00:00 GMT ") == 1793613600.0
+    assert to_timestamp("Mon, 02 Nov 2026 9:00:00 -0100") == 1793613600.0
+    assert to_timestamp("Mon, 02 Nov 2026 11:00:00 CET") == 1793613600.0
+    assert to_timestamp("Mon, 02 Nov 2026 10:00:00 EST") == 1793613600.0 + 5 * 3600
+    assert to_timestamp("Mon, 02 Nov 0001 10:00:00 GMT") is None  # .NET's "no date"
+    assert to_timestamp("Mon, 02 Nov 2126 10:00:00 GMT") is None  # a century ahead

@@ -15,6 +15,10 @@ def to_timestamp(value: object) -> float | None:
     Naive times are taken as UTC; a bare date is midnight UTC.
     """
     moment: datetime | None
+    if isinstance(value, str) and (common := _COMMON_RFC822.fullmatch(value.strip())):
+        stamp = _common_stamp(common)
+        if stamp is not None:
+            return plausible(stamp)
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -46,6 +50,33 @@ def to_timestamp(value: object) -> float | None:
 def plausible(timestamp: float) -> float | None:
     """A timestamp, unless it is more than a day in the future (a broken clock or feed)."""
     return timestamp if timestamp <= time.time() + 86400 else None
+
+
+# RFC 822's usual form, as most RSS feeds write it ("Thu, 28 May 2026 20:26:40 +0000"): read
+# here without the email package, to the same moment. Any other form (other zones, spacing,
+# single-digit hours, two-digit years) takes the general path below.
+_MONTHS = {
+    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
+    "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}  # fmt: skip
+_COMMON_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
+    rf"({'|'.join(_MONTHS)}) ([1-9][0-9]{{3}}) ([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]) "
+    r"(?:([+-])([01][0-9])([0-5][0-9])|GMT|UTC?|Z)"
+)
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+def _common_stamp(found: re.Match[str]) -> float | None:
+    """The timestamp of a date in RFC 822's usual form; ``None`` for a day the month lacks."""
+    day, month, year, hours, minutes, seconds, sign, zone_hours, zone_minutes = found.groups()
+    try:
+        days = date(int(year), _MONTHS[month], int(day)).toordinal() - _EPOCH_DAY
+    except ValueError:
+        return None
+    offset = int(zone_hours) * 3600 + int(zone_minutes) * 60 if sign else 0
+    stamp = days * 86400 + int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+    return float(stamp + offset if sign == "-" else stamp - offset)
 
 
 def _parse_string(text: str) -> datetime | None:
