@@ -164,6 +164,22 @@ def test_clean_keeps_real_scripts_and_emoji_whole() -> None:
         assert clean(word) == word
 
 
+def test_western_text_and_text_with_marks_are_cleaned_and_collapsed_alike() -> None:
+    """Text of Windows-1252's characters only takes a quicker way (nothing in it to remove):
+    the same text as any other way gives, the trouble next to it still removed."""
+    assert one_line("  Caf\u00e9 \u2014 \u201cquoted\u201d\u2026  \u20ac5   now ") == (
+        "Caf\u00e9 \u2014 \u201cquoted\u201d\u2026 \u20ac5 now"
+    )
+    assert one_line("a\u00a0\u00a0b\u2003c\n\td\x85e") == "a b c de"  # NEL: a control
+    assert one_line("\u2026 \x1b[31mred\x1b[0m \u00ad") == "\u2026 red \u00ad"  # a soft hyphen
+    assert (
+        one_line("caf\u00e9 Z" + "\u0301" * 9 + " \u2026")
+        == "caf\u00e9 Z" + "\u0301" * 4 + " \u2026"
+    )
+    assert clean("\u2019 \u0152 \u00ff") == "\u2019 \u0152 \u00ff"
+    assert clean("\u2019\x81\u202e") == "\u2019"  # cp1252's undefined byte, an override
+
+
 def test_obfuscated_scripts_and_files_are_not_links() -> None:
     bad = [
         "javascript:alert(1)",

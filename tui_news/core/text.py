@@ -39,7 +39,7 @@ def clean(text: str | None) -> str:
     """
     if not text:
         return ""
-    if text.isascii() and text.isprintable():
+    if _western(text) and text.isprintable():
         return text  # the common case: nothing to remove
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not _suspects().search(text):
@@ -48,6 +48,19 @@ def clean(text: str | None) -> str:
         text = _ESCAPES.sub("", text)
     text = _UNSAFE.sub("", text)
     return text if text.isascii() else _mark_runs().sub(_cap_marks, text)
+
+
+def _western(text: str) -> bool:
+    """Whether every character of ``text`` is in Windows-1252 (ASCII, Latin-1 and its
+    punctuation such as ``…`` and curly quotes): then none is a combining mark, a format character
+    or an astral one, which :func:`clean` would look at. Told without a regex."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @cache
@@ -120,7 +133,15 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 
 def one_line(text: str | None) -> str:
     """Return ``text`` cleaned and collapsed to a single line of single spaces."""
-    return " ".join(clean(text).split())
+    if not text:
+        return ""
+    if not (_western(text) and text.isprintable()):
+        return " ".join(clean(text).split())
+    # nothing to clean (see clean), and a printable text's only white space is " ": no need
+    # to split it into words to collapse its runs
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
 
 
 def safe_link(url: str | None) -> str | None:
