@@ -873,3 +873,23 @@ async def test_a_long_address_stays_on_one_line_cut_in_its_middle(
         assert shown.endswith("/World/harbour-reopens-after-the-storm.txt")
         assert not any("storm.txt" in row for row in rows if row != shown)  # not wrapped
         assert showing(app).path == str(folder / "harbour-reopens-after-the-storm.txt")
+
+
+async def test_the_open_headline_stays_in_sight_when_the_list_gets_shorter(
+    reader: Reader, news: Path
+) -> None:
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "j", "j", "j")  # the fifth row: below where the list ends once open
+        await settle(app, pilot)
+        list_ = app.headlines
+        assert list_.scroll_offset.y == 0
+        await pilot.press("enter")
+        await settle(app, pilot)
+        top, height = list_.scroll_offset.y, list_.scrollable_content_region.height
+        assert height < 5  # the article took the room the list had
+        assert top <= list_.cursor < top + height
+        shown = [line_text(list_, y) for y in range(height)]
+        assert any(showing(app).title[:20] in row for row in shown)
+

@@ -176,12 +176,20 @@ class HeadlineList(LineView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
+        self._show_cursor()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the cursor's row in sight when the list gets shorter (an article opens)."""
+        self._show_cursor()
+
+    def _show_cursor(self) -> None:
+        """Scroll just enough for the cursor's row to be seen."""
         height = self.scrollable_content_region.height or 1
         top = self.scroll_offset.y
-        if new < top:
-            self.scroll_to(y=new, animate=False)
-        elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
 
     def action_cursor(self, step: int) -> None:
         self.cursor += step
