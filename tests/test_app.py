@@ -893,3 +893,20 @@ async def test_the_open_headline_stays_in_sight_when_the_list_gets_shorter(
         shown = [line_text(list_, y) for y in range(height)]
         assert any(showing(app).title[:20] in row for row in shown)
 
+
+async def test_a_feed_that_is_its_own_section_is_named_once_in_the_header(
+    reader: Reader, server
+) -> None:
+    from tests.feedserver import rss
+
+    item = {"title": "Ferry Returns", "guid": "f", "link": "https://gazette.example/ferry"}
+    app, _ = await feed_app(reader, server, rss("Harbour Gazette", [item]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        article = showing(app)
+        assert article.section == article.source == "Harbour Gazette"
+        rows = [line_text(app.article_view, y) for y in range(6)]
+        facts = next(row for row in rows if "Harbour Gazette" in row)
+        assert facts.count("Harbour Gazette") == 1

@@ -303,7 +303,11 @@ class ArticleView(PictureView, can_focus=True):
             when,
             *(["full article"] if article.full_text_at else []),
         ]
-        blocks.append(Text(one_line(" · ".join(facts)), meta))
+        # A feed that is its own section, or an author who is the source, is named once.
+        once: dict[str, str] = {}
+        for fact in facts:
+            once.setdefault(fact.casefold(), fact)
+        blocks.append(Text(one_line(" · ".join(once.values())), meta))
         if article.link or article.path:
             address = article.link or _home_relative(article.path or "")
             blocks.append(Text(address_line(one_line(address), width), meta))
