@@ -151,7 +151,7 @@ def nice(pid: int) -> int:
 
 def test_parsing_processes_yield_to_the_process_that_started_them() -> None:
     # the main process (the writer, the app's keys) goes first on a busy machine
-    from tui_news.core.feed_refresh import PARSE_NICE
+    from tui_news.core.sources.parse_workers import PARSE_NICE
 
     with started() as (parent, workers):
         for pid in workers:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the parser (and multiprocessing) come with the first body t
     from multiprocessing.context import BaseContext
 
     from tui_news.core.sources.feeds import Feed
+    from tui_news.core.sources.parse_workers import Packed
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,56 +328,6 @@ async def refresh_feeds(
     return report
 
 
-# How much lower the parsing processes' priority is than the process that started them
-# (``nice``). On two cores, the two parse processes and the main one (its event loop, the
-# writer thread) compete; the main process is the one the refresh waits for at the end (the
-# batches stored after the last document is parsed) and the one the app's keys wait for.
-# A 500-feed import, alternated with the same at 0 (load ~3): 2.29 s against 2.70 s (10 runs
-# each), 1.84 against 1.99 (6), 1.98 against 2.04 (10, at 5); 3 and 8 did the same.
-PARSE_NICE = 5
-
-
-def _quiet_worker(starter: int) -> None:
-    """A parsing process writes nothing to the terminal (it would scribble over the app), and
-    ends when the process that started the refresh (``starter``) is gone: killed, it could not
-    stop its workers, which would wait for work forever. (Forked by a fork server, a worker's
-    parent is that server, which itself stays while any worker does.) It runs at a lower
-    priority (:data:`PARSE_NICE`)."""
-    import threading
-
-    with suppress(AttributeError, OSError):  # no os.nice on Windows
-        os.nice(PARSE_NICE)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    try:
-        handle = os.pidfd_open(starter)  # Linux: readable once the starter has ended
-    except (AttributeError, OSError):
-        handle = None
-
-    def watch() -> None:
-        if handle is not None:
-            import select
-
-            select.select([handle], [], [])
-        else:
-            import time
-
-            while _running(starter):
-                time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="tui-news-orphan-watch", daemon=True).start()
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:  # none, or someone else's under that number: ours has ended
-        return False
-    return True
-
-
 def _start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker with the real stderr.
 
@@ -392,30 +343,14 @@ def _start_resource_tracker() -> None:
         sys.stderr = replaced
 
 
-def _parse_many(documents: list[tuple[bytes, str]]) -> list[Feed | Exception]:
-    """Parse documents in a parsing process: each one's feed, or why it could not be read."""
-    import pickle
-
-    from tui_news.core.sources.feeds import parse_feed
-
-    parsed: list[Feed | Exception] = []
-    for body, url in documents:
-        try:
-            parsed.append(parse_feed(body, url))
-        except Exception as error:  # that document's failure, not its chunk's
-            try:  # one that cannot travel back would fail the chunk (and the pool)
-                pickle.loads(pickle.dumps(error))
-            except Exception:
-                error = RuntimeError(f"{type(error).__name__}: {error}")
-            parsed.append(error)
-    return parsed
-
-
 def _warm(pool: ProcessPoolExecutor, workers: int) -> None:
     """Start the pool's processes (a trivial task each) before the first document comes."""
     with suppress(Exception):  # a pool that cannot start fails the documents given to it
         for started in [pool.submit(os.getpid) for _ in range(workers)]:
             started.result()
+
+
+_WORKERS = "tui_news.core.sources.parse_workers"  # what the parsing processes run
 
 
 class _Parsers:
@@ -460,14 +395,16 @@ class _Parsers:
         context: BaseContext = multiprocessing.get_context("spawn")
         if "forkserver" in multiprocessing.get_all_start_methods():
             server = multiprocessing.get_context("forkserver")
-            parser = "tui_news.core.sources.feeds"  # parse_feed's module
-            server.set_forkserver_preload([parser, "lxml.etree"])
+            # what a parsing process runs, imported once by the server, not by each process
+            server.set_forkserver_preload([_WORKERS, "lxml.etree", "concurrent.futures.process"])
             from multiprocessing import forkserver
 
             forkserver.ensure_running()  # the server's imports overlap what comes next
             context = server
+        from tui_news.core.sources.parse_workers import quiet_worker
+
         self.pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_quiet_worker, initargs=(os.getpid(),)
+            self.workers, mp_context=context, initializer=quiet_worker, initargs=(os.getpid(),)
         )
         return self.pool
 
@@ -494,8 +431,10 @@ class _Parsers:
                 size, count = size + len(body), count + 1
             chunk, self._waiting = self._waiting[:count], self._waiting[count:]
             pool = self.pool or self._start()
+            from tui_news.core.sources.parse_workers import parse_many
+
             try:
-                task = pool.submit(_parse_many, [(body, url) for body, url, _ in chunk])
+                task = pool.submit(parse_many, [(body, url) for body, url, _ in chunk])
             except Exception as error:  # a broken pool: these fail, the refresh goes on
                 for _, _, parsed in chunk:
                     if not parsed.done():
@@ -507,14 +446,16 @@ class _Parsers:
     def _returned(
         self,
         chunk: list[tuple[bytes, str, asyncio.Future[Feed]]],
-        done: asyncio.Future[list[Feed | Exception]],
+        done: asyncio.Future[list[Packed | Exception]],
     ) -> None:
         """Hand a chunk's feeds (or failures) to those waiting for them, and more work out."""
+        from tui_news.core.sources.parse_workers import unpacked
+
         self._tasks -= 1
         failed: BaseException | None = asyncio.CancelledError()  # the whole chunk's
         if not done.cancelled():
             failed = done.exception()
-        results: list[Feed | Exception] = [] if failed else done.result()
+        results: list[Packed | Exception] = [] if failed else done.result()
         for number, (_, _, parsed) in enumerate(chunk):
             if parsed.done():  # its refresh was cancelled
                 continue
@@ -522,7 +463,7 @@ class _Parsers:
             if isinstance(result, BaseException):
                 parsed.set_exception(result)
             else:
-                parsed.set_result(result)
+                parsed.set_result(unpacked(result))
         self._hand_over()
 
     def close(self) -> None:
