@@ -156,3 +156,54 @@ def test_parsing_processes_yield_to_the_process_that_started_them() -> None:
     with started() as (parent, workers):
         for pid in workers:
             assert nice(pid) == min(nice(parent) + PARSE_NICE, 19)
+
+
+RICH = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Harbour Gazette</title>
+<link>https://gazette.example/</link>
+<item><title>Ferry returns</title><link>/ferry</link><guid>f-1</guid>
+<dc:creator>Ann Reporter</dc:creator><pubDate>Thu, 28 May 2026 20:26:40 +0000</pubDate>
+<description>&lt;p&gt;The &lt;b&gt;ferry&lt;/b&gt; is back.&lt;/p&gt;</description>
+<enclosure url="https://gazette.example/a.mp3" type="audio/mpeg" length="1234"/>
+<media:content url="https://gazette.example/p.jpg" medium="image"/></item>
+<item><title>Plain one</title><description>Just text.</description></item>
+</channel></rss>"""
+
+
+def test_a_feed_parsed_in_a_process_arrives_as_parsed_here() -> None:
+    # feeds travel back from the parsing processes packed as tuples: every field of every
+    # item, enclosures and pictures too, comes out as parse_feed gives it in this process
+    import asyncio
+
+    from tui_news.core.feed_refresh import FetchSettings, _Parsers
+    from tui_news.core.sources.feeds import parse_feed
+
+    async def parsed() -> object:
+        parsers = _Parsers(100, FetchSettings(parallel_from=1, parse_workers=1))
+        try:
+            found = await parsers.parse(RICH, "https://gazette.example/feed")
+            assert parsers.pool is not None  # it went to a process
+            return found
+        finally:
+            parsers.close()
+
+    here = parse_feed(RICH, "https://gazette.example/feed")
+    there = asyncio.run(parsed())
+    assert there == here
+    assert here.items[0].enclosures and here.items[0].pictures  # the rich fields were there
+
+
+def test_a_parsing_process_imports_the_parser_not_the_refresh() -> None:
+    # what a parsing process imports it pays for before its first parse: the fork server
+    # imports the worker's module once, and that module needs none of the refresh's
+    code = (
+        "import sys, tui_news.core.sources.parse_workers\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tui_news.core.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout
+    assert "tui_news.core.sources.feeds" in loaded
+    for heavy in ("feed_refresh", "library", "sources.fetch", "reader"):
+        assert f"tui_news.core.{heavy}'" not in loaded
