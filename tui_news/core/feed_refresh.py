@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui_news.core.collector import uncollected
 from tui_news.core.config import DEFAULTS
 from tui_news.core.disk import Skip, read_regular
 from tui_news.core.errors import UserError
 from tui_news.core.library import Store
 from tui_news.core.models import Fetched, Parsed, Problem, RefreshReport, Source
 from tui_news.core.sources.fetch import Fetcher, FetchError, Response, Timeout
-from tui_news.core.stories import uncollected
 
 if TYPE_CHECKING:  # the parser (and multiprocessing) come with the first body to parse
     from concurrent.futures import ProcessPoolExecutor

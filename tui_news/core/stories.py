@@ -12,15 +12,14 @@ of one feed. A story's id is the smallest article id in it; an article alone has
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
+from tui_news.core.collector import uncollected
 from tui_news.core.story_text import Features, decode, features, kept_names, kept_terms, parts
 
 WINDOW = 36 * 3600.0  # seconds: articles further apart are never one story
@@ -69,20 +68,6 @@ def group(
     with uncollected():
         window.add(items)
         return window.group(new, threshold, names)
-
-
-@contextmanager
-def uncollected() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile: grouping makes no cycles, and the collector
-    would walk the many objects it makes (20,000 articles around a refresh's) again and again
-    (its setting is the process's, for all threads meanwhile)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @dataclass(slots=True)

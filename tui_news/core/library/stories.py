@@ -7,11 +7,12 @@ import threading
 import time
 from collections.abc import Callable
 
+from tui_news.core.collector import uncollected
 from tui_news.core.library.guard import damaged
 from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.models import Version
-from tui_news.core.stories import WINDOW, Counts, Item, group, uncollected
+from tui_news.core.stories import WINDOW, Counts, Item, group
 from tui_news.core.story_text import LEAD_CHARS, encode
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
