@@ -4,6 +4,7 @@ view is listed, whether all of it yet, and the search in progress)."""
 from __future__ import annotations
 
 from array import array
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from textual import on, work
@@ -25,7 +26,7 @@ from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL
 
 FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
-QUICK_SEARCH_SECONDS = 0.035  # a filter whose first rows take longer goes on in a thread
+QUICK_SEARCH_SECONDS = 0.035  # a filter's first rows read by then are drawn in the key's frame
 QUICK_RANKED_SECONDS = 0.06  # the same for the best results of a whole-library search
 UNREAD_CHUNK = 200  # ids asked about at once when looking for the next unread article
 SEARCH_ACTIONS = frozenset(c.action for c in SEARCH_FIELD.commands)  # only while searching
@@ -115,6 +116,7 @@ class HeadlinePane(Vertical):
         self._search: Searching | None = None
         self._searched: View | None = None  # the view of the last query typed
         self._sections: list[SectionCount] = []
+        self._reads: ThreadPoolExecutor | None = None  # a query's first rows (see _start_search)
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -122,6 +124,11 @@ class HeadlinePane(Vertical):
 
     def on_mount(self) -> None:
         self.watch(self.search_bar.input, "value", self._query_changed, init=False)
+
+    def on_unmount(self) -> None:
+        if self._reads is not None:
+            self.reader.interrupt_reads()
+            self._reads.shutdown(wait=False, cancel_futures=True)
 
     @property
     def headlines(self) -> HeadlineList:
@@ -344,30 +351,51 @@ class HeadlinePane(Vertical):
         # are drawn. A filter's first rows are read in the list's order, each article checked
         # against the matches: a few ms whether it matches most of the view (a word's first
         # letter: listing all its matches first took 80-90 ms at 100,000) or few of it. A
-        # ranked search scores all its candidates whatever it lists.
+        # ranked search scores all its candidates whatever it lists. They are read in a thread
+        # of their own and waited for a moment: read by then, they are drawn at once, else
+        # when they come. (Given up on and read again from scratch in another thread, a first
+        # letter that took 40 ms on a busy machine cost its key 75-95 ms.)
         seconds = QUICK_RANKED_SECONDS if view.ranked else QUICK_SEARCH_SECONDS
-        ids = self.reader.quick_view_ids(view, seconds, FIRST_ROWS, in_order=not view.ranked)
-        if ids is not None:
-            self.on_search_done(SearchDone(text, view, ids, whole=len(ids) < FIRST_ROWS))
-            return
-        self.search_bar.show_scope(search.scope(-1))
-        self._run_search(text, view, self.reader.interruptions, first=not view.ranked)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, text: str, view: View, asked: int, first: bool = False) -> None:
-        """Read a slow query's results in a thread (with ``first``, its first rows, read in
-        the list's order, the rest after them); a newer keystroke or escape interrupts it,
-        even before it begins (``asked``)."""
+        if self._reads is None:
+            self._reads = ThreadPoolExecutor(1, thread_name_prefix="tui-news-search")
+        reading = self._reads.submit(self._first_found, view, self.reader.interruptions)
         try:
-            if first:
-                ids = self.reader.view_ids(
-                    view, FIRST_ROWS, interruptible=True, asked=asked, in_order=True
-                )
-            else:
-                ids = self.reader.view_ids(view, interruptible=True, asked=asked)
+            ids = reading.result(timeout=seconds)
         except QueryInterrupted:
             return
-        self.post_message(SearchDone(text, view, ids, whole=not first or len(ids) < FIRST_ROWS))
+        except Exception:  # not read yet (or failed: the worker waiting for it says why)
+            self.search_bar.show_scope(search.scope(-1))
+            self._await_first(text, view, reading)
+            return
+        self.on_search_done(SearchDone(text, view, ids, whole=len(ids) < FIRST_ROWS))
+
+    def _first_found(self, view: View, asked: int) -> array[int]:
+        """A query's first rows (in the search thread): read in the list's order unless the
+        search is ranked; a newer keystroke or escape interrupts it (``asked``)."""
+        return self.reader.view_ids(
+            view, FIRST_ROWS, interruptible=True, asked=asked, in_order=not view.ranked
+        )
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _await_first(self, text: str, view: View, reading: Future[array[int]]) -> None:
+        """Wait for first rows that came too late for their key's frame, and send them to be
+        drawn (a newer keystroke or escape interrupts their reading, and this waiting is
+        dropped by the next search's)."""
+        try:
+            ids = reading.result()
+        except QueryInterrupted:
+            return
+        self.post_message(SearchDone(text, view, ids, whole=len(ids) < FIRST_ROWS))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, text: str, view: View, asked: int) -> None:
+        """Read all of a query's results in a thread, once its first rows are drawn; a newer
+        keystroke or escape interrupts it, even before it begins (``asked``)."""
+        try:
+            ids = self.reader.view_ids(view, interruptible=True, asked=asked)
+        except QueryInterrupted:
+            return
+        self.post_message(SearchDone(text, view, ids))
 
     @unless_late
     def on_search_done(self, message: SearchDone) -> None:
