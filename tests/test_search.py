@@ -336,18 +336,6 @@ def test_ranking_a_huge_match_set_scores_the_newest_added(
     assert len(found(reader, "harbour story")) == 3
 
 
-def test_quick_view_ids_gives_up_past_its_time(reader: Reader, tmp_path: Path) -> None:
-    folder = tmp_path / "quick"
-    for number in range(300):
-        write(folder, f"{number}.txt", seed_article("A", f"Tide Table {number}", "Tides."), 1)
-    reader.add(str(folder))
-    view = View(query=parse("tide", live=True), titles=True)
-    assert reader.store.quick_view_ids(view, 0.0) is None  # stopped, not an error
-    found = reader.store.quick_view_ids(view, 5.0)
-    assert found is not None and len(found) == 300
-    assert len(reader.store.view_ids(view)) == 300  # the connection works as before
-
-
 def test_a_read_asked_for_before_an_interrupt_stops_before_it_begins(
     reader: Reader, library: Path
 ) -> None:

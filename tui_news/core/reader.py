@@ -238,13 +238,6 @@ class Reader:
             in_order=in_order,
         )
 
-    def quick_view_ids(
-        self, view: View, seconds: float, limit: int | None = None, *, in_order: bool = False
-    ) -> array[int] | None:
-        """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds``."""
-        stories = self.config.group_stories
-        return self.store.quick_view_ids(view, seconds, limit, stories=stories, in_order=in_order)
-
     @property
     def interruptions(self) -> int:
         """How many times :meth:`interrupt_reads` ran (for ``view_ids``'s ``asked``)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_news.core.dates import storable
-from tui_news.core.errors import LibraryError, QueryInterrupted
+from tui_news.core.errors import LibraryError
 from tui_news.core.html_text import strip_tags
 from tui_news.core.library import fts, sql
 from tui_news.core.library.connections import Connections
@@ -360,25 +360,6 @@ class Store(Connections):
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         return array("q", cursor.execute(query, params).fetchall())
-
-    def quick_view_ids(
-        self,
-        view: View,
-        seconds: float,
-        limit: int | None = None,
-        *,
-        stories: bool = False,
-        in_order: bool = False,
-    ) -> array[int] | None:
-        """:meth:`view_ids`, or ``None`` if that takes longer than ``seconds`` (then stopped)."""
-        deadline = time.perf_counter() + seconds
-        self.conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
-        try:
-            return self.view_ids(view, limit, stories=stories, in_order=in_order)
-        except QueryInterrupted:
-            return None
-        finally:
-            self.conn.set_progress_handler(None, 0)
 
     def count(self, view: View) -> int:
         """How many articles a view holds."""
