@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Tree
@@ -54,10 +57,17 @@ class Sidebar(Tree[View]):
     }
     """
 
-    def __init__(self, *, top: bool = True, **kwargs: object) -> None:
-        """``top``: list Top stories among the virtual views (stories are grouped)."""
+    def __init__(
+        self, *, top: bool = True, moved: Callable[[View], None] | None = None, **kwargs: object
+    ) -> None:
+        """``top``: list Top stories among the virtual views (stories are grouped).
+        ``moved``: called with the view whose node the cursor moves to, as it moves (in the
+        key's own handling, so that what it shows can be drawn in the same frame as the
+        cursor; ``Tree.NodeHighlighted`` comes a frame later)."""
         self._virtual = (ALL, UNREAD, STARRED, TOP) if top else (ALL, UNREAD, STARRED)
         self._counts: dict[int, int] = {}
+        self._moved = moved
+        self._quiet = False  # moving the cursor without showing its view
         super().__init__("Sections", data=ALL, **kwargs)  # type: ignore[arg-type]
         self.show_root = False
         self.auto_expand = False
@@ -110,6 +120,10 @@ class Sidebar(Tree[View]):
                 self._set(child, label, source.unread)
 
     def _rebuild(self, sections: list[SectionCount], searches: list[SavedSearch]) -> None:
+        with self._quietly():  # the cursor goes back to where it was
+            self._add_nodes(sections, searches)
+
+    def _add_nodes(self, sections: list[SectionCount], searches: list[SavedSearch]) -> None:
         current = self.cursor_node.data if self.cursor_node is not None else ALL
         expanded = {n.data.section for n in self.root.children if n.is_expanded and n.data}
         self.clear()
@@ -133,7 +147,11 @@ class Sidebar(Tree[View]):
                 label = f"{section.name} › {source.name}"
                 view = View(label, section=section.name, source_id=source.id)
                 node.add_leaf(_label(source.name), data=view)
-        self.select_view(current, quiet=True)
+        # The new nodes have no line numbers until the tree's lines are laid out (lazily, at
+        # the next frame); asking for the last line lays them out. Without it the cursor went
+        # to the first line, All, while the list still showed the view chosen.
+        if self.last_line >= 0:  # any node at all
+            self.select_view(current, quiet=True)
 
     def select_view(self, view: View | None, quiet: bool = False) -> None:
         """Move the cursor to the node showing ``view`` (or All if it is gone).
@@ -146,10 +164,30 @@ class Sidebar(Tree[View]):
         if target.parent is not None and target.parent is not self.root:
             target.parent.expand()
         if quiet:
-            with self.prevent(Tree.NodeHighlighted):
+            with self._quietly():
                 self.move_cursor(target)
         else:
             self.move_cursor(target)
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Cursor moves meanwhile show no view."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            with self.prevent(Tree.NodeHighlighted):
+                yield
+        finally:
+            self._quiet = quiet
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        node, moved = self.cursor_node, self._moved
+        if line == previous_line or node is None or node.data is None or self._quiet:
+            return
+        if not self.is_mounted:  # the app that shows views is still being put together
+            return
+        if moved is not None:
+            moved(node.data)
 
     def _find(self, view: View | None) -> TreeNode[View] | None:
         if view is None:
