@@ -147,11 +147,7 @@ class Sidebar(Tree[View]):
                 label = f"{section.name} › {source.name}"
                 view = View(label, section=section.name, source_id=source.id)
                 node.add_leaf(_label(source.name), data=view)
-        # The new nodes have no line numbers until the tree's lines are laid out (lazily, at
-        # the next frame); asking for the last line lays them out. Without it the cursor went
-        # to the first line, All, while the list still showed the view chosen.
-        if self.last_line >= 0:  # any node at all
-            self.select_view(current, quiet=True)
+        self.select_view(current, quiet=True)
 
     def select_view(self, view: View | None, quiet: bool = False) -> None:
         """Move the cursor to the node showing ``view`` (or All if it is gone).
@@ -163,6 +159,11 @@ class Sidebar(Tree[View]):
             return
         if target.parent is not None and target.parent is not self.root:
             target.parent.expand()
+        # New nodes, and those of a section just opened, have no line numbers until the tree's
+        # lines are laid out (lazily, at the next frame); asking for the last line lays them
+        # out. Without it the cursor went to the first line, All, while the list showed the
+        # view chosen.
+        _ = self.last_line
         if quiet:
             with self._quietly():
                 self.move_cursor(target)
