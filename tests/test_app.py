@@ -339,6 +339,30 @@ async def test_a_sidebar_move_lists_its_view_in_the_same_frame(
         assert app.headline_pane.listed == listed and at_cursor() == listed
 
 
+async def test_the_sidebar_cursor_finds_a_source_in_a_closed_section(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """Putting the cursor on a source opens its section and lands on it (its line is laid out
+    first), not on All."""
+    from tests.feedserver import rss
+
+    for name in ("Gazette", "Herald"):
+        path = tmp_path / f"{name}.xml"
+        path.write_bytes(rss(name, [{"title": f"{name} Story", "guid": name}]))
+        reader.add(str(path), section="World")
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sidebar = app.sidebar
+        world = next(n for n in sidebar.root.children if n.data and n.data.section == "World")
+        assert len(world.children) == 2 and not world.is_expanded
+        herald = world.children[1].data
+        assert herald is not None and herald.source_id is not None
+        sidebar.select_view(herald, quiet=True)
+        assert world.is_expanded
+        assert sidebar.cursor_node is not None and sidebar.cursor_node.data == herald
+
+
 async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> None:
     from tests.feedserver import Route, rss
 
