@@ -246,16 +246,10 @@ class NewsApp(SourceActions, TypeAhead):
         self.headlines.focus()
 
     def _section_highlighted(self, view: View) -> None:
-        """The sidebar's cursor moved to ``view`` (called in the key's handling): a plain
-        view's first rows are listed at once, to be drawn in the same frame as the cursor
-        (1-2 ms at 100,000 articles); Top stories and saved searches, which may take longer,
-        from a thread."""
+        """The sidebar's cursor moved to ``view`` (called in the key's handling)."""
         if view != self.view:
             self.headline_pane.close_search()
-            if view.query is None and not view.top:
-                self.show_view(view)
-            else:
-                self.headline_pane.load_view(view)
+            self.headline_pane.load_view(view)
 
     @on(Tree.NodeSelected, "#sidebar")
     def _section_selected(self, event: Tree.NodeSelected[View]) -> None:

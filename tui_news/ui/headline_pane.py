@@ -160,9 +160,15 @@ class HeadlinePane(Vertical):
             self._list_rest(view, keep)
 
     def load_view(self, view: View, keep: int | None = None) -> None:
-        """Choose ``view`` and read its ids in a thread (the first rows, then all), so that
-        moving through the sidebar never waits on them; what an earlier listing reads is
-        dropped (the worker is exclusive: a new one cancels the last)."""
+        """Choose ``view`` as the sidebar's cursor moves to it. A plain view's first rows are
+        listed at once (1-2 ms at 100,000 articles), to be drawn in the same frame as the
+        cursor; Top stories and saved searches, which may take longer, have all their ids
+        read in a thread (the first rows, then all), so that moving never waits on them. What
+        an earlier listing reads is dropped (the worker is exclusive: a new one cancels the
+        last)."""
+        if view.query is None and not view.top:
+            self.show_view(view, keep)
+            return
         self.view = view
         self._list_in_thread(view, keep, first=True)
 

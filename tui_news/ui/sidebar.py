@@ -63,7 +63,7 @@ class Sidebar(Tree[View]):
         """``top``: list Top stories among the virtual views (stories are grouped).
         ``moved``: called with the view whose node the cursor moves to, as it moves (in the
         key's own handling, so that what it shows can be drawn in the same frame as the
-        cursor; ``Tree.NodeHighlighted`` comes a frame later)."""
+        cursor: ``Tree.NodeHighlighted``, which nothing here listens to, comes a frame later)."""
         self._virtual = (ALL, UNREAD, STARRED, TOP) if top else (ALL, UNREAD, STARRED)
         self._counts: dict[int, int] = {}
         self._moved = moved
@@ -175,8 +175,7 @@ class Sidebar(Tree[View]):
         """Cursor moves meanwhile show no view."""
         quiet, self._quiet = self._quiet, True
         try:
-            with self.prevent(Tree.NodeHighlighted):
-                yield
+            yield
         finally:
             self._quiet = quiet
 
