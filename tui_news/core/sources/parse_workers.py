@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import pickle
 from contextlib import suppress
+from dataclasses import fields
+from operator import attrgetter
 
-from tui_news.core.models import Enclosure, Parsed
+from tui_news.core.models import Parsed
 from tui_news.core.sources.feeds import Feed, parse_feed
 
 # How much lower the parsing processes' priority is than the process that started them
@@ -23,9 +25,9 @@ from tui_news.core.sources.feeds import Feed, parse_feed
 # each), 1.84 against 1.99 (6), 1.98 against 2.04 (10, at 5); 3 and 8 did the same.
 PARSE_NICE = 5
 
-# A feed as it travels: its title, link, parser, and each item's fields in Parsed's order
-# (its enclosures as (url, type, size) tuples).
+# A feed as it travels: its title, link, parser, and each item's fields in Parsed's order.
 Packed = tuple[str, "str | None", str, list[tuple[object, ...]]]
+_fields = attrgetter(*(f.name for f in fields(Parsed)))  # an item's, as one tuple
 
 
 def quiet_worker(starter: int) -> None:
@@ -87,36 +89,10 @@ def parse_many(documents: list[tuple[bytes, str]]) -> list[Packed | Exception]:
 
 def packed(feed: Feed) -> Packed:
     """A feed as plain tuples, to travel between processes (see :func:`unpacked`)."""
-    return (
-        feed.title,
-        feed.link,
-        feed.parser,
-        [
-            (
-                i.key,
-                i.title,
-                i.body,
-                i.section,
-                i.author,
-                i.link,
-                i.published,
-                i.fingerprint,
-                i.content,
-                tuple((e.url, e.type, e.size) for e in i.enclosures) if i.enclosures else (),
-                i.pictures,
-            )
-            for i in feed.items
-        ],
-    )
+    return feed.title, feed.link, feed.parser, list(map(_fields, feed.items))
 
 
 def unpacked(found: Packed) -> Feed:
     """The feed :func:`packed` gave."""
     title, link, parser, rows = found
-    items = []
-    for row in rows:
-        item = Parsed(*row)  # type: ignore[arg-type]
-        if item.enclosures:
-            item.enclosures = tuple(Enclosure(*e) for e in item.enclosures)  # type: ignore[misc]
-        items.append(item)
-    return Feed(title, link, items, parser)
+    return Feed(title, link, [Parsed(*row) for row in rows], parser)  # type: ignore[arg-type]
