@@ -405,10 +405,13 @@ def check_server(server: Server, name: str) -> str:
 
 # Runs tui-news from another source tree (``--against``): the installed (editable) copy's
 # finder is taken off the import path, the tree put first.
+# The tree's modules go first here and in the processes started from here (the parsing
+# processes' fork server is a new interpreter, where an editable install would go first).
 FROM_TREE = """\
-import sys
+import os, sys
 sys.meta_path = [f for f in sys.meta_path if "editable" not in str(f)]
 sys.path.insert(0, sys.argv.pop(1))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [sys.path[0], os.getenv("PYTHONPATH")]))
 """
 RUN_FROM_TREE = FROM_TREE + "import runpy\nrunpy.run_module('tui_news', run_name='__main__')\n"
 
