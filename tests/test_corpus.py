@@ -57,3 +57,58 @@ def test_both_paths_read_the_same_keys_bodies_and_attachments(case: Case) -> Non
         return [(i.key, i.body, i.enclosures, i.pictures) for i in feed.items]  # type: ignore[attr-defined]
 
     assert fields(fast) == fields(careful)
+
+
+def _whole(item: object) -> tuple[object, ...]:
+    return (item.key, item.title, item.link, item.published, item.fingerprint)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not c.error], ids=[c.name for c in CASES if not c.error]
+)
+def test_items_already_stored_come_unchanged_and_the_rest_whole(case: Case, careful: bool) -> None:
+    """Given the fingerprints of half the feed's items (a refresh's stored articles), each of
+    those comes ``unchanged`` with its key, title, link, date and fingerprint and no text;
+    every other item comes exactly as it comes when nothing is known."""
+    full = parse_feed(case.data, URL, careful=careful)
+    known = {item.key: item.fingerprint or "" for item in full.items[::2]}
+    again = parse_feed(case.data, URL, careful=careful, known=known)
+    assert [_whole(i) for i in again.items] == [_whole(i) for i in full.items]
+    for before, after in zip(full.items, again.items, strict=True):
+        if after.unchanged:
+            assert after.key in known and (after.body, after.content) == ("", None)
+        else:
+            assert after == before
+
+
+def test_most_items_already_stored_are_not_read_again() -> None:
+    """Across the corpus, items known from before come unchanged, all but those without a
+    title or key of their own (read whole, as their title or key comes from their text)."""
+    known_items = unchanged = 0
+    for case in CASES:
+        if case.error:
+            continue
+        full = parse_feed(case.data, URL)
+        known = {item.key: item.fingerprint or "" for item in full.items[::2]}
+        again = parse_feed(case.data, URL, known=known)
+        known_items += len(known)
+        unchanged += sum(item.unchanged for item in again.items)
+    assert known_items >= 150
+    assert unchanged >= 0.9 * known_items
+
+
+def test_an_item_whose_known_key_another_item_repeats_is_read_whole() -> None:
+    """Two items share a guid but not their title: distinct() tells them apart by suffixes,
+    so a key known from before matches neither, and both are read whole (nothing is lost)."""
+    data = b"""<rss version="2.0"><channel><title>T</title>
+    <item><guid>same</guid><title>One</title><link>https://x.example/1</link>
+    <description>first</description></item>
+    <item><guid>same</guid><title>Two</title><link>https://x.example/2</link>
+    <description>second</description></item></channel></rss>"""
+    alone = parse_feed(data.replace(b"<guid>same</guid><title>Two", b"<guid>b</guid><title>T"), URL)
+    known = {"same": alone.items[0].fingerprint or ""}
+    full, again = parse_feed(data, URL), parse_feed(data, URL, known=known)
+    assert [i.key for i in full.items] != ["same", "same"]
+    assert again.items == full.items
+    assert not any(i.unchanged for i in again.items)

@@ -194,6 +194,32 @@ def test_a_feed_parsed_in_a_process_arrives_as_parsed_here() -> None:
     assert here.items[0].enclosures and here.items[0].pictures  # the rich fields were there
 
 
+def test_a_parsing_process_is_told_what_the_feed_holds_already() -> None:
+    # the fingerprints of the stored articles go with the document: the item stored as it
+    # is comes back unchanged, without its text, the other whole
+    import asyncio
+
+    from tui_news.core.feed_refresh import FetchSettings, _Parsers
+    from tui_news.core.sources.feeds import Feed, parse_feed
+
+    url = "https://gazette.example/feed"
+    whole = parse_feed(RICH, url)
+    known = {whole.items[0].key: whole.items[0].fingerprint or ""}
+
+    async def parsed() -> Feed:
+        parsers = _Parsers(100, FetchSettings(parallel_from=1, parse_workers=1))
+        try:
+            return await parsers.parse(RICH, url, known)
+        finally:
+            parsers.close()
+
+    there = asyncio.run(parsed())
+    assert there == parse_feed(RICH, url, known=known)
+    first, second = there.items
+    assert first.unchanged and (first.body, first.enclosures) == ("", ())
+    assert second == whole.items[1] and not second.unchanged
+
+
 def test_a_parsing_process_imports_the_parser_not_the_refresh() -> None:
     # what a parsing process imports it pays for before its first parse: the fork server
     # imports the worker's module once, and that module needs none of the refresh's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,9 +96,9 @@ def test_an_unchanged_document_is_not_parsed_again(
     parsed: list[str] = []
     real = feeds.parse_feed
 
-    def counted(data: bytes, url: str, careful: bool = False) -> feeds.Feed:
+    def counted(data: bytes, url: str, careful: bool = False, **known: Any) -> feeds.Feed:
         parsed.append(url)
-        return real(data, url, careful)
+        return real(data, url, careful, **known)
 
     monkeypatch.setattr(feeds, "parse_feed", counted)
     report = reader.refresh()
@@ -109,6 +110,44 @@ def test_an_unchanged_document_is_not_parsed_again(
     # Removed and added again (it may get the same id), it is read whole.
     reader.remove(reader.sources()[0].location)
     assert reader.add(server.url("/feed"))[1].added == 3
+
+
+def test_a_changed_feed_works_out_only_its_new_and_edited_items(
+    reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the items stored already, as they are, are not read whole again: most of a refresh's
+    # parsing when each feed adds a few items
+    import tui_news.core.sources.feeds as feeds
+    from tui_news.core import html_text
+
+    def story(i: int, title: str = "") -> dict[str, str]:
+        return {
+            "title": title or f"Item {i}",
+            "guid": f"g{i}",
+            "link": f"/a/{i}",
+            "description": f"&lt;p&gt;Body &lt;b&gt;{i}&lt;/b&gt;&lt;/p&gt;",
+            "pubDate": f"Mon, 0{1 + i} Jan 2024 10:00:00 GMT",
+        }
+
+    server.routes["/feed"] = Route(rss("Planet", [story(i) for i in range(5)]))
+    reader.add(server.url("/feed"))
+    worked: list[str] = []
+    real = html_text.strip_tags
+
+    def counted(markup: str) -> str:
+        worked.append(markup)
+        return real(markup)
+
+    monkeypatch.setattr(feeds, "strip_tags", counted)
+    changed = [story(i) for i in range(1, 6)]
+    changed[1] = story(2, "Item 2 (updated)")
+    server.routes["/feed"] = Route(rss("Planet", changed))  # Item 0 left, Item 5 arrived
+    report = reader.refresh()
+    assert (report.added, report.updated) == (1, 1)
+    assert worked == ["<p>Body <b>2</b></p>", "<p>Body <b>5</b></p>"]
+    stored = {(a.title, a.body, a.link) for a in reader.store.articles(View())}
+    titles = ["Item 0", "Item 1", "Item 2 (updated)", "Item 3", "Item 4", "Item 5"]
+    assert stored == {(t, f"Body {n}", server.url(f"/a/{n}")) for n, t in enumerate(titles)}
 
 
 def test_changed_items_keep_state_and_gone_items_stay(reader: Reader, server: FeedServer) -> None:
@@ -277,10 +316,10 @@ def test_an_unexpected_parser_error_fails_only_that_feed(
     reader.store.add_source("feed", server.url("/bad"), "Bad", None)
     real = feeds.parse_feed
 
-    def flaky(body: bytes, url: str):  # stands in for a parser bug on one document
+    def flaky(body: bytes, url: str, **known: Any):  # stands in for a parser bug on one document
         if url.endswith("/bad"):
             raise RecursionError("maximum recursion depth exceeded")
-        return real(body, url)
+        return real(body, url, **known)
 
     monkeypatch.setattr(feeds, "parse_feed", flaky)
     report = reader.refresh()

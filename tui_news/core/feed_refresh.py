@@ -8,7 +8,7 @@ import math
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -297,7 +297,9 @@ async def refresh_feeds(
             if response.status != 304:
                 digest = body_digest(response)
                 if source.last_ok is None or digests.get(source.id) != digest:
-                    feed = await parsers.parse(response.body, response.url)
+                    # what it holds already is not worked out again (see parse_feed)
+                    known = store.fingerprints(source.id) if source.last_ok else None
+                    feed = await parsers.parse(response.body, response.url, known)
             pending.append((source, response, feed, None, digest))
             waiting += len(feed.items) if feed else 0
         except UserError as error:  # a fetch or a parse that failed: its one-line reason
@@ -351,6 +353,8 @@ def _warm(pool: ProcessPoolExecutor, workers: int) -> None:
 
 
 _WORKERS = "tui_news.core.sources.parse_workers"  # what the parsing processes run
+# A document waiting to be parsed: its bytes, address, its feed's known fingerprints, result.
+_Waiting = tuple[bytes, str, "Mapping[str, str] | None", "asyncio.Future[Feed]"]
 
 
 class _Parsers:
@@ -376,7 +380,7 @@ class _Parsers:
         if feeds < settings.parallel_from:
             self.workers = 0
         self.pool: ProcessPoolExecutor | None = None
-        self._waiting: list[tuple[bytes, str, asyncio.Future[Feed]]] = []
+        self._waiting: list[_Waiting] = []
         self._tasks = 0  # chunks handed over and not yet back
         self._warming: asyncio.Future[None] | None = None
         if eager and self.workers:
@@ -408,13 +412,14 @@ class _Parsers:
         )
         return self.pool
 
-    async def parse(self, body: bytes, url: str) -> Feed:
+    async def parse(self, body: bytes, url: str, known: Mapping[str, str] | None = None) -> Feed:
+        """The feed in ``body`` (see parse_feed, which takes ``known``)."""
         from tui_news.core.sources.feeds import parse_feed
 
         if self.workers < 1:
-            return parse_feed(body, url)
+            return parse_feed(body, url, known=known)
         parsed: asyncio.Future[Feed] = asyncio.get_running_loop().create_future()
-        self._waiting.append((body, url, parsed))
+        self._waiting.append((body, url, known, parsed))
         self._hand_over()
         return await parsed
 
@@ -425,7 +430,7 @@ class _Parsers:
             return
         while self._waiting and self._tasks < 2 * self.workers:
             size, count = 0, 0
-            for body, _, _ in self._waiting:
+            for body, *_ in self._waiting:
                 if count and size + len(body) > self.CHUNK_BYTES:
                     break
                 size, count = size + len(body), count + 1
@@ -434,9 +439,11 @@ class _Parsers:
             from tui_news.core.sources.parse_workers import parse_many
 
             try:
-                task = pool.submit(parse_many, [(body, url) for body, url, _ in chunk])
+                task = pool.submit(
+                    parse_many, [(body, url, known) for body, url, known, _ in chunk]
+                )
             except Exception as error:  # a broken pool: these fail, the refresh goes on
-                for _, _, parsed in chunk:
+                for *_, parsed in chunk:
                     if not parsed.done():
                         parsed.set_exception(error)
                 continue
@@ -445,7 +452,7 @@ class _Parsers:
 
     def _returned(
         self,
-        chunk: list[tuple[bytes, str, asyncio.Future[Feed]]],
+        chunk: list[_Waiting],
         done: asyncio.Future[list[Packed | Exception]],
     ) -> None:
         """Hand a chunk's feeds (or failures) to those waiting for them, and more work out."""
@@ -456,7 +463,7 @@ class _Parsers:
         if not done.cancelled():
             failed = done.exception()
         results: list[Packed | Exception] = [] if failed else done.result()
-        for number, (_, _, parsed) in enumerate(chunk):
+        for number, (*_, parsed) in enumerate(chunk):
             if parsed.done():  # its refresh was cancelled
                 continue
             result = failed or results[number]

@@ -44,6 +44,10 @@ class Parsed:
     content: str | None = None  # the HTML the body came from, converted when read
     enclosures: tuple[Enclosure, ...] = ()
     pictures: tuple[str, ...] = ()  # the feed's pictures of it (Media RSS, JSON Feed image)
+    # Stored already as it is (its key's fingerprint is the stored one's): only its key,
+    # title, link, date and fingerprint were read, and nothing of it is written (see
+    # parse_feed's ``known``).
+    unchanged: bool = False
 
 
 @dataclass(frozen=True, slots=True)

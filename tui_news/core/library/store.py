@@ -204,6 +204,8 @@ class Store(Connections):
                 if item.key in seen:
                     continue  # a feed may repeat an item; the first one counts
                 seen.add(item.key)
+                if item.unchanged:
+                    continue  # stored as it is, and read without its text
                 art_id, stored_fp = existing.get(item.key, (None, None))
                 if art_id is not None and item.fingerprint and stored_fp == item.fingerprint:
                     continue

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -74,20 +74,32 @@ ENTITY_BOMB = "refused: the document declares XML entities (a possible entity bo
 NO_CHANNEL = "not a feed: an <rss> document without a <channel>"
 
 
-def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
+def parse_feed(
+    data: bytes, url: str, careful: bool = False, known: Mapping[str, str] | None = None
+) -> Feed:
     """Parse a feed document fetched from ``url`` (used to resolve relative links).
 
     Well-formed XML of a known kind takes the fast path (:func:`_parse_fast`), unless it uses
     ``xml:base``; entity declarations are refused wherever they stand.
     ``careful`` sends every XML document through feedparser (the tests compare the paths).
+    ``known``: the fingerprints of the feed's stored articles by key. An item whose key and
+    fingerprint are among them comes ``unchanged`` (see :class:`Parsed`): its text is not
+    worked out, most of a refresh's parsing when a feed adds a few items to many.
     """
+    feed = _parse(data, url, careful, known)
+    if known and any(i.unchanged and known.get(i.key) != i.fingerprint for i in feed.items):
+        feed = _parse(data, url, careful)  # a key that distinct() told apart: read all whole
+    return feed
+
+
+def _parse(data: bytes, url: str, careful: bool, known: Mapping[str, str] | None = None) -> Feed:
     if "@" in url:  # items link to pages, never with the feed's user:password@ in them
         url = without_userinfo(url)
     head = data[:4096]
     if not data.strip():
         raise FeedError("empty response, not a feed")
     if data.lstrip()[:1] in (b"{", b"["):
-        return _parse_json_feed(data, url)
+        return _parse_json_feed(data, url, known)
     if _HTML_START.match(head):
         raise FeedError("not a feed: the address gives an HTML page")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
@@ -100,7 +112,7 @@ def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
     except etree.XMLSyntaxError:
         if _ENTITY_DECL.search(data):  # never let a forgiving parser expand them
             raise FeedError(ENTITY_BOMB) from None
-        return _parse_loose(data, url, malformed=True)
+        return _parse_loose(data, url, known, malformed=True)
     docinfo = root.getroottree().docinfo
     dtd = docinfo.internalDTD
     if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
@@ -113,10 +125,11 @@ def parse_feed(data: bytes, url: str, careful: bool = False) -> Feed:
     if kind == "rss" and channel is None:
         raise FeedError(NO_CHANNEL)
     if careful or not kind or b"xml:base" in data:  # feedparser resolves links in content by it
-        return _parse_loose(data, url)
+        return _parse_loose(data, url, known)
     if not tree_readable(kind, elements):
-        return _parse_loose(data, url)
-    return _parse_fast(data, url, kind, channel, elements) or _parse_loose(data, url)
+        return _parse_loose(data, url, known)
+    fast = _parse_fast(data, url, kind, channel, elements, known)
+    return fast or _parse_loose(data, url, known)
 
 
 _NAMED_REFERENCE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
@@ -133,7 +146,14 @@ def _numbered(reference: re.Match[bytes]) -> bytes:
     return reference[0] if point is None else b"&#%d;" % point
 
 
-def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[Any]) -> Feed | None:
+def _parse_fast(
+    data: bytes,
+    url: str,
+    kind: str,
+    channel: Any,
+    elements: list[Any],
+    known: Mapping[str, str] | None = None,
+) -> Feed | None:
     """Every field of every item read from the lxml tree, by the specs' rules (feed_fields.py);
     ``None`` for an item this path would not read as feedparser does (see ``read_alike``).
 
@@ -168,6 +188,7 @@ def _parse_fast(data: bytes, url: str, kind: str, channel: Any, elements: list[A
                 author=(atom_author(kids) or inherited) if atom else rss_author(kids),
                 enclosures=checked_enclosures(url, item_enclosures(kids)),
                 picture=picture,
+                known=known,
             )
         )
     feed.items = distinct(feed.items)
@@ -210,7 +231,9 @@ def _feedparser_date(text: str) -> Any:
         return None
 
 
-def _parse_loose(data: bytes, url: str, malformed: bool = False) -> Feed:
+def _parse_loose(
+    data: bytes, url: str, known: Mapping[str, str] | None = None, malformed: bool = False
+) -> Feed:
     """feedparser's reading; ``malformed``: no XML tree has vouched for the document's shape."""
     import feedparser
 
@@ -234,10 +257,15 @@ def _parse_loose(data: bytes, url: str, malformed: bool = False) -> Feed:
             entry.setdefault("author", info["author"])  # Atom: the feed's author is theirs
         if entry.get("guidislink") and not is_web(entry.get("link")):
             entry["link"] = None  # an id that is no web address is not a page to open
-    return _from_entries(info, result.entries, url)
+    return _from_entries(info, result.entries, url, known)
 
 
-def _from_entries(info: dict[str, Any], entries: list[dict[str, Any]], url: str) -> Feed:
+def _from_entries(
+    info: dict[str, Any],
+    entries: list[dict[str, Any]],
+    url: str,
+    known: Mapping[str, str] | None = None,
+) -> Feed:
     """Articles from feedparser's entries, each title read by its ``title_detail``."""
     site = _absolute(url, info.get("link"))
     feed_title = read_text(info.get("title"), detail_kind(info.get("title_detail")))
@@ -267,6 +295,7 @@ def _from_entries(info: dict[str, Any], entries: list[dict[str, Any]], url: str)
                 picture=media_picture(
                     entry.get("media_content") or [], entry.get("media_thumbnail") or []
                 ),
+                known=known,
             )
         )
     feed.items = distinct(feed.items)
@@ -334,7 +363,7 @@ def checked_enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tupl
     return tuple(result)
 
 
-def _parse_json_feed(data: bytes, url: str) -> Feed:
+def _parse_json_feed(data: bytes, url: str, known: Mapping[str, str] | None = None) -> Feed:
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as error:
@@ -373,6 +402,7 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
                         if isinstance(a, dict)
                     ),
                 ),
+                known=known,
             )
         )
     feed.items = distinct(feed.items)
@@ -429,6 +459,7 @@ def _item(
     author: str | None,
     enclosures: tuple[Enclosure, ...] = (),
     picture: str | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Parsed:
     """One feed item as an article; its key is its id, else its link, else a content hash.
 
@@ -436,17 +467,25 @@ def _item(
     content (converted for reading when opened, links resolved against the item's link); its
     body is a quick plain text of it, for lists and search. Its ``picture`` (Media RSS, JSON
     Feed) counts for nothing in its fingerprint: adding pictures changes no stored article.
+    A titled item whose key ``known`` gives its fingerprint comes ``unchanged``, without its
+    text (its body, content, author and attachments are not read).
     """
     absolute = _absolute(base, link)
     if not body.isascii():
         body = no_surrogates(body)
-    html = None if plain or "<" not in body else body
-    text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
-    name = one_line(title) or text[:80] or "(untitled)"
     key = one_line(entry_id) or (absolute or "")
     attached = "".join(f"\0{e.url}" for e in enclosures)  # empty for most: digests stay
-    identity = f"{name}\0{body}\0{absolute}\0{published}{attached}"
-    digest = hashlib.sha1(identity.encode()).hexdigest()
+    name = one_line(title)
+    if name and known and key in known:
+        digest = _fingerprint(name, body, absolute, published, attached)
+        if known[key] == digest:
+            link = safe_link(absolute)
+            return Parsed(key, name, "", link=link, published=published, fingerprint=digest,
+                          unchanged=True)  # fmt: skip
+    html = None if plain or "<" not in body else body
+    text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
+    name = name or text[:80] or "(untitled)"
+    digest = _fingerprint(name, body, absolute, published, attached)
     shown = safe_link(_absolute(base, picture))
     return Parsed(
         key=key or f"sha1:{digest}",
@@ -460,6 +499,14 @@ def _item(
         enclosures=enclosures,
         pictures=(shown,) if shown and is_web(shown) else (),
     )
+
+
+def _fingerprint(
+    name: str, body: str, link: str | None, published: float | None, attached: str
+) -> str:
+    """What tells whether a stored article changed: its title, body, link, date and files."""
+    identity = f"{name}\0{body}\0{link}\0{published}{attached}"
+    return hashlib.sha1(identity.encode()).hexdigest()
 
 
 def discover(html: bytes, url: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import fields
 from operator import attrgetter
@@ -71,13 +72,15 @@ def _running(pid: int) -> bool:
     return True
 
 
-def parse_many(documents: list[tuple[bytes, str]]) -> list[Packed | Exception]:
-    """Parse documents in a parsing process: each one's feed (:func:`packed`), or why it
-    could not be read."""
+def parse_many(
+    documents: list[tuple[bytes, str, Mapping[str, str] | None]],
+) -> list[Packed | Exception]:
+    """Parse documents (each with its feed's known fingerprints, see parse_feed) in a parsing
+    process: each one's feed (:func:`packed`), or why it could not be read."""
     parsed: list[Packed | Exception] = []
-    for body, url in documents:
+    for body, url, known in documents:
         try:
-            parsed.append(packed(parse_feed(body, url)))
+            parsed.append(packed(parse_feed(body, url, known=known)))
         except Exception as error:  # that document's failure, not its chunk's
             try:  # one that cannot travel back would fail the chunk (and the pool)
                 pickle.loads(pickle.dumps(error))
