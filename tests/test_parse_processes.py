@@ -220,6 +220,34 @@ def test_a_parsing_process_is_told_what_the_feed_holds_already() -> None:
     assert second == whole.items[1] and not second.unchanged
 
 
+def test_a_parsing_process_works_out_the_story_terms_of_new_recent_items() -> None:
+    import asyncio
+
+    from tui_news.core.feed_refresh import FetchSettings, _Parsers
+    from tui_news.core.sources.feeds import Feed, parse_feed
+    from tui_news.core.story_text import decode, features
+
+    url = "https://gazette.example/feed"
+    whole = parse_feed(RICH, url)
+    dated = whole.items[0].published or 0.0
+
+    async def parsed(since: float | None) -> Feed:
+        settings = FetchSettings(parallel_from=1, parse_workers=1, terms_since=since)
+        parsers = _Parsers(100, settings)
+        try:
+            return await parsers.parse(RICH, url)
+        finally:
+            parsers.close()
+
+    def read(feed: Feed) -> list[object]:  # a line's terms are in no particular order
+        return [None if i.terms is None else decode(i.terms) for i in feed.items]
+
+    terms = [features(item.title, item.body) for item in whole.items]
+    assert read(asyncio.run(parsed(dated))) == terms
+    assert read(asyncio.run(parsed(dated + 1))) == [None, terms[1]]  # and the undated one
+    assert read(asyncio.run(parsed(None))) == [None, None]  # stories kept apart
+
+
 def test_a_parsing_process_imports_the_parser_not_the_refresh() -> None:
     # what a parsing process imports it pays for before its first parse: the fork server
     # imports the worker's module once, and that module needs none of the refresh's

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import defaultdict
 from datetime import datetime
 from email.utils import formatdate
@@ -91,6 +92,7 @@ def test_a_refresh_grouped_batch_by_batch_ends_as_one_grouped_at_once(
     at_once.config.group_stories = False
     at_once.refresh()
     assert stories(at_once.store) == set()
+    assert at_once.store.conn.execute("SELECT count(*) FROM story_terms").fetchone() == (0,)
     group_new(at_once.store)
     expected = stories(at_once.store)
     at_once.close()
@@ -100,10 +102,32 @@ def test_a_refresh_grouped_batch_by_batch_ends_as_one_grouped_at_once(
     report = subscribed(reader, outlets).refresh()
     assert report.added == 451 and not report.failed
     ahead = [kept for name, which, kept in runs if (name, which) == (THREAD, "ahead")]
-    assert len(ahead) > 1 and sum(ahead) > 0  # the terms of the first outlets, while others came
+    assert len(ahead) > 1 and sum(ahead) == 0  # the parser kept every article's terms
     assert runs[-1][:2] == ("MainThread", "group")  # then all grouped at once
     assert len(runs) == len(ahead) + 1
     assert stories(reader.store) == expected
+
+
+def test_the_terms_the_parser_keeps_are_those_of_the_stored_article(
+    reader: Reader, outlets: list[str]
+) -> None:
+    # a refresh's parser works out each new article's story terms as it reads the feed (in
+    # the parsing processes, for a big refresh): they are those of its headline and text as
+    # stored, as grouping would work them out from the library
+    from tui_news.core.library.stories import MAX_AGE
+    from tui_news.core.story_text import LEAD_CHARS, decode, features
+
+    reader.config.group_stories = True
+    subscribed(reader, outlets).refresh()
+    rows = reader.store.conn.execute(
+        f"SELECT t.terms, a.title, substr(a.body, 1, {LEAD_CHARS}) FROM story_terms t "
+        "JOIN articles a ON a.id = t.id"
+    ).fetchall()
+    recent = reader.store.conn.execute(  # grouping compares those of the last week
+        "SELECT count(*) FROM articles WHERE published > ?", (time.time() - MAX_AGE + 600,)
+    ).fetchone()[0]
+    assert len(rows) >= recent >= 150
+    assert [decode(terms) for terms, _, _ in rows] == [features(t, lead) for _, t, lead in rows]
 
 
 def test_a_failing_grouping_thread_loses_no_article_and_is_one_line(

@@ -49,6 +49,9 @@ class FetchSettings:
     store_batch: int = 5000
     store_every: float = 1.0  # seconds: what has arrived is stored at least this often
     keep: dict[int, int] = field(default_factory=dict)  # read articles kept, by source id
+    # Stories are grouped: the parser works out the story terms of the items published since
+    # then (see parse_workers.parse), in the parsing processes when there are some.
+    terms_since: float | None = None
 
     def fetcher(self) -> Fetcher:
         """A fetcher obeying these limits."""
@@ -377,6 +380,7 @@ class _Parsers:
 
     def __init__(self, feeds: int, settings: FetchSettings, eager: bool = False) -> None:
         self.workers = min(settings.parse_workers, (os.cpu_count() or 1))
+        self.since = settings.terms_since
         if feeds < settings.parallel_from:
             self.workers = 0
         self.pool: ProcessPoolExecutor | None = None
@@ -413,11 +417,11 @@ class _Parsers:
         return self.pool
 
     async def parse(self, body: bytes, url: str, known: Mapping[str, str] | None = None) -> Feed:
-        """The feed in ``body`` (see parse_feed, which takes ``known``)."""
-        from tui_news.core.sources.feeds import parse_feed
+        """The feed in ``body`` (see parse_workers.parse)."""
+        from tui_news.core.sources.parse_workers import parse
 
         if self.workers < 1:
-            return parse_feed(body, url, known=known)
+            return parse(body, url, known, self.since)
         parsed: asyncio.Future[Feed] = asyncio.get_running_loop().create_future()
         self._waiting.append((body, url, known, parsed))
         self._hand_over()
@@ -439,9 +443,8 @@ class _Parsers:
             from tui_news.core.sources.parse_workers import parse_many
 
             try:
-                task = pool.submit(
-                    parse_many, [(body, url, known) for body, url, known, _ in chunk]
-                )
+                documents = [(body, url, known) for body, url, known, _ in chunk]
+                task = pool.submit(parse_many, documents, self.since)
             except Exception as error:  # a broken pool: these fail, the refresh goes on
                 for *_, parsed in chunk:
                     if not parsed.done():

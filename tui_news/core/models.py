@@ -48,6 +48,9 @@ class Parsed:
     # title, link, date and fingerprint were read, and nothing of it is written (see
     # parse_feed's ``known``).
     unchanged: bool = False
+    # What story grouping reads of it (core/story_text.py's encode), worked out by the parser
+    # when stories are grouped, and kept as the article is stored.
+    terms: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

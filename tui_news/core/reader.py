@@ -420,7 +420,8 @@ class Reader:
                 from tui_news.core.feed_refresh import refresh_feeds
 
                 keep = {s.id: self.config.keep_for(s.name, s.location) for s in feeds}
-                settings = replace(self.fetch_settings, keep=keep)
+                since = self.stories.terms_since()
+                settings = replace(self.fetch_settings, keep=keep, terms_since=since)
                 report.merge(asyncio.run(refresh_feeds(self.store, feeds, settings, done)))
                 self._fetch_full_texts(feeds, report)
             for source in sources:

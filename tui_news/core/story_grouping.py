@@ -1,7 +1,8 @@
 """Grouping stories while a refresh is still storing its articles: each time a batch is
-committed, one thread works out and keeps the terms of what has been stored (a third of the
-grouping's work), overlapping the refresh's waits for the network and its parse workers; at
-the end the refresh's articles are grouped at once, as they would be without the thread."""
+committed, one thread works out and keeps the terms of what has been stored without them (a
+third of the grouping's work: a sync's articles; a feed's come with their terms from the
+parser, see parse_workers.parse), overlapping the waits for the network; at the end the
+refresh's articles are grouped at once, as they would be without the thread."""
 
 from __future__ import annotations
 

@@ -3,11 +3,12 @@ tells. Reached as ``reader.stories``; everything here honours the ``group_storie
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 from tui_news.core.config import Config
 from tui_news.core.library import Store
-from tui_news.core.library.stories import TermsAhead, group_new, keep_terms, versions
+from tui_news.core.library.stories import MAX_AGE, TermsAhead, group_new, keep_terms, versions
 from tui_news.core.library.story_views import count_rows, count_stories, mark_stories_read
 from tui_news.core.models import SectionCount, Version, View
 from tui_news.core.story_grouping import Alongside
@@ -45,6 +46,11 @@ class Stories:
         stories; return how many articles' stories changed. Nothing while stories are kept
         apart: once grouped again, the next refresh groups those of the last week."""
         return group_new(self._reader.store) if self.grouped else 0
+
+    def terms_since(self) -> float | None:
+        """From when a refresh's parser works out its new items' story terms (those grouping
+        will compare), or None while stories are kept apart."""
+        return time.time() - MAX_AGE if self.grouped else None
 
     def alongside(self) -> Alongside:
         """A thread working on a refresh's articles' stories as its batches are stored (call

@@ -70,6 +70,11 @@ def encode(found: Features) -> str:
     )
 
 
+def described(title: str, text: str) -> str:
+    """The features of a headline and its text as one line to be kept (see :func:`encode`)."""
+    return encode(features(title, text))
+
+
 def decode(line: str) -> Features:
     """The features :func:`encode` wrote (its terms never hold a space or a tab)."""
     terms, title, names, days, roundup = parts(line)

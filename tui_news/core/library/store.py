@@ -33,9 +33,16 @@ from tui_news.core.models import (
     SourceCount,
     View,
 )
+from tui_news.core.story_text import LEAD_CHARS
 from tui_news.core.text import clean, one_line, without_password
 
 BODY = "feed-body:"  # meta keys: a feed's last parsed document's digest, by source id
+# A new article's story terms as the parser worked them out (Parsed.terms), kept with it when
+# they are its stored headline's and text's (see library/stories.py, which keeps the rest).
+KEEP_TERMS = (
+    "INSERT OR REPLACE INTO story_terms SELECT id, published, ?1 FROM articles "
+    f"WHERE source_id = ?2 AND key = ?3 AND title IS ?4 AND substr(body, 1, {LEAD_CHARS}) IS ?5"
+)
 
 
 @library_errors
@@ -198,7 +205,7 @@ class Store(Connections):
                     "SELECT id, key, fingerprint FROM articles WHERE source_id = ?", (source_id,)
                 )
             }
-            inserts, updates, seen = [], [], set()
+            inserts, updates, seen, described = [], [], set(), []
             sections: dict[str | None, str] = {}  # a feed's items share theirs
             for item in changed:
                 if item.key in seen:
@@ -227,6 +234,9 @@ class Store(Connections):
                     updates.append((*values, art_id))
                 else:
                     inserts.append((*values[:5], now, *values[5:], source_id, item.key, now))
+                    if item.terms is not None:
+                        lead = values[5][:LEAD_CHARS]
+                        described.append((item.terms, source_id, item.key, values[1], lead))
             updated = [row[-1] for row in updates]
             fts.unindex(conn, updated)
             conn.executemany(
@@ -245,6 +255,7 @@ class Store(Connections):
                 "VALUES (?, ?, ?, ?, coalesce(?, ?), ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
+            conn.executemany(KEEP_TERMS, described)
             report.added, report.updated = len(inserts), len(updates)
             if present is not None:
                 gone = [existing[k][0] for k in existing.keys() - present]

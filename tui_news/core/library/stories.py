@@ -154,8 +154,9 @@ def _counted(
 def keep_terms(store: Store, now: float | None = None, after: int = 0) -> int:
     """Work out and keep the terms of the articles not grouped yet that grouping will compare
     (those of the last :data:`MAX_AGE`), ahead of grouping them: a refresh does it while it
-    is still fetching (core/story_grouping.py). Only articles above id ``after`` are looked
-    at. Return how many were kept."""
+    is still fetching (core/story_grouping.py) for those stored without them (a feed's parser
+    works them out, see Store.apply). Only articles above id ``after`` are looked at. Return
+    how many were kept."""
     now = time.time() if now is None else now
     conn = store.conn
     after = max(after, int(store.get_meta(GROUPED) or 0))

@@ -16,7 +16,9 @@ from dataclasses import fields
 from operator import attrgetter
 
 from tui_news.core.models import Parsed
-from tui_news.core.sources.feeds import Feed, parse_feed
+from tui_news.core.sources import feeds
+from tui_news.core.sources.feeds import Feed
+from tui_news.core.story_text import described
 
 # How much lower the parsing processes' priority is than the process that started them
 # (``nice``). On two cores, the two parse processes and the main one (its event loop, the
@@ -72,15 +74,29 @@ def _running(pid: int) -> bool:
     return True
 
 
+def parse(
+    body: bytes, url: str, known: Mapping[str, str] | None = None, since: float | None = None
+) -> Feed:
+    """The feed in ``body`` (see parse_feed for ``known``). With ``since`` (stories are
+    grouped), each item read whole and published since then (or undated) comes with its story
+    terms (``Parsed.terms``), worked out here rather than in the process that stores it."""
+    feed = feeds.parse_feed(body, url, known=known)  # looked up at each call (the tests' seam)
+    if since is not None:
+        for item in feed.items:
+            if not item.unchanged and (item.published is None or item.published >= since):
+                item.terms = described(item.title.rstrip() or "(untitled)", item.body)
+    return feed
+
+
 def parse_many(
-    documents: list[tuple[bytes, str, Mapping[str, str] | None]],
+    documents: list[tuple[bytes, str, Mapping[str, str] | None]], since: float | None = None
 ) -> list[Packed | Exception]:
-    """Parse documents (each with its feed's known fingerprints, see parse_feed) in a parsing
-    process: each one's feed (:func:`packed`), or why it could not be read."""
+    """Parse documents (each with its feed's known fingerprints) in a parsing process, as
+    :func:`parse` does: each one's feed (:func:`packed`), or why it could not be read."""
     parsed: list[Packed | Exception] = []
     for body, url, known in documents:
         try:
-            parsed.append(packed(parse_feed(body, url, known=known)))
+            parsed.append(packed(parse(body, url, known, since)))
         except Exception as error:  # that document's failure, not its chunk's
             try:  # one that cannot travel back would fail the chunk (and the pool)
                 pickle.loads(pickle.dumps(error))
