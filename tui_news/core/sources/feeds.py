@@ -476,6 +476,7 @@ def _item(
     key = one_line(entry_id) or (absolute or "")
     attached = "".join(f"\0{e.url}" for e in enclosures)  # empty for most: digests stay
     name = one_line(title)
+    digest = None  # told by the title: worked out before the text when the key is known
     if name and known and key in known:
         digest = _fingerprint(name, body, absolute, published, attached)
         if known[key] == digest:
@@ -484,8 +485,9 @@ def _item(
                           unchanged=True)  # fmt: skip
     html = None if plain or "<" not in body else body
     text = strip_tags(html) if html else paragraphs(clean(body).split("\n"))
-    name = name or text[:80] or "(untitled)"
-    digest = _fingerprint(name, body, absolute, published, attached)
+    if digest is None:
+        name = name or text[:80] or "(untitled)"
+        digest = _fingerprint(name, body, absolute, published, attached)
     shown = safe_link(_absolute(base, picture))
     return Parsed(
         key=key or f"sha1:{digest}",
