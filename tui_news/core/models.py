@@ -52,6 +52,11 @@ class Parsed:
     # when stories are grouped, and kept as the article is stored.
     terms: str | None = None
 
+    def stored_title(self) -> str:
+        """Its title as the library keeps it, for a title that is one line already (a feed
+        parser's): a title cut from the body may end in a space."""
+        return self.title.rstrip() or "(untitled)"
+
 
 @dataclass(frozen=True, slots=True)
 class Enclosure:

@@ -221,7 +221,7 @@ class Store(Connections):
                     section = sections[item.section] = one_line(item.section) or "Articles"
                 values = (
                     section,
-                    (item.title.rstrip() if cleaned else one_line(item.title)) or "(untitled)",
+                    item.stored_title() if cleaned else one_line(item.title) or "(untitled)",
                     (item.author if cleaned else one_line(item.author)) or None,
                     item.link,
                     storable(item.published, now),

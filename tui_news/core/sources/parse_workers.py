@@ -84,7 +84,7 @@ def parse(
     if since is not None:
         for item in feed.items:
             if not item.unchanged and (item.published is None or item.published >= since):
-                item.terms = described(item.title.rstrip() or "(untitled)", item.body)
+                item.terms = described(item.stored_title(), item.body)
     return feed
 
 
