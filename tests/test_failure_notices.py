@@ -63,3 +63,13 @@ def test_one_failure_is_named_with_its_reason() -> None:
         "1,200 new articles.",
         "Wire failed: HTTP 404",
     ]
+
+
+def test_failed_sources_are_named_in_the_order_people_count() -> None:
+    from tui_news.core.models import RefreshReport
+    from tui_news.ui.notices import refresh_notices
+
+    report = RefreshReport(failed={f"Feed {n}": "HTTP 404" for n in (10, 9, 2, 1)})
+    assert [n.text for n in refresh_notices(report)] == [
+        "4 sources failed (Feed 1, Feed 2, Feed 9, …): press ! for details."
+    ]

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import seed_article
 from tui_news.core.library import LibraryError
-from tui_news.core.models import View
+from tui_news.core.models import Parsed, View
 from tui_news.core.reader import Reader, make_reader, make_session_reader
 
 
@@ -153,6 +153,18 @@ def test_add_twice_and_remove(reader: Reader, news: Path) -> None:
     assert reader.sources() == [] and titles(reader) == []
     with pytest.raises(LibraryError, match="no source matches"):
         reader.remove("news")
+
+
+def test_sections_are_listed_as_people_count(reader: Reader, tmp_path: Path) -> None:
+    # case aside, and a number by its value: "Outlet 10" after "Outlet 9", not "Outlet 1"
+    names = ["Outlet 10", "outlet 9", "Outlet 1", "Alpha", "Outlet 02", "Outlet " + "7" * 5000]
+    for number, name in enumerate(names):
+        source = reader.store.add_source("folder", str(tmp_path / str(number)), name, None)
+        reader.store.apply(source.id, [Parsed(f"k{number}", "A story", "Text.", section=name)],
+                           None, None)  # fmt: skip
+    sections, _ = reader.store.section_counts()
+    assert [s.name for s in sections] == ["Alpha", "Outlet 1", "Outlet 02", "outlet 9",
+                                          "Outlet 10", names[-1]]  # fmt: skip
 
 
 def test_sample_library_is_offered_once(reader: Reader) -> None:

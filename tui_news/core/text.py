@@ -24,6 +24,7 @@ _ESCAPES = re.compile(
 )
 _ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 _SPACE_RUNS = re.compile("  +")
+_NUMBERS = re.compile(r"(\d+)")
 _TEXT_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\x0c\r\x1b")
 
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
@@ -144,6 +145,17 @@ def one_line(text: str | None) -> str:
     if "  " in text:
         text = _SPACE_RUNS.sub(" ", text)
     return text.strip(" ")
+
+
+def name_order(name: str) -> tuple[list[str | tuple[int, str]], str]:
+    """How names are sorted for people: case aside, and a number by its value ("Outlet 2"
+    before "Outlet 10"; compared by its digits, so however long it is)."""
+    folded = name.casefold()
+    parts: list[str | tuple[int, str]] = list(_NUMBERS.split(folded))
+    for at in range(1, len(parts), 2):  # the numbers, between the texts
+        digits = str(parts[at]).lstrip("0") or "0"
+        parts[at] = (len(digits), digits)
+    return parts, folded
 
 
 def safe_link(url: str | None) -> str | None:

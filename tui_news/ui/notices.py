@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 from tui_news.core.models import RefreshReport
-from tui_news.core.text import counted
+from tui_news.core.text import counted, name_order
 
 NAMED_FAILURES = 3  # sources named in the notice; the rest are under !
 
@@ -34,7 +34,7 @@ def refresh_notices(report: RefreshReport) -> list[Notice]:
         ((name, reason),) = fresh.items()
         notices.append(Notice(f"{name} failed: {reason}", "error", 8))
     elif fresh:
-        names = sorted(fresh, key=str.casefold)
+        names = sorted(fresh, key=name_order)
         shown = ", ".join(names[:NAMED_FAILURES]) + (", …" if len(names) > NAMED_FAILURES else "")
         text = f"{counted(len(names), 'source')} failed ({shown}): press ! for details."
         notices.append(Notice(text, "error", 8))

@@ -34,7 +34,7 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.story_text import LEAD_CHARS
-from tui_news.core.text import clean, one_line, without_password
+from tui_news.core.text import clean, name_order, one_line, without_password
 
 BODY = "feed-body:"  # meta keys: a feed's last parsed document's digest, by source id
 # A new article's story terms as the parser worked them out (Parsed.terms), kept with it when
@@ -513,7 +513,7 @@ class Store(Connections):
         starred = self.conn.execute(  # the planner otherwise scans a larger index
             "SELECT count(*) FROM articles INDEXED BY articles_starred WHERE starred = 1"
         ).fetchone()[0]
-        ordered = sorted(sections.values(), key=lambda s: s.name.casefold())
+        ordered = sorted(sections.values(), key=lambda s: name_order(s.name))
         return ordered, {"all": all_total, "unread": unread_total, "starred": starred}
 
 
