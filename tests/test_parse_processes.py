@@ -144,6 +144,46 @@ def test_documents_parsed_in_chunks_fail_one_by_one(reader: Reader, server: Feed
     assert stored.fetchone()[0] == 44
 
 
+def test_parsing_processes_start_beside_the_event_loop(
+    reader: Reader, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Starting the processes waits for the fork server's imports (~0.1 s). A refresh of feeds
+    # fetched before starts them with its first document to parse: from the event loop's
+    # thread, that held every fetch meanwhile. They start in a thread of their own, as they
+    # do at once for feeds never fetched.
+    import asyncio
+    import threading
+    from multiprocessing.process import BaseProcess
+
+    from tests.feedserver import Route, rss
+    from tui_news.core.feed_refresh import FetchSettings, refresh_feeds
+
+    def serve(items: int) -> None:
+        for n in range(6):
+            found = [{"title": f"Story {n}.{i}", "guid": f"{n}-{i}"} for i in range(items)]
+            server.routes[f"/f{n}"] = Route(rss(f"Feed {n}", found))
+
+    serve(2)
+    for n in range(6):
+        reader.store.add_source("feed", server.url(f"/f{n}"), f"Feed {n}", None)
+    settings = FetchSettings(parallel_from=1, parse_workers=2)
+    asyncio.run(refresh_feeds(reader.store, reader.store.sources(counted=False), settings))
+    serve(3)  # one new item each
+    started: list[threading.Thread] = []
+    start = BaseProcess.start
+
+    def starting(process: BaseProcess) -> None:
+        started.append(threading.current_thread())
+        start(process)
+
+    monkeypatch.setattr(BaseProcess, "start", starting)
+    sources = reader.store.sources(counted=False)
+    assert all(s.last_ok for s in sources)  # fetched before: started with the first document
+    report = asyncio.run(refresh_feeds(reader.store, sources, settings))
+    assert report.added == 6 and not report.failed
+    assert len(started) == 2 and threading.main_thread() not in started
+
+
 def nice(pid: int) -> int:
     """A process's nice value (``/proc/PID/stat``)."""
     return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[16])

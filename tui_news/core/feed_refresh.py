@@ -368,7 +368,8 @@ class _Parsers:
     ``spawn``ed one does (about 0.2 s of CPU each). The server starts at once when the
     refresh holds feeds never fetched (their bodies will need parsing), so its imports overlap
     the first fetches; otherwise with the first body to parse, so a refresh of unchanged
-    feeds (all 304) never starts it.
+    feeds (all 304) never starts it. Either way the processes start in a thread (see
+    :meth:`_begin`).
 
     Documents go to the processes in chunks: whatever has arrived while every process had
     work goes as one task when one is free (at most :data:`CHUNK_BYTES`). Handing over one
@@ -388,12 +389,16 @@ class _Parsers:
         self._tasks = 0  # chunks handed over and not yet back
         self._warming: asyncio.Future[None] | None = None
         if eager and self.workers:
-            # Starting a process waits for the server's imports (~0.1 s): done in a thread,
-            # so that the first fetches go out meanwhile; documents wait until it is done.
-            pool = self._start()
-            loop = asyncio.get_running_loop()
-            self._warming = loop.run_in_executor(None, _warm, pool, self.workers)
-            self._warming.add_done_callback(lambda _: self._hand_over())
+            self._begin()
+
+    def _begin(self) -> None:
+        """Start the processes in a thread: starting one waits for the server's imports
+        (~0.1 s), which held the event loop (and every fetch) when the first document's
+        hand-over started them; documents wait until they are up."""
+        pool = self._start()
+        loop = asyncio.get_running_loop()
+        self._warming = loop.run_in_executor(None, _warm, pool, self.workers)
+        self._warming.add_done_callback(lambda _: self._hand_over())
 
     def _start(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -430,8 +435,13 @@ class _Parsers:
     def _hand_over(self) -> None:
         """Give what waits to the processes, one chunk per process that has no work queued
         (each keeps one task running and one queued, so it never waits for this one)."""
+        if self.pool is None:
+            if self._waiting:
+                self._begin()  # and hands over once the processes are up
+            return
         if self._warming is not None and not self._warming.done():
             return
+        pool = self.pool
         while self._waiting and self._tasks < 2 * self.workers:
             size, count = 0, 0
             for body, *_ in self._waiting:
@@ -439,7 +449,6 @@ class _Parsers:
                     break
                 size, count = size + len(body), count + 1
             chunk, self._waiting = self._waiting[:count], self._waiting[count:]
-            pool = self.pool or self._start()
             from tui_news.core.sources.parse_workers import parse_many
 
             try:
