@@ -151,11 +151,14 @@ def name_order(name: str) -> tuple[list[str | tuple[int, str]], str]:
     """How names are sorted for people: case aside, and a number by its value ("Outlet 2"
     before "Outlet 10"; compared by its digits, so however long it is)."""
     folded = name.casefold()
-    parts: list[str | tuple[int, str]] = list(_NUMBERS.split(folded))
-    for at in range(1, len(parts), 2):  # the numbers, between the texts
-        digits = str(parts[at]).lstrip("0") or "0"
-        parts[at] = (len(digits), digits)
-    return parts, folded
+    parts = _NUMBERS.split(folded)  # texts, with the numbers between them
+    return [part if at % 2 == 0 else _number(part) for at, part in enumerate(parts)], folded
+
+
+def _number(digits: str) -> tuple[int, str]:
+    """Digits as they sort by value: the longer number is the larger (leading zeros aside)."""
+    digits = digits.lstrip("0") or "0"
+    return len(digits), digits
 
 
 def safe_link(url: str | None) -> str | None:

@@ -13,7 +13,7 @@ from tui_news.core.library.sql import NAME
 from tui_news.core.library.store import Store
 from tui_news.core.models import Version
 from tui_news.core.stories import WINDOW, Counts, Item, group
-from tui_news.core.story_text import LEAD_CHARS, encode
+from tui_news.core.story_text import LEAD_CHARS, described, encode
 
 GROUPED = "stories_grouped"  # meta: the highest article id grouped so far
 MAX_AGE = 7 * 86400.0  # seconds: older new articles (a feed's back catalogue) are left alone
@@ -161,14 +161,13 @@ def keep_terms(store: Store, now: float | None = None, after: int = 0) -> int:
     conn = store.conn
     after = max(after, int(store.get_meta(GROUPED) or 0))
     rows = conn.execute(
-        f"SELECT a.id, a.source_id, a.published, a.title, substr(a.body, 1, {LEAD_CHARS}) "
+        f"SELECT a.id, a.published, a.title, substr(a.body, 1, {LEAD_CHARS}) "
         "FROM articles a WHERE a.id > ? AND a.published >= ? "
         "AND NOT EXISTS (SELECT 1 FROM story_terms t WHERE t.id = a.id)",
         (after, now - MAX_AGE),
     ).fetchall()
     worked = [
-        (i, published, encode(Item(i, feed, published, title, lead).described()), title, lead)
-        for i, feed, published, title, lead in rows
+        (i, published, described(title, lead), title, lead) for i, published, title, lead in rows
     ]
     if worked:
         with store.transaction() as write:
