@@ -224,7 +224,7 @@ async def test_hostile_feed_and_files_reach_the_screen_inert(
         await settle(app, pilot)
         lines = screen_lines(app)
         shown = "\n".join(lines)
-        assert "markup title [bold red]M[/] [" in shown  # as written
+        assert "markup title [bold red]M[/]" in shown  # as written
         # Every section is open in the sidebar, every source with it.
         for node in app.sidebar.root.children:
             node.expand()

@@ -142,7 +142,7 @@ async def test_at_20_columns_the_headlines_show_and_keep_their_titles(
         await settle(app, pilot)
         assert app.sidebar.region.width == 0
         first = line_text(app.headlines, 0)
-        assert first.startswith("●  Forest Loss") and len(first) == 18
+        assert first.startswith("●  Forest Loss") and len(first) == 17  # and the scrollbar's
 
 
 def screen_lines(app: NewsApp) -> list[str]:
@@ -156,7 +156,8 @@ async def test_lists_of_other_lengths_and_typing_change_scroll_sizes_not_the_lay
 ) -> None:
     """A view's ids arriving and a query typed change the list's and the field's scroll sizes
     and scrollbars; the screen is not laid out again for them (~10-20 ms each at 100,000
-    articles, on a key). When the list's scrollbar goes, it is (the rows get its column)."""
+    articles, on a key). When the list's scrollbar goes, it is (Textual lays out for any
+    scrollbar), but the rows keep their width: the scrollbar's column stays, blank."""
     app = NewsApp(library(reader, many_articles(tmp_path / "news", count=81)))
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(app, pilot)
@@ -195,5 +196,28 @@ async def test_lists_of_other_lengths_and_typing_change_scroll_sizes_not_the_lay
         await pilot.press("r", "y", "space", "n", "u", "m", "b", "e", "r", "space", "7")
         await settle(app, pilot)
         assert len(headlines.ids) == 6 < height  # stories 7, 71, 73, 75, 77 and 79
-        assert not headlines.show_vertical_scrollbar and layouts  # the rows take its column
-        assert headlines.scrollable_content_region.width == headlines.region.width
+        assert not headlines.show_vertical_scrollbar and layouts  # Textual's, for any scrollbar
+        assert headlines.scrollable_content_region.width == headlines.region.width - 1  # kept
+
+
+async def test_headline_rows_keep_their_width_whether_the_list_scrolls_or_not(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """A list longer than the pane shows a scrollbar; a shorter one keeps its room, so no row
+    runs up to the border and the titles' room does not change as a view or a filter grows
+    past the pane's height."""
+    app = NewsApp(library(reader, many_articles(tmp_path / "news", count=44)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        headlines = app.headlines
+        assert headlines.virtual_size.height > headlines.scrollable_content_region.height
+        scrolling = headlines.scrollable_content_region.width
+        world = next(
+            n.data for n in app.sidebar.root.children if n.data and n.data.label == "World"
+        )
+        app.sidebar.select_view(world)
+        await settle(app, pilot)
+        assert len(headlines.ids) == 22  # the pane's height holds them all
+        assert headlines.virtual_size.height <= headlines.scrollable_content_region.height
+        assert headlines.scrollable_content_region.width == scrolling
+        assert headlines.scrollable_content_region.width < headlines.content_region.width
