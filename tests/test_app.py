@@ -486,17 +486,54 @@ async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, new
         await settle(app, pilot)
         assert showing(app).title == "Rail Line Opens"
         assert stored(reader, showing(app).id).read
-        await pilot.press("escape")  # back to the whole list, where it was
+        read = showing(app).id
+        assert read != before
+        await pilot.press("escape")  # back to the whole list, on the article read
         await settle(app, pilot)
-        assert len(app.headlines.ids) == 5 and app.headlines.current_id == before
+        assert len(app.headlines.ids) == 5 and app.headlines.current_id == read
+        assert showing(app).id == read  # still open: s and m act on what is read
         assert not app.search_bar.has_class("-active")
         assert app.headlines.highlight == ()
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert stored(reader, read).starred
+        await pilot.press("k")
+        before = app.headlines.current_id
         await pilot.press("slash", "z", "z", "z")
         await settle(app, pilot)
         assert "Nothing matches." in line_text(app.headlines, 1)
         await pilot.press("escape")  # escape in the field also restores the list
         await settle(app, pilot)
         assert len(app.headlines.ids) == 5 and app.focused is app.headlines
+        assert app.headlines.current_id == before  # nothing opened: where it was
+
+
+async def test_leaving_a_search_closes_a_result_the_list_does_not_hold(
+    reader: Reader, news: Path
+) -> None:
+    """An article opened from a whole-library search, from another section, is closed when
+    escape puts the section's list back: the cursor is on one of the section's articles, and
+    s or m would act on that one, not on the article read."""
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("World", section="World"))
+        await settle(app, pilot)
+        before = app.headlines.current_id
+        await pilot.press("slash", *"trains", "ctrl+l")  # a body word of Middle East's
+        await settle(app, pilot)
+        assert [stored(reader, i).title for i in app.headlines.ids] == ["Rail Line Opens"]
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert showing(app).title == "Rail Line Opens"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.view.section == "World" and app.headlines.current_id == before
+        assert app.article_view.article is None
+        await pilot.press("s")
+        await settle(app, pilot)
+        starred = [a.title for a in reader.articles(View(starred=True))]
+        assert starred == [stored(reader, before).title]  # the row the cursor is on
 
 
 async def test_search_widens_saves_and_removes(reader: Reader, news: Path) -> None:

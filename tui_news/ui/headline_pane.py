@@ -40,6 +40,7 @@ class Searching:
     keep: int | None
     wide: bool = False
     ids: array[int] | None = None  # the base view's list, to put back at once
+    opened: int | None = None  # the last article opened from the results
 
     def view(self, query: Query) -> View:
         """The view that shows ``query``'s results."""
@@ -98,6 +99,13 @@ class HeadlinePane(Vertical):
         view: View
         count: int
         whole: bool
+
+    @dataclass
+    class SearchEnded(Message):
+        """The search closed and the list is put back; ``left`` is the article opened from
+        its results when the list put back does not hold it (else None)."""
+
+        left: int | None
 
     @dataclass
     class SaveSearch(Message):
@@ -438,16 +446,30 @@ class HeadlinePane(Vertical):
         self._retitle()
         self._start_search(self.search_bar.input.value)
 
+    def opened(self, article_id: int) -> None:
+        """An article was opened: while searching, the list put back keeps it in sight."""
+        if self._search is not None:
+            self._search.opened = article_id
+
     def action_end_search(self) -> None:
-        """Escape: close the search and put the list back where it was."""
+        """Escape: close the search and put the list back where it was, or on the article
+        opened from the results if the list holds it (what is read stays what ``s`` and
+        ``m`` act on)."""
         search = self.close_search()
         if search is None:
             return
+        keep, left = search.keep, None
+        if search.opened is not None:
+            if search.ids is None or search.opened in search.ids:
+                keep = search.opened
+            else:
+                left = search.opened
         if search.ids is None:
-            self.show_view(search.base, keep=search.keep)
+            self.show_view(search.base, keep=keep)
         else:
-            self._list(search.base, search.ids, search.keep, True)
+            self._list(search.base, search.ids, keep, True)
         self.headlines.focus()
+        self.post_message(self.SearchEnded(left))
 
     def close_search(self) -> Searching | None:
         """Close the search field, leaving the list as it is; the search it ended. A query
