@@ -167,6 +167,16 @@ def test_sections_are_listed_as_people_count(reader: Reader, tmp_path: Path) -> 
                                           "Outlet 10", names[-1]]  # fmt: skip
 
 
+def test_failed_sources_are_listed_in_the_order_of_their_names(
+    reader: Reader, tmp_path: Path
+) -> None:
+    # as the sidebar lists them, whatever order they were added in (the problems panel, `!`)
+    for number, name in enumerate(["Outlet 10", "Outlet 2", "Outlet 1"]):
+        source = reader.store.add_source("feed", f"http://feeds.example/{number}", name, None)
+        reader.store.set_source_error(source.id, "connection refused")
+    assert [p.source for p in reader.problems()] == ["Outlet 1", "Outlet 2", "Outlet 10"]
+
+
 def test_sample_library_is_offered_once(reader: Reader) -> None:
     assert reader.offer_sample()
     reader.refresh()

@@ -330,7 +330,8 @@ class Store(Connections):
             return None
 
     def problems(self) -> list[Problem]:
-        """Everything the last refresh of each source could not read."""
+        """Everything the last refresh of each source could not read: the failed sources
+        first, in the order of their names (as the sidebar lists them)."""
         rows = self.conn.execute(
             f"SELECT p.location, p.reason, {sql.NAME} FROM problems p "
             "JOIN sources s ON s.id = p.source_id ORDER BY p.id"
@@ -340,7 +341,8 @@ class Store(Connections):
             f"SELECT s.location, s.last_error, {sql.NAME} FROM sources s "
             "WHERE s.last_error IS NOT NULL"
         )
-        return [Problem(without_password(at), why, name) for at, why, name in failed] + problems
+        found = [Problem(without_password(at), why, name) for at, why, name in failed]
+        return sorted(found, key=lambda p: name_order(p.source)) + problems
 
     # --- articles -------------------------------------------------------------------------
 
