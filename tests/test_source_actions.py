@@ -31,6 +31,9 @@ async def test_e_renames_a_folder_and_moves_it_keeping_every_mark(
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, EditSourceScreen)
+        dialog = app.screen.query_one("#dialog").region  # in the middle, as every dialog
+        assert abs(dialog.x * 2 + dialog.width - 100) <= 1
+        assert abs(dialog.y * 2 + dialog.height - 30) <= 1
         await pilot.press("ctrl+u", *"My notes", "tab", *"Local", "enter")
         await settle(app, pilot)
         assert len(app.screen_stack) == 1

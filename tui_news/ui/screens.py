@@ -136,7 +136,7 @@ class EditSourceScreen(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = Content(f"Edit {self._name}")
-            dialog.border_subtitle = "enter keeps · escape cancels"
+            dialog.border_subtitle = "enter saves · escape cancels"
             yield Label("Name:")
             yield Input(self._name, id="name")
             yield Label("Section (empty: the sections its articles name, or its own):")
