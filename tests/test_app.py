@@ -453,7 +453,7 @@ async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: P
         await settle(app, pilot)
         await pilot.press("M")
         assert isinstance(app.screen, ConfirmScreen)
-        assert app.screen.question == "Mark all 60 unread articles in All read?"
+        assert app.screen.question == "Mark all 60 unread headlines in All read?"
         await pilot.press("n")
         assert len(reader.articles(View(unread=True))) == 60
         await pilot.press("M", "y")

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.fixtures import settle, sidebar_labels, stored
 from tests.test_story_rows import FED, QUAKE_DAILY, QUAKE_WIRE, ids_by_title, two_outlets
 from tui_news.core.models import Parsed, View
 from tui_news.core.reader import Reader, search_view
 from tui_news.core.search import parse
 from tui_news.ui.app import NewsApp
+from tui_news.ui.screens import ConfirmScreen
 
 T0 = 1_780_000_000.0
 HOUR = 3600.0
@@ -131,3 +134,21 @@ async def test_M_reads_the_stories_shown_and_the_sidebar_counts_rows(
         assert stored(reader, ids[QUAKE_DAILY]).read
         assert not stored(reader, ids[FED]).read
         assert sidebar_labels(app)["Unread"] == ["Unread", "1"]
+
+
+async def test_M_asks_about_the_headlines_it_lists_and_tells_the_articles_it_marked(
+    reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui_news.ui.app.ASK_BEFORE_MARKING", 0)  # ask even for two rows
+    app = NewsApp(two_outlets(reader, tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("Unread", unread=True))
+        await settle(app, pilot)
+        await pilot.press("M")  # two rows: the quake (told twice) and the Fed
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == "Mark all 2 unread headlines in Unread read?"
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Marked 3 articles read in Unread." in [n.message for n in app._notifications]

@@ -63,7 +63,7 @@ from tui_news.ui.sidebar import ALL, Sidebar, next_unread_section
 from tui_news.ui.source_actions import SourceActions
 from tui_news.ui.typeahead import TypeAhead
 
-ASK_BEFORE_MARKING = 50  # M asks first when it would mark more articles than this
+ASK_BEFORE_MARKING = 50  # M asks first when the list holds more unread headlines than this
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
 FEW_COLOURS = ("standard", "windows")  # Rich's colour systems of 16 colours or fewer
 # The theme there unless the config names one: the terminal's own palette (Textual's ansi-dark),
@@ -426,7 +426,8 @@ class NewsApp(SourceActions, TypeAhead):
         if unread <= ASK_BEFORE_MARKING:
             self._mark_all_read()
             return
-        question = f"Mark all {unread:,} unread articles in {self.view.label} read?"
+        # the rows it lists: a story's row stands for each outlet's article (all marked)
+        question = f"Mark all {counted(unread, 'unread headline')} in {self.view.label} read?"
         self.push_screen(
             ConfirmScreen(question), lambda yes: self._mark_all_read() if yes else None
         )
