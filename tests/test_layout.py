@@ -221,3 +221,28 @@ async def test_headline_rows_keep_their_width_whether_the_list_scrolls_or_not(
         assert headlines.virtual_size.height <= headlines.scrollable_content_region.height
         assert headlines.scrollable_content_region.width == scrolling
         assert headlines.scrollable_content_region.width < headlines.content_region.width
+
+
+async def test_sidebar_counts_keep_their_column_when_its_sources_scroll(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """Thirty sources open under their section make the sidebar scroll: its counts stay where
+    they were (the scrollbar has a column of its own) and nothing scrolls sideways."""
+    for number in range(30):
+        folder = tmp_path / f"desk{number}"
+        folder.mkdir()
+        (folder / "a.txt").write_text(seed_article("World", f"Story {number}", "Text."))
+        reader.add(str(folder))
+    app = NewsApp(reader)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(app, pilot)
+        sidebar = app.sidebar
+        before = [line_text(sidebar, y) for y in range(3)]
+        assert before[0].rstrip().endswith("30")  # All: 30 unread
+        assert sidebar.virtual_size.height <= sidebar.scrollable_content_region.height
+        world = next(n for n in sidebar.root.children if n.data and n.data.label == "World")
+        world.expand()
+        await settle(app, pilot)
+        assert sidebar.virtual_size.height > sidebar.scrollable_content_region.height
+        assert sidebar.show_vertical_scrollbar and not sidebar.show_horizontal_scrollbar
+        assert [line_text(sidebar, y) for y in range(3)] == before

@@ -49,6 +49,11 @@ class Sidebar(Tree[View]):
     BINDINGS = SECTIONS.bindings()
 
     DEFAULT_CSS = """
+    Sidebar {  /* the counts keep their column when a long list scrolls; nothing scrolls sideways */
+        scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+    }
     Sidebar > .tree--cursor {
         background: $panel;
     }
@@ -80,7 +85,7 @@ class Sidebar(Tree[View]):
         depth, parent = 0, node.parent
         while parent is not None and parent is not self.root:
             depth, parent = depth + 1, parent.parent
-        room = self.scrollable_content_region.width - depth * self.guide_depth - 1
+        room = self.scrollable_content_region.width - depth * self.guide_depth
         count = self._counts.get(node.id, 0)
         if not count or room <= 0:
             label.truncate(max(room, 1), overflow="ellipsis")
