@@ -146,6 +146,28 @@ async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_pa
         assert showing(app).title == FED
 
 
+async def test_escape_from_a_search_keeps_the_story_row_of_the_version_read(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """A version shown with v is not a row of its own: escape puts the list back on its
+    story's row, and the version stays open, as it does outside a search."""
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k", "slash", *"turkey", "enter")  # one row: the story
+        await settle(app, pilot)
+        assert app.headlines.ids.tolist() == [ids[QUAKE_WIRE]]
+        await pilot.press("enter", "v")
+        await settle(app, pilot)
+        assert showing(app).title == QUAKE_DAILY
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.headline_pane.border_title == "All · 2"
+        assert app.headlines.current_id == ids[QUAKE_WIRE]
+        assert showing(app).title == QUAKE_DAILY
+
+
 async def test_unread_lists_a_story_once_and_keeps_the_row_being_read(
     reader: Reader, tmp_path: Path
 ) -> None:

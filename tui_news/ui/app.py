@@ -289,7 +289,7 @@ class NewsApp(SourceActions, TypeAhead):
                 article.read = True
                 self.load_counts()
         self.headlines.move_to(article.id)  # a version the list leaves out: it stays put
-        self.headline_pane.opened(article.id)
+        self.headline_pane.opened()
         self.article_view.show(article, story_versions.header(self, article.id))
         return article
 
@@ -349,10 +349,9 @@ class NewsApp(SourceActions, TypeAhead):
 
     @on(HeadlinePane.SearchEnded)
     def _search_ended(self, event: HeadlinePane.SearchEnded) -> None:
-        """An article read from the results that the list put back does not hold is closed:
-        the cursor is elsewhere, and the keys would act on another article than the one read."""
-        shown = self.article_view.article
-        if event.left is not None and shown is not None and shown.id == event.left:
+        """An article read from the results whose row the list put back does not hold is
+        closed: the cursor is elsewhere, and the keys would act on another article."""
+        if event.lost:
             self.article_view.show(None)
 
     @on(HeadlinePane.SaveSearch)

@@ -40,7 +40,7 @@ class Searching:
     keep: int | None
     wide: bool = False
     ids: array[int] | None = None  # the base view's list, to put back at once
-    opened: int | None = None  # the last article opened from the results
+    reading: int | None = None  # the row an article was last opened from (or a version of)
 
     def view(self, query: Query) -> View:
         """The view that shows ``query``'s results."""
@@ -102,10 +102,10 @@ class HeadlinePane(Vertical):
 
     @dataclass
     class SearchEnded(Message):
-        """The search closed and the list is put back; ``left`` is the article opened from
-        its results when the list put back does not hold it (else None)."""
+        """The search closed and the list is put back; ``lost``: without the row the article
+        being read was opened from (its cursor is elsewhere)."""
 
-        left: int | None
+        lost: bool
 
     @dataclass
     class SaveSearch(Message):
@@ -446,30 +446,31 @@ class HeadlinePane(Vertical):
         self._retitle()
         self._start_search(self.search_bar.input.value)
 
-    def opened(self, article_id: int) -> None:
-        """An article was opened: while searching, the list put back keeps it in sight."""
+    def opened(self) -> None:
+        """An article was opened (from the cursor's row, or a version of its story): while
+        searching, the list put back keeps that row in sight."""
         if self._search is not None:
-            self._search.opened = article_id
+            self._search.reading = self.headlines.current_id
 
     def action_end_search(self) -> None:
         """Escape: close the search and put the list back where it was, or on the article
-        opened from the results if the list holds it (what is read stays what ``s`` and
+        opened from the results if the list holds its row (what is read stays what ``s`` and
         ``m`` act on)."""
         search = self.close_search()
         if search is None:
             return
-        keep, left = search.keep, None
-        if search.opened is not None:
-            if search.ids is None or search.opened in search.ids:
-                keep = search.opened
+        keep, lost = search.keep, False
+        if search.reading is not None:
+            if search.ids is None or search.reading in search.ids:
+                keep = search.reading
             else:
-                left = search.opened
+                lost = True
         if search.ids is None:
             self.show_view(search.base, keep=keep)
         else:
             self._list(search.base, search.ids, keep, True)
         self.headlines.focus()
-        self.post_message(self.SearchEnded(left))
+        self.post_message(self.SearchEnded(lost))
 
     def close_search(self) -> Searching | None:
         """Close the search field, leaving the list as it is; the search it ended. A query
