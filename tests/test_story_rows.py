@@ -11,6 +11,7 @@ from tui_news.core.config import Config
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
+from tui_news.ui.story_versions import ToldBy
 
 QUAKE_WIRE = "Magnitude 7.1 earthquake strikes Turkey"
 QUAKE_DAILY = "Turkey quake: at least 58 dead after 7.1 tremor"
@@ -115,6 +116,31 @@ def header_lines(app: NewsApp, article_id: int) -> list[str]:
     """The first lines of the article view after opening ``article_id``."""
     app.open_article(article_id)
     return [line_text(app.article_view, y) for y in range(6)]
+
+
+def test_the_outlets_line_never_parts_an_outlet_from_its_time_and_counts_what_it_leaves_out() -> None:
+    told = ToldBy(
+        ("ABC News 05:48", "Al Jazeera 09:34", "CNN 09:50", "The Guardian 10:19", "Sky News 13:31"),
+        "(v: next version, 2 of 6)",
+    )
+    assert told.lines(200, 4) == [
+        "Also told by: ABC News 05:48 · Al Jazeera 09:34 · CNN 09:50 · The Guardian 10:19 · "
+        "Sky News 13:31  (v: next version, 2 of 6)"
+    ]
+    lines = told.lines(40, 4)
+    assert lines == [
+        "Also told by: ABC News 05:48 ·",
+        "Al Jazeera 09:34 · CNN 09:50 ·",
+        "The Guardian 10:19 · Sky News 13:31",
+        "(v: next version, 2 of 6)",
+    ]
+    assert all(len(line) <= 40 for line in lines)
+    # Three lines cannot hold them all: the last outlets are counted, the key's hint kept.
+    assert told.lines(40, 3) == [
+        "Also told by: ABC News 05:48 ·",
+        "Al Jazeera 09:34 · CNN 09:50 · 2 more",
+        "(v: next version, 2 of 6)",
+    ]
 
 
 async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -45,6 +45,7 @@ from tui_news.ui.messages import (
     unless_late,
 )
 from tui_news.ui.pictures import PICTURE_ROW, PictureBox, PictureView
+from tui_news.ui.story_versions import ToldBy
 
 MAX_TEXT_WIDTH = 96
 FIRST_LINES = 200  # wrapped when an article opens; the rest follows between frames
@@ -118,7 +119,7 @@ class ArticleView(PictureView, can_focus=True):
         self._sized_at = 0.0  # when the scroll height last grew
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
-        self.told_by: Sequence[str] = ()  # header lines naming the story's other outlets
+        self.told_by: ToldBy | None = None  # the header's line naming the story's other outlets
 
     @property
     def readable_text(self) -> str:
@@ -135,9 +136,9 @@ class ArticleView(PictureView, can_focus=True):
         """How many lines of the article are wrapped so far."""
         return len(self._lines)
 
-    def show(self, article: Article | None, told_by: Sequence[str] = ()) -> None:
+    def show(self, article: Article | None, told_by: ToldBy | None = None) -> None:
         """Show ``article`` (or the empty state) from its top, with ``told_by``, the header
-        lines naming the other outlets telling its story.
+        line naming the other outlets telling its story.
 
         Long HTML (a 10 MB feed item) is converted in a thread; meanwhile its start is shown,
         converted at once, with the links numbered so far (they keep their numbers).
@@ -311,7 +312,8 @@ class ArticleView(PictureView, can_focus=True):
         if article.link or article.path:
             address = article.link or _home_relative(article.path or "")
             blocks.append(Text(address_line(one_line(address), width), meta))
-        blocks.extend(Text(one_line(line), meta) for line in self.told_by)
+        if self.told_by is not None:
+            blocks.extend(Text(line, meta) for line in self.told_by.lines(width, HEADER_LINES))
         numbers = {url: number for number, url in self.links.items()}
         for enclosure in article.enclosures:
             number = numbers.get(enclosure.url)

@@ -4,27 +4,70 @@ article's header that names them, and the keys that step through them (``v`` / `
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+
 from tui_news.core.models import Version
+from tui_news.core.text import one_line
 from tui_news.ui.headlines import short_date
 
 if TYPE_CHECKING:
     from tui_news.ui.app import NewsApp
 
 
-def header_lines(versions: Sequence[Version], shown: int, key: str = "v") -> list[str]:
-    """The header line naming the other outlets' versions with their times, and where the
-    one shown stands (none for an article alone)."""
+@dataclass(frozen=True)
+class ToldBy:
+    """The header's line naming the story's other outlets: each outlet with its time, and the
+    key that steps through them with where the version shown stands."""
+
+    entries: tuple[str, ...]
+    hint: str
+
+    def lines(self, width: int, most: int) -> list[str]:
+        """The line filled to ``width`` and broken only between outlets (an outlet's name
+        never parts from its time), in at most ``most`` lines: outlets that do not fit are
+        counted ("3 more")."""
+        count = len(self.entries)
+        for keep in range(count, -1, -1):
+            named = list(self.entries[:keep])
+            if keep < count:
+                named.append(f"{count - keep} more")
+            filled = _filled(named, self.hint, width)
+            if len(filled) <= most:
+                break
+        return filled
+
+
+def _filled(named: list[str], hint: str, width: int) -> list[str]:
+    """``named`` after "Also told by:", ``·`` between them, then ``hint``; a line ends (with
+    ``·`` when more follow) before whatever would go past ``width``."""
+    lines, line = [], "Also told by:"
+    pieces = [(" " if n == 0 else " · ", name) for n, name in enumerate(named)]
+    for gap, piece in [*pieces, ("  ", hint)]:
+        if cell_len(line + gap + piece) <= width:
+            line += gap + piece
+            continue
+        if gap == " · " and cell_len(line + " ·") <= width:
+            line += " ·"
+        lines.append(line)
+        line = piece
+    return [*lines, line]
+
+
+def header_lines(versions: Sequence[Version], shown: int, key: str = "v") -> ToldBy | None:
+    """The other outlets' versions with their times for the header, and where the one shown
+    stands (none for an article alone)."""
     others = [v for v in versions if v.id != shown]
     if not others:
-        return []
+        return None
     at = next((n for n, v in enumerate(versions, 1) if v.id == shown), 1)
-    names = " · ".join(f"{v.source} {short_date(v.published)}" for v in others)
-    return [f"Also told by: {names}  ({key}: next version, {at} of {len(versions)})"]
+    entries = tuple(f"{one_line(v.source)} {short_date(v.published)}" for v in others)
+    return ToldBy(entries, f"({key}: next version, {at} of {len(versions)})")
 
 
-def header(app: NewsApp, article_id: int) -> list[str]:
+def header(app: NewsApp, article_id: int) -> ToldBy | None:
     """:func:`header_lines` for an article of the app's library, with the key bound now."""
     key = app.reader.config.keys.get("next_version", "v").split(",")[0].strip()
     return header_lines(app.reader.stories.versions(article_id), article_id, key)
