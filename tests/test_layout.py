@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import seed_article
 from tests.fixtures import library, line_text, settle
 from tui_news.core.reader import Reader
@@ -246,3 +248,19 @@ async def test_sidebar_counts_keep_their_column_when_its_sources_scroll(
         assert sidebar.virtual_size.height > sidebar.scrollable_content_region.height
         assert sidebar.show_vertical_scrollbar and not sidebar.show_horizontal_scrollbar
         assert [line_text(sidebar, y) for y in range(3)] == before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_notices_stand_inside_the_panes_clear_of_their_borders(
+    reader: Reader, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.notify("Nothing changed: the feeds answered 304.")
+        await pilot.pause()
+        toast = app.screen.query_one("Toast").region
+        pane = app.query_one("#list-pane" if size[0] < 150 else "#article").region
+        # inside the pane's border, its bottom (and the notice on it) left in sight
+        assert toast.right <= pane.right - 1 and toast.bottom <= pane.bottom - 1, toast
+        assert toast.bottom == size[1] - 2  # right above that border
