@@ -406,6 +406,9 @@ del large
 before = rss_mb()
 blocks = [bytes([n]) * 2**20 for n in range(64)]
 held = rss_mb() - before
+# A block taken after them, as the app goes on taking memory: from the heap's top, above
+# them, so that glibc cannot hand them back by trimming the heap's top.
+later = bytes(2 * 2**20)
 del blocks
 print(round(held), round(rss_mb() - before))
 """
