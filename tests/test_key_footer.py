@@ -34,6 +34,12 @@ async def test_the_footer_follows_the_focus_and_the_search(reader: Reader, news:
         await settle(app, pilot)
         line = footer_line(app)
         assert "esc Cancel" in line and "^l Whole library" in line and "^s Save search" in line
+        await pilot.press("ctrl+l")  # widened: the key now goes back to the view searched
+        await settle(app, pilot)
+        assert "^l All only" in footer_line(app) and "Whole library" not in footer_line(app)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert "^l Whole library" in footer_line(app)
 
         await pilot.press("escape")
         await settle(app, pilot)

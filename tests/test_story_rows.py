@@ -118,7 +118,9 @@ def header_lines(app: NewsApp, article_id: int) -> list[str]:
     return [line_text(app.article_view, y) for y in range(6)]
 
 
-def test_the_outlets_line_never_parts_an_outlet_from_its_time_and_counts_what_it_leaves_out() -> None:
+def test_the_outlets_line_never_parts_an_outlet_from_its_time_and_counts_what_it_leaves_out() -> (
+    None
+):
     told = ToldBy(
         ("ABC News 05:48", "Al Jazeera 09:34", "CNN 09:50", "The Guardian 10:19", "Sky News 13:31"),
         "(v: next version, 2 of 6)",

@@ -62,7 +62,7 @@ class Stories:
     def count(self, view: View) -> int:
         """How many rows a view lists: its articles, a story once when grouped."""
         store = self._reader.store
-        return count_rows(store, view) if self._collapsed(view) else store.count(view)
+        return count_rows(store, view) if self.grouped else store.count(view)
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred; they
@@ -77,11 +77,6 @@ class Stories:
         """Mark every article of a view read, and when it lists a story once the other
         outlets' articles of the stories it lists (as reading one does); how many changed."""
         store = self._reader.store
-        if self._collapsed(view):
+        if self.grouped:
             return mark_stories_read(store, view)
         return store.mark_view_read(view)
-
-    def _collapsed(self, view: View) -> bool:
-        """Whether the view shows a story once, in one row (a ranked search lists every
-        article that matches)."""
-        return self.grouped and not (view.ranked and view.query is not None)

@@ -437,6 +437,13 @@ class HeadlinePane(Vertical):
         """Enter: go to the results, keeping the search."""
         self.headlines.focus()
 
+    def key_description(self, action: str) -> str | None:
+        """What the footer says of a key whose effect changes: ``ctrl+l`` goes back to the
+        view searched once it has widened the search (see KeyFooter)."""
+        if action == "widen_search" and self._search is not None and self._search.wide:
+            return f"{self._search.base.label} only"
+        return None
+
     def action_widen_search(self) -> None:
         """Switch between this view's titles and the whole library's full text."""
         if self._search is None:
@@ -445,6 +452,7 @@ class HeadlinePane(Vertical):
         self.search_bar.show_scope(self._search.scope())
         self._retitle()
         self._start_search(self.search_bar.input.value)
+        self.refresh_bindings()  # the footer says where ctrl+l goes now
 
     def opened(self) -> None:
         """An article was opened (from the cursor's row, or a version of its story): while

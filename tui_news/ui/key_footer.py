@@ -82,10 +82,12 @@ class KeyFooter(Widget, can_focus=False):
         keys: list[FooterKey] = []
         actions: set[str] = set()
         palette: FooterKey | None = None
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in actions:  # one key per action
                 actions.add(binding.action)
-                keys.append(self._shown(binding, enabled))
+                described = getattr(node, "key_description", None)
+                said = described(binding.action) if callable(described) else None
+                keys.append(self._shown(binding, enabled, said))
         if app.ENABLE_COMMAND_PALETTE:
             found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
@@ -95,10 +97,11 @@ class KeyFooter(Widget, can_focus=False):
             self.keys, self.palette_key = tuple(keys), palette
             self.refresh()
 
-    def _shown(self, binding: Binding, enabled: bool) -> FooterKey:
-        return FooterKey(
-            binding.key, self.app.get_key_display(binding), binding.description, enabled
-        )
+    def _shown(self, binding: Binding, enabled: bool, said: str | None = None) -> FooterKey:
+        """A key as shown: what its node says it does now (its ``key_description(action)``,
+        for a key whose effect changes), else its binding's description."""
+        description = binding.description if said is None else said
+        return FooterKey(binding.key, self.app.get_key_display(binding), description, enabled)
 
     def _key_text(self, key: FooterKey, base: Style) -> Text:
         key_style = self.get_component_rich_style("footer-key--key")

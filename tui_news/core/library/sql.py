@@ -93,16 +93,17 @@ def view_where(
 
 
 def collapses(view: View) -> bool:
-    """Whether a view can show a story once: not a ranked search (it finds every article
-    that matches) nor one source's view (a story never holds two articles of one source)."""
-    return view.source_id is None and not (view.ranked and view.query is not None)
+    """Whether a view can show a story once: not one source's view (a story never holds two
+    articles of one source)."""
+    return view.source_id is None
 
 
 def select_ids(
     view: View, *, stories: bool = False, in_order: bool = False
 ) -> tuple[str, tuple[object, ...]]:
     """The SQL that lists a view's ids in its order, with its parameters; with ``stories``, a
-    view that :func:`collapses` lists a story once (see :func:`later_teller`).
+    view that :func:`collapses` lists a story once: in its first teller's row (see
+    :func:`later_teller`), or in a ranked search, its best match's.
 
     With ``in_order``, a query's titles are not found first and sorted: the view's index is
     read in the list's order and each article checked against them, so that the first rows
@@ -125,13 +126,24 @@ def select_ids(
             index = "INDEXED BY articles_by_source"
         return f"SELECT a.id FROM articles a {index} WHERE {where} {ORDER}", params
     where, params = view_where(view, ranked=True)
-    sql = (
-        f"SELECT id FROM (SELECT a.id AS id, {RANK} AS score FROM articles_fts "
+    story = "a.story" if stories and collapses(view) else "NULL"
+    scored = (
+        f"SELECT a.id AS id, {story} AS story, {RANK} AS score FROM articles_fts "
         "JOIN articles a INDEXED BY articles_rank ON a.id = articles_fts.rowid "
         f"WHERE articles_fts MATCH ? AND {where} "
-        f"ORDER BY articles_fts.rowid DESC LIMIT {RANK_CANDIDATES}) ORDER BY score, id DESC"
+        f"ORDER BY articles_fts.rowid DESC LIMIT {RANK_CANDIDATES}"
     )
-    return sql, (time.time(), match, *params)
+    if story != "NULL":  # each story's best match (an article alone is a story of its own)
+        scored = (
+            "SELECT id, score, row_number() OVER (PARTITION BY coalesce(story, -id) "
+            f"ORDER BY score, id DESC) AS nth FROM ({scored})"
+        )
+        return f"SELECT id FROM ({scored}) WHERE nth = 1 ORDER BY score, id DESC", (
+            time.time(),
+            match,
+            *params,
+        )
+    return f"SELECT id FROM ({scored}) ORDER BY score, id DESC", (time.time(), match, *params)
 
 
 def later_teller(view: View, now: float) -> tuple[str, tuple[object, ...]]:
