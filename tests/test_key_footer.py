@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.fixtures import library, settle
@@ -67,3 +68,28 @@ async def test_a_narrow_footer_shows_only_whole_keys(reader: Reader, news: Path)
         before = line[: line.index("▏")]
         assert before.rstrip().endswith("n Next unread m Read")  # as many keys as fit, whole:
         assert before.rstrip() == before.rstrip(" S")  # "s Star" is not cut to "s S"
+
+
+def test_the_keys_sheet_keeps_what_keys_do_and_drops_their_ids_when_narrow() -> None:
+    from rich.console import Console
+
+    from tui_news.ui.screens import KeysTable
+
+    groups = [
+        ("Everywhere", [("q", "Quit", "quit"), ("shift+tab", "Previous pane", "previous_pane")])
+    ]
+
+    def drawn(width: int) -> list[str]:
+        console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(KeysTable(groups))
+        return [line.rstrip() for line in console.export_text().splitlines()]
+
+    wide = drawn(60)
+    (row,) = [line for line in wide if line.startswith("shift+tab")]
+    assert row.split() == ["shift+tab", "Previous", "pane", "previous_pane"]
+    assert "by the id in the last column" in " ".join(" ".join(wide).split())
+    narrow = drawn(34)  # the sheet at 50 columns
+    (row,) = [line for line in narrow if line.startswith("shift+tab")]
+    assert row.split() == ["shift+tab", "Previous", "pane"]
+    assert not any("previous" in line or "quit" in line for line in narrow)
+    assert any("Rebind keys" in line for line in narrow)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -28,7 +30,7 @@ class _Sheet(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False),
     ]
 
-    def __init__(self, title: str, body: Table | Text) -> None:
+    def __init__(self, title: str, body: Table | Text | KeysTable) -> None:
         super().__init__()
         self.sheet_title = title
         self.body = body
@@ -49,21 +51,35 @@ class HelpScreen(_Sheet):
     BINDINGS = [*_Sheet.BINDINGS, Binding("question_mark", "dismiss", "Close", show=False)]
 
     def __init__(self, groups: Sequence[tuple[str, Sequence[tuple[str, str, str]]]]) -> None:
+        super().__init__("Keys", KeysTable(groups))
+
+
+class KeysTable:
+    """The keys sheet's table: each key, what it does and its id in ``[keys]``; where the ids
+    would leave what the keys do less than :data:`ROOM` cells, the keys and what they do."""
+
+    ROOM = 16
+
+    def __init__(self, groups: Sequence[tuple[str, Sequence[tuple[str, str, str]]]]) -> None:
+        self.groups = groups
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        every = [row for _, rows in self.groups for row in rows]
+        key_width, id_width = (max((cell_len(row[n]) for row in every), default=0) for n in (0, 2))
+        ids = options.max_width - key_width - id_width - 4 >= self.ROOM  # two gaps of two
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        table.add_column(style="dim", no_wrap=True)
-        for group, rows in groups:
-            table.add_row(Text(group, style="bold underline"), "", "")
+        if ids:
+            table.add_column(style="dim", no_wrap=True)
+        for group, rows in self.groups:
+            table.add_row(Text(group, style="bold underline"))
             for keys, description, binding_id in rows:
-                table.add_row(Text(keys), Text(description), Text(binding_id))
-            table.add_row("", "", "")
-        table.add_row(
-            "",
-            Text("Rebind keys in config.toml under [keys], by the id in the last column."),
-            "",
-        )
-        super().__init__("Keys", table)
+                table.add_row(Text(keys), Text(description), *([Text(binding_id)] if ids else []))
+            table.add_row()
+        where = "by the id in the last column" if ids else "by the ids a wider terminal shows"
+        table.add_row("", Text(f"Rebind keys in config.toml under [keys], {where}."))
+        yield table
 
 
 class ProblemsScreen(_Sheet):
