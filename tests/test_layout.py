@@ -264,3 +264,22 @@ async def test_notices_stand_inside_the_panes_clear_of_their_borders(
         # inside the pane's border, its bottom (and the notice on it) left in sight
         assert toast.right <= pane.right - 1 and toast.bottom <= pane.bottom - 1, toast
         assert toast.bottom == size[1] - 2  # right above that border
+
+
+async def test_a_short_article_view_has_a_short_header_and_the_text_in_sight(
+    reader: Reader, tmp_path: Path
+) -> None:
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=(80, 15)) as pilot:  # a terminal split in two
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = [line_text(app.article_view, y) for y in range(article_lines(app))]
+        assert "Story number 39" in shown[0]  # no blank line above the title
+        assert not any("039.txt" in line for line in shown)  # nor the file's address
+        assert any("Paragraph 0" in line for line in shown), shown
+        await pilot.resize_terminal(80, 24)  # a taller view: the whole header again
+        await settle(app, pilot)
+        shown = [line_text(app.article_view, y) for y in range(article_lines(app))]
+        assert not shown[0].strip() and "Story number 39" in shown[1]
+        assert any("039.txt" in line for line in shown)

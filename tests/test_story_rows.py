@@ -118,13 +118,15 @@ def header_lines(app: NewsApp, article_id: int) -> list[str]:
     return [line_text(app.article_view, y) for y in range(6)]
 
 
-def test_the_outlets_line_never_parts_an_outlet_from_its_time_and_counts_what_it_leaves_out() -> (
-    None
-):
-    told = ToldBy(
-        ("ABC News 05:48", "Al Jazeera 09:34", "CNN 09:50", "The Guardian 10:19", "Sky News 13:31"),
-        "(v: next version, 2 of 6)",
+def test_the_outlets_line_keeps_each_outlet_with_its_time_and_counts_the_rest() -> None:
+    named = (
+        "ABC News 05:48",
+        "Al Jazeera 09:34",
+        "CNN 09:50",
+        "The Guardian 10:19",
+        "Sky News 13:31",
     )
+    told = ToldBy(named, "v", 2)
     assert told.lines(200, 4) == [
         "Also told by: ABC News 05:48 · Al Jazeera 09:34 · CNN 09:50 · The Guardian 10:19 · "
         "Sky News 13:31  (v: next version, 2 of 6)"
@@ -137,12 +139,15 @@ def test_the_outlets_line_never_parts_an_outlet_from_its_time_and_counts_what_it
         "(v: next version, 2 of 6)",
     ]
     assert all(len(line) <= 40 for line in lines)
-    # Three lines cannot hold them all: the last outlets are counted, the key's hint kept.
+    # Three lines cannot hold them all: the hint is cut short, then the last outlets counted.
     assert told.lines(40, 3) == [
         "Also told by: ABC News 05:48 ·",
-        "Al Jazeera 09:34 · CNN 09:50 · 2 more",
-        "(v: next version, 2 of 6)",
+        "Al Jazeera 09:34 · CNN 09:50 ·",
+        "The Guardian 10:19 · 1 more  (v: 2 of 6)",
     ]
+    # One line (a short view): as many outlets as fit, else how many there are.
+    assert told.lines(54, 1) == ["Also told by: ABC News 05:48 · 4 more  (v: 2 of 6)"]
+    assert told.lines(44, 1) == ["Also told by: 5 other outlets  (v: 2 of 6)"]
 
 
 async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_path: Path) -> None:

@@ -52,6 +52,10 @@ FIRST_LINES = 200  # wrapped when an article opens; the rest follows between fra
 SLICE_SECONDS = 0.010  # wrapping work per slice between frames
 RESIZE_SECONDS = 0.5  # while wrapping between frames, the scroll height grows this often
 HEADER_LINES = 4  # a longer title (or fact line) is cut: the text starts on the first screen
+# A view shorter than this (a terminal split in two) gets a short header: no blank line above
+# the title, no address line (o opens it, y copies it), the title cut to two lines and the
+# outlets telling its story to one: at 80x15 the text began below the view.
+SHORT_VIEW = 12
 QUICK_HTML = 100_000  # characters of HTML converted when an article opens; more: in a thread
 _MARK = re.compile("([\ue001-\ue003\ue011-\ue013])")  # inline style marks
 DRAWN_KEPT = 400  # lines kept drawn (as strips) for scrolling back and forth
@@ -116,6 +120,7 @@ class ArticleView(PictureView, can_focus=True):
         # blocks not yet wrapped into lines
         self._pending: Iterator[Text | PictureBox] | None = None
         self._built_width = -1
+        self._built_short = False  # whether the lines were built for a short view
         self._sized_at = 0.0  # when the scroll height last grew
         self._styles: tuple[Style, ...] = ()
         self.date_format = "%a %d %b %Y %H:%M"  # the config's date_format
@@ -232,11 +237,12 @@ class ArticleView(PictureView, can_focus=True):
 
     def _build(self) -> None:
         """Wrap the article into lines: the first screens now, the rest between frames."""
-        width = self.scrollable_content_region.width
-        if width <= 0 or width == self._built_width:
+        region = self.scrollable_content_region
+        width, short = region.width, 0 < region.height < SHORT_VIEW
+        if width <= 0 or (width, short) == (self._built_width, self._built_short):
             return
-        self._built_width = width
-        self._pending = iter(self._texts(self._text_width))
+        self._built_width, self._built_short = width, short
+        self._pending = iter(self._texts(self._text_width, short))
         self._lines = []
         self._drawn = {}
         self.begin_layout(self._text_width)
@@ -282,8 +288,9 @@ class ArticleView(PictureView, can_focus=True):
             if self._pending is not None:
                 self.set_timer(0.001, self._build_later)
 
-    def _texts(self, width: int) -> Iterator[Text | PictureBox]:
-        """The article as styled blocks, each a Text to wrap (a blank Text is a blank line)."""
+    def _texts(self, width: int, short: bool = False) -> Iterator[Text | PictureBox]:
+        """The article as styled blocks, each a Text to wrap (a blank Text is a blank line);
+        ``short``: with the short header of a view under :data:`SHORT_VIEW` lines."""
         article = self.article
         if article is None:
             yield Text("")
@@ -295,7 +302,10 @@ class ArticleView(PictureView, can_focus=True):
         meta = self.component_style("article--meta")
         # one_line: a file's path is shown as the file system has it, control characters and
         # all; the rest was cleaned when read, unless an older version stored it.
-        blocks = [Text(""), Text(one_line(article.title), self.component_style("article--title"))]
+        blocks = [] if short else [Text("")]
+        blocks.append(Text(one_line(article.title), self.component_style("article--title")))
+        if short and blocks[-1].cell_len > 2 * width:
+            blocks[-1].truncate(2 * width - width // 2, overflow="ellipsis")
         when = local_time(article.published).strftime(self.date_format)
         facts = [
             article.section,
@@ -309,11 +319,12 @@ class ArticleView(PictureView, can_focus=True):
         for fact in facts:
             once.setdefault(fact.casefold(), fact)
         blocks.append(Text(one_line(" · ".join(once.values())), meta))
-        if article.link or article.path:
+        if (article.link or article.path) and not short:
             address = article.link or _home_relative(article.path or "")
             blocks.append(Text(address_line(one_line(address), width), meta))
         if self.told_by is not None:
-            blocks.extend(Text(line, meta) for line in self.told_by.lines(width, HEADER_LINES))
+            told = self.told_by.lines(width, 1 if short else HEADER_LINES)
+            blocks.extend(Text(line, meta) for line in told)
         numbers = {url: number for number, url in self.links.items()}
         for enclosure in article.enclosures:
             number = numbers.get(enclosure.url)

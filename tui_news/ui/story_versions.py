@@ -20,23 +20,37 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ToldBy:
     """The header's line naming the story's other outlets: each outlet with its time, and the
-    key that steps through them with where the version shown stands."""
+    key that steps through them with where the version shown stands (``at`` of ``count``)."""
 
     entries: tuple[str, ...]
-    hint: str
+    key: str
+    at: int
+
+    @property
+    def count(self) -> int:
+        """How many versions the story has, the one shown included."""
+        return len(self.entries) + 1
 
     def lines(self, width: int, most: int) -> list[str]:
         """The line filled to ``width`` and broken only between outlets (an outlet's name
         never parts from its time), in at most ``most`` lines: outlets that do not fit are
-        counted ("3 more")."""
-        count = len(self.entries)
-        for keep in range(count, -1, -1):
+        counted ("3 more", or "7 other outlets" when none fits); the key's hint is cut short
+        ("v: 2 of 8") before an outlet is counted rather than named."""
+        others = len(self.entries)
+        hints = (
+            f"({self.key}: next version, {self.at} of {self.count})",
+            f"({self.key}: {self.at} of {self.count})",
+        )
+        for keep in range(others, -1, -1):
             named = list(self.entries[:keep])
-            if keep < count:
-                named.append(f"{count - keep} more")
-            filled = _filled(named, self.hint, width)
-            if len(filled) <= most:
-                break
+            if keep == 0:
+                named.append(f"{others} other outlet{'s' if others > 1 else ''}")
+            elif keep < others:
+                named.append(f"{others - keep} more")
+            for hint in hints:
+                filled = _filled(named, hint, width)
+                if len(filled) <= most:
+                    return filled
         return filled
 
 
@@ -64,7 +78,7 @@ def header_lines(versions: Sequence[Version], shown: int, key: str = "v") -> Tol
         return None
     at = next((n for n, v in enumerate(versions, 1) if v.id == shown), 1)
     entries = tuple(f"{one_line(v.source)} {short_date(v.published)}" for v in others)
-    return ToldBy(entries, f"({key}: next version, {at} of {len(versions)})")
+    return ToldBy(entries, key, at)
 
 
 def header(app: NewsApp, article_id: int) -> ToldBy | None:
