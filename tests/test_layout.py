@@ -283,3 +283,21 @@ async def test_a_short_article_view_has_a_short_header_and_the_text_in_sight(
         shown = [line_text(app.article_view, y) for y in range(article_lines(app))]
         assert not shown[0].strip() and "Story number 39" in shown[1]
         assert any("039.txt" in line for line in shown)
+
+
+async def test_a_dialog_on_a_small_terminal_shows_its_questions_whole(
+    reader: Reader, tmp_path: Path
+) -> None:
+    from textual.widgets import Label
+
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=(45, 15)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        dialog = app.screen.query_one("#dialog").region
+        assert dialog.y >= 0 and dialog.bottom <= 15  # on the screen, inputs included
+        for label in app.screen.query(Label):
+            words = str(label.render()).split()
+            drawn = " ".join(line_text(label, y) for y in range(label.region.height)).split()
+            assert drawn == words and label.region.right <= dialog.right  # wrapped, not cut

@@ -98,6 +98,7 @@ class NewsApp(SourceActions, TypeAhead):
     # the article goes under the headlines and shows only while one is open; below 60, the
     # sections step aside until escape calls them.
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (150, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # dialogs close up when short
 
     def __init__(self, reader: Reader, graphics: Graphics = HALF_BLOCKS) -> None:
         super().__init__()
