@@ -82,8 +82,9 @@ async def test_n_and_p_move_between_unread_and_sidebar_counts_follow(
         assert app.headlines.cursor == 2
         await pilot.press("p")
         await settle(app, pilot)
-        # Both earlier ones are read now: p wraps round to the oldest unread.
+        # Both earlier ones are read now: p wraps round to the oldest unread, and says so.
         assert showing(app).title == "Comet Spotted"
+        assert "No unread articles above in All: down to the last one." in notices(app)
         labels = sidebar_labels(app)
         assert labels["Unread"] == ["Unread", "1"]
         assert labels["World"] == ["World"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures import line_text, settle, showing, stored
+from tests.fixtures import line_text, notices, settle, showing, stored
 from tests.test_stories import QUAKE, write
 from tui_news.core.config import Config
 from tui_news.core.models import View
@@ -175,6 +175,29 @@ async def test_v_steps_through_the_other_outlets_versions(reader: Reader, tmp_pa
         assert showing(app).title == QUAKE_DAILY
         app.headlines.move_to(ids[FED])
         await pilot.press("enter", "v")  # told by one outlet: v says so, the article stays
+        await settle(app, pilot)
+        assert showing(app).title == FED
+
+
+async def test_keys_act_on_the_version_read_not_the_story_rows_first_teller(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """With another outlet's version shown (v), the cursor stays on the story's row, and s,
+    m and space act on the version read: s stars it, space goes on to the next unread."""
+    app = NewsApp(two_outlets(reader, tmp_path))
+    ids = ids_by_title(reader)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        app.headlines.move_to(ids[QUAKE_WIRE])
+        await pilot.press("enter", "v")
+        await settle(app, pilot)
+        assert showing(app).title == QUAKE_DAILY
+        await pilot.press("s")
+        await settle(app, pilot)
+        starred = {title for title, i in ids.items() if stored(reader, i).starred}
+        assert starred == {QUAKE_DAILY}
+        assert "Starred (daily's version)." in notices(app)
+        await pilot.press("space")  # a short article, at its end: on to the next unread
         await settle(app, pilot)
         assert showing(app).title == FED
 

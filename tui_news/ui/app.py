@@ -113,6 +113,9 @@ class NewsApp(SourceActions, TypeAhead):
         self._saved_theme = reader.config.theme
         self.register_theme(FEW_COLOURS_THEME)
         self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
+        # The list's row the open article is read from: its own, or for another outlet's
+        # version (v), its story's row, which the cursor stays on.
+        self.reading_row: int | None = None
         self.collector = Collector()
 
     def _display(self, screen: Screen[object], renderable: object) -> None:
@@ -276,8 +279,9 @@ class NewsApp(SourceActions, TypeAhead):
         except LibraryError as error:
             failed(self, str(error))
 
-    def open_article(self, article_id: int) -> Article | None:
-        """Show an article and mark it read."""
+    def open_article(self, article_id: int, row: int | None = None) -> Article | None:
+        """Show an article and mark it read; ``row``: the list's row it is read from (another
+        outlet's version of that row's story), else its own."""
         article = self.reader.article(article_id)
         if article is None:
             self.notify("That article is gone; refreshing the list.", severity="warning")
@@ -289,7 +293,8 @@ class NewsApp(SourceActions, TypeAhead):
                     self.headlines.update_row(marked, read=True)
                 article.read = True
                 self.load_counts()
-        self.headlines.move_to(article.id)  # a version the list leaves out: it stays put
+        self.headlines.move_to(article.id if row is None else row)
+        self.reading_row = self.headlines.current_id
         self.headline_pane.opened()
         self.article_view.show(article, story_versions.header(self, article.id))
         return article
@@ -298,7 +303,7 @@ class NewsApp(SourceActions, TypeAhead):
         """The article an action applies to: the one being read, else the one under the cursor."""
         shown = self.article_view.article
         if shown is not None and (
-            self.focused is self.article_view or self.headlines.current_id == shown.id
+            self.focused is self.article_view or self.headlines.current_id == self.reading_row
         ):
             return self.reader.article(shown.id)
         current = self.headlines.current_id
@@ -310,7 +315,7 @@ class NewsApp(SourceActions, TypeAhead):
         """Space outside the article: page through the open article, else open this one."""
         shown = self.article_view.article
         current = self.headlines.current_id
-        if shown is not None and (current is None or current == shown.id):
+        if shown is not None and (current is None or current == self.reading_row):
             self.article_view.action_page_or_next()
         elif current is not None:
             self.open_article(current)
@@ -369,8 +374,17 @@ class NewsApp(SourceActions, TypeAhead):
 
     def action_next_unread(self, direction: int) -> None:
         shown = self.article_view.article
-        found = self.headline_pane.next_unread(direction, shown.id if shown else None)
+        before = self.headlines.cursor
+        found = self.headline_pane.next_unread(direction, self.reading_row if shown else None)
         if found is not None:
+            if (self.headlines.cursor - before) * direction < 0:  # round the list's end
+                where = "below" if direction > 0 else "above"
+                back = "back up to the first" if direction > 0 else "down to the last"
+                self.notify(
+                    f"No unread articles {where} in {self.view.label}: {back} one.",
+                    markup=False,
+                    timeout=4,
+                )
             self.open_article(found)
         elif self._go_on_to_next_section(direction):
             return
@@ -417,7 +431,10 @@ class NewsApp(SourceActions, TypeAhead):
         with self.saving():
             self.reader.set_starred(article.id, not article.starred)
             self.headlines.update_row(article.id, starred=not article.starred)
-            self.notify("Starred." if not article.starred else "Star removed.", timeout=2)
+            said = "Starred" if not article.starred else "Star removed"
+            if article.id != self.headlines.current_id:  # another outlet's version of the row
+                said += f" ({article.source}'s version)"
+            self.notify(f"{said}.", markup=False, timeout=2)
             self.load_counts()
 
     def action_mark_all_read(self) -> None:

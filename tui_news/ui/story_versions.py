@@ -103,4 +103,4 @@ def step(app: NewsApp, direction: int) -> None:
         return
     ids = [v.id for v in versions]
     at = ids.index(shown.id) if shown.id in ids else -direction
-    app.open_article(ids[(at + direction) % len(ids)])
+    app.open_article(ids[(at + direction) % len(ids)], row=app.reading_row)
