@@ -145,6 +145,13 @@ def test_the_outlets_line_keeps_each_outlet_with_its_time_and_counts_the_rest() 
         "Al Jazeera 09:34 · CNN 09:50 ·",
         "The Guardian 10:19 · 1 more  (v: 2 of 6)",
     ]
+    # An outlet that would fill a line exactly, leaving no room for the ·, starts the next.
+    three = ToldBy(("BBC News Nov 30", "The Independent Dec 01", "France 24 Dec 01"), "v", 1)
+    assert three.lines(54, 4) == [
+        "Also told by: BBC News Nov 30 ·",
+        "The Independent Dec 01 · France 24 Dec 01",
+        "(v: next version, 1 of 4)",
+    ]
     # One line (a short view): as many outlets as fit, else how many there are.
     assert told.lines(54, 1) == ["Also told by: ABC News 05:48 · 4 more  (v: 2 of 6)"]
     assert told.lines(44, 1) == ["Also told by: 5 other outlets  (v: 2 of 6)"]

@@ -56,16 +56,21 @@ class ToldBy:
 
 def _filled(named: list[str], hint: str, width: int) -> list[str]:
     """``named`` after "Also told by:", ``·`` between them, then ``hint``; a line ends (with
-    ``·`` when more follow) before whatever would go past ``width``."""
-    lines, line = [], "Also told by:"
+    ``·`` when more outlets follow) before whatever would go past ``width``, and an outlet
+    stays on a line only with room for that ``·`` after it, should the next one not fit."""
     pieces = [(" " if n == 0 else " · ", name) for n, name in enumerate(named)]
-    for gap, piece in [*pieces, ("  ", hint)]:
-        if cell_len(line + gap + piece) <= width:
-            line += gap + piece
+    pieces.append(("  ", hint))
+    lines, line = [], "Also told by:"
+    for n, (gap, piece) in enumerate(pieces):
+        joined = line + gap + piece
+        fits = cell_len(joined) <= width
+        if fits and n + 1 < len(pieces) and pieces[n + 1][0] == " · ":
+            following = joined + " · " + pieces[n + 1][1]
+            fits = cell_len(joined + " ·") <= width or cell_len(following) <= width
+        if fits:
+            line = joined
             continue
-        if gap == " · " and cell_len(line + " ·") <= width:
-            line += " ·"
-        lines.append(line)
+        lines.append(line + " ·" if gap == " · " else line)
         line = piece
     return [*lines, line]
 
