@@ -301,3 +301,21 @@ async def test_a_dialog_on_a_small_terminal_shows_its_questions_whole(
             words = str(label.render()).split()
             drawn = " ".join(line_text(label, y) for y in range(label.region.height)).split()
             assert drawn == words and label.region.right <= dialog.right  # wrapped, not cut
+
+
+async def test_space_and_b_page_the_article_down_and_up_from_the_headlines(
+    reader: Reader, tmp_path: Path
+) -> None:
+    app = NewsApp(library(reader, many_articles(tmp_path / "news")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "space", "space")
+        await settle(app, pilot)
+        assert app.focused is app.headlines and app.article_view.scroll_offset.y > 0
+        down = app.article_view.scroll_offset.y
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert 0 < app.article_view.scroll_offset.y < down
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert app.article_view.scroll_offset.y == 0 and app.focused is app.headlines

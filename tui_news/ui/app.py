@@ -320,6 +320,11 @@ class NewsApp(SourceActions, TypeAhead):
         elif current is not None:
             self.open_article(current)
 
+    def action_read_back(self) -> None:
+        """b outside the article: page the open article back up, as space pages it down."""
+        if self.article_view.article is not None:
+            self.article_view.action_page(-1)
+
     async def action_back(self) -> None:  # async, as the App's that it replaces
         """Back out one step: from the article to the headlines, then close the article (the
         headlines get its room on narrow screens), then to the sections."""

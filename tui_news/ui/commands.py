@@ -75,6 +75,7 @@ EVERYWHERE = Group(
             opens_field=True,
         ),
         Command("read_on", "space", "read_on", "Read on", show=True),
+        Command("read_back", "b", "read_back", "Read back"),
         Command(
             "zoom",
             "z",
