@@ -460,7 +460,7 @@ async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: P
         await pilot.press("M", "y")
         await settle(app, pilot)
         assert reader.articles(View(unread=True)) == []
-        assert "Marked 60 articles read in All." in notices(app)
+        assert "Marked 60 headlines read in All." in notices(app)
 
 
 async def test_search_filters_as_you_type_and_opens_a_result(reader: Reader, news: Path) -> None:

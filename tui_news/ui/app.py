@@ -446,20 +446,25 @@ class NewsApp(SourceActions, TypeAhead):
         """Mark every article here read; asks first when that is more than a screenful."""
         unread = self.reader.count(replace(self.view, unread=True))
         if unread <= ASK_BEFORE_MARKING:
-            self._mark_all_read()
+            self._mark_all_read(unread)
             return
         # the rows it lists: a story's row stands for each outlet's article (all marked)
         question = f"Mark all {counted(unread, 'unread headline')} in {self.view.label} read?"
         self.push_screen(
-            ConfirmScreen(question), lambda yes: self._mark_all_read() if yes else None
+            ConfirmScreen(question), lambda yes: self._mark_all_read(unread) if yes else None
         )
 
-    def _mark_all_read(self) -> None:
+    def _mark_all_read(self, unread: int) -> None:
+        """Mark the view read, saying so in the headlines it listed unread (``unread``), and
+        in articles when their stories' other outlets' versions were marked too."""
         with self.saving():
             changed = self.reader.mark_view_read(self.view)
             self.headlines.mark_all_rows(True)
             self.load_counts()
-            self.notify(f"Marked {counted(changed, 'article')} read in {self.view.label}.")
+            said = f"Marked {counted(unread, 'headline')} read in {self.view.label}"
+            if changed > unread:
+                said += f" ({changed:,} articles, other outlets' versions included)"
+            self.notify(f"{said}.", markup=False)
 
     def _link(self) -> str | None:
         article = self._target()
