@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from tests.conftest import seed_article
-from tests.fixtures import settle
+from tests.fixtures import library, notices, settle
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
 from tui_news.ui.app import NewsApp
@@ -69,3 +69,32 @@ async def test_adding_a_first_own_source_offers_to_remove_the_sample_once(
     assert [s.name for s in reader.sources()] == ["mine"]
     assert [a.title for a in reader.articles(View())] == ["My Own Story"]
     assert reader.sample_removal_offer() is None  # offered once
+
+
+async def test_from_the_sidebar_d_and_e_act_on_its_entry_not_a_hidden_headline(
+    reader: Reader, news: Path, tmp_path: Path
+) -> None:
+    """On All in the sidebar, the headline the list's cursor was left on is out of mind: d
+    and e ask for a source rather than act on that headline's."""
+    library(reader, news)
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "a.txt").write_text("A note\n\nBody.\n")
+    reader.add(str(other))  # two sources: All is neither
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        app.sidebar.focus()
+        await settle(app, pilot)
+        for key in ("d", "e"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert len(app.screen_stack) == 1  # no dialog about a source
+        told = notices(app, "warning")
+        assert any("Choose a source" in n and "remove" in n for n in told)
+        assert any("Choose a source" in n and "edit" in n for n in told)
+        app.headlines.focus()  # in the list, the headline's source is meant
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)

@@ -24,6 +24,7 @@ from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.messages import SearchDone, ViewLoaded, report_failed_worker, unless_late
 from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL
+from tui_news.ui.typeahead import TypeAhead
 
 FIRST_ROWS = 1000  # a larger view shows its first rows at once and the rest from a thread
 QUICK_SEARCH_SECONDS = 0.035  # a filter's first rows read by then are drawn in the key's frame
@@ -492,6 +493,11 @@ class HeadlinePane(Vertical):
             self.refresh_bindings()
         return search
 
+    def _no_name_asked(self) -> None:
+        """Keys held for the name field that ctrl+s did not open go on (see TypeAhead)."""
+        if isinstance(self.app, TypeAhead):
+            self.app.field_not_opened()
+
     def action_save_search(self) -> None:
         """Ask to keep the current query, within this view, as a sidebar entry."""
         if self._search is None:
@@ -500,9 +506,11 @@ class HeadlinePane(Vertical):
             query = parse(self.search_bar.input.value, live=True)
         except QueryError as error:
             self.notify(str(error), severity="warning", markup=False)
+            self._no_name_asked()
             return
         if query.empty:
             self.notify("Type a query first, then save it.", severity="warning")
+            self._no_name_asked()
             return
         source_id = self._search.base.source_id
         source = self.reader.source(source_id) if source_id is not None else None

@@ -44,12 +44,14 @@ class SourceActions(App[None]):
         def _target(self) -> Article | None: ...
         def show_view(self, view: View, keep: int | None = None) -> None: ...
         def saving(self) -> AbstractContextManager[None]: ...
+        def field_not_opened(self) -> None: ...
 
     def chosen_source(self) -> Source | None:
-        """The source an action is about: the one shown, else the current article's."""
-        ids = self.headline_pane.source_ids()
+        """The source an action is about: the one shown, else the current article's (not from
+        the sidebar, where the entry chosen is all there is to act on)."""
+        ids = list(dict.fromkeys(self.headline_pane.source_ids()))  # a source in 3 sections: 1
         if len(ids) != 1:
-            article = self._target()
+            article = self._target() if self.focused is not self.sidebar else None
             ids = [article.source_id] if article and article.source_id in ids else []
         return self.reader.source(ids[0]) if ids else None
 
@@ -113,6 +115,7 @@ class SourceActions(App[None]):
         source = self.chosen_source()
         if source is None:
             self.notify("Choose a source (or one of its articles) to edit.", severity="warning")
+            self.field_not_opened()
             return
 
         def chosen(answer: tuple[str, str] | None) -> None:

@@ -59,6 +59,12 @@ class TypeAhead(App[Any]):
         if self._held_keys is not None and isinstance(event.widget, Input):
             self.call_next(self._release_keys)
 
+    def field_not_opened(self) -> None:
+        """The action that was to open a field did not (it said why): the keys held for the
+        field go on now, not after :data:`HOLD_AT_MOST`."""
+        if self._held_keys is not None:
+            self.call_next(self._release_keys)
+
     async def _release_keys(self) -> None:
         """Hand the held keys, in order, to whatever has the focus now."""
         held, self._held_keys = self._held_keys or [], None
