@@ -125,6 +125,7 @@ async def test_M_reads_the_stories_shown_and_the_sidebar_counts_rows(
         labels = sidebar_labels(app)
         assert labels["Unread"] == ["Unread", "2"]  # the quake once and the Fed: two rows
         assert labels["All"][-1] == "2"
+        assert labels["Top stories"] == ["Top", "stories", "2"]  # both of the last day's, unread
         daily = next(s for s in reader.sources() if s.name == "daily")
         app.go_to(View("daily", source_id=daily.id))
         await settle(app, pilot)
@@ -134,6 +135,7 @@ async def test_M_reads_the_stories_shown_and_the_sidebar_counts_rows(
         assert stored(reader, ids[QUAKE_DAILY]).read
         assert not stored(reader, ids[FED]).read
         assert sidebar_labels(app)["Unread"] == ["Unread", "1"]
+        assert sidebar_labels(app)["Top stories"] == ["Top", "stories", "1"]
 
 
 async def test_M_asks_and_tells_about_the_headlines_it_lists_and_the_articles_it_marked(

@@ -65,12 +65,14 @@ class Stories:
         return count_rows(store, view) if self.grouped else store.count(view)
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
-        """Sections with their sources' counts, and totals for All, Unread and Starred; they
-        count what the lists show (a story once, when grouped)."""
+        """Sections with their sources' counts, and totals for All, Unread and Starred (and
+        the unread stories of Top stories, when grouped: ``top``); they count what the lists
+        show (a story once, when grouped)."""
         store = self._reader.store
         sections, totals = store.section_counts()
         if self.grouped:
             count_stories(store.conn, sections, totals)
+            totals["top"] = count_rows(store, View("Top stories", top=True, unread=True))
         return sections, totals
 
     def mark_view_read(self, view: View) -> int:

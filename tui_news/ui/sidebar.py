@@ -111,6 +111,8 @@ class Sidebar(Tree[View]):
         self._set(nodes[0], _label("All"), totals["unread"])
         self._set(nodes[1], _label("Unread"), totals["unread"])
         self._set(nodes[2], _label("Starred"), totals["starred"])
+        if TOP in self._virtual:
+            self._set(nodes[3], _label("Top stories"), totals.get("top", 0))
         virtual = len(self._virtual)
         saved = [n for n in nodes[virtual:] if n.data is not None and n.data.search_id is not None]
         for node, search in zip(saved, searches, strict=True):
