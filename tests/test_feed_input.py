@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -101,6 +103,35 @@ def test_a_json_feed_with_wrong_types_and_surrogates_is_added_and_refreshed(
     assert set(articles) == {"Bad \ufffd title", "Two", "Three", "Four"}
     refreshed = cli("refresh")
     assert refreshed.returncode == 0, refreshed.stderr
+
+
+def test_a_feed_cut_off_inside_an_item_loses_nothing_stored(
+    cli: CliRun, server: FeedServer, data_dir: Path
+) -> None:
+    """A server that stops sending mid-item (its answer whole at the HTTP level): the items
+    before the cut are read, the cut one keeps its stored text, and nothing is said wrong."""
+    items = [
+        {"title": "Alpha", "guid": "a", "description": "alpha body text, all of it"},
+        {"title": "Beta", "guid": "b", "description": "beta body"},
+    ]
+    whole = rss("Cut", items)
+    server.routes["/cut.xml"] = Route(whole)
+    assert cli("add", server.url("/cut.xml")).returncode == 0
+    server.routes["/cut.xml"] = Route(whole[: whole.index(b"beta body") + 4])
+    refreshed = cli("refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "0 changed" in refreshed.stdout
+    assert bodies(data_dir) == {"Alpha": "alpha body text, all of it", "Beta": "beta body"}
+    server.routes["/cut.xml"] = Route(whole[: whole.index(b"alpha body")])  # none whole
+    refreshed = cli("refresh")
+    assert refreshed.returncode == 1 and "cut off before its first item ends" in refreshed.stderr
+    assert bodies(data_dir)["Alpha"] == "alpha body text, all of it"
+
+
+def bodies(data_dir: Path) -> dict[str, str]:
+    """Each stored article's text, by title, read from the library file."""
+    with closing(sqlite3.connect(data_dir / "library.sqlite")) as conn:
+        return dict(conn.execute("SELECT title, body FROM articles"))
 
 
 # --- addresses and redirects --------------------------------------------------------------

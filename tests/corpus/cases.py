@@ -465,6 +465,19 @@ case(
     ("Whole", L, None, DI),
     ("Cut", L, None, DI),
 )
+# Cut inside an item (a server that stopped sending): the item is left out, not stored cut
+# short over a whole copy; cut inside the first, the document is refused.
+CUT_INSIDE = rss20(
+    rss_item("Whole") + rss_item("Cut", extra="<description>all of it</description>")
+)
+case("rss20-cut-inside-an-item", CUT_INSIDE[: CUT_INSIDE.index(b"all of")], ("Whole", L, None, DI))
+case(
+    "atom10-cut-inside-an-entry",
+    atom10(entry("<title>Whole</title>") + entry("<title>Cut</title>", n=2))[:-40],
+    ("Whole", L, None, DI),
+)
+case("rss20-cut-inside-its-first-item", b'<rss version="2.0"><channel><item><title>x</ti',
+     error="cut off before its first item ends")  # fmt: skip
 case(
     "rss20-control-characters",
     rss20(rss_item("Bell\x07 and escape")),
@@ -480,6 +493,7 @@ case("atom10-unescaped-html-in-text", atom10(entry("<title>A <b>bold</b> claim</
      ("A bold claim", L, None, DI))  # fmt: skip
 
 # --- not feeds -------------------------------------------------------------------------------------
+case("xml-not-a-feed", b"<foo><bar>x</bar></foo>", error="an XML document, but no RSS, Atom")
 case("rss-without-channel", b'<?xml version="1.0"?><rss version="2.0"><item><title>x</title>'
      b"</item></rss>", error="without a <channel>")  # fmt: skip
 case(

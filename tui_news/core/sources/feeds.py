@@ -72,6 +72,9 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I 
 _CHANNEL = re.compile(rb"<(?:[\w.-]+:)?channel\b", re.I)
 ENTITY_BOMB = "refused: the document declares XML entities (a possible entity bomb)"
 NO_CHANNEL = "not a feed: an <rss> document without a <channel>"
+CUT_OFF = "the feed is cut off before its first item ends (what it brought before is kept)"
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")  # the first element's start tag, past <? and <!
 
 
 def parse_feed(
@@ -112,6 +115,8 @@ def _parse(data: bytes, url: str, careful: bool, known: Mapping[str, str] | None
     except etree.XMLSyntaxError:
         if _ENTITY_DECL.search(data):  # never let a forgiving parser expand them
             raise FeedError(ENTITY_BOMB) from None
+        if _cut_off(data):  # read up to its last whole item: the next one's text is cut short
+            data = _whole_items(data)
         return _parse_loose(data, url, known, malformed=True)
     docinfo = root.getroottree().docinfo
     dtd = docinfo.internalDTD
@@ -130,6 +135,23 @@ def _parse(data: bytes, url: str, careful: bool, known: Mapping[str, str] | None
         return _parse_loose(data, url, known)
     fast = _parse_fast(data, url, kind, channel, elements, known)
     return fast or _parse_loose(data, url, known)
+
+
+def _whole_items(data: bytes) -> bytes:
+    """A cut-off document up to the end of its last whole item (feedparser reads what is
+    open as if closed); :data:`CUT_OFF` when it holds no whole item."""
+    ends = list(_ITEM_END.finditer(data))
+    if not ends:
+        raise FeedError(CUT_OFF)
+    return data[: ends[-1].end()]
+
+
+def _cut_off(data: bytes) -> bool:
+    """Whether a document that is not well-formed ends before its first element closes: a
+    download cut short (what it holds of its last item is cut too). A document in an
+    encoding these bytes do not spell (UTF-16) is not judged."""
+    root = _ROOT.search(data)
+    return root is not None and b"</" + root.group(1) not in data[-4096:]
 
 
 _NAMED_REFERENCE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
@@ -246,6 +268,8 @@ def _parse_loose(
     )
     version = str(result.get("version") or "")
     if not version and not result.entries:
+        if not malformed:
+            raise FeedError("not a feed: an XML document, but no RSS, Atom or RDF feed")
         problem = result.get("bozo_exception")
         detail = f": {one_line(str(problem))}" if problem else ""
         raise FeedError(f"not a feed (malformed XML{detail})")
