@@ -132,7 +132,7 @@ def test_cli_import_fetches_and_export_prints(
     urls = tmp_path / "urls"
     urls.write_text(f'{server.url("/a")} world\n{server.url("/b")} "~Bee"\nexec:foo\n')
     result = cli("import", str(urls))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # as refresh: a feed could not be read
     assert result.stdout.strip() == "Imported 2 feeds (1 skipped): 1 new, 0 changed, 0 removed"
     assert result.stderr.splitlines() == [
         "skipped line 3: an exec: feed runs a command; not imported",
@@ -188,6 +188,19 @@ def test_cli_add_url_and_refresh_failures(cli: CliRun, server: FeedServer) -> No
         2,
         "tui-news: ftp://example.org/feed: only http and https addresses can be subscribed to",
     )
+
+
+def test_import_says_why_a_feed_was_read_only_in_part(
+    cli: CliRun, server: FeedServer, tmp_path: Path
+) -> None:
+    items = [{"title": f"Item {n}", "guid": str(n)} for n in range(1_001)]
+    server.routes["/big"] = Route(rss("Big", items))
+    urls = tmp_path / "urls"
+    urls.write_text(server.url("/big") + "\n")
+    result = cli("import", str(urls), check_exit=0)
+    assert result.stdout.strip().endswith("1,000 new, 0 changed, 0 removed, 1 skipped")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"skipped {server.url('/big')}: it holds 1,001 items")
 
 
 def test_importing_a_huge_file_is_refused_without_reading_it(cli: CliRun, tmp_path: Path) -> None:

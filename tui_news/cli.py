@@ -137,10 +137,11 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     for what, reason in skipped:
         say(f"skipped {what}: {reason}", err=True)
     report = reader.refresh([s.id for s in added]) if added else RefreshReport()
+    _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)
     say(f"Imported {counted(len(added), 'feed')} ({len(skipped):,} skipped): {_summary(report)}")
-    return 0
+    return 1 if report.failed else 0  # as refresh: subscribed, but some could not be read
 
 
 def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
