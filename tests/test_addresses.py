@@ -84,3 +84,22 @@ def test_json_never_prints_a_raw_c1_control(tmp_path: Path) -> None:
         assert "\x9b" not in out and "\x85" not in out
         assert "news\\u009b31m\\u0085" in out
     assert json.loads(tui_news(data, "sources", "--json").stdout)[0]["location"] == str(news)
+
+
+def test_one_feed_written_two_ways_is_subscribed_once(tmp_path: Path, server: FeedServer) -> None:
+    """The scheme and host in any case, a default port, a fragment or spaces around it: the
+    same feed, refused as already there by add and skipped by import."""
+    server.routes["/feed"] = Route(rss("Once", [{"title": "Only", "guid": "1"}]))
+    data = tmp_path / "data"
+    plain = server.url("/feed")  # http://127.0.0.1:PORT/feed
+    added = tui_news(data, "add", f"  {plain.replace('http://', 'HTTP://')}#top ")
+    assert added.returncode == 0, added.stderr
+    sources = json.loads(tui_news(data, "sources", "--json").stdout)
+    assert [s["location"] for s in sources] == [plain]
+    again = tui_news(data, "add", plain + "#other")
+    assert again.returncode == 2 and again.stderr.strip().endswith("is already in the library")
+    urls = tmp_path / "urls"
+    urls.write_text(plain.replace("http", "HTTP", 1) + "\n")
+    imported = tui_news(data, "import", str(urls))
+    assert imported.stderr.strip() == f"skipped {plain}: already in the library"
+    assert len(json.loads(tui_news(data, "list", "--json").stdout)) == 1

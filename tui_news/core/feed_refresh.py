@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from tui_news.core.collector import uncollected
 from tui_news.core.config import DEFAULTS
@@ -65,6 +65,28 @@ def is_url(location: str) -> bool:
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:  # a malformed address, like http://[::1
         return False
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_feed_address(url: str) -> str:
+    """An http(s) address as subscriptions are kept and compared: the scheme and host in
+    lower case, no default port, no fragment (``HTTP://Site.example:80/feed#top`` is
+    ``http://site.example/feed``); the path and query as given. Anything else unchanged."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if scheme not in _DEFAULT_PORTS or not host:
+        return url
+    user, at, _ = parts.netloc.rpartition("@")
+    netloc = user + at + (f"[{host}]" if ":" in host else host)
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
 
 
 def host_name(url: str) -> str:

@@ -43,7 +43,9 @@ def subscribe(reader: Reader, location: str, section: str | None) -> tuple[Sourc
     if "://" in location:
         if printable_name(location) != location:  # bytes that are not UTF-8
             raise LibraryError(f"{printable_name(location)} is not a valid web address")
-        return _subscribe_feed(reader, location, section)
+        from tui_news.core.feed_refresh import same_feed_address
+
+        return _subscribe_feed(reader, same_feed_address(location), section)
     shown = printable_name(location)
     path = Path(location).expanduser()
     try:
@@ -77,7 +79,13 @@ def subscribe(reader: Reader, location: str, section: str | None) -> tuple[Sourc
 
 def _subscribe_feed(reader: Reader, url: str, section: str | None) -> tuple[Source, RefreshReport]:
     """A web address: fetched (a page resolved to its feed), refused when already there."""
-    from tui_news.core.feed_refresh import host_name, is_url, resolve, store_feed
+    from tui_news.core.feed_refresh import (
+        host_name,
+        is_url,
+        resolve,
+        same_feed_address,
+        store_feed,
+    )
     from tui_news.core.sources.feeds import FeedError
     from tui_news.core.sources.fetch import FetchError
 
@@ -93,13 +101,19 @@ def _subscribe_feed(reader: Reader, url: str, section: str | None) -> tuple[Sour
         response, feed = asyncio.run(resolve(url, reader.fetch_settings))
     except (FetchError, FeedError) as error:
         raise LibraryError(f"cannot subscribe to {shown}: {error}") from None
-    if response.url != url:
-        _refuse_duplicate(store, response.url)
-    name = feed.title or host_name(response.url)
-    source = store.add_source("feed", response.url, name, section)
+    found = same_feed_address(response.url)
+    if found != url:
+        _refuse_duplicate(store, found)
+    name = feed.title or host_name(found)
+    source = store.add_source("feed", found, name, section)
     return source, store_feed(store, source, response, feed)
 
 
 def _refuse_duplicate(store: Store, location: str) -> None:
-    if store.has_location(location):
+    """Refuse an address already subscribed, however its scheme or host is written (see
+    same_feed_address; an older library may keep such addresses as they were given)."""
+    from tui_news.core.feed_refresh import same_feed_address
+
+    subscribed = {same_feed_address(s.location) for s in store.sources(counted=False)}
+    if store.has_location(location) or location in subscribed:
         raise LibraryError(f"{without_password(location)} is already in the library")
