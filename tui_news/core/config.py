@@ -180,7 +180,9 @@ class Config:
         200, _number(0), "pictures kept on disk; the oldest go first (0: none kept)"
     )
     keep: int = setting(
-        0, _number(0, whole=True), "articles each feed keeps; older unstarred ones go (0: 10,000)"
+        0,
+        _number(0, whole=True),
+        "articles each feed keeps besides those it still sends (0: 10,000)",
     )
     browser: str = setting("", _text, 'command that opens links; "" uses the system\'s browser')
     date_format: str = setting(
