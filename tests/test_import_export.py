@@ -94,7 +94,7 @@ def test_round_trip_loses_no_feed_and_no_section(kind: str, tmp_path: Path) -> N
     first = make_reader(tmp_path / "one")
     added, _ = first.import_list(OPML)
     assert len(added) == 3
-    exported = first.export_list(kind)
+    exported, _ = first.export_list(kind)
     second = make_reader(tmp_path / "two")
     again, skipped = second.import_list(exported.encode())
     assert (len(again), skipped) == (3, [])
@@ -115,12 +115,54 @@ def test_round_trip_loses_no_feed_and_no_section(kind: str, tmp_path: Path) -> N
     assert [reason for _, reason in skipped_twice] == ["already in the library"] * 3
 
 
+def test_export_says_what_it_leaves_out(tmp_path: Path) -> None:
+    """A urls file cannot hold a section beginning with ~ (a name) or ! (hidden): it is left
+    out, and said, so that importing the file keeps each feed's name. Feed files on this
+    computer are no web feeds to export: they are counted."""
+    first = make_reader(tmp_path / "one")
+    first.import_list(
+        b'<opml version="2.0"><body><outline text="~tilde"><outline text="Tilde" '
+        b'xmlUrl="https://t.example/rss"/></outline><outline text="!bang"><outline '
+        b'text="Bang" xmlUrl="https://b.example/rss"/></outline></body></opml>'
+    )
+    (tmp_path / "local.xml").write_bytes(LOCAL_FEED)
+    first.add(str(tmp_path / "local.xml"))
+    urls, left_out = first.export_list("urls")
+    assert left_out == [
+        "left out 1 feed file on this computer",
+        "Tilde: section '~tilde' left out (a urls file reads a tag beginning with ~ as a name, "
+        "! as hidden; OPML keeps it)",
+        "Bang: section '!bang' left out (a urls file reads a tag beginning with ~ as a name, "
+        "! as hidden; OPML keeps it)",
+    ]
+    second = make_reader(tmp_path / "two")
+    second.import_list(urls.encode())
+    assert sorted((s.name, s.section) for s in second.sources()) == [
+        ("Bang", None),
+        ("Tilde", None),
+    ]
+    opml, left_out = first.export_list("opml")
+    assert left_out == ["left out 1 feed file on this computer"]
+    third = make_reader(tmp_path / "three")
+    third.import_list(opml.encode())
+    assert sorted((s.name, s.section) for s in third.sources()) == [
+        ("Bang", "!bang"),
+        ("Tilde", "~tilde"),
+    ]
+
+
+LOCAL_FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
+    b"<item><title>One</title><guid>1</guid></item></channel></rss>"
+)
+
+
 def test_urls_export_keeps_quotes_in_names(tmp_path: Path) -> None:
     first = make_reader(tmp_path / "one")
     first.import_list(b'https://q.example/rss "say \\"hi\\"" "~The \\"Best\\" Feed"\n')
     assert [(s.section, s.name) for s in first.sources()] == [('say "hi"', 'The "Best" Feed')]
     second = make_reader(tmp_path / "two")
-    second.import_list(first.export_list("urls").encode())
+    second.import_list(first.export_list("urls")[0].encode())
     assert [(s.section, s.name) for s in second.sources()] == [('say "hi"', 'The "Best" Feed')]
 
 

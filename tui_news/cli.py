@@ -145,7 +145,9 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_export(reader: Reader, args: argparse.Namespace) -> int:
-    text = reader.export_list(args.format)
+    text, left_out = reader.export_list(args.format)
+    for line in left_out:
+        say(line, err=True)
     if args.format == "opml" and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))  # OPML says it is UTF-8, whatever stdout is

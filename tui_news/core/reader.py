@@ -31,7 +31,7 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.story_reader import Stories
-from tui_news.core.text import one_line, without_password
+from tui_news.core.text import counted, one_line, without_password
 
 if TYPE_CHECKING:  # the network side, sync and the rest are imported when first used
     import tempfile
@@ -106,17 +106,31 @@ class Reader:
                 known.add(url)
         return added, skipped
 
-    def export_list(self, kind: str) -> str:
-        """The subscribed web feeds as OPML (``opml``) or a newsboat ``urls`` file (``urls``)."""
+    def export_list(self, kind: str) -> tuple[str, list[str]]:
+        """The subscribed web feeds as OPML (``opml``) or a newsboat ``urls`` file (``urls``),
+        and what it leaves out, a line each: feed files on this computer, and in a ``urls``
+        file the sections that cannot be its tags."""
         from tui_news.core.feed_refresh import is_url
-        from tui_news.core.sources.opml import write_opml, write_urls
+        from tui_news.core.sources.opml import unwritable_section, write_opml, write_urls
 
+        sources = [s for s in self.store.sources(counted=False) if s.kind == "feed"]
         feeds = [
             replace(s, location=s.address)  # a password never leaves the library
-            for s in self.store.sources(counted=False)
-            if s.kind == "feed" and is_url(s.location)
+            for s in sources
+            if is_url(s.location)
         ]
-        return write_opml(feeds) if kind == "opml" else write_urls(feeds)
+        left_out = []
+        if files := len(sources) - len(feeds):
+            left_out.append(f"left out {counted(files, 'feed file')} on this computer")
+        if kind == "opml":
+            return write_opml(feeds), left_out
+        for feed in feeds:
+            if unwritable_section(feed.section):
+                left_out.append(
+                    f"{feed.name}: section {feed.section!r} left out (a urls file reads a tag "
+                    "beginning with ~ as a name, ! as hidden; OPML keeps it)"
+                )
+        return write_urls(feeds), left_out
 
     def find_source(self, spec: str) -> Source:
         """The source whose location or name is ``spec``."""

@@ -162,8 +162,15 @@ def write_opml(sources: Sequence[Source]) -> str:
     return xml.decode("utf-8")
 
 
+def unwritable_section(section: str | None) -> bool:
+    """Whether a section cannot be a ``urls`` file's tag: newsboat reads a tag beginning with
+    ``~`` as the feed's name and one beginning with ``!`` as a mark that hides it."""
+    return section is not None and section.startswith(("~", "!"))
+
+
 def write_urls(sources: Sequence[Source]) -> str:
-    """A newsboat ``urls`` file of the feed sources: section as the first tag, ``~`` name."""
+    """A newsboat ``urls`` file of the feed sources: section as the first tag (left out when
+    it cannot be one, see :func:`unwritable_section`), ``~`` name."""
 
     def quoted(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -171,7 +178,7 @@ def write_urls(sources: Sequence[Source]) -> str:
     lines = []
     for source in sources:
         words = [source.location]
-        if source.section:
+        if source.section and not unwritable_section(source.section):
             words.append(quoted(source.section))
         words.append(quoted("~" + source.name))
         lines.append(" ".join(words))
