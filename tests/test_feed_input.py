@@ -213,7 +213,8 @@ def test_credentials_in_an_address_are_sent_as_basic_auth_to_that_server_only(
     with FeedServer() as other:
         other.routes["/away"] = Route(status=302, location=server.url("/private"))
         address = server.url("/hop").replace("http://", "http://me:s%3Acret@")
-        _, parsed = asyncio.run(resolve(address, FetchSettings()))
+        _, parsed, kept = asyncio.run(resolve(address, FetchSettings()))
+        assert kept == address  # a temporary redirect: the address given is subscribed
         assert dict(server.requests)["/hop"]["Authorization"] == "Basic bWU6czpjcmV0"
         assert dict(server.requests)["/private"]["Authorization"] == "Basic bWU6czpjcmV0"
         # items link to pages, without the feed's credentials
@@ -224,6 +225,21 @@ def test_credentials_in_an_address_are_sent_as_basic_auth_to_that_server_only(
         )
         assert "Authorization" in dict(other.requests)["/away"]
         assert "Authorization" not in server.requests[-1][1]
+
+
+def test_add_subscribes_where_a_permanent_redirect_goes_and_a_temporary_one_comes_from(
+    cli: CliRun, server: FeedServer
+) -> None:
+    server.routes["/feed"] = Route(rss("Moved", [{"title": "One", "guid": "1"}]))
+    server.routes["/old"] = Route(status=301, location=server.url("/feed"))
+    server.routes["/today"] = Route(status=302, location=server.url("/feed"))
+    assert cli("add", server.url("/today")).returncode == 0
+    sources = json.loads(cli("sources", "--json").stdout)
+    assert [s["location"] for s in sources] == [server.url("/today")]
+    assert cli("remove", "Moved").returncode == 0
+    assert cli("add", server.url("/old")).returncode == 0
+    sources = json.loads(cli("sources", "--json").stdout)
+    assert [s["location"] for s in sources] == [server.url("/feed")]
 
 
 def test_an_address_is_shown_without_its_password() -> None:

@@ -114,8 +114,10 @@ def read_feed_file(path: str, max_bytes: int) -> Response:
 MAX_CANDIDATES = 8  # feeds a page announces that adding it tries
 
 
-async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
-    """Fetch ``url`` and parse it; a web page is searched for the feeds it announces.
+async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed, str]:
+    """Fetch ``url`` and parse it; a web page is searched for the feeds it announces. With
+    the address to subscribe: the one fetched, or where a permanent redirect sent it (one
+    that is temporary may change again).
 
     The announced feeds (the first :data:`MAX_CANDIDATES`) are fetched at once, within one
     timeout together, so a page full of hanging feeds costs two timeouts, not one each; the
@@ -126,16 +128,16 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed]:
     async with settings.fetcher() as fetcher:
         response = await fetcher.fetch(url, max_bytes=settings.max_bytes)
         try:
-            return response, parse_feed(response.body, response.url)
+            return response, parse_feed(response.body, response.url), response.moved_to or url
         except FeedError as error:
             candidates = discover(response.body, response.url)[:MAX_CANDIDATES]
             if not candidates:
                 raise FeedError(f"{error}, and the page announces no feed") from None
 
-        async def attempt(candidate: str) -> tuple[Response, Feed] | Exception:
+        async def attempt(candidate: str) -> tuple[Response, Feed, str] | Exception:
             try:
                 found = await fetcher.fetch(candidate, max_bytes=settings.max_bytes)
-                return found, parse_feed(found.body, found.url)
+                return found, parse_feed(found.body, found.url), found.moved_to or candidate
             except (FetchError, FeedError) as problem:
                 return problem
 

@@ -98,10 +98,10 @@ def _subscribe_feed(reader: Reader, url: str, section: str | None) -> tuple[Sour
     store = reader.store
     _refuse_duplicate(store, url)
     try:
-        response, feed = asyncio.run(resolve(url, reader.fetch_settings))
+        response, feed, address = asyncio.run(resolve(url, reader.fetch_settings))
     except (FetchError, FeedError) as error:
         raise LibraryError(f"cannot subscribe to {shown}: {error}") from None
-    found = same_feed_address(response.url)
+    found = same_feed_address(address)
     if found != url:
         _refuse_duplicate(store, found)
     name = feed.title or host_name(found)
