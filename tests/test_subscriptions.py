@@ -76,6 +76,29 @@ def test_page_without_a_feed(reader: Reader, server: FeedServer) -> None:
     assert reader.sources() == []
 
 
+def test_a_document_that_is_no_page_is_refused_for_what_it_is(
+    reader: Reader, server: FeedServer, tmp_path: Path
+) -> None:
+    """XML that is no feed says so, without 'the page announces no feed' (it is no page);
+    a feed file on this computer is not called a response or an address."""
+    server.routes["/x"] = Route(b"<foo><bar>x</bar></foo>", content_type="text/xml")
+    with pytest.raises(LibraryError) as caught:
+        reader.add(server.url("/x"))
+    assert str(caught.value) == (
+        f"cannot subscribe to {server.url('/x')}: "
+        "not a feed: an XML document, but no RSS, Atom or RDF feed"
+    )
+    for name, data, reason in [
+        ("empty.xml", b"", "not a feed: the file is empty"),
+        ("binary.rss", b"\x89PNG\r\n\x1a\n\x00\x00", "the file holds binary data, not text"),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(LibraryError) as caught:
+            reader.add(str(tmp_path / name))
+        assert str(caught.value).endswith(reason)
+    assert reader.sources() == []
+
+
 def test_conditional_get_and_nothing_new(reader: Reader, server: FeedServer) -> None:
     server.routes["/feed"] = Route(rss("Planet", items(2)))
     reader.add(server.url("/feed"))

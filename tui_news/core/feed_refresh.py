@@ -123,7 +123,7 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed, st
     timeout together, so a page full of hanging feeds costs two timeouts, not one each; the
     first in page order that gives a feed wins.
     """
-    from tui_news.core.sources.feeds import FeedError, discover, parse_feed
+    from tui_news.core.sources.feeds import FeedError, discover, is_html, parse_feed
 
     async with settings.fetcher() as fetcher:
         response = await fetcher.fetch(url, max_bytes=settings.max_bytes)
@@ -131,6 +131,8 @@ async def resolve(url: str, settings: FetchSettings) -> tuple[Response, Feed, st
             return response, parse_feed(response.body, response.url), response.moved_to or url
         except FeedError as error:
             candidates = discover(response.body, response.url)[:MAX_CANDIDATES]
+            if not candidates and not is_html(response.body):
+                raise  # a document that is no web page: its own fault, nothing announced
             if not candidates:
                 raise FeedError(f"{error}, and the page announces no feed") from None
 

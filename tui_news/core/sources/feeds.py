@@ -72,6 +72,7 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I 
 _CHANNEL = re.compile(rb"<(?:[\w.-]+:)?channel\b", re.I)
 ENTITY_BOMB = "refused: the document declares XML entities (a possible entity bomb)"
 NO_CHANNEL = "not a feed: an <rss> document without a <channel>"
+EMPTY = "empty response, not a feed"
 CUT_OFF = "the feed is cut off before its first item ends (what it brought before is kept)"
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")  # the first element's start tag, past <? and <!
@@ -99,14 +100,16 @@ def _parse(data: bytes, url: str, careful: bool, known: Mapping[str, str] | None
     if "@" in url:  # items link to pages, never with the feed's user:password@ in them
         url = without_userinfo(url)
     head = data[:4096]
+    local = url.startswith("file:")  # a feed file on this computer (read_feed_file)
+    given = "the file holds" if local else "the address gives"
     if not data.strip():
-        raise FeedError("empty response, not a feed")
+        raise FeedError("not a feed: the file is empty" if local else EMPTY)
     if data.lstrip()[:1] in (b"{", b"["):
         return _parse_json_feed(data, url, known)
-    if _HTML_START.match(head):
-        raise FeedError("not a feed: the address gives an HTML page")
+    if is_html(head):
+        raise FeedError(f"not a feed: {given} an HTML page")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
-        raise FeedError("not a feed: the address gives binary data, not text")
+        raise FeedError(f"not a feed: {given} binary data, not text")
     from lxml import etree
 
     strict = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -144,6 +147,11 @@ def _whole_items(data: bytes) -> bytes:
     if not ends:
         raise FeedError(CUT_OFF)
     return data[: ends[-1].end()]
+
+
+def is_html(data: bytes) -> bool:
+    """Whether a document (its first few KB) is an HTML page."""
+    return _HTML_START.match(data[:4096]) is not None
 
 
 def _cut_off(data: bytes) -> bool:
