@@ -63,3 +63,22 @@ async def test_with_nothing_unread_anywhere_n_stays_and_says_so(reader: Reader, 
         await settle(app, pilot)
         assert app.view.section == "World" and app.article_view.article is None
         assert "No unread articles left in World." in [n.message for n in app._notifications]
+
+
+async def test_p_on_to_a_section_does_not_also_say_it_went_round_that_list(
+    reader: Reader, news: Path
+) -> None:
+    library(reader, news)  # Middle East 2, Science 1, World 2 (sidebar order)
+    east = reader.view_ids(View(section="Middle East"))
+    reader.set_read([east[0]])  # its newest read: its other one is at the list's end
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("Science", section="Science"))
+        await settle(app, pilot)
+        await pilot.press("enter", "p")  # Science's one article, then back the other way
+        await settle(app, pilot)
+        assert app.view.section == "Middle East" and showing(app).id == east[1]
+        told = [n.message for n in app._notifications]
+        assert "No unread articles left in Science: on to Middle East." in told
+        assert not any(n.startswith("No unread articles above") for n in told)

@@ -377,12 +377,15 @@ class NewsApp(SourceActions, TypeAhead):
         question = f"Name for {event.text!r}:"
         self.push_screen(NameScreen("Save this search", question, event.name), named)
 
-    def action_next_unread(self, direction: int) -> None:
+    def action_next_unread(self, direction: int, *, went_on: bool = False) -> None:
+        """Open the next unread article in ``direction``, going round the list's end (and
+        saying so, unless it ``went_on`` to this section just now), then on to the next
+        section with unread ones."""
         shown = self.article_view.article
         before = self.headlines.cursor
         found = self.headline_pane.next_unread(direction, self.reading_row if shown else None)
         if found is not None:
-            if (self.headlines.cursor - before) * direction < 0:  # round the list's end
+            if (self.headlines.cursor - before) * direction < 0 and not went_on:
                 where = "below" if direction > 0 else "above"
                 back = "back up to the first" if direction > 0 else "down to the last"
                 self.notify(
@@ -413,7 +416,7 @@ class NewsApp(SourceActions, TypeAhead):
             timeout=4,
         )
         self.go_to(View(section.name, section=section.name))
-        self.action_next_unread(direction)
+        self.action_next_unread(direction, went_on=True)
         return True
 
     def action_next_version(self, direction: int) -> None:
