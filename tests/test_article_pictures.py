@@ -478,3 +478,18 @@ async def test_the_decoder_is_imported_while_the_pictures_are_on_their_way(
         await pictures_in(app, pilot)
     assert [step for step, _ in steps] == ["prepared", "decoded"]
     assert threading.main_thread().name not in {thread for _, thread in steps}
+
+
+def test_a_local_articles_pictures_are_beside_its_file_whatever_page_it_names() -> None:
+    """A saved page names its web address (a canonical link, front matter's link:): its links
+    go there, but its pictures were saved beside it, and are read from there."""
+    from tui_news.core.html_text import html_to_text
+    from tui_news.core.image_refs import IMAGE, IMAGE_ALT
+
+    page = '<p>Read <a href="more.html">more</a>.</p><img src="red.png" alt="red">'
+    base = "https://site.example/news/page.html"
+    local = html_to_text(page, base_url=base, local=True)
+    assert f"{IMAGE}red.png{IMAGE_ALT}red" in local
+    assert "https://site.example/news/more.html" in local
+    fetched = html_to_text(page, base_url=base)  # a feed's article: both on the web
+    assert f"{IMAGE}https://site.example/news/red.png{IMAGE_ALT}red" in fetched

@@ -47,8 +47,9 @@ def plain(text: str) -> str:
 class _TextBuilder:
     """Walks an lxml tree and collects blocks of readable text plus numbered links."""
 
-    def __init__(self, base_url: str | None) -> None:
+    def __init__(self, base_url: str | None, picture_base: str | None = None) -> None:
         self.base_url = base_url
+        self.picture_base = picture_base  # the pictures' (see html_to_text)
         self.blocks: list[str] = []
         self.current: list[str] = []
         self.links: list[str] = []
@@ -186,7 +187,7 @@ class _TextBuilder:
         one (an emoji, an icon) as its alt text, a tracking pixel not at all."""
         written, alt, kind = image_refs.picked(el)
         alt = self.captions.get(el) or _MARKERS.sub("", one_line(alt))
-        url = image_refs.address(written, self.base_url)
+        url = image_refs.address(written, self.picture_base)
         if kind == "icon":
             self.current.append(alt)
         elif kind == "picture":
@@ -206,7 +207,7 @@ class _TextBuilder:
         captions = list(el.iter("figcaption"))
         if len(pictures) != 1 or len(captions) != 1:
             return
-        inner = _TextBuilder(self.base_url)
+        inner = _TextBuilder(self.base_url, self.picture_base)
         inner.links = self.links  # one numbering for the whole article
         inner._children(captions[0])
         caption = " ".join(plain(inner.result(links=False)).split())
@@ -222,7 +223,7 @@ class _TextBuilder:
             cells = [c for c in row if str(c.tag).lower() in ("td", "th")]
             texts = []
             for cell in cells:
-                inner = _TextBuilder(self.base_url)
+                inner = _TextBuilder(self.base_url, self.picture_base)
                 inner.links = self.links  # one numbering for the whole article
                 inner.in_table = True
                 inner._children(cell)
@@ -316,14 +317,16 @@ def readable(
     *,
     images: bool = False,
     pictures: Sequence[str] = (),
+    local: bool = False,
 ) -> str:
-    """The text to read: ``content`` (HTML) converted if there is any, else ``body``.
+    """The text to read: ``content`` (HTML) converted if there is any, else ``body``
+    (``local``: a file's, see :func:`html_to_text`).
 
     ``extra_links`` (attached files) join the numbered links at the end. Pictures stand on
     lines of their own: marked (see :func:`image_line`) with ``images``, else ``[image: alt]``;
     with ``images``, ``pictures`` (the feed's) not in the text come first.
     """
-    text = (html_to_text(content, base_url=base_url) or body) if content else body
+    text = (html_to_text(content, base_url=base_url, local=local) or body) if content else body
     if not images:
         text = without_images(text)
     elif pictures:
@@ -374,11 +377,15 @@ def parse_html(markup: str | bytes) -> lxml_html.HtmlElement | None:
         return None
 
 
-def html_to_text(markup: str | bytes | lxml_html.HtmlElement, base_url: str | None = None) -> str:
-    """Convert HTML to readable paragraphs, links numbered ``[n]`` and listed at the end."""
+def html_to_text(
+    markup: str | bytes | lxml_html.HtmlElement, base_url: str | None = None, *, local: bool = False
+) -> str:
+    """Convert HTML to readable paragraphs, links numbered ``[n]`` and listed at the end.
+    ``local``: the HTML of a file on this computer, whose pictures are beside it whatever
+    page ``base_url`` (its canonical link) names."""
     root = parse_html(markup) if isinstance(markup, str | bytes) else markup
     if root is None:
         return ""
-    builder = _TextBuilder(base_url)
+    builder = _TextBuilder(base_url, None if local else base_url)
     builder.walk(root)
     return builder.result()

@@ -134,7 +134,15 @@ class Article:
 
         links = [e.url for e in self.enclosures]
         shown = [*self.pictures, *(e.url for e in self.enclosures if e.is_image())]
-        return readable(self.body, self.content, self.link, links, images=images, pictures=shown)
+        return readable(
+            self.body,
+            self.content,
+            self.link,
+            links,
+            images=images,
+            pictures=shown,
+            local=self.path is not None,  # its pictures beside its file, whatever it links to
+        )
 
     def to_json(self, with_body: bool = False) -> dict[str, Any]:
         """The article as the CLI's ``--json`` object."""

@@ -155,7 +155,10 @@ class ArticleView(PictureView, can_focus=True):
         text, links = "", {}
         if article is not None and article.content and len(article.content) > QUICK_HTML:
             quick = article.content[:QUICK_HTML]
-            start = readable(article.body, quick, article.link, images=self.pictures_on)
+            local = article.path is not None
+            start = readable(
+                article.body, quick, article.link, images=self.pictures_on, local=local
+            )
             text = split_links(start)[0] + "\n\n(The rest of this long article follows.)"
             links = _numbered_links(start)
             self.run_worker(
