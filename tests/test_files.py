@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import SEED
 from tui_news.core.disk import Skip
-from tui_news.core.html_text import plain, readable
+from tui_news.core.html_text import TABLE_ROW, plain, readable
 from tui_news.core.models import Parsed
 from tui_news.core.sources.files import read_article
 
@@ -108,6 +108,19 @@ Intro with *emphasis* and a [link](https://example.org/x).
         "Intro with emphasis and a link [1].\n\n# Details\n\n• one\n• two"
     )
     assert shown(parsed).endswith("Links:\n[1] https://example.org/x")
+
+
+def test_markdown_tables_and_strikethrough_as_github_writes_them(tmp_path: Path) -> None:
+    text = "# Results\n\n| Team | Points |\n|------|-------:|\n| Celtic | 3 |\n\n~~old~~ new\n"
+    parsed = read_article(write(tmp_path / "table.md", text))
+    lines = shown(parsed).splitlines()
+    rows = [line.removeprefix(TABLE_ROW) for line in lines if line.startswith(TABLE_ROW)]
+    assert [[cell.strip() for cell in row.split("│")] for row in rows] == [
+        ["Team", "Points"],
+        ["Celtic", "3"],
+    ]
+    assert rows[0].index("│") == rows[1].index("│")  # aligned: one column for both rows
+    assert "old new" in lines and "~~" not in shown(parsed)
 
 
 def test_markdown_toml_front_matter_and_heading_title(tmp_path: Path) -> None:

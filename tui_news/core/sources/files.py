@@ -118,7 +118,7 @@ _FRONT_MATTER = re.compile(
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])  # as GitHub's, too
 
 
 def parse_markdown(text: str, notes: list[str] | None = None) -> Parsed:
