@@ -261,6 +261,11 @@ async def test_images_off_draws_none_and_fetches_none(
         assert "[image: A striped flag]" in "\n".join(lines)
         assert not any(picture_cells(app, y) for y in range(len(lines)))
         assert "/flag.png" not in [path for path, _ in server.requests]
+        await pilot.press("i")  # says why, not that the article has none
+        await settle(app, pilot)
+        why = 'images = "off" in config.toml' if off_by == "config" else "this terminal"
+        told = f"Pictures are not drawn here ({why}): [image: ...] stands for each."
+        assert told in [n.message for n in app._notifications]
 
 
 async def test_i_shows_the_picture_on_the_whole_screen_and_escape_goes_back(

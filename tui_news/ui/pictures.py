@@ -428,6 +428,10 @@ class PictureView(LineView):
         if article is None:
             self.notify("Open an article first (enter), then i shows its pictures.")
             return
+        if slot is None and not self.pictures_on:  # the config's "off", or a terminal of none
+            why = 'images = "off" in config.toml' if self.picture_mode == "off" else "this terminal"
+            self.notify(f"Pictures are not drawn here ({why}): [image: ...] stands for each.")
+            return
         if slot is None:
             self.notify("This article has no pictures to show.")
             return
