@@ -49,4 +49,34 @@ async def test_the_readme_example_star_on_f_is_reported_when_the_app_starts(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         shown = notices(app)
-    assert shown == ['[keys]: "f" is bound to both star and full_article']
+        await pilot.press("s")  # star keeps its own key; f stays the full article's
+        await settle(app, pilot)
+        assert app.headlines.current_id is not None
+        assert reader.article(app.headlines.current_id).starred  # type: ignore[union-attr]
+    assert shown == ['[keys]: "f" is bound to both star and full_article; star keeps its own keys']
+
+
+async def test_a_key_that_is_no_key_or_none_is_reported_and_the_action_keeps_its_own(
+    data_dir: Path, news: Path
+) -> None:
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text('[keys]\ntoggle_read = "ctrl+zz"\nnext_unread = ""\n')
+    reader: Reader = library(make_reader(data_dir), news)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert sorted(notices(app)) == [
+            "[keys]: next_unread: no key given; it keeps its own keys",
+            "[keys]: toggle_read: 'ctrl+zz' is no key; it keeps its own keys",
+        ]
+        first = app.headlines.current_id
+        await pilot.press("m")  # m still toggles read
+        await settle(app, pilot)
+        assert first is not None and reader.article(first).read  # type: ignore[union-attr]
+
+
+def test_key_names_are_those_textual_reports() -> None:
+    from tui_news.ui.keymap import is_key
+
+    assert all(map(is_key, ["x", "G", "ctrl+l", "shift+tab", "question_mark", "pageup", "f5"]))
+    assert not any(map(is_key, ["ctrl+zz", "foo+a", "", "ctrl++", "pgup"]))

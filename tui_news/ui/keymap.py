@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from textual.binding import Binding
+from textual.keys import KEY_ALIASES, KEY_NAME_REPLACEMENTS, Keys, key_to_character
 
 # One pane's bindings: (pane title, its bindings). The first is the app's, in reach everywhere.
 Scope = tuple[str, Sequence[Binding]]
@@ -16,8 +17,45 @@ def bound_keys(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
     return [key.strip() for key in keys.split(",") if key.strip()]
 
 
+MODIFIERS = frozenset(("ctrl", "shift", "alt", "meta", "super", "hyper"))
+_NAMED = frozenset(
+    {k.value.rsplit("+", 1)[-1] for k in Keys}
+    | set(KEY_NAME_REPLACEMENTS.values())
+    | set(KEY_ALIASES)
+)
+
+
+def is_key(spec: str) -> bool:
+    """Whether ``spec`` names a key Textual can report: a character or a key's name
+    (``question_mark``, ``pageup``, ``f5``), after modifiers (``ctrl+``, ``shift+`` ...)."""
+    *held, base = spec.split("+") if len(spec) > 1 else [spec]
+    if not base or any(modifier not in MODIFIERS for modifier in held):
+        return False
+    return len(base) == 1 or base in _NAMED or key_to_character(base) is not None
+
+
+def unusable(keymap: Mapping[str, str]) -> dict[str, str]:
+    """The ``[keys]`` entries that bind no key, each with why (the action keeps its own)."""
+    found = {}
+    for action, keys in keymap.items():
+        named = [key.strip() for key in keys.split(",") if key.strip()]
+        wrong = [key for key in named if not is_key(key)]
+        if not named:
+            found[action] = "no key given"
+        elif wrong:
+            found[action] = f"{', '.join(repr(k) for k in wrong)} is no key"
+    return found
+
+
 def key_clashes(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> list[str]:
-    """One line per key that ``keymap`` puts on two actions a user can reach at once.
+    """One line per key that ``keymap`` puts on two actions a user can reach at once (see
+    :func:`clashes`)."""
+    return list(clashes(scopes, keymap))
+
+
+def clashes(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each key that ``keymap`` puts on two actions a user can reach at once, as a line, with
+    the ``[keys]`` entries that gave it (they keep their own keys instead).
 
     The app's keys work in every pane, so a pane's key also clashes with the app's. Overlaps
     the program ships with (``space`` reads on, and pages in the article) are by design; only a
@@ -27,27 +65,31 @@ def key_clashes(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> list[str]
     reach = [(app_title, app_bindings, ())] + [
         (title, bindings, app_bindings) for title, bindings in scopes[1:]
     ]
-    found: dict[tuple[str, frozenset[str]], str] = {}
+    found: dict[tuple[str, frozenset[str]], tuple[str, list[str]]] = {}
     for _title, own, wider in reach:
         holders: dict[str, list[str]] = {}
-        new: set[str] = set()  # keys that some binding got from [keys]
+        added: dict[str, set[str]] = {}  # keys that each binding got from [keys]
         for binding in _with_ids([*own, *wider]):
             keys = bound_keys(binding, keymap)
-            new.update(set(keys) - set(bound_keys(binding, {})))
+            added.setdefault(binding.id or "", set()).update(
+                set(keys) - set(bound_keys(binding, {}))
+            )
             for key in keys:
                 ids = holders.setdefault(key, [])
                 if binding.id not in ids:
                     ids.append(binding.id or "")
         for key, ids in holders.items():
-            if len(ids) > 1 and key in new:
-                pair = frozenset(ids)
-                found.setdefault((key, pair), f'[keys]: "{key}" is bound to both {_both(ids)}')
-    return list(found.values())
+            given = [i for i in ids if key in added.get(i, ())]
+            if len(ids) > 1 and given:
+                line = f'[keys]: "{key}" is bound to both {both(ids)}'
+                found.setdefault((key, frozenset(ids)), (line, given))
+    return dict(found.values())
 
 
 def _with_ids(bindings: Iterable[Binding]) -> Iterable[Binding]:
     return (b for b in bindings if isinstance(b, Binding) and b.id)
 
 
-def _both(ids: list[str]) -> str:
+def both(ids: list[str]) -> str:
+    """Names joined as words: "a, b and c"."""
     return ", ".join(ids[:-1]) + " and " + ids[-1]
