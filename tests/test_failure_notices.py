@@ -73,3 +73,20 @@ def test_failed_sources_are_named_in_the_order_people_count() -> None:
     assert [n.text for n in refresh_notices(report)] == [
         "4 sources failed (Feed 1, Feed 2, Feed 9, …): press ! for details."
     ]
+
+
+def test_what_was_not_read_is_counted_as_problems_not_as_files() -> None:
+    """Problems are skipped files, but also a feed's items beyond its limits and pages a full
+    article was not read from: the notice does not call them files."""
+    from tui_news.core.models import Problem, RefreshReport
+    from tui_news.ui.notices import refresh_notices
+
+    report = RefreshReport(
+        problems=[
+            Problem("https://x.example/a.html", "full article: HTTP 404", "X"),
+            Problem("/home/me/notes/big.txt", "it is over 5 MB", "notes"),
+        ]
+    )
+    assert [n.text for n in refresh_notices(report)] == [
+        "Not all was read (2 problems): ! shows why."
+    ]

@@ -111,3 +111,10 @@ def test_a_failing_page_on_refresh_is_reported_not_fatal(
     assert problem.reason == "full article: the server answered HTTP 404 Not Found"
     [article] = reader.store.articles(View())
     assert article.body == "The harbour opened again."
+    # under ! with its source's problems, once however many refreshes fail the same way
+    reader.refresh()
+    listed = [p for p in reader.problems() if p.reason.startswith("full article")]
+    assert [(p.location, p.source) for p in listed] == [(server.url("/missing"), "Coast News")]
+    server.routes["/missing"] = Route(PAGE.encode(), content_type="text/html")
+    reader.refresh()  # read whole at last: said no more
+    assert not [p for p in reader.problems() if p.reason.startswith("full article")]

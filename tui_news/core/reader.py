@@ -360,17 +360,22 @@ class Reader:
 
         from tui_news.core.full_text import fetch_full_texts
 
-        targets = [
-            target
+        wanted = {
+            target: source
             for source in sources
             if self.config.for_source(source.name, source.location).full_article
             for target in self.store.wanting_full_text(source.id, FULL_TEXT_PER_REFRESH)
-        ]
-        if targets:
+        }
+        if wanted:
+            targets = list(wanted)
             failed = asyncio.run(fetch_full_texts(self.store, targets, self.fetch_settings))
-            links = dict(targets)
-            for article_id, reason in failed.items():
-                report.problems.append(Problem(links[article_id], f"full article: {reason}"))
+            for (article_id, link), source in wanted.items():
+                if article_id not in failed:  # read whole now (or at last)
+                    self.store.drop_problem(source.id, link)
+                    continue
+                why = f"full article: {failed[article_id]}"  # under ! with its source's others
+                report.problems.append(Problem(link, why, source.name))
+                self.store.add_problem(source.id, report.problems[-1])
 
     # --- refreshing -----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ class Notice(NamedTuple):
 
 def refresh_notices(report: RefreshReport) -> list[Notice]:
     """The notices for a refresh: what it brought, then what failed that was not failing the
-    same way before (all of them in one notice), then the files it skipped."""
+    same way before (all of them in one notice), then what it could not read."""
     notices = []
     parts = [counted(report.added, "new article")] if report.added else []
     if report.updated:
@@ -39,6 +39,7 @@ def refresh_notices(report: RefreshReport) -> list[Notice]:
         text = f"{counted(len(names), 'source')} failed ({shown}): press ! for details."
         notices.append(Notice(text, "error", 8))
     if report.problems:
-        text = f"{counted(len(report.problems), 'file')} skipped: press ! to see why."
+        # files skipped, items beyond a feed's limits, pages a full article was not read from
+        text = f"Not all was read ({counted(len(report.problems), 'problem')}): ! shows why."
         notices.append(Notice(text, "warning", 6))
     return notices

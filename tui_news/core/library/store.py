@@ -295,11 +295,21 @@ class Store(Connections):
         return len(gone)
 
     def add_problem(self, source_id: int, problem: Problem) -> None:
-        """Add to what a source's last refresh could not do (shown under ``!``)."""
+        """Add to what a source's last refresh could not do (shown under ``!``), in place of
+        what it said of the same location before."""
         with self.transaction() as conn:
+            self.drop_problem(source_id, problem.location)
             conn.execute(
                 "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
                 (source_id, one_line(problem.location), one_line(problem.reason)),
+            )
+
+    def drop_problem(self, source_id: int, location: str) -> None:
+        """Forget what was said of a source's ``location`` (it was read since)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM problems WHERE source_id = ? AND location = ?",
+                (source_id, one_line(location)),
             )
 
     def set_feed_keys(self, source_id: int, keys: Collection[str]) -> None:
