@@ -370,8 +370,8 @@ class Reader:
             targets = list(wanted)
             failed = asyncio.run(fetch_full_texts(self.store, targets, self.fetch_settings))
             for (article_id, link), source in wanted.items():
-                if article_id not in failed:  # read whole now (or at last)
-                    self.store.drop_problem(source.id, link)
+                self.store.drop_problem(source.id, link)  # what an earlier refresh said of it
+                if article_id not in failed:
                     continue
                 why = f"full article: {failed[article_id]}"  # under ! with its source's others
                 report.problems.append(Problem(link, why, source.name))

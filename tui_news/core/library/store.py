@@ -295,10 +295,8 @@ class Store(Connections):
         return len(gone)
 
     def add_problem(self, source_id: int, problem: Problem) -> None:
-        """Add to what a source's last refresh could not do (shown under ``!``), in place of
-        what it said of the same location before."""
+        """Add to what a source's last refresh could not do (shown under ``!``)."""
         with self.transaction() as conn:
-            self.drop_problem(source_id, problem.location)
             conn.execute(
                 "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
                 (source_id, one_line(problem.location), one_line(problem.reason)),
