@@ -59,6 +59,23 @@ def test_looks_binary() -> None:
     assert not looks_binary("utf-16 text".encode("utf-16"))
 
 
+def test_nested_lists_are_indented_and_a_tight_list_stays_one_block() -> None:
+    html = (
+        "<ul><li>bullet A</li><li>bullet B<ul><li>nested</li><li>nested 2</li></ul></li>"
+        "<li>bullet C</li></ul><p>After.</p>"
+    )
+    assert (
+        html_to_text(html)
+        == "• bullet A\n• bullet B\n  • nested\n  • nested 2\n• bullet C\n\nAfter."
+    )
+    # a loose list (each item a paragraph, as Markdown writes one): the marker leads its text
+    loose = (
+        "<ol><li><p>First</p><p>more of it</p></li>"
+        "<li><p>Second</p><ul><li>deep</li></ul></li></ol>"
+    )
+    assert html_to_text(loose) == "1. First\n\nmore of it\n\n2. Second\n\n  • deep"
+
+
 def test_html_to_text_paragraphs_lists_headings_and_numbered_links() -> None:
     html = """
     <html><head><title>T</title><style>p{}</style></head><body>

@@ -44,6 +44,9 @@ def plain(text: str) -> str:
     return _MARKERS.sub("", without_images(text))
 
 
+_ITEM_MARKER = re.compile(r"•|\d+\.")  # what a list item's text begins with (see "li")
+
+
 class _TextBuilder:
     """Walks an lxml tree and collects blocks of readable text plus numbered links."""
 
@@ -55,6 +58,7 @@ class _TextBuilder:
         self.links: list[str] = []
         self.prefix = ""
         self.after_item = False
+        self.lists = 0  # how many lists the walk is in: a nested list's items are indented
         self.in_code = False
         self.in_table = False  # inside a table cell: a nested table is plain text
         self.captions: dict[lxml_html.HtmlElement, str] = {}  # a figure's picture: its caption
@@ -65,7 +69,7 @@ class _TextBuilder:
         text = _SPACES.sub(" ", "".join(self.current)).strip()
         text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
         if text:
-            text = self.prefix + text
+            text = self.prefix + "  " * max(0, self.lists - 1) + text  # a nested list's
             if item and self.after_item:
                 self.blocks[-1] += "\n" + text
             else:
@@ -151,13 +155,22 @@ class _TextBuilder:
             self.current.append(marker)
             self._children(el)
             self.flush(item=True)
-        elif tag in ("ul", "ol") or tag in _BLOCK:
+        elif tag in ("ul", "ol"):
+            nested = self.lists > 0  # in an item: its list goes on in the same block
+            self.flush(item=nested)
+            self.after_item = self.after_item and nested
+            self.lists += 1
+            self._children(el)
+            self.lists -= 1
+            self.after_item = self.after_item and nested
+        elif tag in _BLOCK:
             if tag == "figure":
                 self.figure(el)
             elif tag == "figcaption" and el in self.captions:
                 self.text(el.tail)  # the caption is its picture's alt text
                 return
-            self.flush()
+            if not _ITEM_MARKER.fullmatch("".join(self.current).strip()):  # else: "• " leads it
+                self.flush()
             self.after_item = False
             self._children(el)
             self.flush()
