@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -109,8 +110,17 @@ def _text(value: Any) -> str:
     return value
 
 
+# strftime's codes (C's and glibc's), after an optional flag and width: %-d, %_H, %Ey
+_DATE_CODE = re.compile(r"%[-_0^#]?\d*[EO]?(.?)", re.S)
+_DATE_LETTERS = frozenset("aAbBcCdDeFfgGhHIjklmMnpPrRsStTuUVwWxXyYzZ%")
+
+
 def _date_format(value: Any) -> str:
     text = _text(value)
+    for code in _DATE_CODE.finditer(text):
+        if code.group(1) not in _DATE_LETTERS:  # strftime would print it as written
+            unknown = code.group(0) or "%"
+            raise ConfigError(f"has {unknown!r}, which is no date code (like %Y-%m-%d %H:%M)")
     try:
         shown = datetime(2026, 1, 31, 12, 0).strftime(text)
     except ValueError as error:
