@@ -82,3 +82,22 @@ async def test_p_on_to_a_section_does_not_also_say_it_went_round_that_list(
         told = [n.message for n in app._notifications]
         assert "No unread articles left in Science: on to Middle East." in told
         assert not any(n.startswith("No unread articles above") for n in told)
+
+
+async def test_p_on_to_the_previous_section_opens_its_last_unread_article(
+    reader: Reader, news: Path
+) -> None:
+    """Back the other way: the previous section's unread articles from its end, as p goes."""
+    library(reader, news)  # Middle East 2, Science 1, World 2 (sidebar order)
+    east = reader.view_ids(View(section="Middle East"))  # newest first, both unread
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("Science", section="Science"))
+        await settle(app, pilot)
+        await pilot.press("enter", "p")
+        await settle(app, pilot)
+        assert app.view.section == "Middle East" and showing(app).id == east[-1]
+        await pilot.press("p")  # on up the list
+        await settle(app, pilot)
+        assert showing(app).id == east[0]

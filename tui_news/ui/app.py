@@ -394,13 +394,14 @@ class NewsApp(SourceActions, TypeAhead):
 
     def action_next_unread(self, direction: int, *, went_on: bool = False) -> None:
         """Open the next unread article in ``direction``, going round the list's end (and
-        saying so, unless it ``went_on`` to this section just now), then on to the next
-        section with unread ones."""
+        saying so), then on to the next section with unread ones. Just gone on to this section
+        (``went_on``): its first unread one from the end ``direction`` starts at."""
         shown = self.article_view.article
         before = self.headlines.cursor
-        found = self.headline_pane.next_unread(direction, self.reading_row if shown else None)
+        row = self.reading_row if shown else None
+        found = self.headline_pane.next_unread(direction, row, from_end=went_on)
         if found is not None:
-            if (self.headlines.cursor - before) * direction < 0 and not went_on:
+            if (self.headlines.cursor - before) * direction < 0 and not went_on:  # went round
                 where = "below" if direction > 0 else "above"
                 back = "back up to the first" if direction > 0 else "down to the last"
                 self.notify(

@@ -194,10 +194,11 @@ class HeadlinePane(Vertical):
             ids = self.reader.view_ids(self.view)
             self._list(self.view, ids, self.headlines.current_id, True)
 
-    def next_unread(self, direction: int, shown: int | None) -> int | None:
+    def next_unread(self, direction: int, shown: int | None, from_end: bool = False) -> int | None:
         """Put the cursor on the next unread article in ``direction`` (wrapping once) and
         return its id. ``shown`` is the article being read: it is passed over, and when it is
-        not under the cursor, the cursor's article counts as the next.
+        not under the cursor, the cursor's article counts as the next. ``from_end``: from the
+        list's end that ``direction`` starts at (its last row, going back), not the cursor.
 
         Asks the library in growing chunks, so a long run of read articles stays quick.
         """
@@ -205,7 +206,9 @@ class HeadlinePane(Vertical):
         headlines = self.headlines
         ids, count = headlines.ids, len(headlines.ids)
         start = headlines.cursor
-        if shown is None or headlines.current_id != shown:
+        if from_end:
+            start = -1 if direction > 0 else count
+        elif shown is None or headlines.current_id != shown:
             start -= direction  # nothing open at the cursor: the cursor's article counts
         step, chunk = 1, UNREAD_CHUNK
         while step <= count:
