@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual.binding import Binding
@@ -9,34 +10,37 @@ from textual.binding import Binding
 from tests.fixtures import library, notices, settle
 from tui_news.core.reader import Reader, make_reader
 from tui_news.ui.app import NewsApp
-from tui_news.ui.keymap import key_clashes
+from tui_news.ui.keymap import Scope, clashes
 
 APP = [Binding("s", "star", "Star", id="star"), Binding("f", "full", "Full", id="full_article")]
 PANE = [Binding("j,down", "down", "Down", id="down"), Binding("space", "page", "Page", id="page")]
 SCOPES = [("Everywhere", [*APP, Binding("space", "on", "On", id="read_on")]), ("Pane", PANE)]
 
 
+def lines(scopes: Sequence[Scope], keymap: dict[str, str]) -> list[str]:
+    """The lines :func:`clashes` reports."""
+    return list(clashes(scopes, keymap))
+
+
 def test_a_rebound_key_that_another_action_holds_is_named_with_both() -> None:
-    assert key_clashes(SCOPES, {"star": "f"}) == [
-        '[keys]: "f" is bound to both star and full_article'
-    ]
+    assert lines(SCOPES, {"star": "f"}) == ['[keys]: "f" is bound to both star and full_article']
 
 
 def test_a_pane_key_that_hides_an_app_key_is_a_clash_both_ways() -> None:
-    assert key_clashes(SCOPES, {"star": "j"}) == ['[keys]: "j" is bound to both down and star']
-    assert key_clashes(SCOPES, {"down": "s,down"}) == ['[keys]: "s" is bound to both down and star']
+    assert lines(SCOPES, {"star": "j"}) == ['[keys]: "j" is bound to both down and star']
+    assert lines(SCOPES, {"down": "s,down"}) == ['[keys]: "s" is bound to both down and star']
 
 
 def test_two_ids_rebound_to_one_key_clash() -> None:
-    assert key_clashes(SCOPES, {"star": "x", "full_article": "x"}) == [
+    assert lines(SCOPES, {"star": "x", "full_article": "x"}) == [
         '[keys]: "x" is bound to both star and full_article'
     ]
 
 
 def test_overlaps_the_program_ships_with_and_moved_keys_are_not_clashes() -> None:
-    assert key_clashes(SCOPES, {}) == []  # space: read on, and page in the pane
-    assert key_clashes(SCOPES, {"read_on": "space,x"}) == []
-    assert key_clashes(SCOPES, {"star": "f", "full_article": "F"}) == []
+    assert lines(SCOPES, {}) == []  # space: read on, and page in the pane
+    assert lines(SCOPES, {"read_on": "space,x"}) == []
+    assert lines(SCOPES, {"star": "f", "full_article": "F"}) == []
 
 
 async def test_the_readme_example_star_on_f_is_reported_when_the_app_starts(

@@ -41,7 +41,7 @@ from tui_news.ui.graphics_draw import HALF_BLOCKS, Graphics, PictureDrawer, draw
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.key_footer import KeyFooter
-from tui_news.ui.keymap import both, clashes, unusable
+from tui_news.ui.keymap import usable
 from tui_news.ui.messages import (
     CountsLoaded,
     PictureFailed,
@@ -222,24 +222,9 @@ class NewsApp(SourceActions, TypeAhead):
                 severity="warning",
                 markup=False,
             )
-        keymap = {k: v for k, v in config.keys.items() if k in known}
-        # An entry that binds no key, or a key another action in reach holds, is reported and
-        # left out: the action keeps its own keys, as a bad setting takes its default.
-        for action, why in unusable(keymap).items():
-            del keymap[action]
-            said = f"[keys]: {action}: {why}; it keeps its own keys"
-            self.notify(said, title="Config", severity="warning", markup=False, timeout=12)
-        for clash, given in clashes(key_scopes(), keymap).items():
-            for action in given:
-                keymap.pop(action, None)
-            kept = (
-                f"{given[0]} keeps its own keys"
-                if len(given) == 1
-                else f"{both(given)} keep their own keys"
-            )
-            self.notify(
-                f"{clash}; {kept}", title="Config", severity="warning", markup=False, timeout=12
-            )
+        keymap, refused = usable(key_scopes(), {k: v for k, v in config.keys.items() if k in known})
+        for line in refused:
+            self.notify(line, title="Config", severity="warning", markup=False, timeout=12)
         self.set_keymap(keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 

@@ -47,10 +47,23 @@ def unusable(keymap: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def key_clashes(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> list[str]:
-    """One line per key that ``keymap`` puts on two actions a user can reach at once (see
-    :func:`clashes`)."""
-    return list(clashes(scopes, keymap))
+def usable(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The ``[keys]`` entries to use, and a line for each one left out: one that binds no
+    key (:func:`unusable`) or a key another action in reach holds (:func:`clashes`). The
+    action of a line left out keeps its own keys, as a bad setting takes its default."""
+    kept = dict(keymap)
+    refused = []
+    for action, why in unusable(kept).items():
+        del kept[action]
+        refused.append(f"[keys]: {action}: {why}; it keeps its own keys")
+    for clash, given in clashes(scopes, kept).items():
+        for action in given:
+            kept.pop(action, None)
+        if len(given) == 1:
+            refused.append(f"{clash}; {given[0]} keeps its own keys")
+        else:
+            refused.append(f"{clash}; {_both(given)} keep their own keys")
+    return kept, refused
 
 
 def clashes(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, list[str]]:
@@ -81,7 +94,7 @@ def clashes(scopes: Sequence[Scope], keymap: Mapping[str, str]) -> dict[str, lis
         for key, ids in holders.items():
             given = [i for i in ids if key in added.get(i, ())]
             if len(ids) > 1 and given:
-                line = f'[keys]: "{key}" is bound to both {both(ids)}'
+                line = f'[keys]: "{key}" is bound to both {_both(ids)}'
                 found.setdefault((key, frozenset(ids)), (line, given))
     return dict(found.values())
 
@@ -90,6 +103,5 @@ def _with_ids(bindings: Iterable[Binding]) -> Iterable[Binding]:
     return (b for b in bindings if isinstance(b, Binding) and b.id)
 
 
-def both(ids: list[str]) -> str:
-    """Names joined as words: "a, b and c"."""
+def _both(ids: list[str]) -> str:
     return ", ".join(ids[:-1]) + " and " + ids[-1]
