@@ -24,10 +24,9 @@ from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader
-from tui_news.core.text import counted, safe_link
+from tui_news.core.text import counted
 from tui_news.ui import story_versions
 from tui_news.ui.article import ArticleView
-from tui_news.ui.browser import open_in_browser
 from tui_news.ui.collector import CHECK_SECONDS, Collector
 from tui_news.ui.commands import (
     EVERYWHERE,
@@ -42,6 +41,7 @@ from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.key_footer import KeyFooter
 from tui_news.ui.keymap import usable
+from tui_news.ui.link_actions import LinkActions
 from tui_news.ui.messages import (
     CountsLoaded,
     PictureFailed,
@@ -85,7 +85,7 @@ class MainScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
-class NewsApp(SourceActions, TypeAhead):
+class NewsApp(SourceActions, LinkActions, TypeAhead):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
     CSS_PATH = str(files("tui_news.styles").joinpath("app.tcss"))
@@ -469,55 +469,6 @@ class NewsApp(SourceActions, TypeAhead):
             if changed > unread:
                 said += f" ({changed:,} articles, other outlets' versions included)"
             self.notify(f"{said}.", markup=False)
-
-    def _link(self) -> str | None:
-        article = self._target()
-        link = safe_link(article.link) if article else None
-        if link is None:
-            self.notify("This article has no web link.", severity="warning")
-        return link
-
-    def _open_in_browser(self, address: str) -> None:
-        """Open a link with the configured browser command, else the system's; only http(s)
-        and mailto links open, whatever the caller found."""
-        url = safe_link(address)
-        if url is None:
-            self.notify(
-                f"Not opening {address[:60]!r}: only web and mail links open.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        open_in_browser(self, self.reader.config.browser, url)
-
-    def action_open_link(self) -> None:
-        link = self._link()
-        if link:
-            self._open_in_browser(link)
-
-    def action_open_numbered(self, number: int) -> None:
-        """Open link [number] of the article being read."""
-        url = self.article_view.links.get(number)
-        if url is None:
-            self.notify(f"This article has no link [{number}].", severity="warning", timeout=2)
-            return
-        self._open_in_browser(url)
-
-    def action_copy_link(self) -> None:
-        link = self._link()
-        if link:
-            self.copy_to_clipboard(link)
-            self.notify(f"Copied {link}", markup=False, timeout=3)
-
-    def action_full_article(self) -> None:
-        """Fetch the page the article links to and keep its full text."""
-        article = self._target()
-        if article is None:
-            return
-        if safe_link(article.link) is None:
-            self.notify("This article has no web link.", severity="warning")
-            return
-        self.article_view.fetch_full_text(self.reader, article.id)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_groups()))

@@ -1,0 +1,78 @@
+"""The app's link commands on the article being read: open its link (``o``) or one of its
+numbered links (``1`` … ``9``) in the browser, copy it (``y``), fetch its page's full
+article (``f``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from tui_news.core.text import safe_link
+from tui_news.ui.browser import open_in_browser
+
+if TYPE_CHECKING:
+    from tui_news.core.models import Article
+    from tui_news.core.reader import Reader
+    from tui_news.ui.article import ArticleView
+
+
+class LinkActions(App[None]):
+    """Open, copy and fetch the article's links; mixed into :class:`~tui_news.ui.app.NewsApp`.
+    Only http(s) and mailto links open."""
+
+    if TYPE_CHECKING:  # what the app provides
+        reader: Reader
+
+        @property
+        def article_view(self) -> ArticleView: ...
+        def _target(self) -> Article | None: ...
+
+    def _link(self) -> str | None:
+        article = self._target()
+        link = safe_link(article.link) if article else None
+        if link is None:
+            self.notify("This article has no web link.", severity="warning")
+        return link
+
+    def _open_in_browser(self, address: str) -> None:
+        """Open a link with the configured browser command, else the system's; only http(s)
+        and mailto links open, whatever the caller found."""
+        url = safe_link(address)
+        if url is None:
+            self.notify(
+                f"Not opening {address[:60]!r}: only web and mail links open.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        open_in_browser(self, self.reader.config.browser, url)
+
+    def action_open_link(self) -> None:
+        link = self._link()
+        if link:
+            self._open_in_browser(link)
+
+    def action_open_numbered(self, number: int) -> None:
+        """Open link [number] of the article being read."""
+        url = self.article_view.links.get(number)
+        if url is None:
+            self.notify(f"This article has no link [{number}].", severity="warning", timeout=2)
+            return
+        self._open_in_browser(url)
+
+    def action_copy_link(self) -> None:
+        link = self._link()
+        if link:
+            self.copy_to_clipboard(link)
+            self.notify(f"Copied {link}", markup=False, timeout=3)
+
+    def action_full_article(self) -> None:
+        """Fetch the page the article links to and keep its full text."""
+        article = self._target()
+        if article is None:
+            return
+        if safe_link(article.link) is None:
+            self.notify("This article has no web link.", severity="warning")
+            return
+        self.article_view.fetch_full_text(self.reader, article.id)
