@@ -126,24 +126,22 @@ def select_ids(
             index = "INDEXED BY articles_by_source"
         return f"SELECT a.id FROM articles a {index} WHERE {where} {ORDER}", params
     where, params = view_where(view, ranked=True)
-    story = "a.story" if stories and collapses(view) else "NULL"
+    once = stories and collapses(view)
     scored = (
-        f"SELECT a.id AS id, {story} AS story, {RANK} AS score FROM articles_fts "
-        "JOIN articles a INDEXED BY articles_rank ON a.id = articles_fts.rowid "
+        f"SELECT a.id AS id{', a.story AS story' if once else ''}, {RANK} AS score "
+        "FROM articles_fts JOIN articles a INDEXED BY articles_rank ON a.id = articles_fts.rowid "
         f"WHERE articles_fts MATCH ? AND {where} "
         f"ORDER BY articles_fts.rowid DESC LIMIT {RANK_CANDIDATES}"
     )
-    if story != "NULL":  # each story's best match (an article alone is a story of its own)
+    best = ""
+    if once:  # each story's best match (an article alone is a story of its own)
         scored = (
             "SELECT id, score, row_number() OVER (PARTITION BY coalesce(story, -id) "
             f"ORDER BY score, id DESC) AS nth FROM ({scored})"
         )
-        return f"SELECT id FROM ({scored}) WHERE nth = 1 ORDER BY score, id DESC", (
-            time.time(),
-            match,
-            *params,
-        )
-    return f"SELECT id FROM ({scored}) ORDER BY score, id DESC", (time.time(), match, *params)
+        best = "WHERE nth = 1 "
+    sql = f"SELECT id FROM ({scored}) {best}ORDER BY score, id DESC"
+    return sql, (time.time(), match, *params)
 
 
 def later_teller(view: View, now: float) -> tuple[str, tuple[object, ...]]:
