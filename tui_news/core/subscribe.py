@@ -109,11 +109,15 @@ def _subscribe_feed(reader: Reader, url: str, section: str | None) -> tuple[Sour
     return source, store_feed(store, source, response, feed)
 
 
-def _refuse_duplicate(store: Store, location: str) -> None:
-    """Refuse an address already subscribed, however its scheme or host is written (see
-    same_feed_address; an older library may keep such addresses as they were given)."""
+def subscribed_addresses(store: Store) -> set[str]:
+    """Every source's location as :func:`same_feed_address` gives it (an older library may
+    keep addresses as they were given), to tell a feed already subscribed."""
     from tui_news.core.feed_refresh import same_feed_address
 
-    subscribed = {same_feed_address(s.location) for s in store.sources(counted=False)}
-    if store.has_location(location) or location in subscribed:
+    return {same_feed_address(s.location) for s in store.sources(counted=False)}
+
+
+def _refuse_duplicate(store: Store, location: str) -> None:
+    """Refuse an address (as same_feed_address gives it) already subscribed."""
+    if location in subscribed_addresses(store):
         raise LibraryError(f"{without_password(location)} is already in the library")
