@@ -158,11 +158,13 @@ class _TextBuilder:
         elif tag in ("ul", "ol"):
             nested = self.lists > 0  # in an item: its list goes on in the same block
             self.flush(item=nested)
-            self.after_item = self.after_item and nested
             self.lists += 1
+            if not nested:
+                self.after_item = False
             self._children(el)
             self.lists -= 1
-            self.after_item = self.after_item and nested
+            if not nested:
+                self.after_item = False
         elif tag in _BLOCK:
             if tag == "figure":
                 self.figure(el)

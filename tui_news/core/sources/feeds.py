@@ -72,7 +72,6 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I 
 _CHANNEL = re.compile(rb"<(?:[\w.-]+:)?channel\b", re.I)
 ENTITY_BOMB = "refused: the document declares XML entities (a possible entity bomb)"
 NO_CHANNEL = "not a feed: an <rss> document without a <channel>"
-EMPTY = "empty response, not a feed"
 CUT_OFF = "the feed is cut off before its first item ends (what it brought before is kept)"
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")  # the first element's start tag, past <? and <!
@@ -103,7 +102,7 @@ def _parse(data: bytes, url: str, careful: bool, known: Mapping[str, str] | None
     local = url.startswith("file:")  # a feed file on this computer (read_feed_file)
     given = "the file holds" if local else "the address gives"
     if not data.strip():
-        raise FeedError("not a feed: the file is empty" if local else EMPTY)
+        raise FeedError("not a feed: the file is empty" if local else "empty response, not a feed")
     if data.lstrip()[:1] in (b"{", b"["):
         return _parse_json_feed(data, url, known)
     if is_html(head):
