@@ -442,6 +442,36 @@ async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> Non
         assert "This article has no link [3]." in notices(app)
 
 
+async def test_links_past_nine_open_by_their_whole_number(reader: Reader, server) -> None:
+    from tests.feedserver import rss
+    from tui_news.ui.screens import LinkNumberScreen
+
+    links = " ".join(f"&lt;a href='/p{n}'&gt;page {n}&lt;/a&gt;" for n in range(1, 15))
+    item = {"title": "Many", "guid": "1", "link": "https://news.example/a", "description": links}
+    app, opened = await feed_app(reader, server, rss("Links", [item]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert max(app.article_view.links) == 14
+        await pilot.press("3")  # no link [30] and more: opens at once
+        await settle(app, pilot)
+        assert opened == ["https://news.example/p3"]
+        await pilot.press("1", "2")  # [1] or [10] to [14]: the second digit settles it
+        await settle(app, pilot)
+        assert opened[1:] == ["https://news.example/p12"]
+        assert not isinstance(app.screen, LinkNumberScreen)
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LinkNumberScreen)
+        await pilot.press("enter")  # [1] itself
+        await settle(app, pilot)
+        await pilot.press("1", "escape")
+        await settle(app, pilot)
+        assert opened[2:] == ["https://news.example/p1"]
+        assert not isinstance(app.screen, LinkNumberScreen)
+
+
 async def test_marking_many_articles_read_asks_first(reader: Reader, tmp_path: Path) -> None:
     from tui_news.ui.screens import ConfirmScreen
 

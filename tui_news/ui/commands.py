@@ -135,7 +135,10 @@ EVERYWHERE = Group(
             "Open link",
             palette="Open the article's link in the browser",
         ),
-        *(Command(f"link_{n}", str(n), f"open_numbered({n})", "") for n in range(1, 10)),
+        *(
+            Command(f"link_{n}", str(n), f"open_numbered({n})", "", opens_field=True)
+            for n in range(1, 10)
+        ),
         Command("copy_link", "y", "copy_link", "Copy link", palette="Copy the article's link"),
         Command(
             "full_article",

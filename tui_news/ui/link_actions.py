@@ -1,5 +1,6 @@
 """The app's link commands on the article being read: open its link (``o``) or one of its
-numbered links (``1`` … ``9``) in the browser, copy it (``y``), fetch its page's full
+numbered links (``1`` … ``9``, and a dialog for the rest of a longer number) in the
+browser, copy it (``y``), fetch its page's full
 article (``f``)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from textual.app import App
 
 from tui_news.core.text import safe_link
 from tui_news.ui.browser import open_in_browser
+from tui_news.ui.screens import LinkNumberScreen
 
 if TYPE_CHECKING:
     from tui_news.core.models import Article
@@ -27,6 +29,7 @@ class LinkActions(App[None]):
         @property
         def article_view(self) -> ArticleView: ...
         def _target(self) -> Article | None: ...
+        def field_not_opened(self) -> None: ...
 
     def _link(self) -> str | None:
         article = self._target()
@@ -54,7 +57,18 @@ class LinkActions(App[None]):
             self._open_in_browser(link)
 
     def action_open_numbered(self, number: int) -> None:
-        """Open link [number] of the article being read."""
+        """Open link [number] of the article being read; when a longer number begins with it
+        ([1] and [12]), ask for the rest."""
+        last = max(self.article_view.links, default=0)
+        if number * 10 <= last:
+            self.push_screen(LinkNumberScreen(number, last), self._open_number)
+            return
+        self.field_not_opened()
+        self._open_number(number)
+
+    def _open_number(self, number: int | None) -> None:
+        if number is None:
+            return
         url = self.article_view.links.get(number)
         if url is None:
             self.notify(f"This article has no link [{number}].", severity="warning", timeout=2)

@@ -1,4 +1,5 @@
-"""Modal screens: every key (``?``), problems, adding a source, naming and confirming."""
+"""Modal screens: every key (``?``), problems, adding a source, naming, confirming and a
+link's number."""
 
 from __future__ import annotations
 
@@ -214,6 +215,43 @@ class NameScreen(ModalScreen[str | None]):
     def _submit(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LinkNumberScreen(ModalScreen[int | None]):
+    """Asks for the rest of a link's number when the digit typed begins more than one
+    (``1`` in an article of 14 links: [1], or [10] to [14]). Enter opens the number typed; a
+    digit after which no link's number could go on opens at once."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_link")]
+
+    def __init__(self, first: int, last: int) -> None:
+        super().__init__()
+        self.first, self.last = first, last
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Open link"
+            dialog.border_subtitle = "enter opens · escape cancels"
+            yield Label(f"Link number (1 to {self.last}):")
+            yield Input(
+                str(self.first),
+                restrict=r"[0-9]*",
+                max_length=len(str(self.last)),
+                select_on_focus=False,
+            )
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if event.value and int(event.value) * 10 > self.last and int(event.value) <= self.last:
+            self.dismiss(int(event.value))  # no link's number goes on from here
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        if event.value:
+            self.dismiss(int(event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
