@@ -9,6 +9,7 @@ import pytest
 from tests.feedserver import FeedServer, Route, rss
 from tests.fixtures import stored
 from tui_news.core.config import Config
+from tui_news.core.full_text import without_title
 from tui_news.core.library import LibraryError
 from tui_news.core.models import View
 from tui_news.core.reader import Reader
@@ -51,6 +52,8 @@ def test_full_text_is_fetched_kept_and_searchable(reader: Reader, server: FeedSe
     assert "[image: The new quay at dawn]" in text
     assert f"[1] {server.url('/volunteers')}" in text  # links resolved and numbered
     assert "Subscribe now" not in text and "Copyright footer" not in text
+    assert "The Harbour Reopens" not in text  # the page's heading repeats the title shown above
+    assert "What changed" in text  # other headings stay
     assert article.full_text_at is not None
     assert [a.title for a in reader.search("lighthouse")] == ["The Harbour Reopens"]
     # Kept: reading it again needs no server.
@@ -118,3 +121,21 @@ def test_a_failing_page_on_refresh_is_reported_not_fatal(
     server.routes["/missing"] = Route(PAGE.encode(), content_type="text/html")
     reader.refresh()  # read whole at last: said no more
     assert not [p for p in reader.problems() if p.reason.startswith("full article")]
+
+
+@pytest.mark.parametrize(
+    ("html", "kept"),
+    [
+        ("<h1>Storm hits the coast!</h1><p>Text.</p>", False),  # punctuation and case aside
+        ("<h2>STORM  hits the\ncoast</h2><p>Text.</p>", False),
+        ("<h1>Storm hits the coast, again</h1><p>Text.</p>", True),  # another heading
+        ("<p>Intro.</p><h1>Storm hits the coast</h1>", True),  # not the first thing
+        ("Loose text<h1>Storm hits the coast</h1><p>Text.</p>", True),
+        ("<h4>Storm hits the coast</h4><p>Text.</p>", True),  # a minor heading
+        ("<h1>Storm hits the coast</h1>", True),  # nothing would be left
+    ],
+)
+def test_a_heading_repeating_the_title_is_left_out(html: str, kept: bool) -> None:
+    result = without_title(f"<html><body>{html}</body></html>", "Storm hits the coast")
+    assert ("coast" in result) is kept
+    assert ("Text." in result) is ("Text." in html)
