@@ -11,6 +11,7 @@ from importlib.resources import files
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.markup import escape
 from textual.reactive import Reactive
@@ -66,6 +67,7 @@ from tui_news.ui.typeahead import TypeAhead
 ASK_BEFORE_MARKING = 50  # M asks first when the list holds more unread headlines than this
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
 FEW_COLOURS = ("standard", "windows")  # Rich's colour systems of 16 colours or fewer
+HELP_KEY_NAMES = {"enter": "enter", "escape": "escape"}  # the keys sheet spells these out
 # The theme there unless the config names one: the terminal's own palette (Textual's ansi-dark),
 # with the cursor in cyan and the cursor of an unfocused list in grey, where ansi-dark hides it
 _ANSI = BUILTIN_THEMES["ansi-dark"]
@@ -497,7 +499,12 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
     def key_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """Every key with its description and id, grouped by pane, as currently bound."""
         keymap = self.reader.config.keys
-        return [(group.title, group.help_rows(keymap, self.get_key_display)) for group in GROUPS]
+        return [(group.title, group.help_rows(keymap, self._help_key)) for group in GROUPS]
+
+    def _help_key(self, binding: Binding) -> str:
+        """A key as the keys sheet names it: ``enter`` and ``escape`` spelled out, as the
+        README and the sheet's own lines do (the footer keeps its short ``⏎`` and ``esc``)."""
+        return HELP_KEY_NAMES.get(binding.key) or self.get_key_display(binding)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

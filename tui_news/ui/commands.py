@@ -190,7 +190,7 @@ EVERYWHERE = Group(
         ),
     ),
     after=(
-        ("1 … 9", "Open link [n] of the article", "link_1 … link_9"),
+        ("1 … 9", "Open link [n] ([12]: 1 then 2)", "link_1 … link_9"),
         ("ctrl+p", "Command palette (actions, themes)", ""),
     ),
 )
