@@ -442,6 +442,19 @@ async def test_numbered_links_open_in_the_browser(reader: Reader, server) -> Non
         assert "This article has no link [3]." in notices(app)
 
 
+async def test_link_keys_with_no_article_say_so(reader: Reader, server) -> None:
+    from tests.feedserver import rss
+
+    app, opened = await feed_app(reader, server, rss("Empty", []))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key in ("o", "y", "f"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert notices(app)[-1] == "No article here."
+        assert opened == []
+
+
 async def test_links_past_nine_open_by_their_whole_number(reader: Reader, server) -> None:
     from tests.feedserver import rss
     from tui_news.ui.screens import LinkNumberScreen

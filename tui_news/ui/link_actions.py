@@ -31,12 +31,15 @@ class LinkActions(App[None]):
         def _target(self) -> Article | None: ...
         def field_not_opened(self) -> None: ...
 
-    def _link(self) -> str | None:
+    def _linked(self) -> tuple[Article, str] | None:
+        """The article the link commands act on and its web link, or ``None`` (said why)."""
         article = self._target()
         link = safe_link(article.link) if article else None
-        if link is None:
+        if article is None:
+            self.notify("No article here.", severity="warning")
+        elif link is None:
             self.notify("This article has no web link.", severity="warning")
-        return link
+        return (article, link) if article and link else None
 
     def _open_in_browser(self, address: str) -> None:
         """Open a link with the configured browser command, else the system's; only http(s)
@@ -52,9 +55,8 @@ class LinkActions(App[None]):
         open_in_browser(self, self.reader.config.browser, url)
 
     def action_open_link(self) -> None:
-        link = self._link()
-        if link:
-            self._open_in_browser(link)
+        if linked := self._linked():
+            self._open_in_browser(linked[1])
 
     def action_open_numbered(self, number: int) -> None:
         """Open link [number] of the article being read; when a longer number begins with it
@@ -76,17 +78,12 @@ class LinkActions(App[None]):
         self._open_in_browser(url)
 
     def action_copy_link(self) -> None:
-        link = self._link()
-        if link:
+        if linked := self._linked():
+            link = linked[1]
             self.copy_to_clipboard(link)
             self.notify(f"Copied {link}", markup=False, timeout=3)
 
     def action_full_article(self) -> None:
         """Fetch the page the article links to and keep its full text."""
-        article = self._target()
-        if article is None:
-            return
-        if safe_link(article.link) is None:
-            self.notify("This article has no web link.", severity="warning")
-            return
-        self.article_view.fetch_full_text(self.reader, article.id)
+        if linked := self._linked():
+            self.article_view.fetch_full_text(self.reader, linked[0].id)
