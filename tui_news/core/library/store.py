@@ -199,12 +199,14 @@ class Store(Connections):
         with self.transaction() as conn:
             if not conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone():
                 return RefreshReport()  # removed while it was being read: nothing to keep
-            existing = {
-                key: (art_id, fp)
-                for art_id, key, fp in conn.execute(
-                    "SELECT id, key, fingerprint FROM articles WHERE source_id = ?", (source_id,)
-                )
-            }
+            # What is stored of the items given (and, to remove those gone, of every other).
+            query = "SELECT id, key, fingerprint FROM articles WHERE source_id = ?"
+            arguments: tuple[object, ...] = (source_id,)
+            if present is None:
+                query += " AND key IN (SELECT value FROM json_each(?))"
+                keys = [item.key for item in changed if not item.unchanged]
+                arguments = (source_id, json.dumps(keys))
+            existing = {key: (art_id, fp) for art_id, key, fp in conn.execute(query, arguments)}
             inserts, updates, seen, described = [], [], set(), []
             sections: dict[str | None, str] = {}  # a feed's items share theirs
             for item in changed:
@@ -283,6 +285,9 @@ class Store(Connections):
         if keep <= 0:
             return 0
         with self.transaction() as conn:
+            held = conn.execute("SELECT count(*) FROM articles WHERE source_id = ?", (source_id,))
+            if held.fetchone()[0] <= keep:
+                return 0  # counted from an index; the ordered walk below reads every row
             rows = conn.execute(
                 "SELECT id, key FROM (SELECT a.id, a.key, a.read, a.starred FROM articles a "
                 f"WHERE a.source_id = ? {sql.ORDER} LIMIT -1 OFFSET ?) "
