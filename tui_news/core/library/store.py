@@ -170,11 +170,16 @@ class Store(Connections):
         return {sid: (name, error) for sid, name, error in rows}
 
     def fingerprints(self, source_id: int) -> dict[str, str]:
-        """Stored fingerprints of a source's articles, by key."""
-        rows = self.conn.execute(
-            "SELECT key, fingerprint FROM articles WHERE source_id = ?", (source_id,)
-        )
-        return {key: fp for key, fp in rows if fp is not None}
+        """Stored fingerprints of a source's articles, by key. Read as one JSON object: a
+        step of SQLite a row let the refresh's other threads take the GIL at each (200 a feed
+        at 100,000 articles), and this runs on its event loop."""
+        (found,) = self.conn.execute(
+            "SELECT json_group_object(key, fingerprint) FROM articles "
+            "WHERE source_id = ? AND fingerprint IS NOT NULL",
+            (source_id,),
+        ).fetchone()
+        fingerprints: dict[str, str] = json.loads(found)
+        return fingerprints
 
     def apply(
         self,
