@@ -270,6 +270,15 @@ def test_a_body_without_length_runs_to_the_connections_end(raw_server) -> None:
     [
         (in_chunks(FEED, 1000)[:1500], "the connection was cut off before the answer was complete"),
         (b"zz\r\nabc\r\n0\r\n\r\n", "the server broke the HTTP protocol (illegal chunk size 'zz')"),
+        # int() reads these; a negative size once spun the event loop so no timeout fired
+        (
+            b"-5\r\nhello\r\n0\r\n\r\n",
+            "the server broke the HTTP protocol (illegal chunk size '-5')",
+        ),
+        (
+            b"0x5\r\nhello\r\n0\r\n\r\n",
+            "the server broke the HTTP protocol (illegal chunk size '0x5')",
+        ),
     ],
 )
 def test_a_broken_chunked_body_says_what_broke(raw_server, sent: bytes, reason: str) -> None:
@@ -277,6 +286,31 @@ def test_a_broken_chunked_body_says_what_broke(raw_server, sent: bytes, reason: 
         conn.sendall(chunked_head() + sent)
 
     assert fetch(raw_server(broken))[0] == reason
+
+
+@pytest.mark.parametrize("declared", ["²", "9" * 5000, "-1", "+5", "5, 6"])
+def test_a_content_length_that_is_no_length_is_a_broken_protocol(raw_server, declared: str) -> None:
+    def odd(conn: socket.socket) -> None:
+        head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+        conn.sendall(f"{head}Content-Length: {declared}\r\n\r\n".encode() + FEED)
+
+    reason, _ = fetch(raw_server(odd))
+    assert reason.startswith("the server broke the HTTP protocol (bad Content-Length")
+    assert len(reason) < 120
+
+
+def test_gzip_members_one_after_another_are_one_body(raw_server) -> None:
+    half = len(FEED) // 2
+    body = gzip.compress(FEED[:half]) + gzip.compress(FEED[half:])
+
+    def members(conn: socket.socket) -> None:
+        conn.sendall(headers(len(body), "Content-Encoding: gzip") + body)
+
+    async def go() -> bytes:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
+            return (await fetcher.fetch(raw_server(members))).body
+
+    assert asyncio.run(go()) == FEED
 
 
 def test_garbage_that_claims_to_be_gzip(raw_server) -> None:

@@ -24,6 +24,7 @@ from tui_news.core.sources.network import (
     NoAnswer,
     Pool,
     PrivateAddress,
+    declared_length,
 )
 from tui_news.core.text import one_line, without_password
 
@@ -377,9 +378,9 @@ async def _read(
 
         phrase = httpx.codes.get_reason_phrase(status)
         raise FetchError(f"the server answered HTTP {status} {phrase}".rstrip())
-    declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(_too_big(int(declared), max_bytes))
+    declared = declared_length(headers)  # BrokenProtocol when it is no length
+    if declared is not None and declared > max_bytes:
+        raise FetchError(_too_big(declared, max_bytes))
     chunks: list[bytes] = []
     size = 0
     encoding = headers.get("content-encoding", "")
@@ -399,6 +400,16 @@ async def _read(
             except zlib.error:
                 raise FetchError("the server sent a broken compressed body") from None
         first = False
+        while (
+            decoder and decoder.eof and decoder.unused_data[:2] == b"\x1f\x8b" and _gzip(encoding)
+        ):
+            rest = decoder.unused_data  # gzip members one after another are one body
+            decoder = _decoder(encoding)
+            assert decoder is not None
+            try:
+                chunk += decoder.decompress(rest, max(max_bytes + 1 - size - len(chunk), 1))
+            except zlib.error:
+                raise FetchError("the server sent a broken compressed body") from None
         size += len(chunk)
         if size > max_bytes or (decoder and decoder.unconsumed_tail):
             raise FetchError(_too_big(size, max_bytes, at_least=True))
@@ -421,14 +432,18 @@ def _decoder(encoding: str) -> zlib._Decompress | None:
     Decoding here, not in httpx, lets a body cut short be told from a whole one and keeps the
     size cap on what the body becomes, however well it compresses.
     """
-    encoding = encoding.strip().lower()
-    if encoding in ("gzip", "x-gzip"):
+    if _gzip(encoding):
         return zlib.decompressobj(zlib.MAX_WBITS | 16)
+    encoding = encoding.strip().lower()
     if encoding == "deflate":
         return zlib.decompressobj()
     if encoding in ("", "identity"):
         return None
     raise FetchError(f"the server sent an unknown compression ({encoding[:40]})")
+
+
+def _gzip(encoding: str) -> bool:
+    return encoding.strip().lower() in ("gzip", "x-gzip")
 
 
 def _too_big(size: int, limit: int, at_least: bool = False) -> str:

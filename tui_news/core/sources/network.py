@@ -272,12 +272,9 @@ class Connection:
                 yield piece
             self.reusable = self._keep
             return
-        declared = headers.get("content-length")
-        if declared is not None:
-            values = {value.strip() for value in declared.split(",")}
-            if len(values) != 1 or not (length := values.pop()).isdigit():
-                raise BrokenProtocol(f"bad Content-Length {declared[:40]!r}")
-            async for piece in self._exactly(int(length)):
+        length = declared_length(headers)
+        if length is not None:
+            async for piece in self._exactly(length):
                 yield piece
             self.reusable = self._keep
             return
@@ -301,11 +298,10 @@ class Connection:
     async def _chunks(self) -> AsyncIterator[bytes]:
         while True:
             size_line = (await self._line()).split(b";", 1)[0].strip()
-            try:
-                size = int(size_line, 16)
-            except ValueError:
+            if not _CHUNK_SIZE.fullmatch(size_line):  # int() would take -5, 0x5 and 5_0
                 shown = size_line[:20].decode("latin-1")
-                raise BrokenProtocol(f"illegal chunk size {shown!r}") from None
+                raise BrokenProtocol(f"illegal chunk size {shown!r}")
+            size = int(size_line, 16)
             if size == 0:
                 while await self._line():  # trailers, up to the blank line
                     pass
@@ -318,12 +314,28 @@ class Connection:
         """The next ``size`` bytes, piece by piece as they arrive; :class:`CutOff` if the
         connection ends first."""
         left = size
-        while left:
+        while left > 0:
             if not self.protocol.buffer and not await self._more():
                 raise CutOff()
             piece = self._take(left)
             left -= len(piece)
             yield piece
+
+
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
+_LENGTH = re.compile(r"[0-9]{1,18}")  # ASCII digits: str.isdigit() takes "²" too
+
+
+def declared_length(headers: Headers) -> int | None:
+    """The body's length as the server declared it (``None``: not declared);
+    :class:`BrokenProtocol` if what it declared is no length."""
+    declared = headers.get("content-length")
+    if declared is None:
+        return None
+    values = {value.strip() for value in declared.split(",")}
+    if len(values) != 1 or not _LENGTH.fullmatch(length := values.pop()):
+        raise BrokenProtocol(f"bad Content-Length {declared[:40]!r}")
+    return int(length)
 
 
 class Pool:
