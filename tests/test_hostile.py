@@ -37,13 +37,15 @@ HOSTILE = {
     ),
     "c1": "\x9b2J\x9d0;t\x9c C\x85x\x9b31m\x90q\x9c",
     "bidi": "\u202egnp.exe\u202c \u2066a\u2069 \u2067b\u2069 \u2068c\u2069 "
-    "\u202a\u202b\u200e\u200f",
+    "\u202a\u202b\u200e\u200f\u061c",
     "zero": "Z" + "\u200b" * 3000 + "\u200d" * 3000 + "\ufeff" * 3000 + "W",
     "zalgo": "Z" + "".join(chr(0x300 + n % 0x70) for n in range(5000)) + "A",
 }
 # What may never reach the terminal: C0 and C1 controls, DEL, bidi embeddings, overrides and
 # isolates, the byte order mark.
-FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+FORBIDDEN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 SGR = re.compile(r"\x1b\[[0-9;:]*m")  # the colours Textual itself writes
 
 
@@ -148,6 +150,16 @@ def test_clean_leaves_inert_text_of_every_kind_of_trouble() -> None:
     assert clean(HOSTILE["zalgo"]) == "Z" + "".join(chr(0x300 + n) for n in range(4)) + "A"
     assert clean(HOSTILE["zero"]) == "Z" + "\u200b" * 4 + "W"
     assert one_line(HOSTILE["escape"]) == "E H"
+
+
+def test_a_lone_c1_character_takes_only_itself() -> None:
+    """A C1 string introducer with no terminator is taken alone, not with the rest of the
+    line: UTF-8's closing quote read as Latin-1 ends in one (\x9d)."""
+    assert one_line("Price \x9d and all the rest") == "Price and all the rest"
+    misread = "He said “hello” and then the rest".encode().decode("latin-1")
+    assert one_line(misread).endswith("and then the rest")
+    assert one_line("a \x9d0;title\x9c b") == "a b"  # a whole one still goes whole
+    assert one_line("a \x1b]0;title") == "a"  # as does an ESC-led one, to the end
 
 
 def test_clean_keeps_real_scripts_and_emoji_whole() -> None:

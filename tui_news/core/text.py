@@ -11,15 +11,18 @@ from urllib.parse import urlsplit, urlunsplit
 # Characters that must never reach the terminal: C0/C1 controls (ESC, BEL, ...), DEL, and
 # the bidirectional overrides that can disguise text. Newline is kept; tab becomes a space.
 _UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069"
     r"\ud800-\udfff]"  # lone surrogates (from JSON's "\ud800"): no UTF-8 can hold them
 )
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Whole terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL", DCS, C1 CSI), so
-# no "[31m" or "]0;title" is left behind once the escape character itself is gone.
+# no "[31m" or "]0;title" is left behind once the escape character itself is gone. A string
+# begun by a single C1 character runs only to its terminator: a lone one is more likely a
+# decoding slip (UTF-8's ” read as Latin-1 ends in \x9d) than an escape, and only it goes.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|[\x90\x9d\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[@-_78=>]"
 )
 _ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
