@@ -79,6 +79,16 @@ async def test_a_key_that_is_no_key_or_none_is_reported_and_the_action_keeps_its
         assert first is not None and reader.article(first).read  # type: ignore[union-attr]
 
 
+async def test_an_unknown_key_id_is_named_inert(data_dir: Path, news: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text('[keys]\n"\\u001b]0;pwned\\u0007" = "q"\nstarr = "x"\n')
+    reader: Reader = library(make_reader(data_dir), news)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert notices(app) == ["Unknown key ids in the config file: '\\x1b]0;pwned\\x07', 'starr'"]
+
+
 def test_key_names_are_those_textual_reports() -> None:
     from tui_news.ui.keymap import is_key
 

@@ -220,7 +220,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         unknown = sorted(set(config.keys) - known)
         if unknown:
             self.notify(
-                f"Unknown key ids in the config file: {', '.join(unknown)}",
+                f"Unknown key ids in the config file: {', '.join(map(repr, unknown))}",
                 severity="warning",
                 markup=False,
             )
