@@ -50,6 +50,23 @@ def test_read_opml_1_0() -> None:
     ]
 
 
+def test_a_control_character_in_an_opml_title_is_left_out_not_the_file() -> None:
+    """XML forbids C0 controls, as bytes or references; another reader may still write one."""
+    listed = (
+        b'<?xml version="1.0"?><opml version="2.0"><body>'
+        b'<outline text="Bell \x07 and \x1b" xmlUrl="https://a.example/rss"/>'
+        b'<outline text="Ref &#27;&#x1B; kept" xmlUrl="https://b.example/rss"/>'
+        b'<outline text="Line&#10;break" xmlUrl="https://c.example/rss"/></body></opml>'
+    )
+    assert [(e.url, e.name) for e in read_list(listed).entries] == [
+        ("https://a.example/rss", "Bell and"),
+        ("https://b.example/rss", "Ref kept"),
+        ("https://c.example/rss", "Line break"),
+    ]
+    with pytest.raises(ListError, match="not valid OPML"):
+        read_list(b"<opml><body><outline text='x\x07'></body>")  # still broken without it
+
+
 def test_read_newsboat_urls() -> None:
     urls = b"""# my feeds
 https://a.example/rss tech "in depth" "~A Blog"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,12 +63,24 @@ _SAFE_XML = etree.XMLParser(
 )
 
 
+# Control characters XML 1.0 forbids, as bytes or as character references: another reader
+# may write them in a title; they cannot mean anything in a subscription list.
+_CONTROLS = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#0*(?:[0-8]|1[124-9]|2\d|3[01]);|&#x0*(?:[0-8]|[bcef]|1[0-9a-f]);",
+    re.I,
+)
+
+
 def read_opml(data: bytes) -> SubscriptionList:
-    """Read an OPML file; nested folders become sections (the innermost folder's name)."""
+    """Read an OPML file; nested folders become sections (the innermost folder's name). A
+    control character XML forbids (in a title, say) is left out rather than refuse the file."""
     try:
         root = etree.fromstring(data, _SAFE_XML)
     except etree.XMLSyntaxError as error:
-        raise ListError(f"not valid OPML ({one_line(str(error))})") from None
+        try:
+            root = etree.fromstring(_CONTROLS.sub(b"", data), _SAFE_XML)
+        except etree.XMLSyntaxError:
+            raise ListError(f"not valid OPML ({one_line(str(error))})") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
         raise ListError("refused: the file declares XML entities")  # wherever they stand
