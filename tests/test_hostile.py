@@ -555,3 +555,15 @@ def test_the_cli_prints_hostile_content_inert(cli: CliRun, server, tmp_path: Pat
     assert "[bold red]M[/]" in listed and "zalgo title Z\u0300\u0301\u0302\u0303A end" in listed
     titles = {a["title"] for a in json.loads(outputs[1].stdout)}
     assert "escape title E H end" in titles
+
+
+def test_an_error_quoting_a_huge_address_stays_a_short_line(cli: CliRun, server) -> None:
+    """A page may announce a feed address of 100,000 characters: the error quoting it is cut
+    in its middle, its start and its end kept."""
+    huge = "/" + "a" * 100_000
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{huge}">'
+    server.routes["/page"] = Route(page.encode(), content_type="text/html")
+    result = cli("add", server.url("/page"), check_exit=2)
+    [line] = result.stderr.splitlines()
+    assert len(line) <= 420 and " … " in line
+    assert line.startswith("tui-news: cannot subscribe to") and "the server answered HTTP" in line

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """Something the user can act on; its message is one plain sentence (no traceback)."""
+    """Something the user can act on; its message is one plain sentence (no traceback), of at
+    most :data:`LONGEST` characters: what it quotes (an address a page announces, a server's
+    words) is cut in the middle, where the sentence's start and its end still say what went
+    wrong."""
+
+    LONGEST = 400
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        if len(message) <= self.LONGEST:
+            return message
+        return f"{message[: self.LONGEST - 101]} … {message[-98:]}"
 
 
 class LibraryError(UserError):
