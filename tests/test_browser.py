@@ -165,3 +165,38 @@ def test_o_hands_a_terminal_browser_the_terminal_and_the_reader_comes_back(
     terminal.wait_for(b"Harbour Storm", asked)  # the reader draws itself again
     terminal.send(b"q")
     assert terminal.exit_status() == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+@pytest.mark.parametrize(
+    ("program", "said"),
+    [
+        ("/nonexistent/browser", b"Could not run the browser"),  # the notice's first line
+        ("false", b"The browser 'false' stopped with exit status"),
+    ],
+)
+def test_a_browser_that_cannot_run_or_fails_is_said_and_the_reader_answers_keys(
+    data_dir: Path, server, tmp_path: Path, program: str, said: bytes
+) -> None:
+    """A program that is not there once left the reader suspended for good, deaf to q and
+    ctrl+c; one that fails said nothing."""
+    server.routes["/feed"] = Route(
+        rss("Wire", [{"title": "Harbour Storm Closes Port", "link": URL, "guid": "s1"}])
+    )
+    reader = make_reader(data_dir)
+    reader.add(server.url("/feed"))
+    reader.close()
+    (data_dir / "config.toml").write_text(f'refresh_on_start = false\nbrowser = "{program}"\n')
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "TUI_NEWS_DATA_DIR": str(data_dir),
+    }
+    terminal = Terminal([sys.executable, "-m", "tui_news"], env, (100, 30))
+    first = terminal.wait_for(b"Harbour Storm")
+    terminal.send(b"o")
+    terminal.wait_for(said, first)
+    terminal.send(b"q")
+    assert terminal.exit_status() == 0

@@ -25,7 +25,13 @@ def open_in_browser(app: App[Any], setting: str, url: str) -> None:
         return
     try:
         if launch.terminal:
-            _run_in_terminal(app, launch)
+            status = _run_in_terminal(app, launch)
+            if status:
+                app.notify(
+                    f"The browser {launch.argv[0]!r} stopped with exit status {status}.",
+                    severity="warning",
+                    markup=False,
+                )
         else:
             _start_detached(launch)
             app.notify(f"Opening {url}", markup=False, timeout=3)
@@ -37,21 +43,31 @@ def open_in_browser(app: App[Any], setting: str, url: str) -> None:
         )
 
 
-def _run_in_terminal(app: App[Any], launch: Launch) -> None:
-    """Hand the terminal to the browser and take it back when the browser quits."""
+def _run_in_terminal(app: App[Any], launch: Launch) -> int:
+    """Hand the terminal to the browser and take it back when the browser quits; its exit
+    status. OSError (no such program) is raised once the reader has the terminal back: met
+    inside ``suspend``, it left the app suspended, deaf to every key."""
+    failed: OSError | None = None
+    status = 0
     try:
         with app.suspend():
-            subprocess.run(launch.argv, check=False)
+            try:
+                status = subprocess.run(launch.argv, check=False).returncode
+            except OSError as error:
+                failed = error
     except SuspendNotSupported:
         # No terminal to hand over (a test or web driver): run it without one, so it cannot
         # fight the reader for the keys.
-        subprocess.run(
+        status = subprocess.run(
             launch.argv,
             check=False,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )
+        ).returncode
+    if failed is not None:
+        raise failed
+    return status
 
 
 def _start_detached(launch: Launch) -> None:
