@@ -98,3 +98,28 @@ async def test_from_the_sidebar_d_and_e_act_on_its_entry_not_a_hidden_headline(
         await pilot.press("d")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_d_names_the_starred_articles_it_would_remove_and_enter_keeps_them(
+    reader: Reader, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(f"Plain {name}\n\nBody.\n")
+    await asyncio.to_thread(reader.add, str(folder))
+    reader.set_starred(list(reader.view_ids(View()))[0], True)
+    app = NewsApp(reader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.endswith("and its 3 articles, 1 of them starred?")
+        await pilot.press("enter")  # the key pressed everywhere else: no
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert len(reader.articles(View())) == 3
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+    assert reader.articles(View()) == []

@@ -172,11 +172,12 @@ class EditSourceScreen(ModalScreen[tuple[str, str] | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; ``y`` or enter says yes, ``n`` or escape says no."""
+    """A yes/no question; ``y`` says yes, ``n``, escape or enter say no. Enter is the key
+    pressed everywhere else in the reader: a habit must never remove a source."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n,escape,enter", "answer(False)", "No", id="confirm_no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -186,7 +187,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = "Confirm"
-            dialog.border_subtitle = "y yes · n no"
+            dialog.border_subtitle = "y yes · n no (enter: no)"
             yield Static(Text(one_line(self.question)))  # it may name a file or a server
 
     def action_answer(self, yes: bool) -> None:

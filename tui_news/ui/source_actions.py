@@ -9,7 +9,7 @@ from textual import work
 from textual.app import App
 
 from tui_news.core.errors import UserError
-from tui_news.core.models import RefreshReport, Source
+from tui_news.core.models import RefreshReport, Source, View
 from tui_news.core.text import counted
 from tui_news.ui.messages import SourceAdded, SourceEdited, failed, unless_late
 from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, EditSourceScreen
@@ -162,6 +162,9 @@ class SourceActions(App[None]):
                 self._remove(source)
 
         its = counted(source.articles, "article")
+        starred = self.reader.count(View(source_id=source.id, starred=True))
+        if starred:
+            its += f", {starred:,} of them starred"
         question = f"Remove {source.name} ({source.address}) and its {its}?"
         self.push_screen(ConfirmScreen(question), answered)
 
