@@ -70,6 +70,18 @@ def test_a_feed_is_renamed_and_moved_and_a_refresh_keeps_it_there(
     assert {t: m[1:] for t, m in after.items()} == marks
 
 
+def test_editing_a_feed_whose_last_refresh_failed_succeeds_and_says_so(
+    cli: CliRun, reader: Reader, server
+) -> None:
+    server.routes["/feed"] = Route(rss("Wire Service", [{"title": "One", "guid": "g1"}]))
+    reader.add(server.url("/feed"))
+    server.routes["/feed"] = Route(b"gone", status=404)
+    cli("refresh", check_exit=1)
+    edited = cli("edit", "Wire Service", "--name", "Agency", check_exit=0)  # a script goes on
+    assert edited.stdout.startswith("Agency: ")
+    assert "Agency: its last refresh failed: " in edited.stderr and "404" in edited.stderr
+
+
 def test_edit_refuses_what_it_cannot_do(cli: CliRun, reader: Reader, tmp_path: Path) -> None:
     (tmp_path / "one.txt").write_text("One\n\nBody.\n")
     reader.add(str(tmp_path / "one.txt"))

@@ -86,10 +86,13 @@ def cmd_edit(reader: Reader, args: argparse.Namespace) -> int:
     where = f"section {source.section}" if source.section else "its own sections"
     kept = f"{counted(source.articles, 'article')} ({source.unread:,} unread) kept"
     say(f"{source.name}: {where}, {kept}")
-    if source.last_error:
+    if not source.last_error:
+        return 0
+    if source.kind != "feed" and args.section is not None:  # read again now, and it failed
         say(f"tui-news: {source.name}: {source.last_error}", err=True)
         return 1
-    return 0
+    say(f"tui-news: {source.name}: its last refresh failed: {source.last_error}", err=True)
+    return 0  # the edit is done; that failure was a refresh's
 
 
 def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
