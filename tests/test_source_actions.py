@@ -108,7 +108,7 @@ async def test_d_names_the_starred_articles_it_would_remove_and_enter_keeps_them
     for name in ("a", "b", "c"):
         (folder / f"{name}.txt").write_text(f"Plain {name}\n\nBody.\n")
     await asyncio.to_thread(reader.add, str(folder))
-    reader.set_starred(list(reader.view_ids(View()))[0], True)
+    reader.set_starred(next(iter(reader.view_ids(View()))), True)
     app = NewsApp(reader)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
