@@ -94,3 +94,25 @@ def test_key_names_are_those_textual_reports() -> None:
 
     assert all(map(is_key, ["x", "G", "ctrl+l", "shift+tab", "question_mark", "pageup", "f5"]))
     assert not any(map(is_key, ["ctrl+zz", "foo+a", "", "ctrl++", "pgup"]))
+
+
+async def test_the_keys_sheet_writes_each_key_as_the_config_file_takes_it(
+    data_dir: Path, news: Path
+) -> None:
+    """The README says [keys] takes keys as ? shows them: the footer's ^l and pgup are no
+    keys there, ctrl+l and pageup are."""
+    from tui_news.ui.keymap import is_key
+
+    data_dir.mkdir()
+    app = NewsApp(library(make_reader(data_dir), news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        shown = [
+            key
+            for _group, rows in app.key_groups()
+            for keys, _what, _id in rows
+            if "…" not in keys
+            for key in keys.split()
+        ]
+    assert {"ctrl+l", "pageup", "escape", "enter", "?", "/"} <= set(shown)
+    assert [key for key in shown if not is_key(key)] == []

@@ -67,7 +67,6 @@ from tui_news.ui.typeahead import TypeAhead
 ASK_BEFORE_MARKING = 50  # M asks first when the list holds more unread headlines than this
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
 FEW_COLOURS = ("standard", "windows")  # Rich's colour systems of 16 colours or fewer
-HELP_KEY_NAMES = {"enter": "enter", "escape": "escape"}  # the keys sheet spells these out
 # The theme there unless the config names one: the terminal's own palette (Textual's ansi-dark),
 # with the cursor in cyan and the cursor of an unfocused list in grey, where ansi-dark hides it
 _ANSI = BUILTIN_THEMES["ansi-dark"]
@@ -502,9 +501,11 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         return [(group.title, group.help_rows(keymap, self._help_key)) for group in GROUPS]
 
     def _help_key(self, binding: Binding) -> str:
-        """A key as the keys sheet names it: ``enter`` and ``escape`` spelled out, as the
-        README and the sheet's own lines do (the footer keeps its short ``⏎`` and ``esc``)."""
-        return HELP_KEY_NAMES.get(binding.key) or self.get_key_display(binding)
+        """A key as the keys sheet names it: as ``[keys]`` in the config file takes it
+        (``ctrl+l``, ``pageup``, ``escape``; a character as itself: ``?``, ``/``), where the
+        footer has its short forms (``^l``, ``pgup``, ``esc``, ``⏎``)."""
+        shown = self.get_key_display(binding)
+        return shown if len(shown) == 1 and shown.isascii() and shown.isprintable() else binding.key
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -79,8 +79,8 @@ class KeysTable:
                 table.add_row(Text(keys), Text(description), *([Text(binding_id)] if ids else []))
             table.add_row()
         where = "by the id in the last column" if ids else "by the ids a wider terminal shows"
-        table.add_row("", Text(f"Rebind keys in config.toml under [keys], {where}."))
         yield table
+        yield Text(f"Rebind keys in config.toml under [keys], {where}, written as they are here.")
 
 
 class ProblemsScreen(_Sheet):
