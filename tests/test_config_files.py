@@ -150,3 +150,19 @@ def test_refresh_minutes_under_one_is_raised_to_one_with_a_notice(tmp_path: Path
         assert reader.check_seconds() == 60
     finally:
         reader.close()
+
+
+def test_a_sources_table_that_names_no_source_is_reported(tmp_path: Path) -> None:
+    """A typo in [sources."…"] left its settings unused without a word."""
+    data, news = tmp_path / "data", tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text(seed_article("World", "A Story"))
+    data.mkdir()
+    config = data / "config.toml"
+    config.write_text('[sources."NEWS"]\nkeep = 5\n[sources."nwes"]\nkeep = 5\n')
+    assert tui_news(data, "add", str(news)).returncode == 0
+    result = tui_news(data, "sources")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [  # NEWS is news, its name, case aside
+        f"tui-news: {config}: [sources.'nwes'] names no source (see tui-news sources)"
+    ]

@@ -69,7 +69,8 @@ async def test_a_key_that_is_no_key_or_none_is_reported_and_the_action_keeps_its
     app = NewsApp(reader)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert sorted(notices(app)) == [
+        assert notices(app) == ["2 settings in the config file are not used: ! lists them."]
+        assert sorted(p.reason for p in app.config_problems) == [
             "[keys]: next_unread: no key given; it keeps its own keys",
             "[keys]: toggle_read: 'ctrl+zz' is no key; it keeps its own keys",
         ]
@@ -86,7 +87,7 @@ async def test_an_unknown_key_id_is_named_inert(data_dir: Path, news: Path) -> N
     app = NewsApp(reader)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert notices(app) == ["Unknown key ids in the config file: '\\x1b]0;pwned\\x07', 'starr'"]
+        assert notices(app) == ["[keys]: '\\x1b]0;pwned\\x07', 'starr' are no key ids"]
 
 
 def test_key_names_are_those_textual_reports() -> None:
@@ -116,3 +117,28 @@ async def test_the_keys_sheet_writes_each_key_as_the_config_file_takes_it(
         ]
     assert {"ctrl+l", "pageup", "escape", "enter", "?", "/"} <= set(shown)
     assert [key for key in shown if not is_key(key)] == []
+
+
+async def test_several_unused_settings_are_one_notice_and_listed_under_the_problems_key(
+    data_dir: Path, news: Path
+) -> None:
+    """A notice each covered the headline list, and ! said there was nothing to report."""
+    from tui_news.ui.screens import ProblemsScreen
+
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text(
+        'theme = "nope"\ntimeout_seconds = -3\n[sources."nowhere"]\nkeep = 5\n[keys]\nstar = "f"\n'
+    )
+    app = NewsApp(library(make_reader(data_dir), news))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert notices(app) == ["4 settings in the config file are not used: ! lists them."]
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        assert app.screen.sheet_title == "Problems (4)"  # these four, nothing else wrong
+    reasons = [p.reason for p in app.config_problems]
+    assert len(reasons) == 4 and all(p.source == "config.toml" for p in app.config_problems)
+    assert any(r.startswith("timeout_seconds") for r in reasons)
+    assert "[sources.'nowhere'] names no source (see tui-news sources)" in reasons
+    assert "theme 'nope' is no theme here; using the default" in reasons

@@ -103,6 +103,8 @@ def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_sources(reader: Reader, args: argparse.Namespace) -> int:
     sources = reader.sources()
+    for line in reader.unmatched_settings():
+        say(f"tui-news: {line}", err=True)
     if args.json:
         print(json_text([s.to_json() for s in sources]))
         return 0

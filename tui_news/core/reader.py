@@ -222,6 +222,19 @@ class Reader:
         """Sources that failed and what the last refresh of each could not read."""
         return self.store.problems()
 
+    def unmatched_settings(self) -> list[str]:
+        """A line naming the config file for each ``[sources."…"]`` table that names no source:
+        a typo in an address or a name would otherwise leave its settings unused unsaid."""
+        if not self.config.sources:
+            return []
+        sources = self.store.sources(counted=False)
+        names = {s.name.casefold() for s in sources} | {s.location for s in sources}
+        return [
+            f"{self.paths.config}: [sources.{key!r}] names no source (see tui-news sources)"
+            for key in self.config.sources
+            if key not in names and key.casefold() not in names
+        ]
+
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred."""
         return self.stories.section_counts()  # a story once when grouped

@@ -114,6 +114,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         self._saved_theme = reader.config.theme
         self.register_theme(FEW_COLOURS_THEME)
         self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
+        self.config_problems: list[Problem] = []  # what the config file holds that is not used
         # The list's row the open article is read from: its own, or for another outlet's
         # version (v), its story's row, which the cursor stays on.
         self.reading_row: int | None = None
@@ -195,8 +196,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
 
     def _apply_config(self) -> None:
         config = self.reader.config
-        for problem in config.problems:
-            self.notify(problem, title="Config", severity="warning", markup=False, timeout=12)
+        said = [*config.problems, *self.reader.unmatched_settings()]  # each names the file
         self.article_view.date_format = config.date_format
         self.article_view.picture_mode, self.article_view.picture_settings = config.images, config
         self.article_view.graphics = self.graphics
@@ -206,11 +206,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
             if config.theme in self.available_themes:
                 self.theme = config.theme
             else:
-                self.notify(
-                    f"Unknown theme {config.theme!r} in the config file",
-                    severity="warning",
-                    markup=False,
-                )
+                said.append(f"theme {config.theme!r} is no theme here; using the default")
         elif self.console.color_system in FEW_COLOURS:
             # Textual's own themes, brought down to 16 colours, draw focus and the cursor in red;
             # the terminal's own palette is what its user chose (and not saved as a choice)
@@ -218,16 +214,33 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         known = binding_ids()
         unknown = sorted(set(config.keys) - known)
         if unknown:
-            self.notify(
-                f"Unknown key ids in the config file: {', '.join(map(repr, unknown))}",
-                severity="warning",
-                markup=False,
+            ids = ", ".join(map(repr, unknown))
+            said.append(
+                f"[keys]: {ids} {'is no key id' if len(unknown) == 1 else 'are no key ids'}"
             )
         keymap, refused = usable(key_scopes(), {k: v for k, v in config.keys.items() if k in known})
-        for line in refused:
-            self.notify(line, title="Config", severity="warning", markup=False, timeout=12)
         self.set_keymap(keymap)
+        self._config_said(said + refused)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _config_said(self, lines: list[str]) -> None:
+        """Say what the config file holds that is not used: one line as it is; more in one
+        notice, each then listed under ``!`` (a notice each covered the headlines)."""
+        path = f"{self.reader.paths.config}: "
+        self.config_problems = [
+            Problem(str(self.reader.paths.config), line.removeprefix(path), "config.toml")
+            for line in lines
+        ]
+        if len(lines) == 1:
+            self.notify(lines[0], title="Config", severity="warning", markup=False, timeout=12)
+        elif lines:
+            self.notify(
+                f"{len(lines)} settings in the config file are not used: ! lists them.",
+                title="Config",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self._saved_theme:
@@ -475,7 +488,9 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         self.push_screen(HelpScreen(self.key_groups()))
 
     def action_problems(self) -> None:
-        self.push_screen(ProblemsScreen([*self.picture_problems, *self.reader.problems()]))
+        problems = [*self.config_problems, *self.picture_problems, *self.reader.problems()]
+        self.clear_notifications()  # they pointed here, and would stand over the sheet
+        self.push_screen(ProblemsScreen(problems))
 
     def on_picture_failed(self, message: PictureFailed) -> None:
         """Keep a picture that could not be shown for the problems screen (newest first)."""
