@@ -90,3 +90,19 @@ def test_what_was_not_read_is_counted_as_problems_not_as_files() -> None:
     assert [n.text for n in refresh_notices(report)] == [
         "Not all was read (2 problems): ! shows why."
     ]
+
+
+def test_a_refresh_asked_for_says_when_it_brought_nothing() -> None:
+    """r and R said nothing at all when every feed answered 304: was it done?"""
+    from tui_news.core.models import RefreshReport
+    from tui_news.ui.notices import refresh_notices
+
+    assert refresh_notices(RefreshReport()) == []  # on a timer: quiet
+    assert [n.text for n in refresh_notices(RefreshReport(), asked=True)] == ["Nothing new."]
+    failing = RefreshReport(failed={"Wire": "HTTP 404"}, repeated={"Wire"})
+    assert [n.text for n in refresh_notices(failing, asked=True)] == [
+        "Nothing new; 1 source still failing (! shows why)."
+    ]
+    assert [n.text for n in refresh_notices(RefreshReport(added=2), asked=True)] == [
+        "2 new articles."
+    ]

@@ -503,10 +503,10 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         else:
             article = self._target()
             ids = [article.source_id] if article else []
-        self.refresh_sources(ids or None)
+        self.refresh_sources(ids or None, asked=True)
 
     def action_refresh_all(self) -> None:
-        self.refresh_sources(None)
+        self.refresh_sources(None, asked=True)
 
     # --- keys and palette -----------------------------------------------------------------
 
@@ -561,16 +561,17 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         if due:
             self.refresh_sources(due)
 
-    def refresh_sources(self, source_ids: list[int] | None) -> None:
-        """Refresh sources in the background, unless a refresh is already running."""
+    def refresh_sources(self, source_ids: list[int] | None, asked: bool = False) -> None:
+        """Refresh sources in the background, unless a refresh is already running; one the
+        user ``asked`` for says when it brought nothing."""
         if self._refreshing:
             self.notify("Already refreshing.", timeout=2)
             return
         self.sidebar.border_subtitle = "refreshing…"
-        self._refresh_in_thread(source_ids)
+        self._refresh_in_thread(source_ids, asked)
 
     @work(thread=True, group="refresh", exit_on_error=False)
-    def _refresh_in_thread(self, source_ids: list[int] | None) -> None:
+    def _refresh_in_thread(self, source_ids: list[int] | None, asked: bool) -> None:
         """Fetch and rescan in a thread, reporting progress; the app keeps working meanwhile."""
 
         def progress(done: int, total: int, source: object) -> None:
@@ -581,7 +582,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         except LibraryError as error:
             self.post_message(RefreshDone(RefreshReport(), str(error)))
             return
-        self.post_message(RefreshDone(report))
+        self.post_message(RefreshDone(report, asked=asked))
 
     @unless_late
     def on_refresh_progress(self, message: RefreshProgress) -> None:
@@ -595,7 +596,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         self.load_counts()
         if message.error:
             failed(self, message.error)
-        for notice in refresh_notices(report):
+        for notice in refresh_notices(report, message.asked and not message.error):
             self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     @unless_late

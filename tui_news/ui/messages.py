@@ -115,6 +115,7 @@ class RefreshDone(WorkResult):
 
     report: RefreshReport
     error: str | None = None
+    asked: bool = False  # by the user (r, R), not the timer or the start
 
 
 @dataclass

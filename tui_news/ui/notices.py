@@ -18,9 +18,11 @@ class Notice(NamedTuple):
     timeout: float
 
 
-def refresh_notices(report: RefreshReport) -> list[Notice]:
+def refresh_notices(report: RefreshReport, asked: bool = False) -> list[Notice]:
     """The notices for a refresh: what it brought, then what failed that was not failing the
-    same way before (all of them in one notice), then what it could not read."""
+    same way before (all of them in one notice), then what it could not read. A refresh the
+    user ``asked`` for (``r``, ``R``) that has none of these says so, where one on a timer
+    keeps quiet."""
     notices = []
     parts = [counted(report.added, "new article")] if report.added else []
     if report.updated:
@@ -42,4 +44,8 @@ def refresh_notices(report: RefreshReport) -> list[Notice]:
         # files skipped, items beyond a feed's limits, pages a full article was not read from
         text = f"Not all was read ({counted(len(report.problems), 'problem')}): ! shows why."
         notices.append(Notice(text, "warning", 6))
+    if asked and not notices:
+        still = len(report.failed)  # failing as before: said when they began
+        text = f"Nothing new; {counted(still, 'source')} still failing (! shows why)."
+        notices.append(Notice(text if still else "Nothing new.", "information", 3))
     return notices
