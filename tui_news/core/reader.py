@@ -547,10 +547,14 @@ def _suspicious_removal(known: int, kept: int, found_any: bool) -> str | None:
     gone = known - kept
     if not gone or (found_any and (gone <= MASS_REMOVAL or gone * 2 <= known)):
         return None
-    found = "is empty now" if not found_any else f"has lost {gone} of its {known} articles"
+    found = (
+        f"is empty now (it had {known} articles)"
+        if not found_any
+        else f"has lost {gone} of its {known} articles"
+    )
     return (
         f"the folder {found}: they are kept in case its disk is unmounted or unreadable; "
-        "if they were removed on purpose, run tui-news refresh --prune"
+        "if its files were removed on purpose, run tui-news refresh --prune"
     )
 
 
