@@ -71,7 +71,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--name", metavar="N", help="call it N")
     elif command == "remove":
         parser.description = "Remove a source (by location or name) and its articles."
-        parser.add_argument("spec", metavar="PATH|NAME")
+        parser.add_argument("spec", metavar="PATH|URL|NAME")
     elif command == "sources":
         parser.description = "List sources with their counts, last success and last error."
         parser.add_argument("--json", action="store_true", help="print one JSON array")
@@ -114,7 +114,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
             "Search titles and bodies of the whole library, best first. Every word must match, "
             'ignoring case and accents. Also: "quoted phrases", prefix*, -excluded, and the '
             "filters section:NAME, source:NAME, is:unread|read|starred|unstarred, "
-            "before:DATE and after:DATE (2026-01-31, 2026-01, today, 7d, 2w)."
+            "before:DATE and after:DATE (2026-01-31, 2026-01, today, yesterday, 7d, 2w)."
         )
         parser.add_argument("query", nargs="+", metavar="QUERY", help="words and filters")
         parser.add_argument(
@@ -145,7 +145,13 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         add.add_argument("--user", required=True, metavar="NAME")
         add.add_argument("--password-file", metavar="FILE", help="its first line is the password")
         add.add_argument("--name", metavar="NAME", help="the account's name (default: the host)")
-        remove = actions.add_parser("remove", parents=[common], help="remove an account")
+        remove = actions.add_parser(
+            "remove",
+            parents=[common],
+            help="remove an account",
+            description="Remove a sync account with its feeds and their articles (the server "
+            "keeps its own).",
+        )
         remove.add_argument("name", metavar="NAME")
     elif command == "accounts":
         parser.description = "List sync accounts: kind, address, user, last sync, last error."
