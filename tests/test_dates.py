@@ -179,3 +179,13 @@ def test_rfc822_dates_in_their_usual_form_read_as_the_email_package_reads_them()
     assert to_timestamp("Mon, 02 Nov 2026 10:00:00 EST") == 1793613600.0 + 5 * 3600
     assert to_timestamp("Mon, 02 Nov 0001 10:00:00 GMT") is None  # .NET's "no date"
     assert to_timestamp("Mon, 02 Nov 2126 10:00:00 GMT") is None  # a century ahead
+
+
+@pytest.mark.parametrize("text", ["10000-01-01T00:00:00Z", "-1000-01-01T00:00:00Z", "+12026-01-01"])
+def test_a_year_iso_8601_cannot_write_is_no_date_not_another_one(text: str) -> None:
+    """feedparser read 10000-01-01 as December 2010 and -1000-01-01 as December 2009: wrong
+    dates that look right. Such an item is dated when it is first seen instead."""
+    from tui_news.core.sources.feeds import parse_feed
+
+    [item] = parse_feed(rss_feed(text), "https://x.example/feed").items
+    assert item.published is None

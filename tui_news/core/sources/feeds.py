@@ -230,11 +230,16 @@ def _may_hold(data: bytes, namespace: bytes) -> bool:
     return namespace in data or b"\x00" in data[:4] or data.lstrip()[:1] != b"<"
 
 
+_BEYOND = re.compile(r"\s*(?:-\d|\+?\d{5,}-)")  # a year before 1 or after 9999 (ISO 8601)
+
+
 def _tree_date(texts: list[str]) -> float | None:
     """The first of an item's date texts that reads as a date (ISO 8601 and RFC 822 quickly,
     anything else as feedparser reads it)."""
     for text in texts:
         moment = to_timestamp(text)
+        if moment is None and _BEYOND.match(text):
+            continue  # feedparser read 10000-01-01 as December 2010, -1000-01-01 as 2009
         if moment is None and (parsed := _feedparser_date(text)):
             stamp = _timegm(parsed)
             moment = None if stamp is None else plausible(stamp)
