@@ -567,3 +567,13 @@ def test_an_error_quoting_a_huge_address_stays_a_short_line(cli: CliRun, server)
     [line] = result.stderr.splitlines()
     assert len(line) <= 420 and " … " in line
     assert line.startswith("tui-news: cannot subscribe to") and "the server answered HTTP" in line
+
+
+def test_an_address_refused_for_its_control_characters_shows_them_escaped(cli: CliRun) -> None:
+    """Removed, the escape sequence left 'not a web address: http://…/good?', which looks
+    like a good one."""
+    result = cli("add", "http://127.0.0.1:9/good?\x1b]0;x\x07", check_exit=2)
+    assert_inert(result.stderr)
+    assert result.stderr.rstrip().endswith(
+        r"not a web address: http://127.0.0.1:9/good?\x1b]0;x\x07"
+    )

@@ -172,7 +172,7 @@ class Fetcher:
         except TimeoutError:
             raise FetchError(f"timed out (no complete answer within {deadline:g} s)") from None
         except UnicodeError:  # a host IDNA cannot encode (news..example), met at connect
-            raise FetchError(f"not a web address: {without_password(one_line(url))}") from None
+            raise _not_an_address(url) from None
         except PrivateAddress:
             raise  # as it is: the caller may ask again where such servers are allowed
         except NetworkError as error:  # its message is the reason
@@ -195,7 +195,7 @@ class Fetcher:
         for _hop in range(MAX_REDIRECTS + 1):
             parsed = parse_address(current)
             if parsed.raw_scheme.lower() not in (b"http", b"https"):
-                raise FetchError(f"not a web address: {without_password(one_line(current))}")
+                raise _not_an_address(current)
             head = b"GET " + (parsed.raw_path or b"/") + b" HTTP/1.1\r\nHost: " + parsed.netloc
             head += b"\r\n" + headers
             if auth and (parsed.raw_scheme, parsed.raw_host, parsed.port) == origin:
@@ -301,9 +301,9 @@ def parse_address(url: str) -> Address | httpx.URL:
             raise ValueError("port out of range")
         parsed.raw_host.decode("ascii")
     except (ValueError, UnicodeError, httpx.InvalidURL):  # news..example, http://[::1, ...
-        raise FetchError(f"not a web address: {without_password(one_line(url))}") from None
+        raise _not_an_address(url) from None
     if not parsed.raw_host:
-        raise FetchError(f"not a web address: {without_password(one_line(url))}")
+        raise _not_an_address(url)
     return parsed
 
 
@@ -440,6 +440,15 @@ def _decoder(encoding: str) -> zlib._Decompress | None:
     if encoding in ("", "identity"):
         return None
     raise FetchError(f"the server sent an unknown compression ({encoding[:40]})")
+
+
+def _not_an_address(url: str) -> FetchError:
+    """The error for ``url``, shown so that what makes it no address can be seen: its control
+    characters escaped (removed, an escape sequence left a good-looking address)."""
+    shown = one_line(url)
+    if shown != url.strip():
+        shown = repr(url.strip())[1:-1]
+    return FetchError(f"not a web address: {without_password(shown)}")
 
 
 def _gzip(encoding: str) -> bool:
