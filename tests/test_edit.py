@@ -91,3 +91,16 @@ def test_edit_refuses_what_it_cannot_do(cli: CliRun, reader: Reader, tmp_path: P
         "name cannot be empty"
         in cli("edit", str(tmp_path / "one.txt"), "--name", " ", check_exit=2).stderr
     )
+
+
+def test_a_name_or_section_of_invisible_characters_is_refused(
+    cli: CliRun, reader: Reader, tmp_path: Path
+) -> None:
+    """A zero-width space made a section no one could see in the sidebar."""
+    (tmp_path / "one.txt").write_text("One\n\nBody.\n")
+    reader.add(str(tmp_path / "one.txt"))
+    where = str(tmp_path / "one.txt")
+    refused = cli("edit", where, "--section", "\u200b\u200d", check_exit=2).stderr
+    assert "a section cannot be only invisible characters" in refused
+    assert "name cannot be empty" in cli("edit", where, "--name", "\u2060", check_exit=2).stderr
+    cli("edit", where, "--section", "Ünïcode ✓", check_exit=0)  # letters and symbols are seen

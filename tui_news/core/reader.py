@@ -31,7 +31,7 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.story_reader import Stories
-from tui_news.core.text import counted, one_line, without_password
+from tui_news.core.text import counted, one_line, shown_name, without_password
 
 if TYPE_CHECKING:  # the network side, sync and the rest are imported when first used
     import tempfile
@@ -168,8 +168,10 @@ class Reader:
         every article with its read and starred marks. Its articles move at once: a feed's all
         go to the new section; a folder is read again so articles that name their own section
         keep it."""
-        if name is not None and not name.strip():
-            raise LibraryError("a source's name cannot be empty")
+        if name is not None and not shown_name(name):
+            raise LibraryError("a source's name cannot be empty (or only invisible characters)")
+        if section and section.strip() and not shown_name(section):
+            raise LibraryError('a section cannot be only invisible characters ("" for its own)')
         self.accounts.refuse_change(source_id)
         self.store.edit_source(source_id, name, section)
         edited = self.store.source(source_id)

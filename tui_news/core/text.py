@@ -136,6 +136,13 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
+def shown_name(text: str | None) -> str:
+    """``text`` as one line (:func:`one_line`), or ``""`` when nothing of it can be seen (a
+    zero-width space, joiners, marks): a name, a section, that the user could not tell."""
+    line = one_line(text)
+    return line if any(unicodedata.category(c)[0] in "LNPS" for c in line) else ""
+
+
 def one_line(text: str | None) -> str:
     """Return ``text`` cleaned and collapsed to a single line of single spaces."""
     if not text:

@@ -34,7 +34,7 @@ from tui_news.core.models import (
     View,
 )
 from tui_news.core.story_text import LEAD_CHARS
-from tui_news.core.text import clean, name_order, one_line, without_password
+from tui_news.core.text import clean, name_order, one_line, shown_name, without_password
 
 BODY = "feed-body:"  # meta keys: a feed's last parsed document's digest, by source id
 # A new article's story terms as the parser worked them out (Parsed.terms), kept with it when
@@ -90,7 +90,13 @@ class Store(Connections):
                 cursor = conn.execute(
                     "INSERT INTO sources (kind, location, name, section, added) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (kind, location, one_line(name), one_line(section) or None, time.time()),
+                    (
+                        kind,
+                        location,
+                        shown_name(name) or location,
+                        shown_name(section) or None,
+                        time.time(),
+                    ),
                 )
         except sqlite3.IntegrityError:
             raise LibraryError(f"{without_password(location)} is already in the library") from None
@@ -112,12 +118,12 @@ class Store(Connections):
         with self.transaction() as conn:
             if name is not None:
                 conn.execute(
-                    "UPDATE sources SET name = ? WHERE id = ?", (one_line(name), source_id)
+                    "UPDATE sources SET name = ? WHERE id = ?", (shown_name(name), source_id)
                 )
             if section is not None:
                 conn.execute(
                     "UPDATE sources SET section = ? WHERE id = ?",
-                    (one_line(section) or None, source_id),
+                    (shown_name(section) or None, source_id),
                 )
 
     def set_section(self, source_id: int, section: str) -> int:
@@ -225,7 +231,7 @@ class Store(Connections):
                     continue
                 section = sections.get(item.section)
                 if section is None:
-                    section = sections[item.section] = one_line(item.section) or "Articles"
+                    section = sections[item.section] = shown_name(item.section) or "Articles"
                 values = (
                     section,
                     item.stored_title() if cleaned else one_line(item.title) or "(untitled)",
