@@ -99,6 +99,10 @@ def test_bad_usage_is_one_line_and_exit_2(cli: CliRun, tmp_path: Path) -> None:
         (("list", "--limit", "x"), "tui-news: argument --limit: 'x' is not a whole number"),
         (("list", "--bogus"), "tui-news: unrecognized arguments: --bogus"),
         (("add",), "tui-news: the following arguments are required: URL|PATH"),
+        (  # an id beyond SQLite's was capped, and the error named one never typed
+            ("mark", "99999999999999999999999", "--read"),
+            "tui-news: no article has the id 99999999999999999999999",
+        ),
     ]:
         result = cli(*args)
         assert result.returncode == 2, args

@@ -229,7 +229,7 @@ def cmd_search(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_mark(reader: Reader, args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.ids))
-    missing = [str(i) for i in ids if reader.article(i) is None]
+    missing = [str(i) for i in ids if i >= 2**63 or reader.article(i) is None]  # SQLite's
     if missing:
         raise UsageError(f"no article has the id {', '.join(missing)} (see tui-news list --json)")
     if args.how in ("read", "unread"):

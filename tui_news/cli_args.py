@@ -123,7 +123,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true", help="print one JSON array")
     elif command == "mark":
         parser.description = "Change articles' marks, by the ids that --json prints."
-        parser.add_argument("ids", nargs="+", type=_positive, metavar="ID")
+        parser.add_argument("ids", nargs="+", type=_whole, metavar="ID")
         how = parser.add_mutually_exclusive_group(required=True)
         for flag in ("read", "unread", "star", "unstar"):
             how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
@@ -163,13 +163,18 @@ def command_parser(command: str) -> argparse.ArgumentParser:
 
 
 def _positive(text: str) -> int:
+    return min(_whole(text), 2**62)  # SQLite's LIMIT is a 64-bit number: more means "all"
+
+
+def _whole(text: str) -> int:
+    """A whole number of 1 or more, as typed (an id: no article has one beyond SQLite's)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
-    return min(value, 2**62)  # SQLite's LIMIT is a 64-bit number: more means "all"
+    return value
 
 
 def split_command(argv: list[str]) -> tuple[str | None, list[str]]:
