@@ -313,6 +313,14 @@ def test_gzip_members_one_after_another_are_one_body(raw_server) -> None:
     assert asyncio.run(go()) == FEED
 
 
+def test_an_unknown_compression_is_named_with_its_escapes_shown(raw_server) -> None:
+    def odd(conn: socket.socket) -> None:
+        conn.sendall(headers(len(FEED), "Content-Encoding: \x1b]0;pwned\x07\x1b[31mRED") + FEED)
+
+    reason, _ = fetch(raw_server(odd))  # cleaned, it said "unknown compression (red)"
+    assert reason == r"the server sent an unknown compression ('\x1b]0;pwned\x07\x1b[31mred')"
+
+
 def test_garbage_that_claims_to_be_gzip(raw_server) -> None:
     def garbage(conn: socket.socket) -> None:
         conn.sendall(headers(9, "Content-Encoding: gzip") + b"not gzip!")

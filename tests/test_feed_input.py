@@ -324,3 +324,16 @@ def test_a_plain_address_is_read_as_httpx_reads_it_and_any_other_by_httpx(addres
         assert (plain.raw_scheme, plain.raw_host, plain.port, plain.raw_path, plain.netloc) == (
             expected
         )
+
+
+def test_json_feed_nan_and_infinity_are_absent_and_deep_nesting_is_said_plainly() -> None:
+    """Python's JSON reads NaN and Infinity, which JSON has not: a title became "nan"."""
+    from tui_news.core.sources.feeds import FeedError, parse_feed
+
+    version = b'"version": "https://jsonfeed.org/version/1.1"'
+    odd = b"{" + version + b', "title": NaN, "items": [{"id": "1", "title": -Infinity}]}'
+    feed = parse_feed(odd, "https://x.example/feed.json")
+    assert feed.title == "" and feed.items[0].title == "(untitled)"
+    deep = b"{" + version + b', "items": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    with pytest.raises(FeedError, match=r"^not a feed \(broken JSON: nested too deeply\)$"):
+        parse_feed(deep, "https://x.example/feed.json")

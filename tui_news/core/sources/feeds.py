@@ -400,9 +400,11 @@ def checked_enclosures(base: str, found: Iterable[tuple[Any, Any, Any]]) -> tupl
 
 
 def _parse_json_feed(data: bytes, url: str, known: Mapping[str, str] | None = None) -> Feed:
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError) as error:
+    try:  # NaN and Infinity are no JSON (Python reads them): such a field counts as absent
+        document = json.loads(data, parse_constant=lambda _: None)
+    except RecursionError:
+        raise FeedError("not a feed (broken JSON: nested too deeply)") from None
+    except ValueError as error:
         raise FeedError(f"not a feed (broken JSON: {one_line(str(error))[:80]})") from None
     if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version", "")):
         raise FeedError("not a feed: JSON, but not a JSON Feed")

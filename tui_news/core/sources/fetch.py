@@ -439,7 +439,7 @@ def _decoder(encoding: str) -> zlib._Decompress | None:
         return zlib.decompressobj()
     if encoding in ("", "identity"):
         return None
-    raise FetchError(f"the server sent an unknown compression ({encoding[:40]})")
+    raise FetchError(f"the server sent an unknown compression ({encoding[:40]!r})")
 
 
 def _not_an_address(url: str) -> FetchError:
