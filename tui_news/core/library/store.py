@@ -93,7 +93,7 @@ class Store(Connections):
                     (
                         kind,
                         location,
-                        shown_name(name) or location,
+                        shown_name(name),
                         shown_name(section) or None,
                         time.time(),
                     ),

@@ -202,7 +202,7 @@ class Accounts:
             if first and isinstance(error, WrongAnswer):
                 self._forget(account.id)
                 raise
-            reason = one_line(str(error))[:ERROR_CHARS] or type(error).__name__
+            reason = one_line(str(error))[:ERROR_CHARS].rstrip() or type(error).__name__
             report.failed[account.name] = reason
             if account.last_error == reason:
                 report.repeated.add(account.name)
