@@ -1106,3 +1106,23 @@ async def test_a_slow_filter_reads_its_first_rows_once_and_never_holds_up_its_ke
         assert first_reads == ["w"]
         assert [stored(reader, i).title for i in app.headlines.ids] == ["Water Deal Signed"]
         assert app.search_bar.note.text.startswith("1 match")
+
+
+async def test_with_refresh_on_start_off_nothing_is_refreshed_until_an_interval_passes(
+    reader: Reader, server
+) -> None:
+    """Sources last refreshed days ago were all due at the first check, a minute after
+    opening: refresh_on_start = false did not keep the reader quiet."""
+    from tests.feedserver import rss
+
+    app, _ = await feed_app(reader, server, rss("Wire", [{"title": "Old", "guid": "1"}]))
+    reader.store.conn.execute("UPDATE sources SET last_ok = last_ok - 86400")
+    reader.store.conn.commit()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app._refresh_due()  # the timer's check, a minute after opening
+        assert not app._refreshing
+        app._quiet_since -= 31 * 60  # half an hour later
+        app._refresh_due()
+        assert app._refreshing
+        await settle(app, pilot)

@@ -187,6 +187,9 @@ def test_each_source_refreshes_on_its_own_interval(tmp_path: Path) -> None:
     assert reader.due(now + 4 * 60) == []
     assert reader.due(now + 6 * 60) == [often]
     assert reader.due(now + 31 * 60) == [often, rarely]
+    # opened without refreshing (refresh_on_start = false) an hour later: none is due at once
+    assert reader.due(now + 3600, since=now + 3600) == []
+    assert reader.due(now + 3600 + 6 * 60, since=now + 3600) == [often]
     assert reader.check_seconds() == 60
     reader.refresh([often])
     assert reader.due(time.time() + 4 * 60) == []  # counted from this refresh

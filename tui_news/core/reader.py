@@ -399,13 +399,14 @@ class Reader:
         minutes = self.config.for_source(source.name, source.location).refresh_minutes
         return self.config.refresh_minutes if minutes is None else minutes
 
-    def due(self, now: float | None = None) -> list[int]:
-        """Sources whose refresh interval has passed since their last refresh (or try)."""
+    def due(self, now: float | None = None, since: float = 0.0) -> list[int]:
+        """Sources whose refresh interval has passed since their last refresh (or try), or
+        since ``since`` (the reader opened without refreshing: none is due at once)."""
         now = time.time() if now is None else now
         found = []
         for source in self.store.sources(counted=False):
             minutes = self.refresh_minutes(source)
-            last = max(source.last_ok or source.added, self._tried.get(source.id, 0.0))
+            last = max(source.last_ok or source.added, self._tried.get(source.id, 0.0), since)
             if minutes > 0 and now - last >= minutes * 60:
                 found.append(source.id)
         return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -115,6 +116,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         self.register_theme(FEW_COLOURS_THEME)
         self.picture_problems: deque[Problem] = deque(maxlen=PICTURE_PROBLEMS)
         self.config_problems: list[Problem] = []  # what the config file holds that is not used
+        self._quiet_since = 0.0  # with refresh_on_start off: when the reader opened
         # The list's row the open article is read from: its own, or for another outlet's
         # version (v), its story's row, which the cursor stays on.
         self.reading_row: int | None = None
@@ -190,6 +192,8 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         self.set_interval(CHECK_SECONDS, self.collector.check, name="collector")
         if self.reader.config.refresh_on_start and not self.reader.temporary:
             self.refresh_sources(None)
+        else:  # refresh_on_start = false: the first comes an interval after opening
+            self._quiet_since = time.time()
         every = self.reader.check_seconds()
         if every is not None and not self.reader.temporary:
             self.set_interval(every, self._refresh_due, name="auto-refresh")
@@ -557,7 +561,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         """Refresh the sources whose interval has passed (each may have its own)."""
         if self._refreshing:
             return
-        due = self.reader.due()
+        due = self.reader.due(since=self._quiet_since)
         if due:
             self.refresh_sources(due)
 
