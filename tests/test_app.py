@@ -1126,3 +1126,20 @@ async def test_with_refresh_on_start_off_nothing_is_refreshed_until_an_interval_
         app._refresh_due()
         assert app._refreshing
         await settle(app, pilot)
+
+
+@pytest.mark.parametrize(("width", "kept"), [(80, False), (160, True)])
+async def test_a_search_takes_the_pane_the_article_shared_below_150_columns(
+    reader: Reader, news: Path, width: int, kept: bool
+) -> None:
+    """At 80x24 the article under the headlines left the results one row."""
+    app = NewsApp(library(reader, news))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.article_view.article is not None
+        await pilot.press("slash")
+        await settle(app, pilot)
+        assert (app.article_view.article is not None) is kept
+        assert app.headline_pane.search_bar.input.has_focus

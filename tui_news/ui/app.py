@@ -373,7 +373,12 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         self.article_view.action_picture()
 
     def action_search(self) -> None:
-        """Open the search field (or go back to it), filtering the list as one types."""
+        """Open the search field (or go back to it), filtering the list as one types. Where
+        the article stands under the headlines (below 150 columns), it closes: it left the
+        results a row or two."""
+        narrow = self.screen.has_class("-narrow") or self.screen.has_class("-tiny")
+        if narrow and self.article_view.article is not None:
+            self.article_view.show(None)
         self.headline_pane.action_search()
 
     @on(HeadlinePane.SearchEnded)
