@@ -101,3 +101,21 @@ async def test_p_on_to_the_previous_section_opens_its_last_unread_article(
         await pilot.press("p")  # on up the list
         await settle(app, pilot)
         assert showing(app).id == east[0]
+
+
+async def test_past_starred_n_goes_on_to_the_first_section_with_unread_articles(
+    reader: Reader, news: Path
+) -> None:
+    """Starred and Top stories are a few of the articles: n stopped there, with whole
+    sections unread."""
+    library(reader, news)  # Middle East 2, Science 1, World 2 (sidebar order)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.go_to(View("Starred", starred=True))  # none starred: nothing unread here
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.view.section == "Middle East" and showing(app).section == "Middle East"
+        notices = [n.message for n in app._notifications]
+        assert "No unread articles left in Starred: on to Middle East." in notices

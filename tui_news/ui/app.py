@@ -427,9 +427,10 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
 
     def _go_on_to_next_section(self, direction: int) -> bool:
         """Past a section's (or one of its sources') last unread article: on to the next
-        section, in ``direction``, that has unread ones, as newsboat's ``n`` goes on."""
+        section, in ``direction``, that has unread ones, as newsboat's ``n`` goes on. Past Top
+        stories' or Starred's: on to the first (``p``: the last) section that has."""
         view = self.view
-        if view.section is None or view.query is not None:
+        if view.query is not None or (view.section is None and not (view.top or view.starred)):
             return False
         section = next_unread_section(self.reader.section_counts()[0], view.section, direction)
         if section is None:

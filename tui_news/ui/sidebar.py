@@ -23,14 +23,18 @@ SAVED_MARK = "⌕ "  # before a saved search's name
 
 
 def next_unread_section(
-    sections: list[SectionCount], name: str, direction: int
+    sections: list[SectionCount], name: str | None, direction: int
 ) -> SectionCount | None:
-    """The next section after ``name`` in ``direction`` (wrapping) that has unread articles."""
+    """The next section after ``name`` in ``direction`` (wrapping) that has unread articles;
+    ``name`` ``None``: the first (or last) that has."""
     names = [s.name for s in sections]
-    if name not in names:
+    if name is None:
+        after = sections
+    elif name not in names:
         return None
-    at = names.index(name)
-    after = sections[at + 1 :] + sections[:at]
+    else:
+        at = names.index(name)
+        after = sections[at + 1 :] + sections[:at]
     return next((s for s in (after if direction > 0 else reversed(after)) if s.unread), None)
 
 
