@@ -204,6 +204,12 @@ async def test_keys_act_on_the_version_read_not_the_story_rows_first_teller(
         starred = {title for title, i in ids.items() if stored(reader, i).starred}
         assert starred == {QUAKE_DAILY}
         assert "Starred (daily's version)." in notices(app)
+        [row] = [
+            line_text(app.headlines, y)
+            for y in range(2)
+            if "Magnitude" in line_text(app.headlines, y)
+        ]
+        assert "★" in row  # the story's row: one of its versions is starred
         await pilot.press("space")  # a short article, at its end: on to the next unread
         await settle(app, pilot)
         assert showing(app).title == FED

@@ -463,7 +463,10 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
             return
         with self.saving():
             self.reader.set_starred(article.id, not article.starred)
-            self.headlines.update_row(article.id, starred=not article.starred)
+            # its row, or its story's (starred while one of its versions is), read again
+            rows = {article.id, self.reading_row, self.headlines.current_id}
+            for row_id, fresh in self.reader.headlines(i for i in rows if i is not None).items():
+                self.headlines.update_row(row_id, starred=fresh.starred)
             said = "Starred" if not article.starred else "Star removed"
             if article.id != self.headlines.current_id:  # another outlet's version of the row
                 said += f" ({article.source}'s version)"

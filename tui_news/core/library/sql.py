@@ -28,12 +28,20 @@ OTHERS = (
 )
 
 
+# A story's row is starred when one of its versions is (starred while another was shown).
+STORY_STARRED = (
+    "a.starred OR (a.story IS NOT NULL AND EXISTS (SELECT 1 FROM articles o "
+    "INDEXED BY articles_by_story WHERE o.story = a.story AND o.starred))"
+)
+
+
 def headline_select(stories: bool = True) -> str:
     """The select behind headline rows; with ``stories``, each counts its story's other
-    outlets (else 0)."""
+    outlets (else 0) and is starred when one of them is."""
+    starred, others = (STORY_STARRED, OTHERS) if stories else ("a.starred", "0")
     return (
-        f"SELECT a.id, a.title, a.section, {NAME}, a.published, a.read, a.starred, "
-        f"{OTHERS if stories else '0'} FROM articles a JOIN sources s ON s.id = a.source_id"
+        f"SELECT a.id, a.title, a.section, {NAME}, a.published, a.read, {starred}, "
+        f"{others} FROM articles a JOIN sources s ON s.id = a.source_id"
     )
 
 
