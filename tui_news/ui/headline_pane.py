@@ -519,4 +519,5 @@ class HeadlinePane(Vertical):
         source = self.reader.source(source_id) if source_id is not None else None
         scope = self._search.filters(source.name if source else None)
         text = " ".join(filter(None, [scope, query.saved_text()]))
-        self.post_message(self.SaveSearch(text, query.saved_text()))
+        offered = " ".join(word.rstrip("*") for word in query.saved_text().split())
+        self.post_message(self.SaveSearch(text, offered))  # a name without the typed prefix's *
