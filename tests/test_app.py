@@ -1143,3 +1143,30 @@ async def test_a_search_takes_the_pane_the_article_shared_below_150_columns(
         await settle(app, pilot)
         assert (app.article_view.article is not None) is kept
         assert app.headline_pane.search_bar.input.has_focus
+
+
+async def test_a_whole_library_search_says_when_it_chose_among_the_newest_matches(
+    reader: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With stories once, its rows are fewer than the matches it scored: the note went by the
+    rows and never said the search had stopped at its cap."""
+    import tui_news.core.library.sql as library_sql
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(6):
+        (folder / f"{number}.txt").write_text(seed_article("A", f"Harbour Story {number}"))
+    reader.add(str(folder))
+    monkeypatch.setattr(library_sql, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(headline_pane, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(headline_pane, "FIRST_ROWS", 2)  # the rest read in the thread
+    app = NewsApp(reader)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"harbour", "ctrl+l")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 4
+        assert app.search_bar.note.text.startswith("best 4 of the 4 newest matches")
+        await pilot.press("ctrl+u", *"story 5")
+        await settle(app, pilot)
+        assert app.search_bar.note.text.startswith("1 match")

@@ -334,6 +334,8 @@ def test_ranking_a_huge_match_set_scores_the_newest_added(
     assert sorted(titles) == ["Harbour Story 2", "Harbour Story 3", "Harbour Story 4"]
     assert reader.store.count(search_view(parse("harbour"))) == 5  # counting is exact
     assert len(found(reader, "harbour story")) == 3
+    assert reader.ranked_capped(search_view(parse("harbour")))  # and it is told
+    assert not reader.ranked_capped(search_view(parse("harbour story 4")))
 
 
 def test_a_read_asked_for_before_an_interrupt_stops_before_it_begins(
@@ -387,3 +389,25 @@ def test_a_newer_query_interrupts_a_running_one_with_its_own_error(
     reader.interrupt_reads()
     titles = [a.title for a in reader.articles(view)]
     assert titles == ["Comet Seen Over Zurich"]
+
+
+def test_the_cli_says_when_a_search_chose_among_the_newest_matches(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import tui_news.cli as cli_module
+    import tui_news.core.library.sql as library_sql
+    from tui_news.core.reader import make_reader
+
+    folder = tmp_path / "many"
+    for number in range(5):
+        write(folder, f"{number}.txt", seed_article("A", f"Harbour Story {number}"), 1)
+    make_reader(data_dir).add(str(folder))
+    monkeypatch.setattr(library_sql, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(cli_module, "RANK_CANDIDATES", 3)
+    assert cli_module.main(["--data-dir", str(data_dir), "search", "harbour"]) == 0
+    printed = capsys.readouterr()
+    assert len(printed.out.splitlines()) == 3
+    assert printed.err == "tui-news: the best of the 3 newest matches\n"

@@ -320,6 +320,11 @@ class Reader:
 
     # --- searching ------------------------------------------------------------------------
 
+    def ranked_capped(self, view: View, interruptible: bool = False) -> bool:
+        """Whether a ranked search chose its best among the newest of more matches than it
+        scores (see :meth:`Store.ranked_capped`)."""
+        return self.store.ranked_capped(view, interruptible)
+
     def search(self, text: str, limit: int | None = None) -> list[Article]:
         """Articles matching a query across the whole library, best first.
 

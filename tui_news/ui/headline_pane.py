@@ -51,15 +51,16 @@ class Searching:
             return replace(self.base, query=self.base.query.combined(query))
         return replace(self.base, query=query, titles=True)
 
-    def scope(self, found: int | None = None) -> tuple[str, ...]:
-        """How many match (-1: still counting), what the field searches, and the key to
-        widen or narrow it: the note beside the field, most important first."""
+    def scope(self, found: int | None = None, capped: bool = False) -> tuple[str, ...]:
+        """How many match (-1: still counting; ``capped``: the best among the newest
+        :data:`RANK_CANDIDATES` of more), what the field searches, and the key to widen or
+        narrow it: the note beside the field, most important first."""
         if found is None:
             parts: tuple[str, ...] = ()
         elif found < 0:
             parts = ("searching…",)
-        elif self.wide and found >= RANK_CANDIDATES:  # ranked searches stop there
-            parts = (f"best {found:,} matches",)
+        elif capped:  # ranked searches score that many
+            parts = (f"best {found:,} of the {RANK_CANDIDATES:,} newest matches",)
         else:
             parts = (f"{found:,} match{'es' if found != 1 else ''}",)
         if self.wide:
@@ -262,7 +263,9 @@ class HeadlinePane(Vertical):
         """True if the headline list shows the first rows of ``view``, the rest to come."""
         return not self._whole and self._listed == view
 
-    def _list(self, view: View, ids: array[int], keep: int | None, whole: bool) -> None:
+    def _list(
+        self, view: View, ids: array[int], keep: int | None, whole: bool, capped: bool = False
+    ) -> None:
         self.view = self._listed = view
         self._whole = whole
         headlines = self.headlines
@@ -276,7 +279,7 @@ class HeadlinePane(Vertical):
         headlines.show_ids(ids, keep=keep)
         if self._search is not None:  # a count while there is a query; none once cleared
             found = None if view.query is None else len(ids) if whole else -1
-            self.search_bar.show_scope(self._search.scope(found))
+            self.search_bar.show_scope(self._search.scope(found, capped))
         self._retitle()
         self.post_message(self.Listed(view, len(ids), whole))
 
@@ -411,9 +414,12 @@ class HeadlinePane(Vertical):
         keystroke or escape interrupts it, even before it begins (``asked``)."""
         try:
             ids = self.reader.view_ids(view, interruptible=True, asked=asked)
+            # asked here, of results too many to come whole at once: a story once, its rows
+            # may be far fewer than the matches that were scored
+            capped = view.ranked and self.reader.ranked_capped(view, interruptible=True)
         except QueryInterrupted:
             return
-        self.post_message(SearchDone(text, view, ids))
+        self.post_message(SearchDone(text, view, ids, capped=capped))
 
     @unless_late
     def on_search_done(self, message: SearchDone) -> None:
@@ -426,7 +432,7 @@ class HeadlinePane(Vertical):
         if self._still_listing(message.view) or self.headlines.has_focus:
             keep = self.headlines.current_id  # the rest of these results, or the reader went
             # to the results before they came: the cursor stays on the article they chose
-        self._list(message.view, message.ids, keep, message.whole)
+        self._list(message.view, message.ids, keep, message.whole, message.capped)
         if not message.whole:  # the rest once these are drawn (the thread would slow the frame)
             self.call_after_refresh(self._search_rest, message.text, message.view)
 

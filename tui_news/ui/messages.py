@@ -147,6 +147,7 @@ class SearchDone(WorkResult):
     ids: array[int]
     hint: str | None = None
     whole: bool = True  # false: the best results first, all of them to follow
+    capped: bool = False  # ranked: the best of the newest RANK_CANDIDATES of more matches
 
 
 @dataclass

@@ -152,6 +152,19 @@ def select_ids(
     return sql, (time.time(), match, *params)
 
 
+def ranked_candidates(view: View) -> tuple[str, tuple[object, ...]]:
+    """The SQL that counts a ranked search's candidates, at most :data:`RANK_CANDIDATES`: when
+    it reaches that, the best were chosen among the newest of more matches."""
+    match = query.match(view.query) if view.query is not None else None
+    where, params = view_where(view, ranked=True)
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a INDEXED BY "
+        "articles_rank ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? AND "
+        f"{where} LIMIT {RANK_CANDIDATES})"
+    )
+    return sql, (match, *params)
+
+
 def later_teller(view: View, now: float) -> tuple[str, tuple[object, ...]]:
     """The condition (on articles as ``a``) that an article of ``view`` is not the first
     teller of its story among the view's articles: another of them told it earlier (was

@@ -400,6 +400,13 @@ class Store(Connections):
             query += f" LIMIT {int(limit)}"
         return array("q", cursor.execute(query, params).fetchall())
 
+    def ranked_capped(self, view: View, interruptible: bool = False) -> bool:
+        """Whether a ranked search chose its best among the newest
+        :data:`~sql.RANK_CANDIDATES` of more matches (``interruptible``: see view_ids)."""
+        with self._interruptible(interruptible, None):
+            found: int = self.conn.execute(*sql.ranked_candidates(view)).fetchone()[0]
+        return found >= sql.RANK_CANDIDATES
+
     def count(self, view: View) -> int:
         """How many articles a view holds."""
         where, params = sql.view_where(view)
