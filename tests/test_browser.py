@@ -17,6 +17,7 @@ import pytest
 
 from tests.feedserver import Route, rss
 from tui_news.core.browser import Launch, plan_launch
+from tui_news.core.models import View
 from tui_news.core.reader import make_reader
 
 URL = "https://news.example/story"
@@ -200,3 +201,38 @@ def test_a_browser_that_cannot_run_or_fails_is_said_and_the_reader_answers_keys(
     terminal.wait_for(said, first)
     terminal.send(b"q")
     assert terminal.exit_status() == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_q_quits_at_once_while_a_refresh_waits_on_a_slow_server(
+    data_dir: Path, server, tmp_path: Path
+) -> None:
+    """Textual's thread workers were joined when the app ended: q left a blank screen for as
+    long as the server took to answer (15 s here), and ctrl+c did nothing more."""
+    server.routes["/feed"] = Route(rss("Wire", [{"title": "Harbour Storm", "guid": "s1"}]))
+    reader = make_reader(data_dir)
+    reader.add(server.url("/feed"))
+    reader.close()
+    server.routes["/feed"] = Route(rss("Wire", []), delay=15)
+    (data_dir / "config.toml").write_text("refresh_on_start = false\n")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "TUI_NEWS_DATA_DIR": str(data_dir),
+    }
+    terminal = Terminal([sys.executable, "-m", "tui_news"], env, (100, 30))
+    terminal.wait_for(b"Harbour Storm")
+    terminal.send(b"R")
+    deadline = time.monotonic() + 10
+    while server.paths().count("/feed") < 2:  # the refresh's request: the server sits on it
+        assert time.monotonic() < deadline, "the refresh never asked"
+        terminal.read(0.05)
+    terminal.send(b"q")
+    quit_at = time.monotonic()
+    assert terminal.exit_status(timeout=20) == 0
+    assert time.monotonic() - quit_at < 5
+    reopened = make_reader(data_dir)  # the library, closed without the refresh, opens
+    assert [a.title for a in reopened.articles(View())] == ["Harbour Storm"]
+    reopened.close()

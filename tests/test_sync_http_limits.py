@@ -73,3 +73,40 @@ def test_a_long_error_is_stored_cut_short(tmp_path: Path) -> None:
     store.close()
     assert "cannot reach" in reason and len(reason) <= 300
     assert account.last_error == reason
+
+
+def test_an_answer_that_trickles_is_given_up_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx's timeouts are for each read: a byte every fifth of a second kept a sync going
+    for ever, and the app could not quit."""
+    import socket
+    import threading
+    import time
+
+    monkeypatch.setattr(http, "ANSWER_SECONDS", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        )
+        for _ in range(100):
+            if stop.is_set():
+                break
+            conn.sendall(b" ")
+            time.sleep(0.2)
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/api"
+    client = http.make_client(url)
+    started = time.monotonic()
+    with pytest.raises(ServerUnreachable, match="did not finish its answer within 1 s"):
+        http.request(client, "GET", url)
+    assert time.monotonic() - started < 3
+    stop.set()
+    client.close()
+    listener.close()

@@ -9,6 +9,8 @@ import json
 import os
 import re
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import NoReturn
@@ -396,7 +398,26 @@ def entry() -> NoReturn:
     gc.freeze()
     status = main()
     gc.freeze()
+    if _work_left_running():
+        # The app ended while a refresh or sync still waits on a server: what it had not
+        # committed is not kept anyway, and waiting for it held the quit for as long as the
+        # server took. The library is closed; stop without joining its thread.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
     raise SystemExit(status)
+
+
+def _work_left_running(grace: float = 0.5) -> bool:
+    """Whether the app's background work (see ``ui.app.WORK_THREADS``) still runs, given
+    ``grace`` seconds to end (idle threads end at once)."""
+    from tui_news.ui.app import WORK_THREADS
+
+    working = [t for t in threading.enumerate() if t.name.startswith(WORK_THREADS)]
+    deadline = time.monotonic() + grace
+    for thread in working:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return any(thread.is_alive() for thread in working)
 
 
 def _main_as_module() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -64,6 +66,17 @@ from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL, Sidebar, next_unread_section
 from tui_news.ui.source_actions import SourceActions
 from tui_news.ui.typeahead import TypeAhead
+
+WORK_THREADS = "tui-news-work"  # the threads of the app's workers (refreshes, syncs, reads)
+
+
+class Unwaited(ThreadPoolExecutor):
+    """An executor whose shutdown does not wait for work still running (the process exits
+    without it: see ``tui_news.cli.entry``); work not begun is dropped."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
+
 
 ASK_BEFORE_MARKING = 50  # M asks first when the list holds more unread headlines than this
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
@@ -180,6 +193,9 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         return self.headline_pane.view
 
     def on_mount(self) -> None:
+        # Thread workers run on the loop's default executor, which asyncio joins when the app
+        # ends: a refresh waiting on a slow server held q for as long as the server took.
+        asyncio.get_running_loop().set_default_executor(Unwaited(thread_name_prefix=WORK_THREADS))
         self._apply_config()
         self.sidebar.border_title = "Sections"
         self.article_view.border_title = "Article"

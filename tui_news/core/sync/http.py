@@ -7,6 +7,7 @@ answer is read up to :data:`MAX_ANSWER_BYTES`."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from tui_news.core.text import one_line, without_password
 
 BUSY_STATUSES = (429, 503)
 MAX_ANSWER_BYTES = 64 * 2**20
+ANSWER_SECONDS = 120  # for a whole answer, at most
 
 
 def make_client(url: str, **options: Any) -> httpx.Client:
@@ -64,11 +66,18 @@ def request(client: httpx.Client, method: str, url: str, **options: Any) -> http
 
 
 def _send(client: httpx.Client, outgoing: httpx.Request, shown: str) -> httpx.Response:
-    """The answer to ``outgoing``, its body read up to :data:`MAX_ANSWER_BYTES`."""
+    """The answer to ``outgoing``, its body read up to :data:`MAX_ANSWER_BYTES` and within
+    :data:`ANSWER_SECONDS` (httpx's timeouts are for each read: a server that sends a byte
+    now and then would keep a sync going for ever)."""
+    deadline = time.monotonic() + ANSWER_SECONDS
     response = client.send(outgoing, stream=True)
     try:
         body, size = [], 0
         for chunk in response.iter_bytes():
+            if time.monotonic() > deadline:
+                raise ServerUnreachable(
+                    f"{shown} did not finish its answer within {ANSWER_SECONDS} s"
+                )
             size += len(chunk)
             if size > MAX_ANSWER_BYTES:
                 raise ServerUnreachable(
