@@ -1170,3 +1170,26 @@ async def test_a_whole_library_search_says_when_it_chose_among_the_newest_matche
         await pilot.press("ctrl+u", *"story 5")
         await settle(app, pilot)
         assert app.search_bar.note.text.startswith("1 match")
+
+
+async def test_m_marks_what_the_list_holds_not_articles_stored_since_by_another_process(
+    reader: Reader, tmp_path: Path
+) -> None:
+    """A sync from cron brought an article while the app was open: M marked it read unseen,
+    and queued that mark for the server."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(seed_article("World", f"Seen {n}"))
+    reader.add(str(folder))
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        (folder / "new.txt").write_text(seed_article("World", "Fresh arrival unseen"))
+        elsewhere = make_reader(reader.paths.library.parent)  # another process's library
+        elsewhere.refresh()
+        elsewhere.close()
+        await pilot.press("M")
+        await settle(app, pilot)
+    unread = [a.title for a in reader.articles(View(unread=True))]
+    assert unread == ["Fresh arrival unseen"]

@@ -314,9 +314,14 @@ class Reader:
         """Star or unstar an article."""
         self.store.set_starred(article_id, starred)
 
-    def mark_view_read(self, view: View) -> int:
-        """Mark every article of a view read (whole stories when grouped); how many changed."""
-        return self.stories.mark_view_read(view)
+    def mark_view_read(self, view: View, up_to: int | None = None) -> int:
+        """Mark every article of a view read (whole stories when grouped); with ``up_to``,
+        those stored by then (:meth:`newest_id` when the list was read). How many changed."""
+        return self.stories.mark_view_read(view, up_to)
+
+    def newest_id(self) -> int:
+        """The highest article id so far: articles stored after have higher ones."""
+        return self.store.newest_id()
 
     # --- searching ------------------------------------------------------------------------
 

@@ -75,10 +75,11 @@ class Stories:
             totals["top"] = count_rows(store, View("Top stories", top=True, unread=True))
         return sections, totals
 
-    def mark_view_read(self, view: View) -> int:
+    def mark_view_read(self, view: View, up_to: int | None = None) -> int:
         """Mark every article of a view read, and when it lists a story once the other
-        outlets' articles of the stories it lists (as reading one does); how many changed."""
+        outlets' articles of the stories it lists (as reading one does); with ``up_to``, only
+        those stored by then (see Store.mark_view_read). How many changed."""
         store = self._reader.store
         if self.grouped:
-            return mark_stories_read(store, view)
-        return store.mark_view_read(view)
+            return mark_stories_read(store, view, up_to)
+        return store.mark_view_read(view, up_to)

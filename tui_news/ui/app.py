@@ -509,7 +509,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         """Mark the view read, saying so in the headlines it listed unread (``unread``), and
         in articles when their stories' other outlets' versions were marked too."""
         with self.saving():
-            changed = self.reader.mark_view_read(self.view)
+            changed = self.reader.mark_view_read(self.view, self.headline_pane.listed_upto)
             self.headlines.mark_all_rows(True)
             self.load_counts()
             said = f"Marked {counted(unread, 'headline')} read in {self.view.label}"

@@ -123,6 +123,7 @@ class HeadlinePane(Vertical):
         self.view: View = ALL  # the view chosen (its listing may still be on its way)
         self._listed: View | None = None  # the view whose articles the list holds
         self._whole = True  # False while a large view shows only its first rows
+        self.listed_upto: int | None = None  # the newest article id when the list was read
         self._search: Searching | None = None
         self._searched: View | None = None  # the view of the last query typed
         self._sections: list[SectionCount] = []
@@ -268,6 +269,9 @@ class HeadlinePane(Vertical):
     ) -> None:
         self.view = self._listed = view
         self._whole = whole
+        # M marks what the list holds, not what another process (a sync from cron, say) has
+        # stored since: those articles come later (within the moment it took to read these)
+        self.listed_upto = self.reader.newest_id()
         headlines = self.headlines
         if view.query is not None:
             headlines.empty_text = "Nothing matches."

@@ -482,9 +482,17 @@ class Store(Connections):
             enqueue(conn, "starred", starred, "a.id = ?", (article_id,))
             conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
-    def mark_view_read(self, view: View) -> int:
-        """Mark every article of a view read; return how many changed."""
+    def newest_id(self) -> int:
+        """The highest article id so far (0 with none): articles stored later have higher."""
+        newest: int = self.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        return newest
+
+    def mark_view_read(self, view: View, up_to: int | None = None) -> int:
+        """Mark every article of a view read (with ``up_to``, those stored by then: the ones
+        a list showed, not those another process added since); return how many changed."""
         where, params = sql.view_where(view)
+        if up_to is not None:
+            where, params = f"{where} AND a.id <= ?", (*params, up_to)
         with self.transaction() as conn:
             enqueue(conn, "read", True, where, params)
             cursor = conn.execute(

@@ -52,10 +52,13 @@ def count_stories(
         totals[key] -= value or 0
 
 
-def mark_stories_read(store: Store, view: View) -> int:
+def mark_stories_read(store: Store, view: View, up_to: int | None = None) -> int:
     """Mark every article of a view read, and the other outlets' articles of the stories it
-    lists; return how many changed."""
+    lists (with ``up_to``, of all these, those stored by then); return how many changed."""
     inner, inner_params = sql.view_where(view, alias="b")
+    newest = "" if up_to is None else f" AND a.id <= {int(up_to)}"
+    if up_to is not None:
+        inner = f"{inner} AND b.id <= {int(up_to)}"
     stories = [
         row[0]
         for row in store.conn.execute(
@@ -64,9 +67,9 @@ def mark_stories_read(store: Store, view: View) -> int:
         )
     ]
     with store.transaction() as conn:
-        changed = store.mark_view_read(view)  # in this transaction
+        changed = store.mark_view_read(view, up_to)  # in this transaction
         for marks, chunk in id_chunks(stories):
-            where = f"a.story IN ({marks})"
+            where = f"a.story IN ({marks}){newest}"
             enqueue(conn, "read", True, where, chunk)
             cursor = conn.execute(
                 f"UPDATE articles AS a SET read = 1 WHERE a.read = 0 AND {where}", chunk
