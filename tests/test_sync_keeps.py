@@ -63,6 +63,14 @@ def test_no_feed_listed_removes_nothing_and_a_gone_feed_keeps_its_starred(
     server.feeds_ = [RemoteFeed("3", "Other wire", None, None)]  # Wire is really gone
     engine(rows, server).sync()
     assert where(rows) == {"1": "home: other articles"}
+    # a server that deletes a feed's articles with it (FreshRSS, Miniflux) no longer lists
+    # "1" as starred or unread: kept here under other articles, it keeps its marks
+    server.starred.discard("1")
+    server.unread.discard("1")
+    rows.set_compared(rows.accounts()[0].id, 0.0)  # the whole sets compared again
+    engine(rows, server).sync()
+    marks = rows.store.conn.execute("SELECT key, read, starred FROM articles").fetchall()
+    assert marks == [("1", 0, 1)]
 
 
 def test_account_remove_counts_the_marks_not_delivered(tmp_path: Path) -> None:

@@ -292,15 +292,20 @@ class AccountRows:
 
     def reconcile(self, account_id: int, unread: set[str], starred: set[str]) -> int:
         """Take the server's read and starred state for every article of the account, except
-        marks changed here that wait in the queue; how many articles changed."""
+        marks changed here that wait in the queue; how many articles changed. An article
+        kept under "other articles" (its feed is gone from the server) takes only what the
+        server still says of it: absent from both sets, it may be gone there with its feed,
+        and keeps its marks here (a starred one stays starred)."""
         with self.store.transaction() as conn:
             waiting = self._waiting(conn, account_id)
             changes = []
-            for article_id, key, read, star in conn.execute(
-                "SELECT a.id, a.key, a.read, a.starred FROM articles a "
+            for article_id, key, read, star, other in conn.execute(
+                "SELECT a.id, a.key, a.read, a.starred, s.remote_id = ? FROM articles a "
                 "JOIN sources s ON s.id = a.source_id WHERE s.account_id = ?",
-                (account_id,),
+                (OTHER_FEED, account_id),
             ):
+                if other and key not in unread and key not in starred:
+                    continue
                 want_read = waiting.get((key, "read"), key not in unread)
                 want_star = waiting.get((key, "starred"), key in starred)
                 if want_read != bool(read) or want_star != bool(star):
