@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import line_text, settle, sidebar_labels
+from tests.fixtures import line_text, notices, settle, sidebar_labels
 from tests.servers.ttrss import TtRss
 from tests.test_sync_ttrss import seed_three_feeds
 from tui_news.core.reader import Reader
@@ -42,6 +42,11 @@ async def test_account_feeds_marks_and_a_failed_sync_in_the_app(
         assert "Odd one out" in line_text(app.headlines, 0)
         await pilot.press("tab", "enter", "s")  # open (read) and star it
         await settle(app, pilot)
+        for key in ("d", "e"):  # the server holds its feeds: said before any dialog asks
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert len(app.screen_stack) == 1
+            assert "comes from the account 'home'" in notices(app)[-1]
         assert ttrss.state()[ids[5]] == (False, False)  # not sent yet
         await pilot.press("R")  # refresh all: the account syncs in the background
         await settle(app, pilot)

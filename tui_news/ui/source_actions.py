@@ -108,6 +108,16 @@ class SourceActions(App[None]):
         )
         self.push_screen(ConfirmScreen(question), answered)
 
+    def _ours(self, source: Source) -> bool:
+        """Whether ``source`` may be renamed or removed here; a sync account's feed may not
+        (the server holds it), which is said before any dialog asks."""
+        try:
+            self.reader.accounts.refuse_change(source.id)
+        except UserError as error:
+            failed(self, str(error), timeout=8)
+            return False
+        return True
+
     # --- edit -----------------------------------------------------------------------------
 
     def action_edit_source(self) -> None:
@@ -115,6 +125,9 @@ class SourceActions(App[None]):
         source = self.chosen_source()
         if source is None:
             self.notify("Choose a source (or one of its articles) to edit.", severity="warning")
+            self.field_not_opened()
+            return
+        if not self._ours(source):
             self.field_not_opened()
             return
 
@@ -155,6 +168,8 @@ class SourceActions(App[None]):
         source = self.chosen_source()
         if source is None:
             self.notify("Choose a source (or one of its articles) to remove.", severity="warning")
+            return
+        if not self._ours(source):
             return
 
         def answered(yes: bool | None) -> None:
