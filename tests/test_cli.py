@@ -72,6 +72,7 @@ def test_refresh_picks_up_changes_and_reports_failures(
     failed = cli("refresh")
     assert failed.returncode == 1
     assert failed.stderr.strip() == f"failed other: {other} no longer exists"
+    assert failed.stdout.startswith("Refreshed 1 of 2 sources: ")  # not "2 sources"
     titles = [a["title"] for a in json.loads(cli("list", "--json").stdout)]
     assert "Final Score" in titles and "Late Story" in titles
     sources = json.loads(cli("sources", "--json").stdout)

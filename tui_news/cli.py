@@ -170,8 +170,15 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     _report_problems(report.problems)
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)
-    say(f"Refreshed {counted(len(sources), 'source')}: {_summary(report)}")
+    say(f"Refreshed {_done(len(sources), len(report.failed), 'source')}: {_summary(report)}")
     return 1 if report.failed else 0
+
+
+def _done(count: int, failed: int, what: str) -> str:
+    """``count`` things, or how many of them worked when some failed ("3 of 4 sources")."""
+    if not failed:
+        return counted(count, what)
+    return f"{max(count - failed, 0):,} of {counted(count, what)}"
 
 
 def cmd_list(reader: Reader, args: argparse.Namespace) -> int:
@@ -294,7 +301,7 @@ def cmd_sync(reader: Reader, args: argparse.Namespace) -> int:
     for name, reason in report.failed.items():
         say(f"failed {name}: {reason}", err=True)
     count = 1 if args.name else len(reader.accounts.list())
-    say(f"Synced {counted(count, 'account')}: {_summary(report)}")
+    say(f"Synced {_done(count, len(report.failed), 'account')}: {_summary(report)}")
     return 1 if report.failed else 0
 
 
