@@ -233,14 +233,17 @@ def test_password_from_the_environment_or_a_command(
         data_dir, "account", "add", "ttrss", ttrss.url, "--user", "admin", "--name", "home"
     )
     assert no_password.returncode == 2
-    assert "no password for the account 'home'" in no_password.stderr
+    assert "no password for the account 'home': give --password-file" in no_password.stderr
     added = tui_news(
         data_dir, "account", "add", "ttrss", ttrss.url, "--user", "admin", "--name", "home",
         TUI_NEWS_PASSWORD=ttrss.password,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     ttrss.expire_sessions()
-    assert tui_news(data_dir, "sync").returncode == 1  # no password left to log in again
+    unable = tui_news(data_dir, "sync")  # no password left to log in again
+    assert unable.returncode == 1
+    assert "--password-file" not in unable.stderr  # sync takes none: what it can use is said
+    assert "run this on a terminal to be asked, set TUI_NEWS_PASSWORD" in unable.stderr
     secret = tmp_path / "secret"
     secret.write_text(ttrss.password)
     data_dir.joinpath("config.toml").write_text(

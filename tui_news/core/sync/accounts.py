@@ -115,7 +115,7 @@ class Accounts:
             raise LibraryError(f"an account named {name!r} exists already; choose --name")
         if password_file is not None:
             password_file = str(Path(password_file).expanduser().absolute())
-        password = self._password(name, password_file)
+        password = self._password(name, password_file, adding=True)
         remote = client_class(kind)(url, user, password, None)
         with self.grouping() as grouping:
             try:
@@ -216,9 +216,10 @@ class Accounts:
 
     # --- the password and the session -----------------------------------------------------
 
-    def _password(self, name: str, password_file: str | None) -> str:
+    def _password(self, name: str, password_file: str | None, adding: bool = False) -> str:
         """The account's password from the first source that has one (never stored); a
-        password file that cannot be read gives way to the others."""
+        password file that cannot be read gives way to the others. ``adding``: for
+        ``account add``, which alone takes ``--password-file`` (said when none is found)."""
         unread = None
         if password_file:
             try:
@@ -236,9 +237,10 @@ class Accounts:
             return _run_password_command(name, command)
         if unread is not None:
             raise unread
+        give = "give --password-file, " if adding else "run this on a terminal to be asked, "
         raise SyncError(
-            f"no password for the account {name!r}: give --password-file, set "
-            f'{ENV_PASSWORD}, or set password_command in [accounts."{name}"] in config.toml'
+            f"no password for the account {name!r}: {give}set {ENV_PASSWORD}, or set "
+            f'password_command in [accounts."{name}"] in config.toml'
         )
 
     def _password_command(self, name: str) -> str | None:
