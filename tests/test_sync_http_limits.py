@@ -110,3 +110,20 @@ def test_an_answer_that_trickles_is_given_up_as_a_whole(monkeypatch: pytest.Monk
     stop.set()
     client.close()
     listener.close()
+
+
+def test_adding_an_account_again_says_how_to_sync_the_one_there(tmp_path: Path) -> None:
+    """A first sync that failed after the login leaves the account; adding it again said
+    'choose --name', which makes a second one."""
+    from tui_news.core.library import LibraryError
+
+    store = Store(tmp_path / "library.sqlite")
+    accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
+    accounts.rows.add("home", "miniflux", "http://127.0.0.1:9/", USER, None)
+    with pytest.raises(LibraryError) as refused:
+        accounts.add("miniflux", "http://127.0.0.1:9/", USER, None, "Home")
+    store.close()
+    assert str(refused.value) == (
+        "an account named 'home' exists already (tui-news sync 'home' tries it again); "
+        "another one needs --name"
+    )

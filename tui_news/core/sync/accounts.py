@@ -111,8 +111,12 @@ class Accounts:
         if not user.strip():
             raise LibraryError("give the account's user name with --user")
         name = one_line(name) or parts.hostname or url
-        if any(a.name.casefold() == name.casefold() for a in self.rows.accounts()):
-            raise LibraryError(f"an account named {name!r} exists already; choose --name")
+        same = [a for a in self.rows.accounts() if a.name.casefold() == name.casefold()]
+        if same:  # a first sync that failed after the login left it: try it again
+            raise LibraryError(
+                f"an account named {same[0].name!r} exists already (tui-news sync "
+                f"{same[0].name!r} tries it again); another one needs --name"
+            )
         if password_file is not None:
             password_file = str(Path(password_file).expanduser().absolute())
         password = self._password(name, password_file, adding=True)
