@@ -127,3 +127,29 @@ def test_adding_an_account_again_says_how_to_sync_the_one_there(tmp_path: Path) 
         "an account named 'home' exists already (tui-news sync 'home' tries it again); "
         "another one needs --name"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (
+            "sh -c 'echo oops >&2; exit 3'",
+            "the password_command of 'home' failed (exit status 3: oops)",
+        ),
+        ("true", "the password_command of 'home' gave no password"),
+    ],
+)
+def test_a_password_command_that_fails_says_so_apart_from_one_that_gives_nothing(
+    tmp_path: Path, command: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_news.core.sync.remote import SyncError
+
+    monkeypatch.delenv("TUI_NEWS_PASSWORD", raising=False)  # it would come first
+
+    (tmp_path / "config.toml").write_text(f'[accounts."home"]\npassword_command = "{command}"\n')
+    store = Store(tmp_path / "library.sqlite")
+    accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
+    with pytest.raises(SyncError) as refused:
+        accounts._password("home", None)
+    store.close()
+    assert str(refused.value) == said

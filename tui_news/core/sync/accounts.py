@@ -299,7 +299,12 @@ def _run_password_command(name: str, command: str) -> str:
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SyncError(f"the password_command of {name!r} failed ({error})") from None
-    if done.returncode != 0 or not done.stdout.strip():
-        why = one_line(done.stderr)[:200] or f"exit status {done.returncode}"
-        raise SyncError(f"the password_command of {name!r} gave no password ({why})")
+    said = one_line(done.stderr)[:200]
+    if done.returncode != 0:
+        why = f"exit status {done.returncode}" + (f": {said}" if said else "")
+        raise SyncError(f"the password_command of {name!r} failed ({why})")
+    if not done.stdout.strip():
+        raise SyncError(
+            f"the password_command of {name!r} gave no password" + (f" ({said})" if said else "")
+        )
     return done.stdout.splitlines()[0]
