@@ -159,3 +159,20 @@ def test_no_module_of_the_core_imports_itself_round_about(tmp_path: Path) -> Non
     (tmp_path / "q.py").write_text("from p import w\n")  # p.q, importing its parent's name
     sample = {name: tmp_path / f"{name[-1]}.py" for name in ("a", "b", "c", "p", "p.q")}
     assert _import_circles(sample) == [["a", "b"]]
+
+
+def test_a_command_never_imports_the_ui_even_as_it_exits(tmp_path: Path) -> None:
+    """The exit's check for the app's work left running imported the app (and Textual) after
+    every command: a third of a second on 'tui-news refresh' of unchanged feeds."""
+    code = (
+        "import sys\n"
+        "from tui_news.cli import entry\n"
+        f"sys.argv = ['tui-news', '--data-dir', {str(tmp_path)!r}, 'sources']\n"
+        "try:\n    entry()\nexcept SystemExit:\n    pass\n"
+        "print('UI:' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'rich') or m.startswith('tui_news.ui'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "UI:"
