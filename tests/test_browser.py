@@ -123,19 +123,37 @@ class Terminal:
         raise AssertionError("the reader did not exit")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_o_hands_a_terminal_browser_the_terminal_and_the_reader_comes_back(
-    data_dir: Path, server, tmp_path: Path
-) -> None:
-    """With $BROWSER a terminal program, ``o`` suspends the reader: the browser gets its keys,
-    and when it quits the reader draws itself again and answers keys."""
+def reader_in_a_terminal(
+    data_dir: Path, server, tmp_path: Path, config: str = "", **env: str
+) -> Terminal:
+    """The reader on a library of one served feed ("Harbour Storm Closes Port"), started in a
+    pseudo-terminal with ``config`` (refresh_on_start off) and ``env``, its headline drawn."""
     server.routes["/feed"] = Route(
         rss("Wire", [{"title": "Harbour Storm Closes Port", "link": URL, "guid": "s1"}])
     )
     reader = make_reader(data_dir)
     reader.add(server.url("/feed"))
     reader.close()
-    (data_dir / "config.toml").write_text("refresh_on_start = false\n")
+    (data_dir / "config.toml").write_text(f"refresh_on_start = false\n{config}")
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "TUI_NEWS_DATA_DIR": str(data_dir),
+        **env,
+    }
+    terminal = Terminal([sys.executable, "-m", "tui_news"], environment, (100, 30))
+    terminal.wait_for(b"Harbour Storm")
+    return terminal
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_o_hands_a_terminal_browser_the_terminal_and_the_reader_comes_back(
+    data_dir: Path, server, tmp_path: Path
+) -> None:
+    """With $BROWSER a terminal program, ``o`` suspends the reader: the browser gets its keys,
+    and when it quits the reader draws itself again and answers keys."""
     log = tmp_path / "browser.log"
     browser = tmp_path / "termbrowser"
     browser.write_text(
@@ -145,16 +163,8 @@ def test_o_hands_a_terminal_browser_the_terminal_and_the_reader_comes_back(
         f'printf "%s %s\\n" "$line" "$1" > "{log}"\n'
     )
     browser.chmod(0o755)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "TUI_NEWS_DATA_DIR": str(data_dir),
-        "BROWSER": str(browser),
-    }
-    terminal = Terminal([sys.executable, "-m", "tui_news"], env, (100, 30))
-    first = terminal.wait_for(b"Harbour Storm")
+    terminal = reader_in_a_terminal(data_dir, server, tmp_path, BROWSER=str(browser))
+    first = len(terminal.output)
     terminal.send(b"o")
     asked = terminal.wait_for(f"TERMBROWSER {URL}".encode(), first)
     terminal.send(b"x\r")
@@ -181,22 +191,8 @@ def test_a_browser_that_cannot_run_or_fails_is_said_and_the_reader_answers_keys(
 ) -> None:
     """A program that is not there once left the reader suspended for good, deaf to q and
     ctrl+c; one that fails said nothing."""
-    server.routes["/feed"] = Route(
-        rss("Wire", [{"title": "Harbour Storm Closes Port", "link": URL, "guid": "s1"}])
-    )
-    reader = make_reader(data_dir)
-    reader.add(server.url("/feed"))
-    reader.close()
-    (data_dir / "config.toml").write_text(f'refresh_on_start = false\nbrowser = "{program}"\n')
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "TUI_NEWS_DATA_DIR": str(data_dir),
-    }
-    terminal = Terminal([sys.executable, "-m", "tui_news"], env, (100, 30))
-    first = terminal.wait_for(b"Harbour Storm")
+    terminal = reader_in_a_terminal(data_dir, server, tmp_path, f'browser = "{program}"\n')
+    first = len(terminal.output)
     terminal.send(b"o")
     terminal.wait_for(said, first)
     terminal.send(b"q")
@@ -209,21 +205,8 @@ def test_q_quits_at_once_while_a_refresh_waits_on_a_slow_server(
 ) -> None:
     """Textual's thread workers were joined when the app ended: q left a blank screen for as
     long as the server took to answer (15 s here), and ctrl+c did nothing more."""
-    server.routes["/feed"] = Route(rss("Wire", [{"title": "Harbour Storm", "guid": "s1"}]))
-    reader = make_reader(data_dir)
-    reader.add(server.url("/feed"))
-    reader.close()
+    terminal = reader_in_a_terminal(data_dir, server, tmp_path)
     server.routes["/feed"] = Route(rss("Wire", []), delay=15)
-    (data_dir / "config.toml").write_text("refresh_on_start = false\n")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "TUI_NEWS_DATA_DIR": str(data_dir),
-    }
-    terminal = Terminal([sys.executable, "-m", "tui_news"], env, (100, 30))
-    terminal.wait_for(b"Harbour Storm")
     terminal.send(b"R")
     deadline = time.monotonic() + 10
     while server.paths().count("/feed") < 2:  # the refresh's request: the server sits on it
@@ -234,5 +217,5 @@ def test_q_quits_at_once_while_a_refresh_waits_on_a_slow_server(
     assert terminal.exit_status(timeout=20) == 0
     assert time.monotonic() - quit_at < 5
     reopened = make_reader(data_dir)  # the library, closed without the refresh, opens
-    assert [a.title for a in reopened.articles(View())] == ["Harbour Storm"]
+    assert [a.title for a in reopened.articles(View())] == ["Harbour Storm Closes Port"]
     reopened.close()

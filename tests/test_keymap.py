@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from tests.fixtures import library, notices, settle
-from tui_news.core.reader import Reader, make_reader
+from tui_news.core.reader import make_reader
 from tui_news.ui.app import NewsApp
 from tui_news.ui.keymap import Scope, clashes
 
@@ -43,13 +43,18 @@ def test_overlaps_the_program_ships_with_and_moved_keys_are_not_clashes() -> Non
     assert lines(SCOPES, {"star": "f", "full_article": "F"}) == []
 
 
+def app_with_config(data_dir: Path, news: Path, config: str) -> NewsApp:
+    """The app on the sample news, with ``config`` as its config file."""
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text(config)
+    return NewsApp(library(make_reader(data_dir), news))
+
+
 async def test_the_readme_example_star_on_f_is_reported_when_the_app_starts(
     data_dir: Path, news: Path
 ) -> None:
-    data_dir.mkdir()
-    (data_dir / "config.toml").write_text('[keys]\nstar = "f"\nnext_unread = "n,ctrl+n"\n')
-    reader: Reader = library(make_reader(data_dir), news)
-    app = NewsApp(reader)
+    app = app_with_config(data_dir, news, '[keys]\nstar = "f"\nnext_unread = "n,ctrl+n"\n')
+    reader = app.reader
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         shown = notices(app)
@@ -63,10 +68,8 @@ async def test_the_readme_example_star_on_f_is_reported_when_the_app_starts(
 async def test_a_key_that_is_no_key_or_none_is_reported_and_the_action_keeps_its_own(
     data_dir: Path, news: Path
 ) -> None:
-    data_dir.mkdir()
-    (data_dir / "config.toml").write_text('[keys]\ntoggle_read = "ctrl+zz"\nnext_unread = ""\n')
-    reader: Reader = library(make_reader(data_dir), news)
-    app = NewsApp(reader)
+    app = app_with_config(data_dir, news, '[keys]\ntoggle_read = "ctrl+zz"\nnext_unread = ""\n')
+    reader = app.reader
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert notices(app) == ["2 settings in the config file are not used: ! lists them."]
@@ -81,10 +84,7 @@ async def test_a_key_that_is_no_key_or_none_is_reported_and_the_action_keeps_its
 
 
 async def test_an_unknown_key_id_is_named_inert(data_dir: Path, news: Path) -> None:
-    data_dir.mkdir()
-    (data_dir / "config.toml").write_text('[keys]\n"\\u001b]0;pwned\\u0007" = "q"\nstarr = "x"\n')
-    reader: Reader = library(make_reader(data_dir), news)
-    app = NewsApp(reader)
+    app = app_with_config(data_dir, news, '[keys]\n"\\u001b]0;pwned\\u0007" = "q"\nstarr = "x"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert notices(app) == ["[keys]: '\\x1b]0;pwned\\x07', 'starr' are no key ids"]
@@ -104,8 +104,7 @@ async def test_the_keys_sheet_writes_each_key_as_the_config_file_takes_it(
     keys there, ctrl+l and pageup are."""
     from tui_news.ui.keymap import is_key
 
-    data_dir.mkdir()
-    app = NewsApp(library(make_reader(data_dir), news))
+    app = app_with_config(data_dir, news, "")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         shown = [
@@ -125,11 +124,10 @@ async def test_several_unused_settings_are_one_notice_and_listed_under_the_probl
     """A notice each covered the headline list, and ! said there was nothing to report."""
     from tui_news.ui.screens import ProblemsScreen
 
-    data_dir.mkdir()
-    (data_dir / "config.toml").write_text(
+    config = (
         'theme = "nope"\ntimeout_seconds = -3\n[sources."nowhere"]\nkeep = 5\n[keys]\nstar = "f"\n'
     )
-    app = NewsApp(library(make_reader(data_dir), news))
+    app = app_with_config(data_dir, news, config)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert notices(app) == ["4 settings in the config file are not used: ! lists them."]

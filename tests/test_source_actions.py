@@ -14,14 +14,20 @@ from tui_news.ui.app import NewsApp
 from tui_news.ui.screens import ConfirmScreen, EditSourceScreen
 
 
-async def test_e_renames_a_folder_and_moves_it_keeping_every_mark(
-    reader: Reader, tmp_path: Path
-) -> None:
+async def three_notes(reader: Reader, tmp_path: Path) -> Path:
+    """A folder of three plain notes, added as a source."""
     folder = tmp_path / "notes"
     folder.mkdir()
     for name in ("a", "b", "c"):
         (folder / f"{name}.txt").write_text(f"Plain {name}\n\nBody.\n")
     await asyncio.to_thread(reader.add, str(folder))
+    return folder
+
+
+async def test_e_renames_a_folder_and_moves_it_keeping_every_mark(
+    reader: Reader, tmp_path: Path
+) -> None:
+    await three_notes(reader, tmp_path)
     first, second = list(reader.view_ids(View()))[:2]
     reader.set_read([first])
     reader.set_starred(second, True)
@@ -103,11 +109,7 @@ async def test_from_the_sidebar_d_and_e_act_on_its_entry_not_a_hidden_headline(
 async def test_d_names_the_starred_articles_it_would_remove_and_enter_keeps_them(
     reader: Reader, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    for name in ("a", "b", "c"):
-        (folder / f"{name}.txt").write_text(f"Plain {name}\n\nBody.\n")
-    await asyncio.to_thread(reader.add, str(folder))
+    await three_notes(reader, tmp_path)
     reader.set_starred(next(iter(reader.view_ids(View()))), True)
     app = NewsApp(reader)
     async with app.run_test(size=(100, 30)) as pilot:
