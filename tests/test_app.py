@@ -364,6 +364,33 @@ async def test_the_sidebar_cursor_finds_a_source_in_a_closed_section(
         assert sidebar.cursor_node is not None and sidebar.cursor_node.data == herald
 
 
+async def test_space_on_a_section_of_one_source_names_it(reader: Reader, tmp_path: Path) -> None:
+    """The footer offers "space Sources", which did nothing on a section of one source."""
+    from tests.feedserver import rss
+
+    for name, section in (("Gazette", "World"), ("Herald", "World"), ("Courier", "Sport")):
+        path = tmp_path / f"{name}.xml"
+        path.write_bytes(rss(name, [{"title": f"{name} Story", "guid": name}]))
+        reader.add(str(path), section=section)
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sidebar = app.sidebar
+        sport, world = (
+            next(n for n in sidebar.root.children if n.data and n.data.section == name)
+            for name in ("Sport", "World")
+        )
+        sidebar.focus()
+        sidebar.move_cursor(sport)
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert notices(app)[-1] == "Sport has one source: Courier."
+        sidebar.move_cursor(world)
+        await pilot.press("space")  # two sources: shown, as before
+        await settle(app, pilot)
+        assert world.is_expanded
+
+
 async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> None:
     from tests.feedserver import Route, rss
 

@@ -83,6 +83,18 @@ class Sidebar(Tree[View]):
         self.guide_depth = 2
         self._shape: list[tuple[object, ...]] | None = None
 
+    def action_toggle_node(self) -> None:
+        """Show or hide a section's sources; one of a single source says which it is (its
+        headlines are the section's: there is nothing more to open)."""
+        node = self.cursor_node
+        if node is not None and not node.allow_expand and len(node.children) == 1:
+            view, source = node.data, node.children[0].data
+            if view is not None and source is not None:
+                only = source.label.rpartition(" › ")[2]
+                self.notify(f"{view.label} has one source: {only}.", markup=False, timeout=3)
+                return
+        super().action_toggle_node()
+
     def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
         """Draw the label with its unread count pushed to the right edge."""
         label = super().render_label(node, base_style, style)
