@@ -409,6 +409,23 @@ async def test_failing_feed_is_marked_in_the_sidebar(reader: Reader, server) -> 
         assert "Kept" in line_text(app.headlines, 0)
 
 
+async def test_sources_failing_for_one_reason_say_it_once(reader: Reader, server) -> None:
+    """A sync account's server down fails each of its feeds the same way: "⚠ 4 sources
+    failed (! shows why)" hid that one reason explained them all."""
+    from tests.feedserver import Route, rss
+
+    for name in ("Gazette", "Herald"):
+        server.routes[f"/{name}"] = Route(rss(name, [{"title": f"{name} Kept", "guid": "1"}]))
+        await asyncio.to_thread(reader.add, server.url(f"/{name}"), "World")
+        server.routes[f"/{name}"] = Route(b"", status=500, content_type="text/plain")
+    app = NewsApp(reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)  # the start-up refresh fails for both
+        assert app.headline_pane.border_subtitle == (
+            "⚠ 2 sources failed: the server answered HTTP 500 Internal Server Error"
+        )
+
+
 async def test_big_refresh_parses_in_other_processes_under_the_app(reader: Reader, server) -> None:
     # 40 feeds or more are parsed in a process pool; starting it under a running app (whose
     # stderr is replaced) once failed with "bad value(s) in fds_to_keep".

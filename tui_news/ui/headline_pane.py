@@ -321,18 +321,19 @@ class HeadlinePane(Vertical):
             title = f"{self.view.label} · {len(self.headlines.ids):,}{more}"
         if (shown := Content(title)).markup != self.border_title:
             self.border_title = shown  # Content: names are shown, never read as markup
-        failing = list(  # the sections carry each source's last error: no query per listing
-            {
-                src.id: f"{src.name}: {src.error}"
-                for section in self._sections
-                for src in section.sources
-                if src.error and src.id in ids
-            }.values()
-        )
-        if len(failing) > 1:
+        failing = {  # the sections carry each source's last error: no query per listing
+            src.id: (src.name, src.error)
+            for section in self._sections
+            for src in section.sources
+            if src.error and src.id in ids
+        }
+        reasons = {error for _, error in failing.values()}
+        if len(failing) > 1 and len(reasons) == 1:  # one cause (a sync account's server down)
+            subtitle = f"⚠ {len(failing)} sources failed: {reasons.pop()}"
+        elif len(failing) > 1:
             subtitle = f"⚠ {len(failing)} sources failed (! shows why)"
         else:
-            subtitle = f"⚠ {failing[0]}" if failing else ""
+            subtitle = "".join(f"⚠ {name}: {error}" for name, error in failing.values())
         if (shown := Content(subtitle)).markup != self.border_subtitle:
             self.border_subtitle = shown
 
