@@ -7,29 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.app import App
-
 from tui_news.core.text import safe_link
+from tui_news.ui.app_parts import AppParts
 from tui_news.ui.browser import open_in_browser
 from tui_news.ui.screens import LinkNumberScreen
 
 if TYPE_CHECKING:
     from tui_news.core.models import Article
-    from tui_news.core.reader import Reader
-    from tui_news.ui.article import ArticleView
 
 
-class LinkActions(App[None]):
+class LinkActions(AppParts):
     """Open, copy and fetch the article's links; mixed into :class:`~tui_news.ui.app.NewsApp`.
     Only http(s) and mailto links open."""
-
-    if TYPE_CHECKING:  # what the app provides
-        reader: Reader
-
-        @property
-        def article_view(self) -> ArticleView: ...
-        def _target(self) -> Article | None: ...
-        def field_not_opened(self) -> None: ...
 
     def _linked(self) -> tuple[Article, str] | None:
         """The article the link commands act on and its web link, or ``None`` (said why)."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 
 from tui_news.core.errors import UserError
 from tui_news.core.models import RefreshReport, Source, View
 from tui_news.core.text import counted
+from tui_news.ui.app_parts import AppParts
 from tui_news.ui.messages import SourceAdded, SourceEdited, failed, unless_late
 from tui_news.ui.screens import AddSourceScreen, ConfirmScreen, EditSourceScreen
 from tui_news.ui.sidebar import ALL
@@ -19,18 +19,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
-    from tui_news.core.models import Article, View
-    from tui_news.core.reader import Reader
-    from tui_news.ui.article import ArticleView
     from tui_news.ui.headline_pane import HeadlinePane
     from tui_news.ui.sidebar import Sidebar
 
 
-class SourceActions(App[None]):
+class SourceActions(AppParts):
     """Add, edit and remove sources; mixed into :class:`~tui_news.ui.app.NewsApp`."""
 
-    if TYPE_CHECKING:  # what the app provides
-        reader: Reader
+    if TYPE_CHECKING:  # what the app provides beside AppParts
         load_counts: Callable[[], object]
 
         @property
@@ -38,13 +34,9 @@ class SourceActions(App[None]):
         @property
         def headline_pane(self) -> HeadlinePane: ...
         @property
-        def article_view(self) -> ArticleView: ...
-        @property
         def view(self) -> View: ...
-        def _target(self) -> Article | None: ...
         def show_view(self, view: View, keep: int | None = None) -> None: ...
         def saving(self) -> AbstractContextManager[None]: ...
-        def field_not_opened(self) -> None: ...
 
     def chosen_source(self) -> Source | None:
         """The source an action is about: the one shown, else the current article's (not from
