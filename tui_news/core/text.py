@@ -17,15 +17,16 @@ _UNSAFE = re.compile(
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Whole terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL", DCS, C1 CSI), so
 # no "[31m" or "]0;title" is left behind once the escape character itself is gone. A string
-# begun by a single C1 character runs only to its terminator: a lone one is more likely a
-# decoding slip (UTF-8's ” read as Latin-1 ends in \x9d) than an escape, and only it goes.
+# begun by a single C1 character (\x9d, ...) is not taken whole: such characters come far more
+# often from a decoding slip (UTF-8's ” read as Latin-1 ends in \x9d, its “ in \x9c) than
+# from an escape, and taking "from \x9d to \x9c" took the words between two quotations (and
+# a run of them, time that grew with the square of the text). _UNSAFE removes each alone.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
     r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|[\x90\x9d\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[@-_78=>]"
 )
-_ESCAPE_START = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
+_ESCAPE_START = re.compile("[\x1b\x9b]")  # what begins a sequence _ESCAPES takes
 _SPACE_RUNS = re.compile("  +")
 _NUMBERS = re.compile(r"(\d+)")
 _TEXT_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\x0c\r\x1b")
