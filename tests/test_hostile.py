@@ -166,7 +166,7 @@ def test_a_c1_character_takes_only_itself() -> None:
     assert one_line("a \x1b]0;title") == "a"  # an ESC-led one still goes, to the end
     started = clock.perf_counter()
     assert clean("\x9d" * 200_000 + "end") == "end"
-    assert clock.perf_counter() - started < 1  # linear: about 0.01 s
+    assert clock.perf_counter() - started < 5  # a hang guard: quadratic took minutes here
 
 
 def test_clean_keeps_real_scripts_and_emoji_whole() -> None:
