@@ -1216,8 +1216,9 @@ async def test_a_whole_library_search_says_when_it_chose_among_the_newest_matche
         assert app.search_bar.note.text.startswith("1 match")
 
 
+@pytest.mark.parametrize("searched", [False, True])
 async def test_m_marks_what_the_list_holds_not_articles_stored_since_by_another_process(
-    reader: Reader, tmp_path: Path
+    reader: Reader, tmp_path: Path, searched: bool
 ) -> None:
     """A sync from cron brought an article while the app was open: M marked it read unseen,
     and queued that mark for the server."""
@@ -1229,10 +1230,16 @@ async def test_m_marks_what_the_list_holds_not_articles_stored_since_by_another_
     app = NewsApp(reader)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        if searched:
+            await pilot.press("slash", "s")  # the list put back by escape is the one read
+            await settle(app, pilot)
         (folder / "new.txt").write_text(seed_article("World", "Fresh arrival unseen"))
         elsewhere = make_reader(reader.paths.library.parent)  # another process's library
         elsewhere.refresh()
         elsewhere.close()
+        if searched:
+            await pilot.press("escape")
+            await settle(app, pilot)
         await pilot.press("M")
         await settle(app, pilot)
     unread = [a.title for a in reader.articles(View(unread=True))]

@@ -41,6 +41,7 @@ class Searching:
     keep: int | None
     wide: bool = False
     ids: array[int] | None = None  # the base view's list, to put back at once
+    upto: int | None = None  # ... and the newest article id when it was read (see M)
     reading: int | None = None  # the row an article was last opened from (or a version of)
 
     def view(self, query: Query) -> View:
@@ -265,13 +266,21 @@ class HeadlinePane(Vertical):
         return not self._whole and self._listed == view
 
     def _list(
-        self, view: View, ids: array[int], keep: int | None, whole: bool, capped: bool = False
+        self,
+        view: View,
+        ids: array[int],
+        keep: int | None,
+        whole: bool,
+        capped: bool = False,
+        upto: int | None = None,
     ) -> None:
+        """Show ``ids`` as ``view``'s list; ``upto``: the newest article id when they were read
+        (a list put back keeps its own), else now."""
         self.view = self._listed = view
         self._whole = whole
         # M marks what the list holds, not what another process (a sync from cron, say) has
         # stored since: those articles come later (within the moment it took to read these)
-        self.listed_upto = self.reader.newest_id()
+        self.listed_upto = self.reader.newest_id() if upto is None else upto
         headlines = self.headlines
         if view.query is not None:
             headlines.empty_text = "Nothing matches."
@@ -347,7 +356,9 @@ class HeadlinePane(Vertical):
         """Open the search field (or go back to it), filtering the list as one types."""
         if self._search is None:
             ids = self.headlines.ids if self._whole else None  # else listed again
-            self._search = Searching(self.view, self.headlines.current_id, ids=ids)
+            self._search = Searching(
+                self.view, self.headlines.current_id, ids=ids, upto=self.listed_upto
+            )
             self.search_bar.input.value = ""
             self.search_bar.add_class("-active")
             self.search_bar.show_scope(self._search.scope())
@@ -491,7 +502,7 @@ class HeadlinePane(Vertical):
         if search.ids is None:
             self.show_view(search.base, keep=keep)
         else:
-            self._list(search.base, search.ids, keep, True)
+            self._list(search.base, search.ids, keep, True, upto=search.upto)
         self.headlines.focus()
         self.post_message(self.SearchEnded(lost))
 
