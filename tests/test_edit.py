@@ -104,3 +104,15 @@ def test_a_name_or_section_of_invisible_characters_is_refused(
     assert "a section cannot be only invisible characters" in refused
     assert "name cannot be empty" in cli("edit", where, "--name", "\u2060", check_exit=2).stderr
     cli("edit", where, "--section", "Ünïcode ✓", check_exit=0)  # letters and symbols are seen
+
+
+def test_a_feed_titled_with_nothing_to_see_is_named_by_its_address(
+    cli: CliRun, reader: Reader, server
+) -> None:
+    server.routes["/feed"] = Route(rss("\u200b\u200d", [{"title": "One", "guid": "g1"}]))
+    reader.add(server.url("/feed"))  # named when added
+    server.routes["/other"] = Route(rss("\u2060", [{"title": "Two", "guid": "g2"}]))
+    reader.import_list(f"{server.url('/other')}\n".encode())  # named at its first fetch
+    reader.refresh()
+    names = [source.name for source in reader.sources()]
+    assert names == [server.url("/feed"), server.url("/other")]  # none invisible in the sidebar

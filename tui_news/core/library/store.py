@@ -155,7 +155,7 @@ class Store(Connections):
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE sources SET name = ? WHERE id = ? AND name = ''",
-                [(one_line(f.title), f.source_id) for f in fetches if f.title],
+                [(name, f.source_id) for f in fetches if (name := shown_name(f.title))],
             )
             conn.executemany(
                 "UPDATE sources SET etag = ?, last_modified = ?, site = coalesce(?, site), "
