@@ -299,6 +299,20 @@ def test_a_content_length_that_is_no_length_is_a_broken_protocol(raw_server, dec
     assert len(reason) < 120
 
 
+def test_a_chunked_body_ignores_a_content_length_beside_it(raw_server) -> None:
+    """Transfer-Encoding overrides Content-Length (RFC 9112 6.3): a bad one beside it is
+    not read, as before the check of the header was made strict."""
+
+    def both(conn: socket.socket) -> None:
+        conn.sendall(chunked_head("Content-Length: ²") + in_chunks(FEED, 1000))
+
+    async def go() -> bytes:
+        async with Fetcher(4, Timeout(2.0)) as fetcher:
+            return (await fetcher.fetch(raw_server(both))).body
+
+    assert asyncio.run(go()) == FEED
+
+
 def test_gzip_members_one_after_another_are_one_body(raw_server) -> None:
     half = len(FEED) // 2
     body = gzip.compress(FEED[:half]) + gzip.compress(FEED[half:])

@@ -378,7 +378,10 @@ async def _read(
 
         phrase = httpx.codes.get_reason_phrase(status)
         raise FetchError(f"the server answered HTTP {status} {phrase}".rstrip())
-    declared = declared_length(headers)  # BrokenProtocol when it is no length
+    # the length as the body will be read (a chunked body's or a 204's says nothing of it);
+    # BrokenProtocol when it is no length
+    framed = headers.get("transfer-encoding") or status == 204
+    declared = None if framed else declared_length(headers)
     if declared is not None and declared > max_bytes:
         raise FetchError(_too_big(declared, max_bytes))
     chunks: list[bytes] = []
