@@ -336,6 +336,9 @@ def test_ranking_a_huge_match_set_scores_the_newest_added(
     assert len(found(reader, "harbour story")) == 3
     assert reader.ranked_capped(search_view(parse("harbour")))  # and it is told
     assert not reader.ranked_capped(search_view(parse("harbour story 4")))
+    assert not reader.ranked_capped(search_view(parse("is:unread")))  # filters: listed whole
+    monkeypatch.setattr(library_sql, "RANK_CANDIDATES", 5)  # as many as match: all scored
+    assert not reader.ranked_capped(search_view(parse("harbour")))
 
 
 def test_a_read_asked_for_before_an_interrupt_stops_before_it_begins(

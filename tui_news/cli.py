@@ -27,8 +27,14 @@ from tui_news.core.dates import local_time
 from tui_news.core.disk import Skip, TooLarge, printable_name, read_regular
 from tui_news.core.errors import UserError
 from tui_news.core.models import Article, Problem, RefreshReport, View
-from tui_news.core.reader import RANK_CANDIDATES, Reader, make_reader, make_session_reader
-from tui_news.core.search import Filter, Query
+from tui_news.core.reader import (
+    RANK_CANDIDATES,
+    Reader,
+    make_reader,
+    make_session_reader,
+    search_view,
+)
+from tui_news.core.search import Filter, Query, parse
 from tui_news.core.text import clean, counted, pad_cells
 
 
@@ -230,10 +236,12 @@ def _story_json(story: Sequence[Article]) -> dict[str, object]:
 
 
 def cmd_search(reader: Reader, args: argparse.Namespace) -> int:
-    articles = reader.search(" ".join(args.query), limit=args.limit)
+    text = " ".join(args.query)
+    articles = reader.search(text, limit=args.limit)
     if not articles and not args.json:
         say("No articles match.", err=True)
-    if len(articles) >= RANK_CANDIDATES:  # only so many are scored: said, as the app does
+    # only so many are scored: said, as the app does (asked only when it may be so)
+    if len(articles) >= RANK_CANDIDATES and reader.ranked_capped(search_view(parse(text))):
         say(f"tui-news: the best of the {RANK_CANDIDATES:,} newest matches", err=True)
     return _print_articles(articles, args.json, reader.accounts.account_names())
 

@@ -153,14 +153,17 @@ def select_ids(
 
 
 def ranked_candidates(view: View) -> tuple[str, tuple[object, ...]]:
-    """The SQL that counts a ranked search's candidates, at most :data:`RANK_CANDIDATES`: when
-    it reaches that, the best were chosen among the newest of more matches."""
+    """The SQL that counts a ranked search's matches, up to one more than
+    :data:`RANK_CANDIDATES`: with more than that, the best were chosen among the newest. A
+    query of filters alone is listed whole, not ranked: none."""
     match = query.match(view.query) if view.query is not None else None
+    if not (view.ranked and match):
+        return "SELECT 0", ()
     where, params = view_where(view, ranked=True)
     sql = (
         "SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a INDEXED BY "
         "articles_rank ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? AND "
-        f"{where} LIMIT {RANK_CANDIDATES})"
+        f"{where} LIMIT {RANK_CANDIDATES + 1})"
     )
     return sql, (match, *params)
 

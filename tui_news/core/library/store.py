@@ -405,7 +405,7 @@ class Store(Connections):
         :data:`~sql.RANK_CANDIDATES` of more matches (``interruptible``: see view_ids)."""
         with self._interruptible(interruptible, None):
             found: int = self.conn.execute(*sql.ranked_candidates(view)).fetchone()[0]
-        return found >= sql.RANK_CANDIDATES
+        return found > sql.RANK_CANDIDATES
 
     def count(self, view: View) -> int:
         """How many articles a view holds."""
