@@ -57,6 +57,10 @@ async def test_account_feeds_marks_and_a_failed_sync_in_the_app(
             await settle(app, pilot)
             assert sidebar_labels(app)["Tech"] == ["⚠", "Tech", "2"]
             assert all(s.last_error for s in reader.sources())
+            # under !, one line for the account's feeds failing alike, not one a feed
+            [problem] = reader.problems()
+            feeds = len(reader.sources())
+            assert (problem.source, problem.location) == (f"home ({feeds} feeds)", ttrss.url)
         finally:
             ttrss.start()
         await pilot.press("R")

@@ -362,10 +362,21 @@ class Store(Connections):
         )
         problems = [Problem(without_password(at), why, name) for at, why, name in rows]
         failed = self.conn.execute(
-            f"SELECT s.location, s.last_error, {sql.NAME} FROM sources s "
-            "WHERE s.last_error IS NOT NULL"
+            f"SELECT s.location, s.last_error, {sql.NAME}, a.name, a.url FROM sources s "
+            "LEFT JOIN accounts a ON a.id = s.account_id WHERE s.last_error IS NOT NULL"
         )
-        found = [Problem(without_password(at), why, name) for at, why, name in failed]
+        found: list[Problem] = []
+        by_account: dict[tuple[str, str, str], list[Problem]] = {}  # an account's, alike: one
+        for at, why, name, account, url in failed:
+            if account is None:
+                found.append(Problem(without_password(at), why, name))
+            else:
+                by_account.setdefault((account, url, why), []).append(Problem(at, why, name))
+        for (account, url, why), feeds in by_account.items():
+            if len(feeds) == 1:
+                found += feeds
+            else:
+                found.append(Problem(without_password(url), why, f"{account} ({len(feeds)} feeds)"))
         return sorted(found, key=lambda p: name_order(p.source)) + problems
 
     # --- articles -------------------------------------------------------------------------
