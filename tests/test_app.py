@@ -1242,5 +1242,6 @@ async def test_m_marks_what_the_list_holds_not_articles_stored_since_by_another_
             await settle(app, pilot)
         await pilot.press("M")
         await settle(app, pilot)
+        assert "Marked 3 headlines read in All." in notices(app)  # those listed, not 4
     unread = [a.title for a in reader.articles(View(unread=True))]
     assert unread == ["Fresh arrival unseen"]

@@ -279,9 +279,10 @@ class Reader:
         """Stop the interruptible reads running now (a newer query makes them moot)."""
         self.store.interrupt()
 
-    def count(self, view: View) -> int:
-        """How many rows a view lists: its articles (a story once when grouped)."""
-        return self.stories.count(view)
+    def count(self, view: View, up_to: int | None = None) -> int:
+        """How many rows a view lists: its articles (a story once when grouped); with
+        ``up_to``, of those stored by then (see :meth:`mark_view_read`)."""
+        return self.stories.count(view, up_to)
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""

@@ -59,10 +59,11 @@ class Stories:
         ahead = TermsAhead(keep_terms)  # each run: what was stored since the last
         return Alongside(self._reader.store, ahead, group_new if self.grouped else None)
 
-    def count(self, view: View) -> int:
-        """How many rows a view lists: its articles, a story once when grouped."""
+    def count(self, view: View, up_to: int | None = None) -> int:
+        """How many rows a view lists: its articles, a story once when grouped (with
+        ``up_to``, of those stored by then)."""
         store = self._reader.store
-        return count_rows(store, view) if self.grouped else store.count(view)
+        return count_rows(store, view, up_to) if self.grouped else store.count(view, up_to)
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred (and

@@ -491,7 +491,8 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
 
     def action_mark_all_read(self) -> None:
         """Mark every article here read; asks first when that is more than a screenful."""
-        unread = self.reader.count(replace(self.view, unread=True))
+        listed = self.headline_pane.listed_upto  # what the list holds, not stored since
+        unread = self.reader.count(replace(self.view, unread=True), listed)
         if unread <= ASK_BEFORE_MARKING:
             self._mark_all_read(unread)
             return

@@ -418,9 +418,11 @@ class Store(Connections):
             found: int = self.conn.execute(*sql.ranked_candidates(view)).fetchone()[0]
         return found > sql.RANK_CANDIDATES
 
-    def count(self, view: View) -> int:
-        """How many articles a view holds."""
+    def count(self, view: View, up_to: int | None = None) -> int:
+        """How many articles a view holds (with ``up_to``, of those stored by then)."""
         where, params = sql.view_where(view)
+        if up_to is not None:
+            where, params = f"{where} AND a.id <= ?", (*params, up_to)
         count: int = self.conn.execute(
             f"SELECT count(*) FROM articles a WHERE {where}", params
         ).fetchone()[0]

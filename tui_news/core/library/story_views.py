@@ -16,16 +16,18 @@ from tui_news.core.library.store import Store
 from tui_news.core.models import SectionCount, View
 
 
-def count_rows(store: Store, view: View) -> int:
+def count_rows(store: Store, view: View, up_to: int | None = None) -> int:
     """How many rows the view lists: its articles, a story once (its articles beyond the
-    first are counted from the story index alone)."""
+    first are counted from the story index alone); with ``up_to``, of those stored by then."""
     where, params = sql.view_where(view)
+    if up_to is not None:
+        where, params = f"{where} AND a.id <= ?", (*params, up_to)
     beyond: int = store.conn.execute(
         "SELECT count(*) - count(DISTINCT a.story) FROM articles a INDEXED BY articles_by_story "
         f"WHERE a.story IS NOT NULL AND {where}",
         params,
     ).fetchone()[0]
-    return store.count(view) - beyond
+    return store.count(view, up_to) - beyond
 
 
 def count_stories(
