@@ -153,3 +153,17 @@ def test_a_password_command_that_fails_says_so_apart_from_one_that_gives_nothing
         accounts._password("home", None)
     store.close()
     assert str(refused.value) == said
+
+
+def test_the_password_prompt_names_the_user_and_the_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TUI_NEWS_PASSWORD", raising=False)  # it would come first
+    store = Store(tmp_path / "library.sqlite")
+    accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
+    accounts.rows.add("home", "miniflux", "http://127.0.0.1:9/", USER, None)
+    asked: list[str] = []
+    accounts.prompt = lambda who: asked.append(who) or PASSWORD
+    accounts.sync()  # nothing listens on port 9: asked for the password first, then fails
+    store.close()
+    assert asked == ["reader at home"]

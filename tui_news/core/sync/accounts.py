@@ -119,7 +119,7 @@ class Accounts:
             )
         if password_file is not None:
             password_file = str(Path(password_file).expanduser().absolute())
-        password = self._password(name, password_file, adding=True)
+        password = self._password(name, password_file, adding=True, user=user)
         remote = client_class(kind)(url, user, password, None)
         with self.grouping() as grouping:
             try:
@@ -198,7 +198,9 @@ class Accounts:
                 token = self._token(account.id)
                 remote = client_class(account.kind)(account.url, account.user, "", token)
             credentials = Credentials(
-                password=lambda: self._password(account.name, account.password_file),
+                password=lambda: self._password(
+                    account.name, account.password_file, user=account.user
+                ),
                 save_token=lambda token: self._save_token(account.id, token),
             )
             report.merge(Engine(self.rows, account, remote, credentials, stored=stored).sync())
@@ -220,7 +222,9 @@ class Accounts:
 
     # --- the password and the session -----------------------------------------------------
 
-    def _password(self, name: str, password_file: str | None, adding: bool = False) -> str:
+    def _password(
+        self, name: str, password_file: str | None, adding: bool = False, user: str = ""
+    ) -> str:
         """The account's password from the first source that has one (never stored); a
         password file that cannot be read gives way to the others. ``adding``: for
         ``account add``, which alone takes ``--password-file`` (said when none is found)."""
@@ -234,8 +238,8 @@ class Accounts:
                 unread = SyncError(f"cannot read the password file {password_file} ({why})")
         if os.environ.get(ENV_PASSWORD):
             return os.environ[ENV_PASSWORD]
-        if self.prompt is not None:
-            return self.prompt(name)
+        if self.prompt is not None:  # asked for, as "me at home"
+            return self.prompt(f"{user} at {name}" if user else name)
         command = self._password_command(name)
         if command:
             return _run_password_command(name, command)
