@@ -94,9 +94,10 @@ class ProblemsScreen(_Sheet):
         if not problems:
             body: Table | Text = Text("Nothing to report: every source and file was read.")
         else:
-            body = Table.grid(padding=(0, 2))
-            body.add_column(style="bold", no_wrap=True, max_width=30, overflow="ellipsis")
-            body.add_column(overflow="fold")
+            body = Table.grid(padding=(0, 2), expand=True)
+            # a third of the sheet for the source, at most 30: an address beside it folds less
+            body.add_column(style="bold", no_wrap=True, max_width=30, overflow="ellipsis", ratio=1)
+            body.add_column(overflow="fold", ratio=2)
             for problem in problems[: self.SHOWN]:  # the source by name; the reason; where
                 reason = Text(one_line(problem.reason))
                 reason.append("\n" + one_line(problem.location), style="dim")
