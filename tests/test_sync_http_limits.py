@@ -163,7 +163,12 @@ def test_the_password_prompt_names_the_user_and_the_account(
     accounts = Accounts(store, tmp_path / "config.toml", tmp_path)
     accounts.rows.add("home", "miniflux", "http://127.0.0.1:9/", USER, None)
     asked: list[str] = []
-    accounts.prompt = lambda who: asked.append(who) or PASSWORD
+
+    def prompt(who: str) -> str:
+        asked.append(who)
+        return PASSWORD
+
+    accounts.prompt = prompt
     accounts.sync()  # nothing listens on port 9: asked for the password first, then fails
     store.close()
     assert asked == ["reader at home"]
