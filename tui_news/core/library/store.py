@@ -260,8 +260,7 @@ class Store(Connections):
             )
             fts.index(conn, updated)
             if inserts and self._local.index_after is None:  # indexed at commit
-                newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-                self._local.index_after = newest[0]
+                self._local.index_after = self.newest_id()  # this thread's connection
             conn.executemany(
                 "INSERT INTO articles (section, title, author, link, published, body, "
                 "fingerprint, content, enclosures, source_id, key, first_seen) "

@@ -46,7 +46,7 @@ def group_new(store: Store, now: float | None = None) -> int:
 def _group_new(store: Store, now: float) -> int:
     conn = store.conn
     after = int(store.get_meta(GROUPED) or 0)
-    newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    newest = store.newest_id()
     if newest <= after:
         return 0
     new = conn.execute(
@@ -211,7 +211,7 @@ class TermsAhead:
         self.looked = 0  # the highest article id looked at
 
     def __call__(self, store: Store) -> int:
-        top = store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        top = store.newest_id()
         kept = self.keep(store, after=self.looked)
         self.looked = top  # what a writer commits later has higher ids
         return kept
