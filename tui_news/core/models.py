@@ -231,6 +231,7 @@ class View:
     ranked: bool = False  # best matches first instead of newest first
     search_id: int | None = None  # the saved search this view shows
     top: bool = False  # the last day's stories, best ranked first (see library/top_stories.py)
+    up_to: int | None = None  # only articles stored by then (the newest id when a list was read)
 
 
 @dataclass(slots=True)

@@ -279,10 +279,9 @@ class Reader:
         """Stop the interruptible reads running now (a newer query makes them moot)."""
         self.store.interrupt()
 
-    def count(self, view: View, up_to: int | None = None) -> int:
-        """How many rows a view lists: its articles (a story once when grouped); with
-        ``up_to``, of those stored by then (see :meth:`mark_view_read`)."""
-        return self.stories.count(view, up_to)
+    def count(self, view: View) -> int:
+        """How many rows a view lists: its articles (a story once when grouped)."""
+        return self.stories.count(view)
 
     def headlines(self, ids: Iterable[int]) -> dict[int, Headline]:
         """Headline rows for ``ids``, by id."""
@@ -315,10 +314,10 @@ class Reader:
         """Star or unstar an article."""
         self.store.set_starred(article_id, starred)
 
-    def mark_view_read(self, view: View, up_to: int | None = None) -> int:
-        """Mark every article of a view read (whole stories when grouped); with ``up_to``,
-        those stored by then (:meth:`newest_id` when the list was read). How many changed."""
-        return self.stories.mark_view_read(view, up_to)
+    def mark_view_read(self, view: View) -> int:
+        """Mark every article of a view read (whole stories when grouped; with its ``up_to``,
+        of those stored by then: :meth:`newest_id` when a list was read); how many changed."""
+        return self.stories.mark_view_read(view)
 
     def newest_id(self) -> int:
         """The highest article id so far: articles stored after have higher ones."""

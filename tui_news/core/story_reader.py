@@ -59,11 +59,10 @@ class Stories:
         ahead = TermsAhead(keep_terms)  # each run: what was stored since the last
         return Alongside(self._reader.store, ahead, group_new if self.grouped else None)
 
-    def count(self, view: View, up_to: int | None = None) -> int:
-        """How many rows a view lists: its articles, a story once when grouped (with
-        ``up_to``, of those stored by then)."""
+    def count(self, view: View) -> int:
+        """How many rows a view lists: its articles, a story once when grouped."""
         store = self._reader.store
-        return count_rows(store, view, up_to) if self.grouped else store.count(view, up_to)
+        return count_rows(store, view) if self.grouped else store.count(view)
 
     def section_counts(self) -> tuple[list[SectionCount], dict[str, int]]:
         """Sections with their sources' counts, and totals for All, Unread and Starred (and
@@ -76,11 +75,10 @@ class Stories:
             totals["top"] = count_rows(store, View("Top stories", top=True, unread=True))
         return sections, totals
 
-    def mark_view_read(self, view: View, up_to: int | None = None) -> int:
+    def mark_view_read(self, view: View) -> int:
         """Mark every article of a view read, and when it lists a story once the other
-        outlets' articles of the stories it lists (as reading one does); with ``up_to``, only
-        those stored by then (see Store.mark_view_read). How many changed."""
+        outlets' articles of the stories it lists (as reading one does); how many changed."""
         store = self._reader.store
         if self.grouped:
-            return mark_stories_read(store, view, up_to)
-        return store.mark_view_read(view, up_to)
+            return mark_stories_read(store, view)
+        return store.mark_view_read(view)

@@ -492,7 +492,7 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
     def action_mark_all_read(self) -> None:
         """Mark every article here read; asks first when that is more than a screenful."""
         listed = self.headline_pane.listed_upto  # what the list holds, not stored since
-        unread = self.reader.count(replace(self.view, unread=True), listed)
+        unread = self.reader.count(replace(self.view, unread=True, up_to=listed))
         if unread <= ASK_BEFORE_MARKING:
             self._mark_all_read(unread)
             return
@@ -510,7 +510,8 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         """Mark the view read, saying so in the headlines it listed unread (``unread``), and
         in articles when their stories' other outlets' versions were marked too."""
         with self.saving():
-            changed = self.reader.mark_view_read(self.view, self.headline_pane.listed_upto)
+            listed = replace(self.view, up_to=self.headline_pane.listed_upto)
+            changed = self.reader.mark_view_read(listed)
             self.headlines.mark_all_rows(True)
             self.load_counts()
             said = f"Marked {counted(unread, 'headline')} read in {self.view.label}"

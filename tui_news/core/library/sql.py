@@ -97,6 +97,9 @@ def view_where(
     if view.top:
         terms.append(f"{alias}.published >= ?")
         params.append((time.time() if now is None else now) - TOP_SECONDS)
+    if view.up_to is not None:
+        terms.append(f"{alias}.id <= ?")
+        params.append(view.up_to)
     return " AND ".join(terms) or "1", tuple(params)
 
 

@@ -417,11 +417,9 @@ class Store(Connections):
             found: int = self.conn.execute(*sql.ranked_candidates(view)).fetchone()[0]
         return found > sql.RANK_CANDIDATES
 
-    def count(self, view: View, up_to: int | None = None) -> int:
-        """How many articles a view holds (with ``up_to``, of those stored by then)."""
+    def count(self, view: View) -> int:
+        """How many articles a view holds."""
         where, params = sql.view_where(view)
-        if up_to is not None:
-            where, params = f"{where} AND a.id <= ?", (*params, up_to)
         count: int = self.conn.execute(
             f"SELECT count(*) FROM articles a WHERE {where}", params
         ).fetchone()[0]
@@ -499,12 +497,9 @@ class Store(Connections):
         newest: int = self.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
         return newest
 
-    def mark_view_read(self, view: View, up_to: int | None = None) -> int:
-        """Mark every article of a view read (with ``up_to``, those stored by then: the ones
-        a list showed, not those another process added since); return how many changed."""
+    def mark_view_read(self, view: View) -> int:
+        """Mark every article of a view read; return how many changed."""
         where, params = sql.view_where(view)
-        if up_to is not None:
-            where, params = f"{where} AND a.id <= ?", (*params, up_to)
         with self.transaction() as conn:
             enqueue(conn, "read", True, where, params)
             cursor = conn.execute(

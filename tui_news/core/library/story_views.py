@@ -16,18 +16,16 @@ from tui_news.core.library.store import Store
 from tui_news.core.models import SectionCount, View
 
 
-def count_rows(store: Store, view: View, up_to: int | None = None) -> int:
+def count_rows(store: Store, view: View) -> int:
     """How many rows the view lists: its articles, a story once (its articles beyond the
-    first are counted from the story index alone); with ``up_to``, of those stored by then."""
+    first are counted from the story index alone)."""
     where, params = sql.view_where(view)
-    if up_to is not None:
-        where, params = f"{where} AND a.id <= ?", (*params, up_to)
     beyond: int = store.conn.execute(
         "SELECT count(*) - count(DISTINCT a.story) FROM articles a INDEXED BY articles_by_story "
         f"WHERE a.story IS NOT NULL AND {where}",
         params,
     ).fetchone()[0]
-    return store.count(view, up_to) - beyond
+    return store.count(view) - beyond
 
 
 def count_stories(
@@ -54,13 +52,11 @@ def count_stories(
         totals[key] -= value or 0
 
 
-def mark_stories_read(store: Store, view: View, up_to: int | None = None) -> int:
+def mark_stories_read(store: Store, view: View) -> int:
     """Mark every article of a view read, and the other outlets' articles of the stories it
-    lists (with ``up_to``, of all these, those stored by then); return how many changed."""
+    lists (with its ``up_to``, of all these, those stored by then); return how many changed."""
     inner, inner_params = sql.view_where(view, alias="b")
-    newest = "" if up_to is None else f" AND a.id <= {int(up_to)}"
-    if up_to is not None:
-        inner = f"{inner} AND b.id <= {int(up_to)}"
+    newest = "" if view.up_to is None else f" AND a.id <= {int(view.up_to)}"
     stories = [
         row[0]
         for row in store.conn.execute(
@@ -69,7 +65,7 @@ def mark_stories_read(store: Store, view: View, up_to: int | None = None) -> int
         )
     ]
     with store.transaction() as conn:
-        changed = store.mark_view_read(view, up_to)  # in this transaction
+        changed = store.mark_view_read(view)  # in this transaction
         for marks, chunk in id_chunks(stories):
             where = f"a.story IN ({marks}){newest}"
             enqueue(conn, "read", True, where, chunk)
