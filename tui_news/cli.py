@@ -424,13 +424,13 @@ def entry() -> NoReturn:
 
 
 def _work_left_running(grace: float = 0.5) -> bool:
-    """Whether the app's background work (see ``ui.app.WORK_THREADS``) still runs, given
+    """Whether the app's background work (see ``ui.workers.WORK_THREADS``) still runs, given
     ``grace`` seconds to end (idle threads end at once); only asked when the app ran (its
     module is imported: importing it here would cost every command a third of a second)."""
-    app = sys.modules.get("tui_news.ui.app")
-    if app is None:
+    workers = sys.modules.get("tui_news.ui.workers")
+    if workers is None:
         return False
-    prefix: str = app.WORK_THREADS
+    prefix: str = workers.WORK_THREADS
     working = [t for t in threading.enumerate() if t.name.startswith(prefix)]
     deadline = time.monotonic() + grace
     for thread in working:

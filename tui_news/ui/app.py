@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -19,12 +18,10 @@ from textual.containers import Container, Horizontal
 from textual.markup import escape
 from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
 from textual.widgets import Tree
 from textual.worker import Worker
 
-from tui_news.core.config import ConfigError, save_theme
 from tui_news.core.errors import LibraryError
 from tui_news.core.models import Article, Problem, RefreshReport, View
 from tui_news.core.reader import Reader
@@ -35,16 +32,14 @@ from tui_news.ui.collector import CHECK_SECONDS, Collector
 from tui_news.ui.commands import (
     EVERYWHERE,
     GROUPS,
-    binding_ids,
     field_openers,
-    key_scopes,
     palette_commands,
 )
+from tui_news.ui.config_actions import FEW_COLOURS_THEME, ConfigActions
 from tui_news.ui.graphics_draw import HALF_BLOCKS, Graphics, PictureDrawer, drawn_with_protocol
 from tui_news.ui.headline_pane import HeadlinePane
 from tui_news.ui.headlines import HeadlineList
 from tui_news.ui.key_footer import KeyFooter
-from tui_news.ui.keymap import usable
 from tui_news.ui.link_actions import LinkActions
 from tui_news.ui.messages import (
     CountsLoaded,
@@ -66,30 +61,10 @@ from tui_news.ui.search_bar import SearchBar
 from tui_news.ui.sidebar import ALL, Sidebar, next_unread_section
 from tui_news.ui.source_actions import SourceActions
 from tui_news.ui.typeahead import TypeAhead
-
-WORK_THREADS = "tui-news-work"  # the threads of the app's workers (refreshes, syncs, reads)
-
-
-class Unwaited(ThreadPoolExecutor):
-    """An executor whose shutdown does not wait for work still running (the process exits
-    without it: see ``tui_news.cli.entry``); work not begun is dropped."""
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        super().shutdown(wait=False, cancel_futures=True)
-
+from tui_news.ui.workers import WORK_THREADS, Unwaited
 
 ASK_BEFORE_MARKING = 50  # M asks first when the list holds more unread headlines than this
 PICTURE_PROBLEMS = 200  # pictures not shown this session, kept for the problems screen
-FEW_COLOURS = ("standard", "windows")  # Rich's colour systems of 16 colours or fewer
-# The theme there unless the config names one: the terminal's own palette (Textual's ansi-dark),
-# with the cursor in cyan and the cursor of an unfocused list in grey, where ansi-dark hides it
-_ANSI = BUILTIN_THEMES["ansi-dark"]
-FEW_COLOURS_THEME = replace(
-    _ANSI,
-    name="tui-news-16",
-    accent="ansi_cyan",
-    variables={**_ANSI.variables, "panel": "ansi_bright_black", "text-muted": "ansi_default"},
-)
 
 
 class MainScreen(Screen[None]):
@@ -100,7 +75,7 @@ class MainScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
-class NewsApp(SourceActions, LinkActions, TypeAhead):
+class NewsApp(ConfigActions, SourceActions, LinkActions, TypeAhead):
     """The reader. Every change goes through :class:`Reader`; slow work runs in workers."""
 
     CSS_PATH = str(files("tui_news.styles").joinpath("app.tcss"))
@@ -213,62 +188,6 @@ class NewsApp(SourceActions, LinkActions, TypeAhead):
         every = self.reader.check_seconds()
         if every is not None and not self.reader.temporary:
             self.set_interval(every, self._refresh_due, name="auto-refresh")
-
-    def _apply_config(self) -> None:
-        config = self.reader.config
-        said = [*config.problems, *self.reader.unmatched_settings()]  # each names the file
-        self.article_view.date_format = config.date_format
-        self.article_view.picture_mode, self.article_view.picture_settings = config.images, config
-        self.article_view.graphics = self.graphics
-        if self.picture_drawer is not None:
-            self.picture_drawer.add(self.article_view)
-        if config.theme:
-            if config.theme in self.available_themes:
-                self.theme = config.theme
-            else:
-                said.append(f"theme {config.theme!r} is no theme here; using the default")
-        elif self.console.color_system in FEW_COLOURS:
-            # Textual's own themes, brought down to 16 colours, draw focus and the cursor in red;
-            # the terminal's own palette is what its user chose (and not saved as a choice)
-            self.theme = self._saved_theme = FEW_COLOURS_THEME.name
-        known = binding_ids()
-        unknown = sorted(set(config.keys) - known)
-        if unknown:
-            ids = ", ".join(map(repr, unknown))
-            said.append(
-                f"[keys]: {ids} {'is no key id' if len(unknown) == 1 else 'are no key ids'}"
-            )
-        keymap, refused = usable(key_scopes(), {k: v for k, v in config.keys.items() if k in known})
-        self.set_keymap(keymap)
-        self._config_said(said + refused)
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
-
-    def _config_said(self, lines: list[str]) -> None:
-        """Say what the config file holds that is not used: one line as it is; more in one
-        notice, each then listed under ``!`` (a notice each covered the headlines)."""
-        path = f"{self.reader.paths.config}: "
-        self.config_problems = [
-            Problem(str(self.reader.paths.config), line.removeprefix(path), "config.toml")
-            for line in lines
-        ]
-        if len(lines) == 1:
-            self.notify(lines[0], title="Config", severity="warning", markup=False, timeout=12)
-        elif lines:
-            self.notify(
-                f"{len(lines)} settings in the config file are not used: ! lists them.",
-                title="Config",
-                severity="warning",
-                markup=False,
-                timeout=12,
-            )
-
-    def _remember_theme(self, theme: Theme) -> None:
-        if theme.name != self._saved_theme:
-            self._saved_theme = theme.name
-            try:
-                save_theme(self.reader.paths.config, theme.name)
-            except (OSError, ConfigError) as error:
-                self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
 
     # --- views and articles ---------------------------------------------------------------
 
