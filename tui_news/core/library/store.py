@@ -18,6 +18,7 @@ from tui_news.core.library import fts, sql
 from tui_news.core.library.connections import Connections
 from tui_news.core.library.guard import library_errors
 from tui_news.core.library.pending import enqueue
+from tui_news.core.library.problems import Problems
 from tui_news.core.library.sql import id_chunks
 from tui_news.core.library.top_stories import top_ids
 from tui_news.core.models import (
@@ -46,7 +47,7 @@ KEEP_TERMS = (
 
 
 @library_errors
-class Store(Connections):
+class Store(Problems, Connections):
     """The library's API (sources, articles, searches, counts) on one file; each thread gets
     its own connection (see :class:`Connections`).
 
@@ -139,13 +140,6 @@ class Store(Connections):
         with self.transaction() as conn:
             conn.execute("UPDATE articles SET fingerprint = NULL WHERE source_id = ?", (source_id,))
 
-    def set_source_error(self, source_id: int, reason: str) -> None:
-        """Record why a source could not be refreshed; its articles stay."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE sources SET last_error = ? WHERE id = ?", (one_line(reason), source_id)
-            )
-
     def set_fetched(self, fetches: Iterable[Fetched]) -> None:
         """Remember successful fetches: validators for the next conditional GET, a moved
         address; a source with no chosen name takes its feed's title. One statement for
@@ -167,13 +161,6 @@ class Store(Connections):
                     conn.execute(
                         "UPDATE sources SET location = ? WHERE id = ?", (f.location, f.source_id)
                     )
-
-    def failures(self) -> dict[int, tuple[str, str]]:
-        """Sources whose last refresh failed: id -> (name, reason)."""
-        rows = self.conn.execute(
-            f"SELECT s.id, {sql.NAME}, s.last_error FROM sources s WHERE s.last_error IS NOT NULL"
-        )
-        return {sid: (name, error) for sid, name, error in rows}
 
     def fingerprints(self, source_id: int) -> dict[str, str]:
         """Stored fingerprints of a source's articles, by key. Read as one JSON object: a
@@ -309,22 +296,6 @@ class Store(Connections):
             conn.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in gone))
         return len(gone)
 
-    def add_problem(self, source_id: int, problem: Problem) -> None:
-        """Add to what a source's last refresh could not do (shown under ``!``)."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO problems (source_id, location, reason) VALUES (?, ?, ?)",
-                (source_id, one_line(problem.location), one_line(problem.reason)),
-            )
-
-    def drop_problem(self, source_id: int, location: str) -> None:
-        """Forget what was said of a source's ``location`` (it was read since)."""
-        with self.transaction() as conn:
-            conn.execute(
-                "DELETE FROM problems WHERE source_id = ? AND location = ?",
-                (source_id, one_line(location)),
-            )
-
     def set_feed_keys(self, source_id: int, keys: Collection[str]) -> None:
         """Remember which articles a feed held when last fetched (for pruning after a 304)."""
         with self.transaction() as conn:
@@ -351,32 +322,6 @@ class Store(Connections):
             return set(json.loads(stored)) if stored is not None else None
         except ValueError:
             return None
-
-    def problems(self) -> list[Problem]:
-        """Everything the last refresh of each source could not read: the failed sources
-        first, in the order of their names (as the sidebar lists them)."""
-        rows = self.conn.execute(
-            f"SELECT p.location, p.reason, {sql.NAME} FROM problems p "
-            "JOIN sources s ON s.id = p.source_id ORDER BY p.id"
-        )
-        problems = [Problem(without_password(at), why, name) for at, why, name in rows]
-        failed = self.conn.execute(
-            f"SELECT s.location, s.last_error, {sql.NAME}, a.name, a.url FROM sources s "
-            "LEFT JOIN accounts a ON a.id = s.account_id WHERE s.last_error IS NOT NULL"
-        )
-        found: list[Problem] = []
-        by_account: dict[tuple[str, str, str], list[Problem]] = {}  # an account's, alike: one
-        for at, why, name, account, url in failed:
-            if account is None:
-                found.append(Problem(without_password(at), why, name))
-            else:
-                by_account.setdefault((account, url, why), []).append(Problem(at, why, name))
-        for (account, url, why), feeds in by_account.items():
-            if len(feeds) == 1:
-                found += feeds
-            else:
-                found.append(Problem(without_password(url), why, f"{account} ({len(feeds)} feeds)"))
-        return sorted(found, key=lambda p: name_order(p.source)) + problems
 
     # --- articles -------------------------------------------------------------------------
 
