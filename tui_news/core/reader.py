@@ -31,7 +31,7 @@ from tui_news.core.models import (
 from tui_news.core.search import Query, QueryError, fold, parse
 from tui_news.core.sources.local import SourceError, scan
 from tui_news.core.story_reader import Stories
-from tui_news.core.text import counted, one_line, shown_name, without_password
+from tui_news.core.text import one_line, shown_name
 
 if TYPE_CHECKING:  # the network side, sync and the rest are imported when first used
     import tempfile
@@ -83,54 +83,18 @@ class Reader:
         return added
 
     def import_list(self, data: bytes) -> tuple[list[Source], list[tuple[str, str]]]:
-        """Subscribe to the feeds of an OPML or newsboat ``urls`` file (not yet fetched).
+        """Subscribe to the feeds of an OPML or newsboat ``urls`` file (not yet fetched):
+        the new sources and what was skipped, with reasons (see subscription_lists)."""
+        from tui_news.core.subscription_lists import import_list
 
-        Returns the new sources and what was skipped, with reasons.
-        """
-        from tui_news.core.feed_refresh import same_feed_address
-        from tui_news.core.sources.opml import read_list
-        from tui_news.core.subscribe import subscribed_addresses
-
-        found = read_list(data)
-        added, skipped = [], list(found.skipped)
-        with self.store.transaction():  # one commit for the list (500 feeds: ~0.1 s less)
-            known = subscribed_addresses(self.store)
-            for entry in found.entries:
-                url = same_feed_address(entry.url)
-                if url in known:
-                    shown = entry.name or without_password(url)
-                    skipped.append((shown, "already in the library"))
-                    continue
-                name, section = entry.name or "", entry.section
-                added.append(self.store.add_source("feed", url, name, section))
-                known.add(url)
-        return added, skipped
+        return import_list(self.store, data)
 
     def export_list(self, kind: str) -> tuple[str, list[str]]:
-        """The subscribed web feeds as OPML (``opml``) or a newsboat ``urls`` file (``urls``),
-        and what it leaves out, a line each: feed files on this computer, and in a ``urls``
-        file the sections that cannot be its tags."""
-        from tui_news.core.feed_refresh import is_url
-        from tui_news.core.sources.opml import unwritable_section, write_opml, write_urls
+        """The subscribed web feeds as OPML or a newsboat ``urls`` file, and a line for each
+        thing it leaves out (see subscription_lists)."""
+        from tui_news.core.subscription_lists import export_list
 
-        sources = [s for s in self.store.sources(counted=False) if s.kind == "feed"]
-        feeds = [
-            replace(s, location=s.address)  # a password never leaves the library
-            for s in sources
-            if is_url(s.location)
-        ]
-        left_out = []
-        if files := len(sources) - len(feeds):
-            left_out.append(f"left out {counted(files, 'feed file')} on this computer")
-        if kind == "opml":
-            return write_opml(feeds), left_out
-        for feed in feeds:
-            if unwritable_section(feed.section):
-                left_out.append(
-                    f"{feed.name}: section {feed.section!r} left out (a urls file reads a tag "
-                    "beginning with ~ as a name, ! as hidden; OPML keeps it)"
-                )
-        return write_urls(feeds), left_out
+        return export_list(self.store, kind)
 
     def find_source(self, spec: str) -> Source:
         """The source whose location or name is ``spec``."""
